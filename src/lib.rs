@@ -1,1 +1,9 @@
+//! tls-rs: Node's `tls` module over a vendored OpenSSL. This file only registers modules;
+//! every `#[napi]` item registers itself.
 
+mod context;
+mod error;
+mod ffi;
+mod root_store;
+mod session;
+mod x509;

@@ -1,0 +1,139 @@
+//! The OpenSSL error queue, turned into what Node reports: a message, `code`
+//! (`ERR_SSL_` + the reason, upper-cased), `library` and `reason`.
+
+use crate::ffi;
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use std::ffi::CStr;
+use std::os::raw::c_char;
+
+/// One OpenSSL error as JS sees it; lib/ turns it into an `Error`.
+#[napi(object)]
+#[derive(Clone, Debug)]
+pub struct OpenSslError {
+    /// `error:0A00010B:SSL routines::wrong version number`, as OpenSSL formats it.
+    pub message: String,
+    /// Node's code: `ERR_SSL_WRONG_VERSION_NUMBER`, `ERR_OSSL_PEM_NO_START_LINE`, ...
+    pub code: String,
+    pub library: Option<String>,
+    pub reason: Option<String>,
+}
+
+fn c_str(p: *const c_char) -> Option<String> {
+    if p.is_null() {
+        None
+    } else {
+        Some(unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned())
+    }
+}
+
+/// Node's mapping (crypto_util.cc): `ERR_` + (`SSL_` for SSL routines, else `OSSL_` + the library
+/// prefix for libraries Node knows) + the reason upper-cased with spaces as underscores.
+fn node_code(lib: i32, reason: Option<&str>) -> String {
+    let prefix = match lib {
+        20 => "SSL_",
+        2 => "OSSL_SYS_", 3 => "OSSL_BN_", 4 => "OSSL_RSA_", 5 => "OSSL_DH_", 6 => "OSSL_EVP_",
+        7 => "OSSL_BUF_", 8 => "OSSL_OBJ_", 9 => "OSSL_PEM_", 10 => "OSSL_DSA_", 11 => "OSSL_X509_",
+        13 => "OSSL_ASN1_", 14 => "OSSL_CONF_", 15 => "OSSL_CRYPTO_", 16 => "OSSL_EC_",
+        32 => "OSSL_BIO_", 33 => "OSSL_PKCS7_", 34 => "OSSL_X509V3_", 35 => "OSSL_PKCS12_",
+        36 => "OSSL_RAND_", 37 => "OSSL_DSO_", 38 => "OSSL_ENGINE_", 39 => "OSSL_OCSP_", 40 => "OSSL_UI_",
+        41 => "OSSL_COMP_", 42 => "OSSL_ECDSA_", 43 => "OSSL_ECDH_", 44 => "OSSL_OSSL_STORE_",
+        45 => "OSSL_FIPS_", 46 => "OSSL_CMS_", 47 => "OSSL_TS_", 48 => "OSSL_HMAC_", 50 => "OSSL_CT_",
+        51 => "OSSL_ASYNC_", 52 => "OSSL_KDF_", 53 => "OSSL_SM2_", 128 => "OSSL_USER_",
+        _ => "OSSL_",
+    };
+    let reason = reason.unwrap_or("unknown").to_uppercase().replace(' ', "_");
+    format!("ERR_{prefix}{reason}")
+}
+
+/// OpenSSL 3's ERR_GET_LIB (a macro, so not in openssl-sys).
+fn err_lib(e: std::os::raw::c_ulong) -> i32 {
+    const ERR_SYSTEM_FLAG: std::os::raw::c_ulong = (i32::MAX as std::os::raw::c_ulong) + 1;
+    if e & ERR_SYSTEM_FLAG != 0 {
+        2
+    } else {
+        ((e >> 23) & 0xFF) as i32
+    }
+}
+
+impl OpenSslError {
+    fn from_code(e: std::os::raw::c_ulong) -> Self {
+        let mut buf = [0 as c_char; 256];
+        unsafe { ffi::ERR_error_string_n(e, buf.as_mut_ptr(), buf.len()) };
+        let message = c_str(buf.as_ptr()).unwrap_or_default();
+        let library = c_str(unsafe { openssl_sys::ERR_lib_error_string(e) });
+        let reason = c_str(unsafe { openssl_sys::ERR_reason_error_string(e) });
+        let code = node_code(err_lib(e), reason.as_deref());
+        OpenSslError { message, code, library, reason }
+    }
+
+    /// Takes the whole error queue, reports the first entry (the one Node reports) and clears the rest.
+    pub fn take() -> Option<Self> {
+        let first = unsafe { openssl_sys::ERR_get_error() };
+        if first == 0 {
+            return None;
+        }
+        while unsafe { openssl_sys::ERR_get_error() } != 0 {}
+        Some(Self::from_code(first))
+    }
+
+    /// From an `openssl` crate error stack (the first error, like Node).
+    pub fn from_stack(stack: &openssl::error::ErrorStack) -> Option<Self> {
+        stack.errors().first().map(|e| Self::from_code(e.code()))
+    }
+
+    pub fn plain(message: &str, code: &str) -> Self {
+        OpenSslError { message: message.into(), code: code.into(), library: None, reason: None }
+    }
+
+    /// Throws this error in JS as Node would (an `Error` with `code`, `library`, `reason`) and
+    /// returns the marker napi-rs uses for "an exception is already pending".
+    pub fn throw(self, env: &Env) -> napi::Error {
+        let thrown = (|| -> napi::Result<()> {
+            let mut err = env.create_error(napi::Error::new(Status::GenericFailure, self.message.clone()))?;
+            err.set_named_property("code", self.code.as_str())?;
+            if let Some(library) = &self.library {
+                err.set_named_property("library", library.as_str())?;
+            }
+            if let Some(reason) = &self.reason {
+                err.set_named_property("reason", reason.as_str())?;
+            }
+            env.throw(err)
+        })();
+        match thrown {
+            Ok(()) => napi::Error::from_status(Status::PendingException),
+            Err(e) => e,
+        }
+    }
+}
+
+/// An OpenSSL error stack as a thrown JS error (its first entry, like Node).
+pub fn throw_stack(env: &Env, stack: openssl::error::ErrorStack, fallback: &str) -> napi::Error {
+    OpenSslError::from_stack(&stack)
+        .unwrap_or_else(|| OpenSslError::plain(fallback, "ERR_OSSL_UNKNOWN"))
+        .throw(env)
+}
+
+/// Throws what the OpenSSL error queue holds, after a raw FFI call failed.
+pub fn throw_queue(env: &Env, fallback: &str) -> napi::Error {
+    OpenSslError::take()
+        .unwrap_or_else(|| OpenSslError::plain(fallback, "ERR_OSSL_UNKNOWN"))
+        .throw(env)
+}
+
+/// Throws a plain error with a Node code (for failures that are not OpenSSL's).
+pub fn throw_plain(env: &Env, code: &str, message: &str) -> napi::Error {
+    OpenSslError::plain(message, code).throw(env)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::node_code;
+
+    #[test]
+    fn codes_follow_node() {
+        assert_eq!(node_code(20, Some("wrong version number")), "ERR_SSL_WRONG_VERSION_NUMBER");
+        assert_eq!(node_code(9, Some("no start line")), "ERR_OSSL_PEM_NO_START_LINE");
+        assert_eq!(node_code(60, Some("unsupported")), "ERR_OSSL_UNSUPPORTED");
+    }
+}
