@@ -1,0 +1,217 @@
+'use strict';
+
+// Node 20's argument validators (lib/internal/validators.js): same checks, same errors, same
+// messages. As in Node, a thrown error's stack starts at the validator's caller.
+
+// As in Node, validators throw the HideStackFramesError variants (built without a stack, which
+// fail() then captures from the validator's caller).
+const {
+  codes: {
+    ERR_INVALID_ARG_TYPE: { HideStackFramesError: ERR_INVALID_ARG_TYPE },
+    ERR_INVALID_ARG_VALUE: { HideStackFramesError: ERR_INVALID_ARG_VALUE },
+    ERR_OUT_OF_RANGE: { HideStackFramesError: ERR_OUT_OF_RANGE },
+    ERR_SOCKET_BAD_PORT: { HideStackFramesError: ERR_SOCKET_BAD_PORT },
+  },
+  hideFramesAbove,
+} = require('./errors');
+
+// Returns `err` with its stack starting below `fn`.
+function fail(err, fn) {
+  hideFramesAbove(err, fn);
+  return err;
+}
+
+function isInt32(value) {
+  return value === (value | 0);
+}
+
+function isUint32(value) {
+  return value === (value >>> 0);
+}
+
+function validateString(value, name) {
+  if (typeof value !== 'string') throw fail(new ERR_INVALID_ARG_TYPE(name, 'string', value), validateString);
+}
+
+function validateNumber(value, name, min = undefined, max) {
+  if (typeof value !== 'number') throw fail(new ERR_INVALID_ARG_TYPE(name, 'number', value), validateNumber);
+  if ((min != null && value < min) || (max != null && value > max) ||
+      ((min != null || max != null) && Number.isNaN(value))) {
+    const range = `${min != null ? `>= ${min}` : ''}${min != null && max != null ? ' && ' : ''}` +
+                  `${max != null ? `<= ${max}` : ''}`;
+    throw fail(new ERR_OUT_OF_RANGE(name, range, value), validateNumber);
+  }
+}
+
+function validateInteger(value, name, min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER) {
+  if (typeof value !== 'number') throw fail(new ERR_INVALID_ARG_TYPE(name, 'number', value), validateInteger);
+  if (!Number.isInteger(value)) throw fail(new ERR_OUT_OF_RANGE(name, 'an integer', value), validateInteger);
+  if (value < min || value > max) {
+    throw fail(new ERR_OUT_OF_RANGE(name, `>= ${min} && <= ${max}`, value), validateInteger);
+  }
+}
+
+function validateInt32(value, name, min = -2147483648, max = 2147483647) {
+  if (typeof value !== 'number') throw fail(new ERR_INVALID_ARG_TYPE(name, 'number', value), validateInt32);
+  if (!Number.isInteger(value)) throw fail(new ERR_OUT_OF_RANGE(name, 'an integer', value), validateInt32);
+  if (value < min || value > max) {
+    throw fail(new ERR_OUT_OF_RANGE(name, `>= ${min} && <= ${max}`, value), validateInt32);
+  }
+}
+
+function validateUint32(value, name, positive = false) {
+  if (typeof value !== 'number') throw fail(new ERR_INVALID_ARG_TYPE(name, 'number', value), validateUint32);
+  if (!Number.isInteger(value)) throw fail(new ERR_OUT_OF_RANGE(name, 'an integer', value), validateUint32);
+  const min = positive ? 1 : 0;
+  const max = 4294967295;
+  if (value < min || value > max) {
+    throw fail(new ERR_OUT_OF_RANGE(name, `>= ${min} && <= ${max}`, value), validateUint32);
+  }
+}
+
+function validateBoolean(value, name) {
+  if (typeof value !== 'boolean') throw fail(new ERR_INVALID_ARG_TYPE(name, 'boolean', value), validateBoolean);
+}
+
+const kValidateObjectNone = 0;
+const kValidateObjectAllowNullable = 1 << 0;
+const kValidateObjectAllowArray = 1 << 1;
+const kValidateObjectAllowFunction = 1 << 2;
+const kValidateObjectAllowObjects = kValidateObjectAllowArray | kValidateObjectAllowFunction;
+const kValidateObjectAllowObjectsAndNull = kValidateObjectAllowNullable |
+  kValidateObjectAllowArray | kValidateObjectAllowFunction;
+
+// `options` is a bit set of kValidateObjectAllow* (Node 20.20's form). The older form, an
+// object `{ nullable, allowArray, allowFunction }`, is accepted too.
+function validateObject(value, name, options = kValidateObjectNone) {
+  if (options !== null && typeof options === 'object') {
+    options = (options.nullable ? kValidateObjectAllowNullable : 0) |
+              (options.allowArray ? kValidateObjectAllowArray : 0) |
+              (options.allowFunction ? kValidateObjectAllowFunction : 0);
+  }
+  let ok;
+  if (options === kValidateObjectNone) {
+    ok = value !== null && !Array.isArray(value) && typeof value === 'object';
+  } else {
+    const type = typeof value;
+    ok = !((options & kValidateObjectAllowNullable) === 0 && value === null) &&
+         !((options & kValidateObjectAllowArray) === 0 && Array.isArray(value)) &&
+         !(type !== 'object' &&
+           ((options & kValidateObjectAllowFunction) === 0 || type !== 'function'));
+  }
+  if (!ok) throw fail(new ERR_INVALID_ARG_TYPE(name, 'Object', value), validateObject);
+}
+
+function validateDictionary(value, name) {
+  if (value != null && typeof value !== 'object' && typeof value !== 'function') {
+    throw fail(new ERR_INVALID_ARG_TYPE(name, 'a dictionary', value), validateDictionary);
+  }
+}
+
+function validateArray(value, name, minLength = 0) {
+  if (!Array.isArray(value)) throw fail(new ERR_INVALID_ARG_TYPE(name, 'Array', value), validateArray);
+  if (value.length < minLength) {
+    throw fail(new ERR_INVALID_ARG_VALUE(name, value, `must be longer than ${minLength}`), validateArray);
+  }
+}
+
+function validateStringArray(value, name) {
+  if (!Array.isArray(value)) {
+    throw fail(new ERR_INVALID_ARG_TYPE(name, 'Array', value), validateStringArray);
+  }
+  for (let i = 0; i < value.length; ++i) {
+    if (typeof value[i] !== 'string') {
+      throw fail(new ERR_INVALID_ARG_TYPE(`${name}[${i}]`, 'string', value[i]), validateStringArray);
+    }
+  }
+}
+
+function validateBooleanArray(value, name) {
+  if (!Array.isArray(value)) {
+    throw fail(new ERR_INVALID_ARG_TYPE(name, 'Array', value), validateBooleanArray);
+  }
+  for (let i = 0; i < value.length; ++i) {
+    if (value[i] !== true && value[i] !== false) {
+      throw fail(new ERR_INVALID_ARG_TYPE(`${name}[${i}]`, 'boolean', value[i]), validateBooleanArray);
+    }
+  }
+}
+
+function validateFunction(value, name) {
+  if (typeof value !== 'function') throw fail(new ERR_INVALID_ARG_TYPE(name, 'Function', value), validateFunction);
+}
+
+function validateUndefined(value, name) {
+  if (value !== undefined) throw fail(new ERR_INVALID_ARG_TYPE(name, 'undefined', value), validateUndefined);
+}
+
+function validateBuffer(buffer, name = 'buffer') {
+  if (!ArrayBuffer.isView(buffer)) {
+    throw fail(new ERR_INVALID_ARG_TYPE(name, ['Buffer', 'TypedArray', 'DataView'], buffer),
+               validateBuffer);
+  }
+}
+
+function validateOneOf(value, name, oneOf) {
+  if (!oneOf.includes(value)) {
+    const allowed = oneOf.map((v) => (typeof v === 'string' ? `'${v}'` : String(v))).join(', ');
+    throw fail(new ERR_INVALID_ARG_VALUE(name, value, 'must be one of: ' + allowed), validateOneOf);
+  }
+}
+
+// Node 20 does not wrap this one in hideStackFrames, so its error keeps the empty stack the
+// HideStackFramesError variant is built with (header only, no frames). Reproduced as is.
+function validateUnion(value, name, union) {
+  if (!union.includes(value)) {
+    throw new ERR_INVALID_ARG_TYPE(name, `('${union.join('|')}')`, value);
+  }
+}
+
+function validateAbortSignal(signal, name) {
+  if (signal !== undefined &&
+      (signal === null || typeof signal !== 'object' || !('aborted' in signal))) {
+    throw fail(new ERR_INVALID_ARG_TYPE(name, 'AbortSignal', signal), validateAbortSignal);
+  }
+}
+
+// Accepts a number or a numeric string that is an integer in [0, 65535] (0 only with
+// allowZero); returns it as a number.
+function validatePort(port, name = 'Port', allowZero = true) {
+  if ((typeof port !== 'number' && typeof port !== 'string') ||
+      (typeof port === 'string' && port.trim().length === 0) ||
+      +port !== (+port >>> 0) ||
+      port > 0xFFFF ||
+      (port === 0 && !allowZero)) {
+    throw fail(new ERR_SOCKET_BAD_PORT(name, port, allowZero), validatePort);
+  }
+  return port | 0;
+}
+
+module.exports = {
+  isInt32,
+  isUint32,
+  kValidateObjectNone,
+  kValidateObjectAllowNullable,
+  kValidateObjectAllowArray,
+  kValidateObjectAllowFunction,
+  kValidateObjectAllowObjects,
+  kValidateObjectAllowObjectsAndNull,
+  validateAbortSignal,
+  validateArray,
+  validateBoolean,
+  validateBooleanArray,
+  validateBuffer,
+  validateDictionary,
+  validateFunction,
+  validateInt32,
+  validateInteger,
+  validateNumber,
+  validateObject,
+  validateOneOf,
+  validatePort,
+  validateString,
+  validateStringArray,
+  validateUint32,
+  validateUndefined,
+  validateUnion,
+};
