@@ -19,6 +19,15 @@ pub struct OpenSslError {
     pub reason: Option<String>,
 }
 
+extern "C" fn append_line(line: *const c_char, len: usize, out: *mut std::os::raw::c_void) -> std::os::raw::c_int {
+    if !line.is_null() && !out.is_null() {
+        let bytes = unsafe { std::slice::from_raw_parts(line as *const u8, len) };
+        let out = unsafe { &mut *(out as *mut String) };
+        out.push_str(&String::from_utf8_lossy(bytes));
+    }
+    1
+}
+
 fn c_str(p: *const c_char) -> Option<String> {
     if p.is_null() {
         None
@@ -75,6 +84,22 @@ impl OpenSslError {
         }
         while unsafe { openssl_sys::ERR_get_error() } != 0 {}
         Some(Self::from_code(first))
+    }
+
+    /// Takes the whole queue the way Node's TLSWrap reports a failed read or handshake: code,
+    /// library and reason of the first entry, and `ERR_print_errors` lines as the message.
+    pub fn take_printed() -> Option<Self> {
+        let first = unsafe { ffi::ERR_peek_error() };
+        if first == 0 {
+            return None;
+        }
+        let mut err = Self::from_code(first);
+        let mut printed = String::new();
+        unsafe { ffi::ERR_print_errors_cb(append_line, &mut printed as *mut String as *mut std::os::raw::c_void) };
+        if !printed.is_empty() {
+            err.message = printed;
+        }
+        Some(err)
     }
 
     /// From an `openssl` crate error stack (the first error, like Node).

@@ -32,6 +32,7 @@ const BIO_C_SET_BUF_MEM_EOF_RETURN: c_int = 130;
 const BIO_CTRL_PENDING: c_int = 10;
 const SSL_CTRL_MODE: c_int = 33;
 const NID_AUTH_PSK: c_int = 1049;
+const SSL_CTRL_GET_PEER_TMP_KEY: c_int = 109;
 
 /// Verification is decided in JS after the handshake (as Node does); OpenSSL only records the result.
 extern "C" fn accept_any_certificate(_preverify_ok: c_int, _ctx: *mut sys::X509_STORE_CTX) -> c_int {
@@ -78,6 +79,15 @@ fn verify_error_code(err: c_long) -> &'static str {
 pub struct VerifyError {
     pub code: String,
     pub message: String,
+}
+
+/// What `getEphemeralKeyInfo()` returns on a client: `{ type: 'ECDH', name: 'X25519', size: 253 }`.
+#[napi(object)]
+pub struct EphemeralKeyInfo {
+    #[napi(js_name = "type")]
+    pub kind: String,
+    pub name: Option<String>,
+    pub size: u32,
 }
 
 /// What `getCipher()` returns.
@@ -221,7 +231,7 @@ impl TlsSession {
     }
 
     fn record_error(&mut self, fallback: &str) {
-        let err = OpenSslError::take().unwrap_or_else(|| OpenSslError::plain(fallback, "ERR_SSL_SYSCALL"));
+        let err = OpenSslError::take_printed().unwrap_or_else(|| OpenSslError::plain(fallback, "ERR_SSL_SYSCALL"));
         self.error = Some(err);
     }
 
@@ -375,6 +385,34 @@ impl TlsSession {
     pub fn get_servername(&self) -> Option<String> {
         let ssl = self.ssl.as_deref()?;
         ssl.servername(openssl::ssl::NameType::HOST_NAME).map(str::to_string)
+    }
+
+    /// The peer's ephemeral key-exchange key (Node's GetEphemeralKey), or null when there is none.
+    #[napi]
+    pub fn get_ephemeral_key_info(&self) -> Option<EphemeralKeyInfo> {
+        use foreign_types_shared::ForeignType;
+        let ssl = self.ssl.as_deref()?;
+        let mut raw: *mut sys::EVP_PKEY = std::ptr::null_mut();
+        // SSL_get_peer_tmp_key is a macro over SSL_ctrl; it returns a new reference.
+        if unsafe { sys::SSL_ctrl(ssl.as_ptr(), SSL_CTRL_GET_PEER_TMP_KEY, 0, &mut raw as *mut _ as *mut c_void) } == 0 || raw.is_null() {
+            return None;
+        }
+        let key = unsafe { openssl::pkey::PKey::<openssl::pkey::Public>::from_ptr(raw) };
+        let size = key.bits();
+        let id = key.id();
+        if id == openssl::pkey::Id::DH {
+            return Some(EphemeralKeyInfo { kind: "DH".into(), name: None, size });
+        }
+        let name = if id == openssl::pkey::Id::EC {
+            key.ec_key().ok().and_then(|ec| ec.group().curve_name()).and_then(|nid| nid.short_name().ok().map(str::to_string))
+        } else if id == openssl::pkey::Id::X25519 {
+            Some("X25519".to_string())
+        } else if id == openssl::pkey::Id::X448 {
+            Some("X448".to_string())
+        } else {
+            return None;
+        };
+        Some(EphemeralKeyInfo { kind: "ECDH".into(), name, size })
     }
 
     #[napi]

@@ -1,0 +1,160 @@
+'use strict';
+// tls.Server: a net.Server whose first 'connection' listener wraps each accepted socket in a
+// server-side TLSSocket (so user 'connection' listeners see the raw socket, as in Node, and
+// server.emit('connection', duplex) injects a connection).
+
+const net = require('node:net');
+const crypto = require('node:crypto');
+const { TLSSocket, kErrorEmitted } = require('./socket');
+const {
+  codes: { ERR_INVALID_ARG_TYPE, ERR_TLS_ALPN_CALLBACK_WITH_PROTOCOLS },
+  ConnResetException,
+} = require('./errors');
+const { validateObject, validateNumber } = require('./validators');
+const { rejectUnsupportedOptions } = require('./unsupported');
+
+const kHandshakeTimeout = Symbol('kHandshakeTimeout');
+const kEmptyObject = Object.freeze({ __proto__: null });
+
+function Server(options, listener) {
+  if (!(this instanceof Server)) return new Server(options, listener);
+
+  if (typeof options === 'function') {
+    listener = options;
+    options = kEmptyObject;
+  } else if (options == null || typeof options === 'object') {
+    options = options ?? kEmptyObject;
+  } else {
+    throw new ERR_INVALID_ARG_TYPE('options', 'Object', options);
+  }
+  rejectUnsupportedOptions(options, 'tls.createServer');
+
+  this._contexts = [];
+  this.requestCert = options.requestCert === true;
+  this.rejectUnauthorized = options.rejectUnauthorized !== false;
+  this.ALPNCallback = options.ALPNCallback;
+  if (this.ALPNCallback && options.ALPNProtocols) {
+    throw new ERR_TLS_ALPN_CALLBACK_WITH_PROTOCOLS();
+  }
+  if (options.sessionTimeout) this.sessionTimeout = options.sessionTimeout;
+
+  this.setSecureContext(options);
+
+  this[kHandshakeTimeout] = options.handshakeTimeout || (120 * 1000);
+  validateNumber(this[kHandshakeTimeout], 'options.handshakeTimeout');
+
+  Reflect.apply(net.Server, this, [options, tlsConnectionListener]);
+
+  if (listener) this.on('secureConnection', listener);
+}
+Object.setPrototypeOf(Server.prototype, net.Server.prototype);
+Object.setPrototypeOf(Server, net.Server);
+
+/** Replaces the context used for connections accepted from now on. */
+Server.prototype.setSecureContext = function setSecureContext(options) {
+  validateObject(options, 'options');
+  const copied = ['pfx', 'key', 'passphrase', 'cert', 'clientCertEngine', 'ca', 'minVersion',
+    'maxVersion', 'secureProtocol', 'crl', 'ciphers', 'dhparam'];
+  for (const name of copied) this[name] = options[name] ? options[name] : undefined;
+  this.sigalgs = options.sigalgs;
+  this.ecdhCurve = options.ecdhCurve;
+  this.honorCipherOrder = options.honorCipherOrder !== undefined ? !!options.honorCipherOrder : true;
+  this.secureOptions = options.secureOptions || undefined;
+  this.sessionIdContext = options.sessionIdContext ||
+    crypto.createHash('sha1').update(process.argv.join(' ')).digest('hex').slice(0, 32);
+  if (options.sessionTimeout) this.sessionTimeout = options.sessionTimeout;
+  this.privateKeyIdentifier = options.privateKeyIdentifier;
+  this.privateKeyEngine = options.privateKeyEngine;
+
+  this._sharedCreds = require('./tls').createSecureContext({
+    pfx: this.pfx,
+    key: this.key,
+    passphrase: this.passphrase,
+    cert: this.cert,
+    clientCertEngine: this.clientCertEngine,
+    ca: this.ca,
+    ciphers: this.ciphers,
+    sigalgs: this.sigalgs,
+    ecdhCurve: this.ecdhCurve,
+    dhparam: this.dhparam,
+    minVersion: this.minVersion,
+    maxVersion: this.maxVersion,
+    secureProtocol: this.secureProtocol,
+    secureOptions: this.secureOptions,
+    honorCipherOrder: this.honorCipherOrder,
+    crl: this.crl,
+    sessionIdContext: this.sessionIdContext,
+    sessionTimeout: this.sessionTimeout,
+    privateKeyIdentifier: this.privateKeyIdentifier,
+    privateKeyEngine: this.privateKeyEngine,
+  });
+};
+
+// The seed docs' `server.connections`: the number of open connections (Node 20 dropped it).
+Object.defineProperty(Server.prototype, 'connections', {
+  __proto__: null,
+  configurable: true,
+  enumerable: false,
+  get() { return this._connections; },
+});
+
+function tlsConnectionListener(rawSocket) {
+  const socket = new TLSSocket(rawSocket, {
+    secureContext: this._sharedCreds,
+    isServer: true,
+    server: this,
+    requestCert: this.requestCert,
+    rejectUnauthorized: this.rejectUnauthorized,
+    handshakeTimeout: this[kHandshakeTimeout],
+    pauseOnConnect: this.pauseOnConnect,
+  });
+  socket.on('secure', onServerSocketSecure);
+  socket[kErrorEmitted] = false;
+  socket.on('close', onSocketClose);
+  socket.on('_tlsError', onSocketTLSError);
+  socket.on('error', onSocketTLSError);
+}
+
+function onServerSocketSecure() {
+  if (this._requestCert) {
+    const verifyError = this.ssl.verifyError();
+    if (verifyError) {
+      this.authorizationError = verifyError.code;
+      if (this._rejectUnauthorized) this.destroy();
+    } else {
+      this.authorized = true;
+    }
+  }
+  if (!this.destroyed && this._releaseControl()) {
+    this.secureConnecting = false;
+    this._tlsOptions.server.emit('secureConnection', this);
+  }
+}
+
+// Errors before 'secureConnection' are the server's 'tlsClientError' (and the seed docs'
+// 'clientError', for code written against them).
+function emitClientError(server, err, socket) {
+  server.emit('tlsClientError', err, socket);
+  if (server.listenerCount('clientError') > 0) server.emit('clientError', err, socket);
+}
+
+function onSocketTLSError(err) {
+  if (!this._controlReleased && !this[kErrorEmitted]) {
+    this[kErrorEmitted] = true;
+    emitClientError(this._tlsOptions.server, err, this);
+  }
+}
+
+function onSocketClose(hadError) {
+  if (hadError) return;
+  if (!this._controlReleased && !this[kErrorEmitted]) {
+    this[kErrorEmitted] = true;
+    emitClientError(this._tlsOptions.server, new ConnResetException('socket hang up'), this);
+  }
+}
+
+function createServer(options, listener) {
+  return new Server(options, listener);
+}
+
+module.exports = { Server, createServer };

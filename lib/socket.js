@@ -1,0 +1,553 @@
+'use strict';
+// TLSSocket: a net.Socket whose bytes go through one native TlsSession (sans-I/O) and a
+// transport stream. The transport is the net.Socket tls-rs connected or a server accepted.
+//
+// read:  transport 'data' → session.receive → session.readCleartext → push()
+// write: _write/_writev → session.encrypt → session.readCiphertext → transport.write(cb)
+
+const net = require('node:net');
+const binding = require('./binding');
+const { SecureContext } = require('./secure-context');
+const {
+  codes: {
+    ERR_TLS_HANDSHAKE_TIMEOUT,
+    ERR_TLS_INVALID_CONTEXT,
+    ERR_TLS_SNI_FROM_SERVER,
+    ERR_SOCKET_CLOSED,
+  },
+} = require('./errors');
+const { validateString, validateNumber, validateFunction } = require('./validators');
+const { opensslError } = require('./openssl-error');
+
+// Status bits and read results of the native session (src/session.rs).
+const STATUS_HANDSHAKE_DONE = 1;
+const STATUS_ERROR = 2;
+const READ_CLOSE_NOTIFY = -1;
+const READ_ERROR = -2;
+
+// Cleartext is decrypted into one shared buffer and copied out per push(); JS is single
+// threaded and the copy happens before anything else can use the buffer.
+const cleartextBuffer = Buffer.allocUnsafeSlow(64 * 1024);
+// Large writes are encrypted in slices so the transport's backpressure bounds memory.
+const ENCRYPT_SLICE = 256 * 1024;
+const TIMEOUT_MAX = 2 ** 31 - 1;
+const EMPTY = Buffer.alloc(0);
+
+const kSession = Symbol('kSession');
+const kTransport = Symbol('kTransport');
+const kOwnsTransport = Symbol('kOwnsTransport');
+const kPendingWrite = Symbol('kPendingWrite');
+const kReadPaused = Symbol('kReadPaused');
+const kEOF = Symbol('kEOF');
+const kTimer = Symbol('kTimer');
+const kOnread = Symbol('kOnread');
+const kConnectOptions = Symbol('kConnectOptions');
+const kErrorEmitted = Symbol('kErrorEmitted');
+
+/** @param {object} [opts] Node's TLSSocket options. */
+class TLSSocket extends net.Socket {
+  constructor(socket, opts) {
+    const tlsOptions = { ...opts };
+    super({
+      allowHalfOpen: socket ? socket.allowHalfOpen : tlsOptions.allowHalfOpen,
+      highWaterMark: tlsOptions.highWaterMark,
+      signal: tlsOptions.signal,
+    });
+    this._tlsOptions = tlsOptions;
+    this._secureEstablished = false;
+    this._securePending = false;
+    this._newSessionPending = false;
+    this._controlReleased = false;
+    this.secureConnecting = true;
+    this._SNICallback = null;
+    this.servername = null;
+    this.alpnProtocol = null;
+    this.authorized = false;
+    this.authorizationError = null;
+    this.encrypted = true;
+
+    const context = tlsOptions.secureContext || tlsOptions.credentials ||
+      require('./tls').createSecureContext(tlsOptions);
+    if (!(context instanceof SecureContext) || !(context.context instanceof binding.SecureContext)) {
+      throw new ERR_TLS_INVALID_CONTEXT('context');
+    }
+    this[kSession] = new binding.TlsSession(context.context, !!tlsOptions.isServer);
+    // Node exposes the native handle as `ssl`; packages call ssl.verifyError() on it.
+    this.ssl = this[kSession];
+    this[kTransport] = null;
+    this[kOwnsTransport] = false;
+    this[kPendingWrite] = null;
+    this[kReadPaused] = false;
+    this[kEOF] = false;
+    this[kTimer] = null;
+    this[kOnread] = !socket ? onreadOption(tlsOptions.onread) : null;
+
+    this.on('error', this._tlsError);
+    this._init(socket);
+    process.nextTick(initRead, this);
+  }
+
+  _init(socket) {
+    const options = this._tlsOptions;
+    this.server = options.server;
+    // Clients always request (and check) the server's certificate; servers only on request.
+    const requestCert = !!options.requestCert || !options.isServer;
+    const rejectUnauthorized = !!options.rejectUnauthorized;
+    this._requestCert = requestCert;
+    this._rejectUnauthorized = rejectUnauthorized;
+    if (requestCert || rejectUnauthorized) {
+      this[kSession].setVerifyMode(requestCert, rejectUnauthorized);
+    }
+    if (options.handshakeTimeout > 0) {
+      this.setTimeout(options.handshakeTimeout, this._handleTimeout);
+    }
+    if (socket) {
+      this._parent = socket;
+      this.connecting = socket.connecting || false;
+      if (this.connecting) {
+        socket.once('connect', () => {
+          this.connecting = false;
+          this.emit('connect');
+        });
+      }
+      this._attachTransport(socket, false);
+    } else {
+      this.connecting = true;
+    }
+  }
+
+  // ---- transport -------------------------------------------------------------------------
+
+  _attachTransport(transport, owned) {
+    this[kTransport] = transport;
+    this[kOwnsTransport] = owned;
+    // tls-rs decides when the write side ends (after close_notify), not the transport.
+    transport.allowHalfOpen = true;
+    transport.on('data', (chunk) => this._onCiphertext(chunk));
+    transport.on('end', () => this._onTransportEnd());
+    transport.on('drain', () => this._continueWrite());
+    transport.on('close', () => {
+      if (!this.destroyed) this.destroy();
+    });
+    transport.on('error', (err) => {
+      if (owned) this.destroy(err);
+      else this._emitTLSError(err);
+    });
+    if (!this[kOnread] && this.readableFlowing === false && this._tlsOptions.pauseOnConnect) {
+      transport.pause();
+    }
+  }
+
+  /** net.Socket#connect: connects the TCP (or IPC) transport this socket owns. */
+  connect(...args) {
+    const [options, cb] = net._normalizeArgs(args);
+    if (cb) this.once('connect', cb);
+    const transport = new net.Socket({ allowHalfOpen: true });
+    for (const event of ['lookup', 'connectionAttempt', 'connectionAttemptFailed', 'connectionAttemptTimeout']) {
+      transport.on(event, (...eventArgs) => this.emit(event, ...eventArgs));
+    }
+    transport.once('connect', () => {
+      this.connecting = false;
+      this.emit('connect');
+      this.emit('ready');
+    });
+    this._parent = transport;
+    this.connecting = true;
+    this._attachTransport(transport, true);
+    transport.connect(options);
+    return this;
+  }
+
+  // ---- handshake -------------------------------------------------------------------------
+
+  _start() {
+    if (this.connecting) {
+      this.once('connect', this._start);
+      return;
+    }
+    if (!this[kSession]) return;
+    this._afterSessionStep(this[kSession].start());
+  }
+
+  setServername(name) {
+    validateString(name, 'name');
+    if (this._tlsOptions.isServer) throw new ERR_TLS_SNI_FROM_SERVER();
+    this[kSession].setServername(name);
+  }
+
+  _onCiphertext(chunk) {
+    const session = this[kSession];
+    if (!session) return;
+    this._refreshTimer();
+    this._afterSessionStep(session.receive(chunk));
+  }
+
+  _afterSessionStep(status) {
+    // Whatever the step produced (handshake flight, alert) goes out first.
+    this._flushCiphertext(null);
+    if (status & STATUS_ERROR) {
+      this._onSessionError();
+      return;
+    }
+    if (status & STATUS_HANDSHAKE_DONE) this._finishInit();
+    if (this._secureEstablished && !this[kReadPaused]) this._readCleartext();
+  }
+
+  _finishInit() {
+    const session = this[kSession];
+    if (!session) return;
+    this.alpnProtocol = false;
+    if (this.servername === null) this.servername = session.getServername() ?? false;
+    this._secureEstablished = true;
+    if (this._tlsOptions.handshakeTimeout > 0) this.setTimeout(0, this._handleTimeout);
+    this.emit('secure');
+    // Writes made before the handshake go out once the peer is verified (or not rejected).
+    if (!this.destroyed && this[kPendingWrite]) {
+      const [data, cb] = this[kPendingWrite];
+      this[kPendingWrite] = null;
+      this._writeCleartext(data, cb);
+    }
+  }
+
+  _onSessionError() {
+    const info = this[kSession] && this[kSession].takeError();
+    const err = opensslError(info);
+    if (this._hadError) return;
+    this._hadError = true;
+    if (!this._secureEstablished) {
+      this._closeAfterHandlingError = true;
+      this.destroy(err);
+    } else if (this._tlsOptions.isServer && this._rejectUnauthorized &&
+               /peer did not return a certificate/.test(err.message)) {
+      this.destroy();
+    } else {
+      this._emitTLSError(err);
+    }
+  }
+
+  _handleTimeout() {
+    this._emitTLSError(new ERR_TLS_HANDSHAKE_TIMEOUT());
+  }
+
+  _emitTLSError(err) {
+    const e = this._tlsError(err);
+    if (e) this.emit('error', e);
+  }
+
+  // Until control is released, TLS errors go to '_tlsError' (the server turns them into
+  // 'tlsClientError'); afterwards they are ordinary 'error' events.
+  _tlsError(err) {
+    this.emit('_tlsError', err);
+    if (this._controlReleased) return err;
+    return null;
+  }
+
+  _releaseControl() {
+    if (this._controlReleased) return false;
+    this._controlReleased = true;
+    this.removeListener('error', this._tlsError);
+    return true;
+  }
+
+  // ---- reading ---------------------------------------------------------------------------
+
+  _readCleartext() {
+    while (this[kSession]) {
+      const n = this[kSession].readCleartext(cleartextBuffer);
+      if (n > 0) {
+        const chunk = Buffer.allocUnsafe(n);
+        cleartextBuffer.copy(chunk, 0, 0, n);
+        if (!this._deliver(chunk)) {
+          this[kReadPaused] = true;
+          if (this[kTransport]) this[kTransport].pause();
+          break;
+        }
+      } else if (n === 0) {
+        break;
+      } else if (n === READ_CLOSE_NOTIFY) {
+        this._pushEOF();
+        break;
+      } else {
+        this._flushCiphertext(null);
+        this._onSessionError();
+        return;
+      }
+    }
+    // Reading can produce output too (TLS 1.3 key updates, renegotiation replies).
+    this._flushCiphertext(null);
+  }
+
+  _deliver(chunk) {
+    const onread = this[kOnread];
+    if (!onread) return this.push(chunk);
+    let offset = 0;
+    let keepReading = true;
+    while (offset < chunk.length) {
+      const buf = typeof onread.buffer === 'function' ? onread.buffer() : onread.buffer;
+      const n = Math.min(buf.length, chunk.length - offset);
+      chunk.copy(buf, 0, offset, offset + n);
+      offset += n;
+      if (onread.callback.call(this, n, buf) === false) keepReading = false;
+    }
+    return keepReading;
+  }
+
+  _read() {
+    if (!this[kReadPaused] && !(this._tlsOptions.pauseOnConnect && this[kTransport] &&
+                                this[kTransport].isPaused())) {
+      return;
+    }
+    this[kReadPaused] = false;
+    if (this._secureEstablished) this._readCleartext();
+    if (!this[kReadPaused] && this[kTransport]) this[kTransport].resume();
+  }
+
+  _onTransportEnd() {
+    this._pushEOF();
+  }
+
+  _pushEOF() {
+    if (this[kEOF]) return;
+    this[kEOF] = true;
+    if (this[kOnread]) this.emit('end');
+    else this.push(null);
+  }
+
+  // ---- writing ---------------------------------------------------------------------------
+
+  _write(chunk, encoding, cb) {
+    this._writeCleartext(typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk, cb);
+  }
+
+  _writev(chunks, cb) {
+    const buffers = chunks.map(({ chunk, encoding }) =>
+      (typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk));
+    this._writeCleartext(buffers.length === 1 ? buffers[0] : Buffer.concat(buffers), cb);
+  }
+
+  _writeCleartext(data, cb) {
+    if (!this[kSession] || !this[kTransport]) {
+      if (this.connecting || (this[kSession] && !this._secureEstablished)) {
+        this[kPendingWrite] = [data, cb];
+      } else {
+        cb(new ERR_SOCKET_CLOSED());
+      }
+      return;
+    }
+    if (!this._secureEstablished) {
+      this[kPendingWrite] = [data, cb];
+      return;
+    }
+    this._refreshTimer();
+    this[kPendingWrite] = { data, offset: 0, cb };
+    this._continueWrite();
+  }
+
+  // Encrypts the current write slice by slice while the transport accepts more.
+  _continueWrite() {
+    const write = this[kPendingWrite];
+    if (!write || Array.isArray(write) || !this[kSession]) return;
+    const { data, cb } = write;
+    do {
+      const end = Math.min(data.length, write.offset + ENCRYPT_SLICE);
+      const slice = write.offset === 0 && end === data.length ? data : data.subarray(write.offset, end);
+      if (this[kSession].encrypt(slice) < 0) {
+        this[kPendingWrite] = null;
+        const err = opensslError(this[kSession].takeError());
+        cb(err);
+        return;
+      }
+      write.offset = end;
+      const last = write.offset >= data.length;
+      const accepted = this._flushCiphertext(last ? cb : null, last);
+      if (last) {
+        this[kPendingWrite] = null;
+        return;
+      }
+      if (!accepted) return; // resumed on the transport's 'drain'
+    } while (this[kSession]);
+  }
+
+  /**
+   * Sends the ciphertext the session holds. `cb` (if any) runs once the transport took it;
+   * `always` sends an empty write so `cb` still runs when nothing is pending.
+   */
+  _flushCiphertext(cb, always = false) {
+    const session = this[kSession];
+    const transport = this[kTransport];
+    if (!session || !transport || transport.destroyed) {
+      if (cb) process.nextTick(cb, new ERR_SOCKET_CLOSED());
+      return true;
+    }
+    const n = session.pendingCiphertext();
+    if (n === 0) {
+      if (cb || always) return transport.write(EMPTY, cb || undefined);
+      return true;
+    }
+    const out = Buffer.allocUnsafe(n);
+    session.readCiphertext(out);
+    return transport.write(out, cb || undefined);
+  }
+
+  // close_notify, then the transport's FIN (Node's TLSWrap::DoShutdown).
+  _final(cb) {
+    if (this.connecting) {
+      this.once('connect', () => this._final(cb));
+      return;
+    }
+    const transport = this[kTransport];
+    if (!transport || transport.destroyed) {
+      cb();
+      return;
+    }
+    if (this[kSession] && this._secureEstablished) this[kSession].shutdown();
+    this._flushCiphertext(null);
+    transport.end(() => cb());
+  }
+
+  // ---- teardown --------------------------------------------------------------------------
+
+  _destroy(err, cb) {
+    this.connecting = false;
+    clearTimeout(this[kTimer]);
+    this[kTimer] = null;
+    const session = this[kSession];
+    this[kSession] = null;
+    if (session) session.destroy();
+    const pending = this[kPendingWrite];
+    this[kPendingWrite] = null;
+    const transport = this[kTransport];
+    cb(err);
+    if (Array.isArray(pending)) pending[1](new ERR_SOCKET_CLOSED());
+    else if (pending) pending.cb(new ERR_SOCKET_CLOSED());
+    const emitClose = () => this.emit('close', !!err);
+    if (transport && !transport.closed) {
+      transport.once('close', emitClose);
+      transport.destroy();
+    } else {
+      process.nextTick(emitClose);
+    }
+  }
+
+  // ---- timeouts --------------------------------------------------------------------------
+
+  setTimeout(msecs, callback) {
+    if (this.destroyed) return this;
+    this.timeout = msecs;
+    validateNumber(msecs, 'msecs', 0);
+    if (msecs > TIMEOUT_MAX) msecs = TIMEOUT_MAX;
+    clearTimeout(this[kTimer]);
+    this[kTimer] = null;
+    if (msecs === 0) {
+      if (callback !== undefined) {
+        validateFunction(callback, 'callback');
+        this.removeListener('timeout', callback);
+      }
+    } else {
+      this[kTimer] = setTimeout(() => this._onTimeout(), msecs);
+      this[kTimer].unref();
+      if (callback !== undefined) {
+        validateFunction(callback, 'callback');
+        this.once('timeout', callback);
+      }
+    }
+    return this;
+  }
+
+  _onTimeout() {
+    this.emit('timeout');
+  }
+
+  _refreshTimer() {
+    if (this[kTimer]) this[kTimer].refresh();
+  }
+
+  _unrefTimer() {
+    this._refreshTimer();
+  }
+
+  // ---- the transport's properties --------------------------------------------------------
+
+  setNoDelay(enable) {
+    const transport = this[kTransport];
+    if (transport && typeof transport.setNoDelay === 'function') transport.setNoDelay(enable);
+    return this;
+  }
+
+  setKeepAlive(enable, initialDelay) {
+    const transport = this[kTransport];
+    if (transport && typeof transport.setKeepAlive === 'function') transport.setKeepAlive(enable, initialDelay);
+    return this;
+  }
+
+  ref() {
+    const transport = this[kTransport];
+    if (transport && typeof transport.ref === 'function') transport.ref();
+    return this;
+  }
+
+  unref() {
+    const transport = this[kTransport];
+    if (transport && typeof transport.unref === 'function') transport.unref();
+    return this;
+  }
+
+  _getpeername() {
+    const transport = this[kTransport];
+    if (!transport || typeof transport._getpeername !== 'function') return {};
+    return transport._getpeername();
+  }
+
+  _getsockname() {
+    const transport = this[kTransport];
+    if (!transport || typeof transport._getsockname !== 'function') return {};
+    return transport._getsockname();
+  }
+
+  // ---- TLS introspection -----------------------------------------------------------------
+
+  getPeerCertificate(detailed) {
+    if (!this[kSession]) return null;
+    return this[kSession].getPeerCertificate(!!detailed) || {};
+  }
+
+  getCertificate() {
+    if (!this[kSession]) return null;
+    return this[kSession].getCertificate() || {};
+  }
+
+  getCipher() {
+    return this[kSession] ? this[kSession].getCipher() ?? undefined : null;
+  }
+
+  getProtocol() {
+    return this[kSession] ? this[kSession].getProtocol() : null;
+  }
+
+  getEphemeralKeyInfo() {
+    if (!this[kSession]) return null;
+    if (this._tlsOptions.isServer) return null;
+    return this[kSession].getEphemeralKeyInfo() || {};
+  }
+
+  isSessionReused() {
+    return this[kSession] ? this[kSession].isSessionReused() : null;
+  }
+}
+
+function onreadOption(onread) {
+  if (onread !== null && typeof onread === 'object' &&
+      (onread.buffer instanceof Uint8Array || typeof onread.buffer === 'function') &&
+      typeof onread.callback === 'function') {
+    return onread;
+  }
+  return null;
+}
+
+// Starts the flow on the next tick so the caller can attach listeners first (Node's initRead).
+function initRead(socket) {
+  if (!socket[kSession]) return;
+  socket.read(0);
+}
+
+module.exports = { TLSSocket, kConnectOptions, kErrorEmitted };

@@ -1,0 +1,192 @@
+'use strict';
+// tls-rs: Node's `tls` module over a Rust/OpenSSL engine. This file is the module surface;
+// each concept lives in its own file (socket.js, server.js, secure-context.js, identity.js).
+
+const net = require('node:net');
+const nodeTls = require('node:tls');
+const binding = require('./binding');
+const { TLSSocket, kConnectOptions } = require('./socket');
+const { Server, createServer } = require('./server');
+const { SecureContext, createSecureContext } = require('./secure-context');
+const { checkServerIdentity } = require('./identity');
+const {
+  codes: { ERR_TLS_DH_PARAM_SIZE },
+  ConnResetException,
+} = require('./errors');
+const { rejectUnsupportedOptions } = require('./unsupported');
+
+exports.CLIENT_RENEG_LIMIT = 3;
+exports.CLIENT_RENEG_WINDOW = 600;
+// The running Node's defaults, which already reflect --tls-cipher-list / --tls-min-v1.x flags.
+exports.DEFAULT_CIPHERS = nodeTls.DEFAULT_CIPHERS;
+exports.DEFAULT_ECDH_CURVE = 'auto';
+exports.DEFAULT_MIN_VERSION = nodeTls.DEFAULT_MIN_VERSION;
+exports.DEFAULT_MAX_VERSION = nodeTls.DEFAULT_MAX_VERSION;
+
+let ciphers;
+/** The cipher names tls-rs's OpenSSL supports, lower-cased, deduplicated and sorted. */
+exports.getCiphers = function getCiphers() {
+  if (!ciphers) {
+    ciphers = [...new Set(binding.getSSLCiphers().map((c) => c.toLowerCase()))].sort();
+  }
+  return ciphers;
+};
+
+// The same bundled Mozilla roots as the running Node (the default trust store uses them too).
+Object.defineProperty(exports, 'rootCertificates', {
+  __proto__: null,
+  configurable: false,
+  enumerable: true,
+  get: () => nodeTls.rootCertificates,
+});
+
+exports.checkServerIdentity = checkServerIdentity;
+exports.createSecureContext = createSecureContext;
+exports.SecureContext = SecureContext;
+exports.TLSSocket = TLSSocket;
+exports.Server = Server;
+exports.createServer = createServer;
+
+let allowUnauthorizedWarned = false;
+function getAllowUnauthorized() {
+  const allow = process.env.NODE_TLS_REJECT_UNAUTHORIZED === '0';
+  if (allow && !allowUnauthorizedWarned) {
+    allowUnauthorizedWarned = true;
+    process.emitWarning('Setting the NODE_TLS_REJECT_UNAUTHORIZED environment variable to \'0\' ' +
+                        'makes TLS connections and HTTPS requests insecure by disabling ' +
+                        'certificate verification.');
+  }
+  return allow;
+}
+
+// Arguments: [port,] [host,] [options,] [cb]
+function normalizeConnectArgs(listArgs) {
+  const args = net._normalizeArgs(listArgs);
+  const options = args[0];
+  const cb = args[1];
+  // net only knows host/port/path; merge the TLS options object given after them.
+  if (listArgs[1] !== null && typeof listArgs[1] === 'object') {
+    Object.assign(options, listArgs[1]);
+  } else if (listArgs[2] !== null && typeof listArgs[2] === 'object') {
+    Object.assign(options, listArgs[2]);
+  }
+  return cb ? [options, cb] : [options];
+}
+
+let ipServernameWarned = false;
+
+exports.connect = function connect(...args) {
+  args = normalizeConnectArgs(args);
+  let options = args[0];
+  const cb = args[1];
+  rejectUnsupportedOptions(options, 'tls.connect');
+  const allowUnauthorized = getAllowUnauthorized();
+
+  options = {
+    rejectUnauthorized: !allowUnauthorized,
+    ciphers: exports.DEFAULT_CIPHERS,
+    checkServerIdentity,
+    minDHSize: 1024,
+    ...options,
+  };
+  if (!options.keepAlive) options.singleUse = true;
+
+  const context = options.secureContext || createSecureContext(options);
+
+  const tlssock = new TLSSocket(options.socket, {
+    allowHalfOpen: options.allowHalfOpen,
+    pipe: !!options.path,
+    secureContext: context,
+    isServer: false,
+    requestCert: true,
+    rejectUnauthorized: options.rejectUnauthorized !== false,
+    highWaterMark: options.highWaterMark,
+    onread: options.onread,
+    signal: options.signal,
+  });
+  options.rejectUnauthorized = options.rejectUnauthorized !== false;
+  tlssock[kConnectOptions] = options;
+
+  if (cb) tlssock.once('secureConnect', cb);
+
+  if (!options.socket) {
+    if (options.timeout) tlssock.setTimeout(options.timeout);
+    tlssock.connect(options, tlssock._start);
+  }
+
+  tlssock._releaseControl();
+
+  if (options.servername) {
+    if (!ipServernameWarned && net.isIP(options.servername)) {
+      process.emitWarning(
+        'Setting the TLS ServerName to an IP address is not permitted by ' +
+        'RFC 6066. This will be ignored in a future version.',
+        'DeprecationWarning',
+        'DEP0123',
+      );
+      ipServernameWarned = true;
+    }
+    tlssock.setServername(options.servername);
+  }
+
+  if (options.socket) tlssock._start();
+
+  tlssock.on('secure', onConnectSecure);
+  tlssock.prependListener('end', onConnectEnd);
+  return tlssock;
+};
+
+// Client verification runs after the handshake, as in Node: chain result, then host name.
+function onConnectSecure() {
+  const options = this[kConnectOptions];
+
+  const ekeyinfo = this.getEphemeralKeyInfo();
+  if (ekeyinfo && ekeyinfo.type === 'DH' && ekeyinfo.size < options.minDHSize) {
+    const err = new ERR_TLS_DH_PARAM_SIZE(ekeyinfo.size);
+    this.emit('error', err);
+    this.destroy();
+    return;
+  }
+
+  let verifyError = this.ssl.verifyError();
+  if (verifyError) {
+    const err = new Error(verifyError.message);
+    err.code = verifyError.code;
+    verifyError = err;
+  }
+
+  if (!verifyError && !this.isSessionReused()) {
+    const hostname = options.servername || options.host ||
+      (options.socket && options.socket._host) || 'localhost';
+    const cert = this.getPeerCertificate(true);
+    verifyError = options.checkServerIdentity(hostname, cert);
+  }
+
+  if (verifyError) {
+    this.authorized = false;
+    this.authorizationError = verifyError.code || verifyError.message;
+    if (options.rejectUnauthorized !== false) {
+      this.destroy(verifyError);
+      return;
+    }
+  } else {
+    this.authorized = true;
+  }
+  this.secureConnecting = false;
+  this.emit('secureConnect');
+  this.removeListener('end', onConnectEnd);
+}
+
+function onConnectEnd() {
+  if (!this._hadError) {
+    const options = this[kConnectOptions];
+    this._hadError = true;
+    const error = new ConnResetException('Client network socket disconnected ' +
+                                         'before secure TLS connection was established');
+    error.path = options.path;
+    error.host = options.host;
+    error.port = options.port;
+    error.localAddress = options.localAddress;
+    this.destroy(error);
+  }
+}
