@@ -25,9 +25,9 @@ const STATUS_ERROR = 2;
 const READ_CLOSE_NOTIFY = -1;
 const READ_ERROR = -2;
 
-// Cleartext is decrypted into one shared buffer and copied out per push(); JS is single
-// threaded and the copy happens before anything else can use the buffer.
-const cleartextBuffer = Buffer.allocUnsafeSlow(64 * 1024);
+// Cleartext is decrypted into one shared buffer, one record (≤ 16 KiB) at a time, and copied
+// out per push(); JS is single threaded and the copy happens before anything else uses it.
+const cleartextBuffer = Buffer.allocUnsafeSlow(16 * 1024);
 // Large writes are encrypted in slices so the transport's backpressure bounds memory.
 const ENCRYPT_SLICE = 256 * 1024;
 const TIMEOUT_MAX = 2 ** 31 - 1;
@@ -183,13 +183,16 @@ class TLSSocket extends net.Socket {
   }
 
   _afterSessionStep(status) {
-    // Whatever the step produced (handshake flight, alert) goes out first.
-    this._flushCiphertext(null);
     if (status & STATUS_ERROR) {
+      // The alert goes out before the error is reported.
+      this._flushCiphertext(null);
       this._onSessionError();
       return;
     }
+    // As in Node, 'secure' (and the client's verification) runs before this step's output is
+    // sent: a client rejecting the server never sends its TLS 1.3 Finished.
     if (status & STATUS_HANDSHAKE_DONE) this._finishInit();
+    this._flushCiphertext(null);
     if (this._secureEstablished && !this[kReadPaused]) this._readCleartext();
   }
 

@@ -235,38 +235,38 @@ impl TlsSession {
         self.error = Some(err);
     }
 
-    /// Decrypts into `out`. Returns the number of bytes written (> 0), 0 when more ciphertext is
+    /// Decrypts the next record into `out` (one record per call, as Node emits one 'data' chunk
+    /// per record). Returns the number of bytes written (> 0), 0 when more ciphertext is
     /// needed, READ_CLOSE_NOTIFY once the peer closed, READ_ERROR on failure.
     #[napi]
     pub fn read_cleartext(&mut self, mut out: BufferSlice) -> i32 {
         let Some(ssl) = self.ssl.as_ref() else { return READ_ERROR };
-        if !self.handshake_done {
+        if !self.handshake_done || out.is_empty() {
             return 0;
+        }
+        if self.error.is_some() {
+            return READ_ERROR;
+        }
+        if self.peer_closed {
+            return READ_CLOSE_NOTIFY;
         }
         let raw = ssl.as_ptr();
         let limit = out.len().min(i32::MAX as usize);
-        let mut filled = 0usize;
-        while filled < limit && self.error.is_none() && !self.peer_closed {
-            let mut n = 0usize;
-            let ok = unsafe { sys::SSL_read_ex(raw, out[filled..].as_mut_ptr() as *mut c_void, limit - filled, &mut n) };
-            if ok == 1 {
-                filled += n;
-                continue;
-            }
-            match unsafe { sys::SSL_get_error(raw, 0) } {
-                sys::SSL_ERROR_WANT_READ | sys::SSL_ERROR_WANT_WRITE => break,
-                sys::SSL_ERROR_ZERO_RETURN => self.peer_closed = true,
-                _ => self.record_error("read failed"),
-            }
+        let mut n = 0usize;
+        let ok = unsafe { sys::SSL_read_ex(raw, out.as_mut_ptr() as *mut c_void, limit, &mut n) };
+        if ok == 1 {
+            return n as i32;
         }
-        if filled > 0 {
-            filled as i32
-        } else if self.error.is_some() {
-            READ_ERROR
-        } else if self.peer_closed {
-            READ_CLOSE_NOTIFY
-        } else {
-            0
+        match unsafe { sys::SSL_get_error(raw, 0) } {
+            sys::SSL_ERROR_WANT_READ | sys::SSL_ERROR_WANT_WRITE => 0,
+            sys::SSL_ERROR_ZERO_RETURN => {
+                self.peer_closed = true;
+                READ_CLOSE_NOTIFY
+            }
+            _ => {
+                self.record_error("read failed");
+                READ_ERROR
+            }
         }
     }
 
@@ -355,7 +355,12 @@ impl TlsSession {
         if err == 0 {
             return None;
         }
-        let message = c_string(unsafe { sys::X509_verify_cert_error_string(err) }).unwrap_or_default();
+        // OpenSSL 3.6 reworded this one; Node (OpenSSL 3.0) reports the original text.
+        let message = if err == 9 {
+            "certificate is not yet valid".to_string()
+        } else {
+            c_string(unsafe { sys::X509_verify_cert_error_string(err) }).unwrap_or_default()
+        };
         Some(VerifyError { code: verify_error_code(err).into(), message })
     }
 

@@ -1,0 +1,105 @@
+'use strict';
+// Failures around the handshake: refused connections, peers closing early, plaintext peers,
+// protocol mismatches, handshake timeouts — the same errors and events as built-in tls.
+
+const net = require('node:net');
+const { describe, it } = require('node:test');
+const { differential, fixture, once, listen, SOCKET_EVENTS, SERVER_EVENTS } = require('./helpers/differential');
+
+const certs = { key: fixture('agent-key.pem'), cert: fixture('agent-chain.pem') };
+const ca = fixture('ca-cert.pem');
+
+function watchClient(rec, c) {
+  rec.watch(c, 'client', SOCKET_EVENTS);
+  c.on('error', () => {});
+  c.resume();
+  return once(c, 'close');
+}
+
+describe('client-side failures match built-in tls', () => {
+  it('connection refused', async () => {
+    await differential(async ({ clientTls, rec }) => {
+      const probe = net.createServer();
+      const port = await listen(probe);
+      probe.close();
+      await once(probe, 'close');
+      const c = clientTls.connect({ port, host: '127.0.0.1', ca });
+      await watchClient(rec, c);
+    }, { side: 'client' });
+  });
+
+  it('peer closes before the handshake (ECONNRESET with host and port)', async () => {
+    await differential(async ({ clientTls, rec }) => {
+      const srv = net.createServer((s) => s.end());
+      const port = await listen(srv);
+      const c = clientTls.connect({ port, host: '127.0.0.1', ca });
+      const closed = watchClient(rec, c);
+      await closed;
+      srv.close();
+    }, { side: 'client' });
+  });
+
+  it('peer destroys the connection before the handshake', async () => {
+    await differential(async ({ clientTls, rec }) => {
+      const srv = net.createServer((s) => s.destroy());
+      const port = await listen(srv);
+      await watchClient(rec, clientTls.connect({ port, host: '127.0.0.1', ca }));
+      srv.close();
+    }, { side: 'client' });
+  });
+
+  it('protocol version mismatch', async () => {
+    for (const side of ['client', 'server']) {
+      await differential(async ({ clientTls, serverTls, rec }) => {
+        const srv = serverTls.createServer({ ...certs, minVersion: 'TLSv1.3' });
+        rec.watch(srv, 'server', SERVER_EVENTS);
+        const port = await listen(srv);
+        await watchClient(rec, clientTls.connect({ port, host: '127.0.0.1', ca, maxVersion: 'TLSv1.2' }));
+        srv.close();
+        await once(srv, 'close');
+      }, { side });
+    }
+  });
+});
+
+describe('server-side failures match built-in tls', () => {
+  it('client sends plaintext', async () => {
+    await differential(async ({ serverTls, rec }) => {
+      const srv = serverTls.createServer(certs);
+      rec.watch(srv, 'server', SERVER_EVENTS);
+      const port = await listen(srv);
+      const raw = net.connect(port, '127.0.0.1', () => raw.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n'));
+      raw.on('error', () => {});
+      raw.resume();
+      await once(raw, 'close');
+      srv.close();
+      await once(srv, 'close');
+    }, { side: 'server' });
+  });
+
+  it('client disconnects before the handshake', async () => {
+    await differential(async ({ serverTls, rec }) => {
+      const srv = serverTls.createServer(certs);
+      rec.watch(srv, 'server', SERVER_EVENTS);
+      const port = await listen(srv);
+      const raw = net.connect(port, '127.0.0.1', () => raw.end());
+      raw.resume();
+      await once(raw, 'close');
+      srv.close();
+      await once(srv, 'close');
+    }, { side: 'server' });
+  });
+
+  it('handshake timeout (ERR_TLS_HANDSHAKE_TIMEOUT)', async () => {
+    await differential(async ({ serverTls, rec }) => {
+      const srv = serverTls.createServer({ ...certs, handshakeTimeout: 100 });
+      rec.watch(srv, 'server', SERVER_EVENTS);
+      const port = await listen(srv);
+      const raw = net.connect(port, '127.0.0.1');
+      raw.resume();
+      await once(raw, 'close');
+      srv.close();
+      await once(srv, 'close');
+    }, { side: 'server' });
+  });
+});

@@ -1,0 +1,159 @@
+'use strict';
+// Differential testing: run one scenario against Node's built-in tls and against tls-rs,
+// record what user code can observe, and compare the two records.
+
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const nodeTls = require('node:tls');
+const tlsRs = require('../..');
+
+const certDir = path.join(__dirname, '..', 'fixtures', 'certs');
+const fixture = (name) => fs.readFileSync(path.join(certDir, name));
+
+// The events user code sees on sockets; stream-internal ones ('readable', 'resume', ...) are
+// left out because they depend on how the test consumes data, not on TLS.
+const SOCKET_EVENTS = new Set(['lookup', 'connect', 'ready', 'secureConnect', 'session', 'OCSPResponse',
+  'data', 'end', 'finish', 'timeout', 'error', 'close']);
+const SERVER_EVENTS = new Set(['connection', 'secureConnection', 'tlsClientError', 'newSession',
+  'resumeSession', 'OCSPRequest', 'keylog', 'close', 'error']);
+
+/** Describes an error the way a test compares it: class, code, message and extra fields. */
+function describeError(err, { message = true } = {}) {
+  if (!err) return err;
+  const out = { name: err.name, code: err.code };
+  if (message) out.message = err.message;
+  for (const key of ['library', 'reason', 'host', 'port', 'syscall', 'errno', 'address']) {
+    if (key in err) out[key] = typeof err[key] === 'object' ? String(err[key]) : err[key];
+  }
+  return out;
+}
+
+/**
+ * getPeerCertificate(true) as plain data: the chain flattened to an array (issuerCertificate
+ * links become indexes), Buffers as hex, null prototypes and key order made visible.
+ */
+function describeCertificate(cert) {
+  if (cert === null || cert === undefined) return cert;
+  const chain = [];
+  const seen = new Map();
+  let node = cert;
+  while (node && !seen.has(node)) {
+    seen.set(node, chain.length);
+    chain.push(node);
+    node = node.issuerCertificate;
+  }
+  return chain.map((c) => {
+    const out = { keys: Object.keys(c) };
+    for (const key of Object.keys(c)) {
+      const v = c[key];
+      if (key === 'issuerCertificate') out[key] = v ? `#${seen.get(v)}` : v;
+      else if (Buffer.isBuffer(v)) out[key] = `buffer:${v.toString('hex')}`;
+      else if (v && typeof v === 'object' && !Array.isArray(v)) {
+        out[key] = { proto: Object.getPrototypeOf(v) === null ? 'null' : 'object', ...v };
+      } else out[key] = v;
+    }
+    return out;
+  });
+}
+
+/**
+ * A recorder keeps one ordered log per label ('client', 'server', ...), because the relative
+ * order of events on two ends of a connection depends on scheduling, not on the implementation.
+ */
+function recorder() {
+  const logs = {};
+  const push = (label, entry) => { (logs[label] ??= []).push(entry); };
+  return {
+    logs,
+    add(label, ...entry) { push(label, entry.length === 1 ? entry[0] : entry); },
+    watch(emitter, label, events) {
+      const emit = emitter.emit;
+      emitter.emit = function(event, ...args) {
+        if (events.has(event)) {
+          if (event === 'error' || event === 'tlsClientError') push(label, [event, describeError(args[0])]);
+          else if (event === 'close') push(label, [event, args[0]]);
+          else if (event === 'data') push(label, [event, String(args[0])]);
+          else push(label, event);
+        }
+        return emit.apply(this, [event, ...args]);
+      };
+    },
+  };
+}
+
+/**
+ * Runs `scenario({ tls, serverTls, clientTls, rec, fixture })` for two configurations and asserts
+ * the records are equal. `side` says which end is the implementation under test: 'client',
+ * 'server' or 'both' (the other end is always Node's built-in tls, except for 'both').
+ */
+async function differential(scenario, { side = 'both', timeout = 10000 } = {}) {
+  const run = async (impl) => {
+    const rec = recorder();
+    const clientTls = side === 'server' ? nodeTls : impl;
+    const serverTls = side === 'client' ? nodeTls : impl;
+    let timer;
+    await Promise.race([
+      scenario({ clientTls, serverTls, rec, fixture }).then(() => settle(rec)),
+      new Promise((_, reject) => { timer = setTimeout(() => reject(new Error('scenario timed out')), timeout); }),
+    ]).finally(() => clearTimeout(timer));
+    return rec.logs;
+  };
+  const expected = await run(nodeTls);
+  const actual = await run(tlsRs);
+  if (process.env.DIFF_VERBOSE) printDifferences(actual, expected);
+  assert.deepStrictEqual(actual, expected);
+  return expected;
+}
+
+// DIFF_VERBOSE=1: one line per differing entry (or field of an entry), for debugging.
+function printDifferences(actual, expected) {
+  const { isDeepStrictEqual } = require('node:util');
+  const show = (v) => JSON.stringify(v)?.slice(0, 700);
+  for (const label of new Set([...Object.keys(actual), ...Object.keys(expected)])) {
+    const a = actual[label] || [];
+    const e = expected[label] || [];
+    for (let i = 0; i < Math.max(a.length, e.length); i++) {
+      if (isDeepStrictEqual(a[i], e[i])) continue;
+      const fields = Array.isArray(a[i]) && Array.isArray(e[i]) && a[i][1] && typeof a[i][1] === 'object' &&
+        e[i][1] && typeof e[i][1] === 'object' ? new Set([...Object.keys(a[i][1]), ...Object.keys(e[i][1])]) : null;
+      if (fields) {
+        for (const k of fields) {
+          if (!isDeepStrictEqual(a[i][1][k], e[i][1][k])) {
+            console.log(`${label}[${i}] ${a[i][0]}.${k}\n  tls-rs: ${show(a[i][1][k])}\n  node:   ${show(e[i][1][k])}`);
+          }
+        }
+      } else {
+        console.log(`${label}[${i}]\n  tls-rs: ${show(a[i])}\n  node:   ${show(e[i])}`);
+      }
+    }
+  }
+}
+
+// Events can trail the scenario's last await (a server socket's 'close' handler reporting
+// 'tlsClientError' after server 'close'): wait until nothing new is recorded for a while.
+async function settle(rec, quietMs = 30, maxMs = 1000) {
+  const count = () => Object.values(rec.logs).reduce((n, log) => n + log.length, 0);
+  const start = Date.now();
+  let last = -1;
+  while (Date.now() - start < maxMs) {
+    const now = count();
+    if (now === last) return;
+    last = now;
+    await new Promise((resolve) => setTimeout(resolve, quietMs));
+  }
+}
+
+/** Resolves once `emitter` emitted `event` (first argument). */
+function once(emitter, event) {
+  return new Promise((resolve) => emitter.once(event, resolve));
+}
+
+/** Listens on an ephemeral port and resolves with it. */
+function listen(server) {
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server.address().port)));
+}
+
+module.exports = { differential, describeError, describeCertificate, recorder, fixture, once, listen,
+  SOCKET_EVENTS, SERVER_EVENTS, nodeTls, tlsRs };
