@@ -290,14 +290,17 @@ impl SecureContext {
     }
 
     /// Key-exchange groups: `'auto'` keeps OpenSSL's defaults (which include X25519MLKEM768),
-    /// anything else is a `SSL_CTX_set1_groups_list` list such as `'X25519MLKEM768:X25519'`.
+    /// anything else is a `SSL_CTX_set1_groups_list` list such as `'X25519MLKEM768:X25519'`;
+    /// failure throws ERR_CRYPTO_OPERATION_FAILED "Failed to set ECDH curve".
     #[napi(js_name = "setECDHCurve")]
     pub fn set_ecdh_curve(&mut self, env: &Env, curve: String) -> Result<()> {
         if curve == "auto" {
             return Ok(());
         }
         let list = c_string(env, &curve)?;
-        if unsafe { sys::SSL_CTX_set1_groups_list(self.builder.as_ptr(), list.as_ptr()) } != 1 {
+        // OpenSSL >= 3.5 accepts an empty list (leaving no groups at all); 3.0, and so Node 20,
+        // refuses it.
+        if list.as_bytes().is_empty() || unsafe { sys::SSL_CTX_set1_groups_list(self.builder.as_ptr(), list.as_ptr()) } != 1 {
             clear_errors();
             return Err(throw_node_error(env, ErrorKind::Error, Some("ERR_CRYPTO_OPERATION_FAILED"), "Failed to set ECDH curve"));
         }
@@ -306,18 +309,19 @@ impl SecureContext {
 
     /// DHE parameters: `true` selects well-known parameters automatically (Node's `'auto'`),
     /// otherwise PEM `DH PARAMETERS`. Unparsable parameters are silently ignored; fewer than
-    /// 1024 bits throw; fewer than 2048 return the warning text Node emits as a SecurityWarning.
+    /// 1024 bits throw; fewer than 2048 return the warning text Node emits as a SecurityWarning
+    /// (otherwise undefined).
     #[napi(js_name = "setDHParam")]
-    pub fn set_dh_param(&mut self, env: &Env, dh: Unknown) -> Result<Option<String>> {
+    pub fn set_dh_param(&mut self, env: &Env, dh: Unknown) -> Result<Either<String, ()>> {
         let ctx = self.builder.as_ptr();
         if dh.get_type()? == ValueType::Boolean && unsafe { dh.cast::<bool>()? } {
             unsafe { sys::SSL_CTX_set_dh_auto(ctx, 1) };
-            return Ok(None);
+            return Ok(Either::B(()));
         }
-        let Some(pem) = view_bytes(env, &dh)? else { return Ok(None) };
+        let Some(pem) = view_bytes(env, &dh)? else { return Ok(Either::B(())) };
         let params = Dh::params_from_pem(&pem);
         clear_errors();
-        let Ok(params) = params else { return Ok(None) };
+        let Ok(params) = params else { return Ok(Either::B(())) };
         let bits = params.prime_p().num_bits();
         let mut warning = None;
         if bits < 1024 {
@@ -330,7 +334,7 @@ impl SecureContext {
             clear_errors();
             return Err(throw_node_error(env, ErrorKind::Error, Some("ERR_CRYPTO_OPERATION_FAILED"), "Error setting temp DH parameter"));
         }
-        Ok(warning)
+        Ok(warning.map(Either::A).unwrap_or(Either::B(())))
     }
 
     /// Lowest protocol version (a TLS version number; 0 = lowest supported).
