@@ -59,6 +59,9 @@ pub struct SecureContext {
     cert: Option<X509>,
     /// Its issuer, from the chain or the trust store (Node's `issuer_`, for `getIssuer()`).
     issuer: Option<X509>,
+    /// Whether `init()` has run; until then the constructor's TLS_method context is untouched
+    /// and `init()` may keep it instead of building a second SSL_CTX.
+    initialized: bool,
 }
 
 #[napi]
@@ -69,7 +72,7 @@ impl SecureContext {
     #[napi(constructor)]
     pub fn new(env: &Env) -> Result<Self> {
         let builder = new_ssl_ctx(unsafe { sys::TLS_method() }).map_err(|e| throw_crypto_stack(env, e, None))?;
-        Ok(SecureContext { builder, cert: None, issuer: None })
+        Ok(SecureContext { builder, cert: None, issuer: None, initialized: false })
     }
 
     /// Node's `init(secureProtocol, minVersion, maxVersion)`: versions are TLS version numbers
@@ -78,6 +81,7 @@ impl SecureContext {
     /// SSLv2/SSLv3 methods and unknown names throw ERR_TLS_INVALID_PROTOCOL_METHOD (TypeError).
     #[napi]
     pub fn init(&mut self, env: &Env, secure_protocol: Unknown, min_version: i32, max_version: i32) -> Result<()> {
+        let _clear = ClearErrorOnReturn;
         let mut min_version = min_version;
         let mut max_version = if max_version == 0 { MAX_SUPPORTED_VERSION } else { max_version };
         let mut method = unsafe { sys::TLS_method() };
@@ -114,15 +118,19 @@ impl SecureContext {
             (min_version, max_version) = range;
             method = m;
         }
-        let builder = new_ssl_ctx(method).map_err(|e| throw_crypto_stack(env, e, Some("SSL_CTX_new")))?;
-        let ctx = builder.as_ptr();
+        // SSL_CTX_new is not cheap in OpenSSL 3: keep the constructor's context when it is
+        // still untouched and already the right method.
+        if self.initialized || method != unsafe { sys::TLS_method() } {
+            self.builder = new_ssl_ctx(method).map_err(|e| throw_crypto_stack(env, e, Some("SSL_CTX_new")))?;
+        }
+        let ctx = self.builder.as_ptr();
         unsafe {
             sys::SSL_CTX_set_min_proto_version(ctx, min_version);
             sys::SSL_CTX_set_max_proto_version(ctx, max_version);
         }
-        self.builder = builder;
         self.cert = None;
         self.issuer = None;
+        self.initialized = true;
         Ok(())
     }
 
@@ -132,6 +140,7 @@ impl SecureContext {
     /// ERR_OSSL_X509_KEY_VALUES_MISMATCH.
     #[napi]
     pub fn set_key(&mut self, env: &Env, key: Unknown, passphrase: Option<Unknown>) -> Result<()> {
+        let _clear = ClearErrorOnReturn;
         let Some(pem) = view_bytes(env, &key)? else { return Ok(()) };
         let pass = match passphrase {
             Some(p) if p.get_type()? == ValueType::String => js_string(env, &p)?.into_bytes(),
@@ -158,6 +167,7 @@ impl SecureContext {
     /// is the leaf, the rest its chain (sent to the peer; several key types keep separate chains).
     #[napi]
     pub fn set_cert(&mut self, env: &Env, cert: Unknown) -> Result<()> {
+        let _clear = ClearErrorOnReturn;
         let Some(pem) = view_bytes(env, &cert)? else { return Ok(()) };
         self.cert = None;
         self.issuer = None;
@@ -193,6 +203,7 @@ impl SecureContext {
     /// replaced by a private copy of the bundled roots.
     #[napi(js_name = "addCACert")]
     pub fn add_ca_cert(&mut self, env: &Env, ca: Unknown) -> Result<()> {
+        let _clear = ClearErrorOnReturn;
         let Some(pem) = view_bytes(env, &ca)? else { return Ok(()) };
         let bio = MemBio::new(&pem)?;
         loop {
@@ -216,6 +227,7 @@ impl SecureContext {
     /// ERR_CRYPTO_OPERATION_FAILED "Failed to parse CRL".
     #[napi(js_name = "addCRL")]
     pub fn add_crl(&mut self, env: &Env, crl: Unknown) -> Result<()> {
+        let _clear = ClearErrorOnReturn;
         let Some(pem) = view_bytes(env, &crl)? else { return Ok(()) };
         let bio = MemBio::new(&pem)?;
         let crl = unsafe { sys::PEM_read_bio_X509_CRL(bio.0, ptr::null_mut(), Some(no_password_callback), ptr::null_mut()) };
@@ -237,6 +249,7 @@ impl SecureContext {
     /// which `loadRootCertificates()` must have built.
     #[napi]
     pub fn add_root_certs(&mut self, env: &Env) -> Result<()> {
+        let _clear = ClearErrorOnReturn;
         let Some(store) = root_store::shared_root_store() else {
             return Err(throw_node_error(
                 env,
@@ -252,6 +265,7 @@ impl SecureContext {
     /// TLS 1.3 cipher suites (colon-separated `TLS_*` names).
     #[napi]
     pub fn set_cipher_suites(&mut self, env: &Env, suites: String) -> Result<()> {
+        let _clear = ClearErrorOnReturn;
         clear_errors();
         let suites = c_string(env, &suites)?;
         if unsafe { sys::SSL_CTX_set_ciphersuites(self.builder.as_ptr(), suites.as_ptr()) } != 1 {
@@ -265,6 +279,7 @@ impl SecureContext {
     /// is accepted (TLS 1.2 ciphers deliberately cleared).
     #[napi]
     pub fn set_ciphers(&mut self, env: &Env, ciphers: String) -> Result<()> {
+        let _clear = ClearErrorOnReturn;
         clear_errors();
         let list = c_string(env, &ciphers)?;
         if unsafe { sys::SSL_CTX_set_cipher_list(self.builder.as_ptr(), list.as_ptr()) } != 1 {
@@ -281,6 +296,7 @@ impl SecureContext {
     /// Signature algorithms (`SSL_CTX_set1_sigalgs_list` syntax, e.g. `RSA-PSS+SHA256:ed25519`).
     #[napi]
     pub fn set_sigalgs(&mut self, env: &Env, sigalgs: String) -> Result<()> {
+        let _clear = ClearErrorOnReturn;
         clear_errors();
         let list = c_string(env, &sigalgs)?;
         if unsafe { sys::SSL_CTX_set1_sigalgs_list(self.builder.as_ptr(), list.as_ptr()) } != 1 {
@@ -294,6 +310,7 @@ impl SecureContext {
     /// failure throws ERR_CRYPTO_OPERATION_FAILED "Failed to set ECDH curve".
     #[napi(js_name = "setECDHCurve")]
     pub fn set_ecdh_curve(&mut self, env: &Env, curve: String) -> Result<()> {
+        let _clear = ClearErrorOnReturn;
         if curve == "auto" {
             return Ok(());
         }
@@ -313,6 +330,7 @@ impl SecureContext {
     /// (otherwise undefined).
     #[napi(js_name = "setDHParam")]
     pub fn set_dh_param(&mut self, env: &Env, dh: Unknown) -> Result<Either<String, ()>> {
+        let _clear = ClearErrorOnReturn;
         let ctx = self.builder.as_ptr();
         if dh.get_type()? == ValueType::Boolean && unsafe { dh.cast::<bool>()? } {
             unsafe { sys::SSL_CTX_set_dh_auto(ctx, 1) };
@@ -378,6 +396,7 @@ impl SecureContext {
     /// message is OpenSSL's printed error queue, as in Node.
     #[napi]
     pub fn set_session_id_context(&mut self, env: &Env, session_id_context: String) -> Result<()> {
+        let _clear = ClearErrorOnReturn;
         let bytes = session_id_context.as_bytes();
         let ok = unsafe { sys::SSL_CTX_set_session_id_context(self.builder.as_ptr(), bytes.as_ptr() as *const c_uchar, bytes.len() as _) };
         if ok == 1 {
@@ -416,6 +435,7 @@ impl SecureContext {
     /// ArrayBufferView when given. Failures throw Node's plain `Error(reason)`.
     #[napi(js_name = "loadPKCS12")]
     pub fn load_pkcs12(&mut self, env: &Env, pfx: Option<Unknown>, passphrase: Option<Unknown>) -> Result<()> {
+        let _clear = ClearErrorOnReturn;
         let der = match &pfx {
             Some(v) => view_bytes(env, v)?,
             None => None,
@@ -468,6 +488,7 @@ impl SecureContext {
     /// Accepts chains that end at a trusted intermediate (X509_V_FLAG_PARTIAL_CHAIN).
     #[napi]
     pub fn set_allow_partial_trust_chain(&mut self) {
+        let _clear = ClearErrorOnReturn;
         let store = self.writable_cert_store();
         unsafe { sys::X509_STORE_set_flags(store, sys::X509_V_FLAG_PARTIAL_CHAIN) };
     }
@@ -647,6 +668,16 @@ impl Drop for MemBio {
 
 fn clear_errors() {
     unsafe { sys::ERR_clear_error() };
+}
+
+/// Node's ClearErrorOnReturn: whatever a method leaves on the OpenSSL error queue is dropped, so
+/// a later, unrelated failure (a session's handshake) reports its own error.
+struct ClearErrorOnReturn;
+
+impl Drop for ClearErrorOnReturn {
+    fn drop(&mut self) {
+        clear_errors();
+    }
 }
 
 /// Node's PasswordCallback: copies the passphrase (`u` points at a `&[u8]`), or fails when it
