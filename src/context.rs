@@ -71,7 +71,7 @@ impl SecureContext {
     /// method and version range as Node does.
     #[napi(constructor)]
     pub fn new(env: &Env) -> Result<Self> {
-        let builder = new_ssl_ctx(unsafe { sys::TLS_method() }).map_err(|e| throw_crypto_stack(env, e, None))?;
+        let builder = new_ssl_ctx(unsafe { sys::TLS_method() }).map_err(|e| throw_crypto(env, &e, None))?;
         Ok(SecureContext { builder, cert: None, issuer: None, initialized: false })
     }
 
@@ -121,7 +121,7 @@ impl SecureContext {
         // SSL_CTX_new is not cheap in OpenSSL 3: keep the constructor's context when it is
         // still untouched and already the right method.
         if self.initialized || method != unsafe { sys::TLS_method() } {
-            self.builder = new_ssl_ctx(method).map_err(|e| throw_crypto_stack(env, e, Some("SSL_CTX_new")))?;
+            self.builder = new_ssl_ctx(method).map_err(|e| throw_crypto(env, &e, Some("SSL_CTX_new")))?;
         }
         let ctx = self.builder.as_ptr();
         unsafe {
@@ -267,7 +267,7 @@ impl SecureContext {
     pub fn set_cipher_suites(&mut self, env: &Env, suites: String) -> Result<()> {
         let _clear = ClearErrorOnReturn;
         clear_errors();
-        let suites = c_string(env, &suites)?;
+        let suites = c_string(&suites);
         if unsafe { sys::SSL_CTX_set_ciphersuites(self.builder.as_ptr(), suites.as_ptr()) } != 1 {
             return Err(throw_crypto_queue(env, Some("Failed to set ciphers")));
         }
@@ -281,7 +281,7 @@ impl SecureContext {
     pub fn set_ciphers(&mut self, env: &Env, ciphers: String) -> Result<()> {
         let _clear = ClearErrorOnReturn;
         clear_errors();
-        let list = c_string(env, &ciphers)?;
+        let list = c_string(&ciphers);
         if unsafe { sys::SSL_CTX_set_cipher_list(self.builder.as_ptr(), list.as_ptr()) } != 1 {
             let stack = ErrorStack::get();
             let first = stack.errors().first().map(|e| e.code()).unwrap_or(0);
@@ -298,7 +298,7 @@ impl SecureContext {
     pub fn set_sigalgs(&mut self, env: &Env, sigalgs: String) -> Result<()> {
         let _clear = ClearErrorOnReturn;
         clear_errors();
-        let list = c_string(env, &sigalgs)?;
+        let list = c_string(&sigalgs);
         if unsafe { sys::SSL_CTX_set1_sigalgs_list(self.builder.as_ptr(), list.as_ptr()) } != 1 {
             return Err(throw_crypto_queue(env, None));
         }
@@ -314,7 +314,7 @@ impl SecureContext {
         if curve == "auto" {
             return Ok(());
         }
-        let list = c_string(env, &curve)?;
+        let list = c_string(&curve);
         // OpenSSL >= 3.5 accepts an empty list (leaving no groups at all); 3.0, and so Node 20,
         // refuses it.
         if list.as_bytes().is_empty() || unsafe { sys::SSL_CTX_set1_groups_list(self.builder.as_ptr(), list.as_ptr()) } != 1 {
@@ -699,11 +699,10 @@ unsafe extern "C" fn no_password_callback(_buf: *mut c_char, _size: c_int, _rwfl
     0
 }
 
-fn c_string(env: &Env, s: &str) -> Result<std::ffi::CString> {
-    // Node passes a C string, so text after a NUL is ignored; do the same.
-    let _ = env;
+/// `s` as Node hands it to OpenSSL (a C string: text after a NUL is ignored).
+fn c_string(s: &str) -> std::ffi::CString {
     let cut = s.find('\0').map(|i| &s[..i]).unwrap_or(s);
-    Ok(std::ffi::CString::new(cut).expect("no NUL left"))
+    std::ffi::CString::new(cut).expect("no NUL left")
 }
 
 // ---- JS values --------------------------------------------------------------------------------
@@ -800,9 +799,10 @@ fn throw_node_error(env: &Env, kind: ErrorKind, code: Option<&str>, message: &st
     }
 }
 
-fn error_string(e: c_ulong) -> String {
-    // Node formats into a 128-byte buffer.
-    let mut buf = [0 as c_char; 128];
+/// OpenSSL's `error:XXXXXXXX:lib::reason` for `e`, cut to `max` bytes as Node's buffers cut it
+/// (128 for a thrown message, 256 for `opensslErrorStack` entries).
+fn error_string(e: c_ulong, max: usize) -> String {
+    let mut buf = vec![0 as c_char; max];
     unsafe { ffi::ERR_error_string_n(e, buf.as_mut_ptr(), buf.len()) };
     unsafe { std::ffi::CStr::from_ptr(buf.as_ptr()) }.to_string_lossy().into_owned()
 }
@@ -816,7 +816,7 @@ fn throw_crypto(env: &Env, stack: &ErrorStack, message: Option<&str>) -> napi::E
     let (err, rest) = codes.split_first().map(|(f, r)| (*f, r)).unwrap_or((0, &[]));
     let message = match message {
         Some(m) if err == 0 => m.to_string(),
-        _ => error_string(err),
+        _ => error_string(err, 128),
     };
     let thrown = (|| -> Result<()> {
         // A plain Error (napi-rs's create_error would add a `code` from its status).
@@ -825,7 +825,7 @@ fn throw_crypto(env: &Env, stack: &ErrorStack, message: Option<&str>) -> napi::E
         check(unsafe { napi_sys::napi_create_error(env.raw(), ptr::null_mut(), text.raw(), &mut raw) })?;
         let mut obj = Object::from_raw(env.raw(), raw);
         if !rest.is_empty() {
-            let others: Vec<String> = rest.iter().rev().map(|&e| long_error_string(e)).collect();
+            let others: Vec<String> = rest.iter().rev().map(|&e| error_string(e, 256)).collect();
             obj.set_named_property("opensslErrorStack", others)?;
         }
         if err != 0 {
@@ -849,18 +849,7 @@ fn throw_crypto(env: &Env, stack: &ErrorStack, message: Option<&str>) -> napi::E
     }
 }
 
-fn long_error_string(e: c_ulong) -> String {
-    let mut buf = [0 as c_char; 256];
-    unsafe { ffi::ERR_error_string_n(e, buf.as_mut_ptr(), buf.len()) };
-    unsafe { std::ffi::CStr::from_ptr(buf.as_ptr()) }.to_string_lossy().into_owned()
-}
-
 /// ThrowCryptoError with what the OpenSSL error queue holds.
 fn throw_crypto_queue(env: &Env, message: Option<&str>) -> napi::Error {
     throw_crypto(env, &ErrorStack::get(), message)
-}
-
-/// ThrowCryptoError with an already-taken error stack.
-fn throw_crypto_stack(env: &Env, stack: ErrorStack, message: Option<&str>) -> napi::Error {
-    throw_crypto(env, &stack, message)
 }
