@@ -12,6 +12,15 @@
 // tls.DEFAULT_CIPHERS / DEFAULT_ECDH_CURVE / DEFAULT_MIN_VERSION / DEFAULT_MAX_VERSION apply.
 // Without `ca`, contexts share one root store: require('tls').rootCertificates plus the
 // NODE_EXTRA_CA_CERTS file, built once, on first use.
+//
+// Where tls-rs differs from Node 20 on purpose (test/secure-context.test.js pins each one):
+// - OpenSSL is 3.6, not 3.0: newer group syntax and groups work (ecdhCurve 'X25519MLKEM768',
+//   'DEFAULT', '?X25519'), and OpenSSL-generated messages may be worded differently (codes match).
+// - The security level is the running Node's default (1 before OpenSSL 3.2), not OpenSSL 3.6's 2.
+// - ENGINE support is compiled out: privateKeyEngine / clientCertEngine throw
+//   ERR_CRYPTO_CUSTOM_ENGINE_NOT_SUPPORTED (Node's code for that case), naming the option.
+// - NODE_EXTRA_CA_CERTS is read on first use rather than at process start; its load-failure
+//   warning is printed only when Node did not already print it at startup.
 
 const fs = require('fs');
 const { isArrayBufferView } = require('util').types;
