@@ -1,43 +1,430 @@
 'use strict';
-// INTERIM (replaced by the full port on branch `context`): options → native SecureContext.
 
+// tls.createSecureContext(options) — Node 20's _tls_common.js and internal/tls/secure-context.js
+// over the native SecureContext (src/context.rs). Option order, validation, defaults and errors
+// are Node's: a wrong option throws here exactly what it throws in Node.
+//
+//   createSecureContext(options)         -> SecureContext { context: binding.SecureContext }
+//   new SecureContext(secureProtocol, secureOptions, minVersion, maxVersion)
+//   configSecureContext(nativeContext, options, name = 'options')
+//
+// Defaults are read from `require('tls')` at each call, as Node does, so assignments to
+// tls.DEFAULT_CIPHERS / DEFAULT_ECDH_CURVE / DEFAULT_MIN_VERSION / DEFAULT_MAX_VERSION apply.
+// Without `ca`, contexts share one root store: require('tls').rootCertificates plus the
+// NODE_EXTRA_CA_CERTS file, built once, on first use.
+//
+// Where tls-rs differs from Node 20 on purpose (test/secure-context.test.js pins each one):
+// - OpenSSL is 3.6, not 3.0: newer group syntax and groups work (ecdhCurve 'X25519MLKEM768',
+//   'DEFAULT', '?X25519'), and OpenSSL-generated messages may be worded differently (codes match).
+// - The security level is the running Node's default (1 before OpenSSL 3.2), not OpenSSL 3.6's 2.
+// - ENGINE support is compiled out: privateKeyEngine / clientCertEngine throw
+//   ERR_CRYPTO_CUSTOM_ENGINE_NOT_SUPPORTED (Node's code for that case), naming the option.
+// - NODE_EXTRA_CA_CERTS is read on first use rather than at process start; its load-failure
+//   warning is printed only when Node did not already print it at startup.
+
+const fs = require('fs');
+const { isArrayBufferView } = require('util').types;
 const binding = require('./binding');
+const {
+  codes: {
+    ERR_CRYPTO_CUSTOM_ENGINE_NOT_SUPPORTED,
+    ERR_INVALID_ARG_TYPE,
+    ERR_INVALID_ARG_VALUE,
+    ERR_METHOD_NOT_IMPLEMENTED,
+    ERR_TLS_INVALID_PROTOCOL_VERSION,
+    ERR_TLS_PROTOCOL_VERSION_CONFLICT,
+  },
+} = require('./errors');
+const {
+  validateBuffer,
+  validateInt32,
+  validateInteger,
+  validateObject,
+  validateString,
+} = require('./validators');
 
-const VERSIONS = { 'TLSv1': 0x0301, 'TLSv1.1': 0x0302, 'TLSv1.2': 0x0303, 'TLSv1.3': 0x0304 };
-let rootsLoaded = false;
+const NativeSecureContext = binding.SecureContext;
 
-class SecureContext {
-  constructor(secureProtocol, secureOptions, minVersion, maxVersion) {
-    this.context = new binding.SecureContext();
-    this.context.init(VERSIONS[minVersion] || 0, VERSIONS[maxVersion] || 0);
+const TLS1_VERSION = 0x0301;
+const TLS1_1_VERSION = 0x0302;
+const TLS1_2_VERSION = 0x0303;
+const TLS1_3_VERSION = 0x0304;
+const SSL_OP_CIPHER_SERVER_PREFERENCE = 0x00400000;
+
+const kEmptyObject = Object.freeze({ __proto__: null });
+
+// ---- defaults (read lazily: users may change them on the tls module) -------------------------
+
+function tlsModule() {
+  return require('tls');
+}
+
+function getDefaultEcdhCurve() {
+  return tlsModule().DEFAULT_ECDH_CURVE || 'auto';
+}
+
+function getDefaultCiphers() {
+  return tlsModule().DEFAULT_CIPHERS;
+}
+
+// OpenSSL 3.2 raised the default security level from 1 to 2 (RSA/DH keys under 2048 bits
+// refused). Contexts keep the level of the running Node's OpenSSL so that what Node accepts,
+// tls-rs accepts; `@SECLEVEL=n` in `ciphers` still overrides it.
+const kHostSecurityLevel = (() => {
+  const m = /^(\d+)\.(\d+)/.exec(process.versions.openssl || '');
+  if (m === null) return undefined;
+  const [major, minor] = [Number(m[1]), Number(m[2])];
+  return major < 3 || (major === 3 && minor < 2) ? 1 : undefined;
+})();
+
+// ---- the shared default trust store ------------------------------------------------------------
+
+let rootStoreLoaded = false;
+
+// The value an environment variable had when the process started (Linux), or null if unknown.
+function startupEnv(name) {
+  let environ;
+  try {
+    environ = fs.readFileSync('/proc/self/environ', 'utf8');
+  } catch {
+    return null;
+  }
+  const prefix = `${name}=`;
+  for (const entry of environ.split('\0')) {
+    if (entry.startsWith(prefix)) return entry.slice(prefix.length);
+  }
+  return undefined;
+}
+
+// Builds the process-wide root store on first use: the running Node's bundled roots and the
+// certificates of the NODE_EXTRA_CA_CERTS file. A file that cannot be read is reported with
+// Node's warning, unless Node itself already printed it at startup for the same file.
+function ensureRootStore() {
+  if (rootStoreLoaded) return;
+  const file = process.env.NODE_EXTRA_CA_CERTS || undefined;
+  const info = binding.loadRootCertificates(tlsModule().rootCertificates, file);
+  rootStoreLoaded = true;
+  if (info.extraError) {
+    const atStartup = startupEnv('NODE_EXTRA_CA_CERTS');
+    const nodeWarned = atStartup === null ? true : atStartup === file;
+    if (!nodeWarned) {
+      fs.writeSync(2, `Warning: Ignoring extra certs from \`${file}\`, load failed: ${info.extraError}\n`);
+    }
   }
 }
 
-function toArray(v) { return v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]; }
+// ---- _tls_common.js ------------------------------------------------------------------------------
 
-function createSecureContext(options = {}) {
-  const tls = require('./tls');
-  const c = new SecureContext(options.secureProtocol, options.secureOptions,
-                              options.minVersion || tls.DEFAULT_MIN_VERSION,
-                              options.maxVersion || tls.DEFAULT_MAX_VERSION);
-  const ctx = c.context;
-  const ciphers = options.ciphers || tls.DEFAULT_CIPHERS;
-  const parts = ciphers.split(':');
-  ctx.setCipherSuites(parts.filter((p) => p.startsWith('TLS_')).join(':'));
-  ctx.setCiphers(parts.filter((p) => !p.startsWith('TLS_')).join(':'));
-  if (options.ca) {
-    for (const ca of toArray(options.ca)) ctx.addCACert(Buffer.from(ca));
-  } else {
-    if (!rootsLoaded) { binding.loadRootCertificates(require('node:tls').rootCertificates); rootsLoaded = true; }
-    ctx.addRootCerts();
+function toV(which, v, def) {
+  if (v == null) v = def;
+  if (v === 'TLSv1') return TLS1_VERSION;
+  if (v === 'TLSv1.1') return TLS1_1_VERSION;
+  if (v === 'TLSv1.2') return TLS1_2_VERSION;
+  if (v === 'TLSv1.3') return TLS1_3_VERSION;
+  throw new ERR_TLS_INVALID_PROTOCOL_VERSION(v, which);
+}
+
+// Node's SecureContext: `.context` is the native context. Callable without `new`, like Node's.
+function SecureContext(secureProtocol, secureOptions, minVersion, maxVersion) {
+  if (!(this instanceof SecureContext)) {
+    return new SecureContext(secureProtocol, secureOptions, minVersion, maxVersion);
   }
-  for (const cert of toArray(options.cert)) ctx.setCert(Buffer.from(cert));
-  for (const key of toArray(options.key)) {
-    const pem = key.pem !== undefined ? key.pem : key;
-    const pass = key.passphrase !== undefined ? key.passphrase : options.passphrase;
-    ctx.setKey(Buffer.from(pem), pass === undefined ? undefined : Buffer.from(pass));
+
+  if (secureProtocol) {
+    if (minVersion != null)
+      throw new ERR_TLS_PROTOCOL_VERSION_CONFLICT(minVersion, secureProtocol);
+    if (maxVersion != null)
+      throw new ERR_TLS_PROTOCOL_VERSION_CONFLICT(maxVersion, secureProtocol);
   }
+
+  const tls = tlsModule();
+  this.context = new NativeSecureContext();
+  this.context.init(secureProtocol,
+                    toV('minimum', minVersion, tls.DEFAULT_MIN_VERSION),
+                    toV('maximum', maxVersion, tls.DEFAULT_MAX_VERSION));
+  if (kHostSecurityLevel !== undefined) this.context.setSecurityLevel(kHostSecurityLevel);
+
+  if (secureOptions) {
+    validateInteger(secureOptions, 'secureOptions');
+    this.context.setOptions(secureOptions);
+  }
+}
+
+function createSecureContext(options) {
+  if (!options) options = kEmptyObject;
+
+  const {
+    honorCipherOrder,
+    minVersion,
+    maxVersion,
+    secureProtocol,
+  } = options;
+
+  let { secureOptions } = options;
+
+  if (honorCipherOrder)
+    secureOptions |= SSL_OP_CIPHER_SERVER_PREFERENCE;
+
+  const c = new SecureContext(secureProtocol, secureOptions, minVersion, maxVersion);
+
+  configSecureContext(c.context, options);
+
   return c;
 }
 
-module.exports = { SecureContext, createSecureContext };
+// ---- internal/tls/secure-context.js ------------------------------------------------------------
+
+function toBuf(val, encoding) {
+  if (typeof val === 'string') {
+    if (encoding === 'buffer') encoding = 'utf8';
+    return Buffer.from(val, encoding);
+  }
+  return val;
+}
+
+function validateKeyOrCertOption(name, value) {
+  if (typeof value !== 'string' && !isArrayBufferView(value)) {
+    throw new ERR_INVALID_ARG_TYPE(name, ['string', 'Buffer', 'TypedArray', 'DataView'], value);
+  }
+}
+
+function addCACerts(context, certs, name) {
+  certs.forEach((cert) => {
+    validateKeyOrCertOption(name, cert);
+    context.addCACert(cert);
+  });
+}
+
+function setCerts(context, certs, name) {
+  certs.forEach((cert) => {
+    validateKeyOrCertOption(name, cert);
+    context.setCert(cert);
+  });
+}
+
+function setKey(context, key, passphrase, name) {
+  validateKeyOrCertOption(`${name}.key`, key);
+  if (passphrase !== undefined && passphrase !== null)
+    validateString(passphrase, `${name}.passphrase`);
+  context.setKey(key, passphrase);
+}
+
+function processCiphers(ciphers, name) {
+  ciphers = (ciphers || getDefaultCiphers()).split(':');
+
+  const cipherList = ciphers.filter((cipher) => {
+    if (cipher.length === 0) return false;
+    if (cipher.startsWith('TLS_')) return false;
+    if (cipher.startsWith('!TLS_')) return false;
+    return true;
+  }).join(':');
+
+  const cipherSuites = ciphers.filter((cipher) => {
+    if (cipher.length === 0) return false;
+    if (cipher.startsWith('TLS_')) return true;
+    if (cipher.startsWith('!TLS_')) return true;
+    return false;
+  }).join(':');
+
+  // Empty suites for both TLS 1.2 and TLS 1.3 leave nothing to handshake with.
+  if (cipherSuites === '' && cipherList === '')
+    throw new ERR_INVALID_ARG_VALUE(name, ciphers);
+
+  return { cipherList, cipherSuites };
+}
+
+// tls-rs's OpenSSL is built without ENGINE support: the engine options fail with Node's code for
+// that case, and a message that names the option.
+function engineNotSupported(option) {
+  const err = new ERR_CRYPTO_CUSTOM_ENGINE_NOT_SUPPORTED();
+  const base = err.message;
+  const message = `${base}: ${option} is not supported by tls-rs (its OpenSSL is built without ENGINE support)`;
+  Object.defineProperty(err, 'message', {
+    __proto__: null, value: message, enumerable: false, writable: true, configurable: true,
+  });
+  if (typeof err.stack === 'string') err.stack = err.stack.replace(base, message);
+  return err;
+}
+
+function configSecureContext(context, options = kEmptyObject, name = 'options') {
+  validateObject(options, name);
+
+  const {
+    allowPartialTrustChain,
+    ca,
+    cert,
+    ciphers = getDefaultCiphers(),
+    clientCertEngine,
+    crl,
+    dhparam,
+    ecdhCurve = getDefaultEcdhCurve(),
+    key,
+    passphrase,
+    pfx,
+    privateKeyIdentifier,
+    privateKeyEngine,
+    sessionIdContext,
+    sessionTimeout,
+    sigalgs,
+    ticketKeys,
+  } = options;
+
+  // Ciphers first: @SECLEVEL=<n> changes the security level, which affects later steps.
+  if (ciphers !== undefined && ciphers !== null)
+    validateString(ciphers, `${name}.ciphers`);
+
+  // TLS 1.3 suites (TLS_*) and the TLS 1.2 cipher list go to different OpenSSL calls.
+  const { cipherList, cipherSuites } = processCiphers(ciphers, `${name}.ciphers`);
+
+  if (cipherSuites !== '')
+    context.setCipherSuites(cipherSuites);
+  context.setCiphers(cipherList);
+
+  if (cipherList === '' &&
+      context.getMinProto() < TLS1_3_VERSION &&
+      context.getMaxProto() > TLS1_2_VERSION) {
+    context.setMinProto(TLS1_3_VERSION);
+  }
+
+  // CA before the cert, so that the cert's issuer can be found. ca, cert and key may be falsy.
+  if (ca) {
+    addCACerts(context, Array.isArray(ca) ? ca : [ca], `${name}.ca`);
+  } else {
+    ensureRootStore();
+    context.addRootCerts();
+  }
+
+  if (allowPartialTrustChain) {
+    context.setAllowPartialTrustChain();
+  }
+
+  if (cert) {
+    setCerts(context, Array.isArray(cert) ? cert : [cert], `${name}.cert`);
+  }
+
+  // The key after the cert: OpenSSL checks that they match.
+  if (key) {
+    if (Array.isArray(key)) {
+      for (let i = 0; i < key.length; ++i) {
+        const val = key[i];
+        const pem = (val?.pem !== undefined ? val.pem : val);
+        const pass = (val?.passphrase !== undefined ? val.passphrase : passphrase);
+        setKey(context, pem, pass, name);
+      }
+    } else {
+      setKey(context, key, passphrase, name);
+    }
+  }
+
+  if (sigalgs !== undefined && sigalgs !== null) {
+    validateString(sigalgs, `${name}.sigalgs`);
+
+    if (sigalgs === '')
+      throw new ERR_INVALID_ARG_VALUE(`${name}.sigalgs`, sigalgs);
+
+    context.setSigalgs(sigalgs);
+  }
+
+  if (privateKeyIdentifier !== undefined && privateKeyIdentifier !== null) {
+    if (privateKeyEngine === undefined || privateKeyEngine === null) {
+      // An engine is required with privateKeyIdentifier.
+      throw new ERR_INVALID_ARG_VALUE(`${name}.privateKeyEngine`, privateKeyEngine);
+    }
+    if (key) {
+      // A key and an engine key cannot both be set.
+      throw new ERR_INVALID_ARG_VALUE(`${name}.privateKeyIdentifier`, privateKeyIdentifier);
+    }
+
+    if (typeof privateKeyIdentifier === 'string' && typeof privateKeyEngine === 'string') {
+      if (typeof context.setEngineKey === 'function')
+        context.setEngineKey(privateKeyIdentifier, privateKeyEngine);
+      else
+        throw engineNotSupported(`${name}.privateKeyEngine`);
+    } else if (typeof privateKeyIdentifier !== 'string') {
+      throw new ERR_INVALID_ARG_TYPE(`${name}.privateKeyIdentifier`,
+                                     ['string', 'null', 'undefined'],
+                                     privateKeyIdentifier);
+    } else {
+      throw new ERR_INVALID_ARG_TYPE(`${name}.privateKeyEngine`,
+                                     ['string', 'null', 'undefined'],
+                                     privateKeyEngine);
+    }
+  }
+
+  validateString(ecdhCurve, `${name}.ecdhCurve`);
+  context.setECDHCurve(ecdhCurve);
+
+  if (dhparam !== undefined && dhparam !== null) {
+    validateKeyOrCertOption(`${name}.dhparam`, dhparam);
+    const warning = context.setDHParam(dhparam === 'auto' || dhparam);
+    if (warning)
+      process.emitWarning(warning, 'SecurityWarning');
+  }
+
+  if (crl !== undefined && crl !== null) {
+    if (Array.isArray(crl)) {
+      for (const val of crl) {
+        validateKeyOrCertOption(`${name}.crl`, val);
+        context.addCRL(val);
+      }
+    } else {
+      validateKeyOrCertOption(`${name}.crl`, crl);
+      context.addCRL(crl);
+    }
+  }
+
+  if (sessionIdContext !== undefined && sessionIdContext !== null) {
+    validateString(sessionIdContext, `${name}.sessionIdContext`);
+    context.setSessionIdContext(sessionIdContext);
+  }
+
+  if (pfx !== undefined && pfx !== null) {
+    if (Array.isArray(pfx)) {
+      pfx.forEach((val) => {
+        const raw = val.buf || val;
+        const pass = val.passphrase || passphrase;
+        if (pass !== undefined && pass !== null) {
+          context.loadPKCS12(toBuf(raw), toBuf(pass));
+        } else {
+          context.loadPKCS12(toBuf(raw));
+        }
+      });
+    } else if (passphrase) {
+      context.loadPKCS12(toBuf(pfx), toBuf(passphrase));
+    } else {
+      context.loadPKCS12(toBuf(pfx));
+    }
+  }
+
+  if (typeof clientCertEngine === 'string') {
+    if (typeof context.setClientCertEngine !== 'function')
+      throw engineNotSupported(`${name}.clientCertEngine`);
+    else
+      context.setClientCertEngine(clientCertEngine);
+  } else if (clientCertEngine !== undefined && clientCertEngine !== null) {
+    throw new ERR_INVALID_ARG_TYPE(`${name}.clientCertEngine`,
+                                   ['string', 'null', 'undefined'],
+                                   clientCertEngine);
+  }
+
+  if (ticketKeys !== undefined && ticketKeys !== null) {
+    validateBuffer(ticketKeys, `${name}.ticketKeys`);
+    if (ticketKeys.byteLength !== 48) {
+      throw new ERR_INVALID_ARG_VALUE(`${name}.ticketKeys`, ticketKeys.byteLength, 'must be exactly 48 bytes');
+    }
+    if (typeof context.setTicketKeys !== 'function')
+      throw new ERR_METHOD_NOT_IMPLEMENTED('setTicketKeys');
+    context.setTicketKeys(ticketKeys);
+  }
+
+  if (sessionTimeout !== undefined && sessionTimeout !== null) {
+    validateInt32(sessionTimeout, `${name}.sessionTimeout`, 0);
+    context.setSessionTimeout(sessionTimeout);
+  }
+}
+
+module.exports = {
+  SecureContext,
+  configSecureContext,
+  createSecureContext,
+};

@@ -1,56 +1,165 @@
-//! The default trust store: the running Node's bundled roots (`tls.rootCertificates`) plus
-//! `NODE_EXTRA_CA_CERTS`, parsed once per process and shared by every context that has no `ca`.
+//! The default trust store: the running Node's bundled roots (`tls.rootCertificates`) plus the
+//! certificates in the `NODE_EXTRA_CA_CERTS` file, parsed once per process and shared by every
+//! context that has no `ca` (Node's `root_cert_store`).
+//!
+//! A context that then adds trust of its own (addCACert / addCRL / loadPKCS12 /
+//! setAllowPartialTrustChain) swaps the shared store for a private copy of the bundled roots
+//! *without* the extra certificates, exactly as Node's `NewRootCertStore()` does.
 
 use crate::error::throw_stack;
+use foreign_types_shared::ForeignType;
 use napi::bindgen_prelude::*;
-use crate::ffi;
 use napi_derive::napi;
 use openssl::x509::store::{X509Store, X509StoreBuilder};
 use openssl::x509::X509;
+use openssl_sys as sys;
+use std::ffi::CString;
+use std::os::raw::{c_char, c_int, c_ulong};
 use std::sync::OnceLock;
 
-struct SharedStore(X509Store);
-// X509_STORE lookups take OpenSSL's own lock; the store is never mutated after it is built.
-unsafe impl Send for SharedStore {}
-unsafe impl Sync for SharedStore {}
+extern "C" {
+    fn BIO_new_file(filename: *const c_char, mode: *const c_char) -> *mut sys::BIO;
+    fn ERR_set_mark() -> c_int;
+    fn ERR_pop_to_mark() -> c_int;
+    fn ERR_peek_error() -> c_ulong;
+}
 
-static ROOT_STORE: OnceLock<SharedStore> = OnceLock::new();
+const ERR_LIB_PEM: c_int = 9;
+const PEM_R_NO_START_LINE: c_int = 108;
 
-/// Builds the shared root store from PEM strings (once; later calls are ignored).
-/// Returns how many certificates it holds.
-#[napi(js_name = "loadRootCertificates")]
-pub fn load_root_certificates(env: Env, roots: Vec<String>, extra_pem: Option<String>) -> Result<u32> {
-    if ROOT_STORE.get().is_none() {
-        let mut builder = X509StoreBuilder::new().map_err(|e| throw_stack(&env, e, "X509_STORE_new"))?;
-        let mut add = |cert: X509| {
-            // Duplicates (an extra CA that is also a root) are harmless; ignore that error.
-            let _ = builder.add_cert(cert);
-        };
-        for pem in &roots {
-            add(X509::from_pem(pem.as_bytes()).map_err(|e| throw_stack(&env, e, "PEM_read_bio_X509"))?);
-        }
-        if let Some(extra) = extra_pem {
-            for cert in X509::stack_from_pem(extra.as_bytes()).map_err(|e| throw_stack(&env, e, "PEM_read_bio_X509"))? {
-                add(cert);
+struct Roots {
+    /// Node's bundled roots, for private copies.
+    bundled: Vec<X509>,
+    /// Bundled roots + NODE_EXTRA_CA_CERTS; never modified after it is built.
+    shared: X509Store,
+    /// Whether the extra certificates file was read without error.
+    extra_loaded: bool,
+    /// Why the extra certificates file could not be loaded (OpenSSL's error string).
+    extra_error: Option<String>,
+}
+// X509_STORE lookups take OpenSSL's own lock; the store and the certificates are never mutated
+// after they are built.
+unsafe impl Send for Roots {}
+unsafe impl Sync for Roots {}
+
+static ROOTS: OnceLock<Roots> = OnceLock::new();
+
+/// What `loadRootCertificates` reports.
+#[napi(object)]
+pub struct RootStoreInfo {
+    /// Certificates in the shared store (bundled + extra).
+    pub certificates: u32,
+    /// Whether the `extraCertsFile` was loaded (Node's `isExtraRootCertsFileLoaded()`).
+    pub extra_loaded: bool,
+    /// OpenSSL's error string when the extra file could not be loaded, for Node's warning
+    /// "Warning: Ignoring extra certs from `FILE`, load failed: ERROR".
+    pub extra_error: Option<String>,
+}
+
+fn error_string(e: c_ulong) -> String {
+    let mut buf = [0 as c_char; 256];
+    unsafe { crate::ffi::ERR_error_string_n(e, buf.as_mut_ptr(), buf.len()) };
+    unsafe { std::ffi::CStr::from_ptr(buf.as_ptr()) }.to_string_lossy().into_owned()
+}
+
+/// Node's AddCertsFromFile: every PEM certificate in `file` is added to `store`; returns the
+/// OpenSSL error (0 when the file ended normally).
+fn add_certs_from_file(store: *mut sys::X509_STORE, file: &str) -> c_ulong {
+    unsafe { sys::ERR_clear_error() };
+    let Ok(path) = CString::new(file) else {
+        return 0x8000_0002; // ENOENT as a system error, as OpenSSL would report an unopenable path
+    };
+    unsafe { ERR_set_mark() };
+    let result = unsafe {
+        let bio = BIO_new_file(path.as_ptr(), c"r".as_ptr());
+        if bio.is_null() {
+            sys::ERR_get_error()
+        } else {
+            loop {
+                let x509 = sys::PEM_read_bio_X509(bio, std::ptr::null_mut(), None, std::ptr::null_mut());
+                if x509.is_null() {
+                    break;
+                }
+                sys::X509_STORE_add_cert(store, x509);
+                sys::X509_free(x509);
+            }
+            sys::BIO_free_all(bio);
+            let err = ERR_peek_error();
+            if sys::ERR_GET_LIB(err) == ERR_LIB_PEM && sys::ERR_GET_REASON(err) == PEM_R_NO_START_LINE {
+                0
+            } else {
+                err
             }
         }
-        let _ = ROOT_STORE.set(SharedStore(builder.build()));
+    };
+    unsafe {
+        ERR_pop_to_mark();
+        sys::ERR_clear_error();
     }
-    Ok(ROOT_STORE.get().map(|s| s.0.all_certificates().len() as u32).unwrap_or(0))
+    result
+}
+
+/// Builds the shared root store from the bundled PEM roots and, when `extraCertsFile` is given,
+/// the PEM certificates in that file (Node's NODE_EXTRA_CA_CERTS). Only the first call builds;
+/// later calls report what was built.
+#[napi(js_name = "loadRootCertificates")]
+pub fn load_root_certificates(env: Env, roots: Vec<String>, extra_certs_file: Option<String>) -> Result<RootStoreInfo> {
+    if ROOTS.get().is_none() {
+        let mut bundled = Vec::with_capacity(roots.len());
+        for pem in &roots {
+            bundled.push(X509::from_pem(pem.as_bytes()).map_err(|e| throw_stack(&env, e, "PEM_read_bio_X509"))?);
+        }
+        let mut builder = X509StoreBuilder::new().map_err(|e| throw_stack(&env, e, "X509_STORE_new"))?;
+        for cert in &bundled {
+            // A duplicate root is harmless; ignore that error.
+            let _ = builder.add_cert(cert.clone());
+        }
+        let shared = builder.build();
+        let (mut extra_loaded, mut extra_error) = (false, None);
+        if let Some(file) = extra_certs_file.as_deref().filter(|f| !f.is_empty()) {
+            match add_certs_from_file(shared.as_ptr(), file) {
+                0 => extra_loaded = true,
+                err => extra_error = Some(error_string(err)),
+            }
+        }
+        unsafe { sys::ERR_clear_error() };
+        let _ = ROOTS.set(Roots { bundled, shared, extra_loaded, extra_error });
+    }
+    let roots = ROOTS.get().expect("root store was just built");
+    Ok(RootStoreInfo {
+        certificates: roots.shared.all_certificates().len() as u32,
+        extra_loaded: roots.extra_loaded,
+        extra_error: roots.extra_error.clone(),
+    })
 }
 
 /// A new reference to the shared store, for `SSL_CTX_set_cert_store`; None until loaded.
-pub fn shared_root_store() -> Option<*mut openssl_sys::X509_STORE> {
-    use foreign_types_shared::ForeignType;
-    ROOT_STORE.get().map(|s| {
-        let ptr = s.0.as_ptr();
-        unsafe { ffi::X509_STORE_up_ref(ptr) };
+pub fn shared_root_store() -> Option<*mut sys::X509_STORE> {
+    ROOTS.get().map(|r| {
+        let ptr = r.shared.as_ptr();
+        unsafe { crate::ffi::X509_STORE_up_ref(ptr) };
         ptr
     })
 }
 
-/// Whether `store` is the shared root store (which a context must not modify).
-pub fn is_shared_root_store(store: *mut openssl_sys::X509_STORE) -> bool {
-    use foreign_types_shared::ForeignType;
-    ROOT_STORE.get().map(|s| s.0.as_ptr() == store).unwrap_or(false)
+/// Whether `store` is the shared root store (which a context must never modify).
+pub fn is_shared_root_store(store: *mut sys::X509_STORE) -> bool {
+    ROOTS.get().map(|r| r.shared.as_ptr() == store).unwrap_or(false)
+}
+
+/// Node's NewRootCertStore(): a new, owned store holding the bundled roots (not the extra
+/// certificates). Null when allocation fails.
+pub fn new_root_cert_store() -> *mut sys::X509_STORE {
+    let store = unsafe { sys::X509_STORE_new() };
+    if store.is_null() {
+        return store;
+    }
+    if let Some(roots) = ROOTS.get() {
+        for cert in &roots.bundled {
+            // X509_STORE_add_cert takes its own reference.
+            unsafe { sys::X509_STORE_add_cert(store, cert.as_ptr()) };
+        }
+        unsafe { sys::ERR_clear_error() };
+    }
+    store
 }
