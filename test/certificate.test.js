@@ -1,0 +1,501 @@
+'use strict';
+// Differential tests for the certificate objects (src/x509.rs): getPeerCertificate(),
+// getPeerCertificate(true) and getCertificate() of tls-rs sessions must equal Node's built-in
+// tls field by field, in the same key order, with the same null prototypes and the same
+// (circular) issuer chain.
+//
+// Node's side runs real sockets; ours drives two native sessions back to back in memory, so this
+// needs only the addon. Certificates are generated at runtime with the openssl CLI.
+
+const { describe, it, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const tls = require('node:tls');
+const { inspect } = require('node:util');
+
+const b = require('../lib/binding');
+
+const TLS1_2 = 0x0303;
+const TLS1_3 = 0x0304;
+
+function haveOpenssl() {
+  try {
+    execFileSync('openssl', ['version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// ------------------------------------------------------------------------------------------
+// Test PKI.
+
+const EXTENSIONS = `
+oid_section = new_oids
+
+[new_oids]
+tlsRsTestAttribute = 1.3.6.1.4.1.99999.42
+
+[ca]
+basicConstraints = critical, CA:TRUE
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+
+[intermediate]
+basicConstraints = critical, CA:TRUE, pathlen:0
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+authorityInfoAccess = OCSP;URI:http://ocsp.root.example/, caIssuers;URI:http://root.example/root.cer
+
+[many]
+basicConstraints = CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth, clientAuth, 1.3.6.1.4.1.99999.7
+subjectAltName = @many_alt
+authorityInfoAccess = @many_aia
+
+[many_alt]
+DNS.1 = localhost
+DNS.2 = *.example.com
+DNS.3 = bücher.example.com
+DNS.4 = it\\'s.example.com
+IP.1 = 127.0.0.1
+IP.2 = ::1
+IP.3 = 2001:db8::ff
+email.1 = admin@example.com
+URI.1 = https://example.com/path?q=1
+URI.2 = http://example.com/a,b
+RID.1 = 1.2.3.4
+otherName.1 = 1.3.6.1.5.5.7.8.5;UTF8:user@xmpp.example.com
+otherName.2 = msUPN;UTF8:upn@example.com
+otherName.3 = 1.2.3.4.5;UTF8:unknown kind
+dirName.1 = many_dir
+
+[many_dir]
+C = US
+O = Dir, Inc. Grüße
+CN = Dir Name
+
+[many_aia]
+OCSP;URI.0 = http://ocsp.example.com/
+OCSP;URI.1 = http://ocsp2.example.com/
+caIssuers;URI.2 = http://ca.example.com/a,b.cer
+caIssuers;IP.3 = 10.0.0.1
+
+[server]
+basicConstraints = CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:localhost, DNS:ec.example.com
+
+[client]
+basicConstraints = CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = clientAuth
+subjectAltName = email:client@example.com
+
+[no_cert_sign]
+basicConstraints = CA:FALSE
+keyUsage = critical, digitalSignature
+subjectAltName = DNS:localhost
+
+[plain]
+`;
+
+class Pki {
+  constructor() {
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tls-rs-x509-'));
+    this.extfile = this.file('ext.cnf', EXTENSIONS);
+    this.serial = 0x1000;
+  }
+
+  file(name, contents) {
+    const p = path.join(this.dir, name);
+    if (contents !== undefined) fs.writeFileSync(p, contents);
+    return p;
+  }
+
+  openssl(...args) {
+    return execFileSync('openssl', args, { cwd: this.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  }
+
+  read(name) {
+    return fs.readFileSync(this.file(name), 'utf8');
+  }
+
+  key(name, spec) {
+    const out = `${name}.key`;
+    if (spec.startsWith('rsa')) {
+      this.openssl('genpkey', '-algorithm', 'RSA', '-pkeyopt', `rsa_keygen_bits:${spec.slice(3)}`, '-out', out);
+    } else if (spec === 'ed25519') {
+      this.openssl('genpkey', '-algorithm', 'ed25519', '-out', out);
+    } else {
+      const [curve, form] = spec.split(':');
+      this.openssl('ecparam', '-name', curve, '-genkey', '-noout', ...(form ? ['-conv_form', form] : []), '-out', out);
+    }
+    return out;
+  }
+
+  // A certificate for `name`, self-signed or issued by `issuer`; returns { key, cert } PEM.
+  cert(name, { key = 'rsa2048', subject, issuer, ext = 'plain', days = 365, serial, utf8 = false } = {}) {
+    const keyFile = this.key(name, key);
+    const subj = ['-subj', subject, ...(utf8 ? ['-utf8'] : []), '-multivalue-rdn'];
+    const certFile = `${name}.pem`;
+    const serialArgs = ['-set_serial', serial ?? String(this.serial++)];
+    if (!issuer) {
+      this.openssl('req', '-new', '-x509', '-key', keyFile, ...subj, '-days', String(days), ...serialArgs,
+                   '-config', this.extfile, '-extensions', ext, '-out', certFile);
+    } else {
+      this.openssl('req', '-new', '-key', keyFile, ...subj, '-config', this.extfile, '-out', `${name}.csr`);
+      this.openssl('x509', '-req', '-in', `${name}.csr`, '-CA', `${issuer}.pem`, '-CAkey', `${issuer}.key`,
+                   ...serialArgs, '-days', String(days), '-extfile', this.extfile, '-extensions', ext,
+                   '-out', certFile);
+    }
+    return { key: this.read(keyFile), cert: this.read(certFile) };
+  }
+
+  // A certificate with explicit validity dates (YYYYMMDDHHMMSSZ), via `openssl ca`.
+  dated(name, { issuer, subject, startdate, enddate, ext = 'server' }) {
+    const keyFile = this.key(name, 'prime256v1');
+    this.openssl('req', '-new', '-key', keyFile, '-subj', subject, '-config', this.extfile, '-out', `${name}.csr`);
+    fs.writeFileSync(this.file('index.txt'), '');
+    fs.writeFileSync(this.file('serial'), '0A\n');
+    const conf = this.file('ca.cnf', `${EXTENSIONS}
+[ca_section]
+dir = ${this.dir}
+database = $dir/index.txt
+serial = $dir/serial
+new_certs_dir = $dir
+default_md = sha256
+policy = any
+unique_subject = no
+[any]
+commonName = supplied
+[ ca_default ]
+`);
+    this.openssl('ca', '-batch', '-config', conf, '-name', 'ca_section', '-cert', `${issuer}.pem`,
+                 '-keyfile', `${issuer}.key`, '-in', `${name}.csr`, '-out', `${name}.pem`, '-notext',
+                 '-startdate', startdate, '-enddate', enddate, '-extfile', this.extfile, '-extensions', ext);
+    return { key: this.read(keyFile), cert: this.read(`${name}.pem`) };
+  }
+
+  remove() {
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+// ------------------------------------------------------------------------------------------
+// Observations.
+
+const ROOTS_LOADED = { done: false };
+
+// Node's built-in tls over a real socket pair.
+function nodeObserve(sc) {
+  return new Promise((resolve, reject) => {
+    const obs = {};
+    let pending = 2;
+    const finish = () => {
+      if (--pending === 0) {
+        server.close();
+        resolve(obs);
+      }
+    };
+    const version = sc.tls12 ? { maxVersion: 'TLSv1.2' } : {};
+    const server = tls.createServer({
+      key: sc.server.key, cert: sc.server.cert, ca: sc.server.ca,
+      requestCert: !!sc.requestCert, rejectUnauthorized: false, ...version,
+    }, (socket) => {
+      obs.server = {
+        peer: socket.getPeerCertificate(),
+        detailed: socket.getPeerCertificate(true),
+        own: socket.getCertificate(),
+      };
+      socket.on('error', () => {});
+      socket.end();
+      finish();
+    });
+    server.on('tlsClientError', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const client = tls.connect({
+        port: server.address().port, host: '127.0.0.1', servername: 'localhost',
+        ca: sc.client.ca, key: sc.client.key, cert: sc.client.cert,
+        rejectUnauthorized: false, ...version,
+      }, () => {
+        obs.client = {
+          peer: client.getPeerCertificate(),
+          detailed: client.getPeerCertificate(true),
+          own: client.getCertificate(),
+        };
+        client.on('data', () => {});
+        client.on('end', () => client.end());
+        finish();
+      });
+      client.on('error', reject);
+    });
+  });
+}
+
+function nativeContext(side, tls12) {
+  const ctx = new b.SecureContext();
+  ctx.init(TLS1_2, tls12 ? TLS1_2 : TLS1_3);
+  if (side.ca) {
+    ctx.addCACert(Buffer.from(side.ca));
+  } else {
+    if (!ROOTS_LOADED.done) {
+      b.loadRootCertificates(tls.rootCertificates);
+      ROOTS_LOADED.done = true;
+    }
+    ctx.addRootCerts();
+  }
+  if (side.cert) ctx.setCert(Buffer.from(side.cert));
+  if (side.key) ctx.setKey(Buffer.from(side.key));
+  return ctx;
+}
+
+function pump(from, to) {
+  const n = from.pendingCiphertext();
+  if (!n) return false;
+  const buf = Buffer.alloc(n);
+  const got = from.readCiphertext(buf);
+  to.receive(buf.subarray(0, got));
+  return true;
+}
+
+// tls-rs: two native sessions wired back to back.
+function oursObserve(sc) {
+  const client = new b.TlsSession(nativeContext(sc.client, sc.tls12), false);
+  const server = new b.TlsSession(nativeContext(sc.server, sc.tls12), true);
+  if (sc.requestCert) server.setVerifyMode(true, false);
+  client.setServername('localhost');
+  client.start();
+  for (let i = 0; i < 50; i++) {
+    const moved = pump(client, server) | pump(server, client);
+    if (!moved && client.handshakeDone && server.handshakeDone) break;
+  }
+  assert.equal(client.takeError(), null);
+  assert.equal(server.takeError(), null);
+  assert.ok(client.handshakeDone && server.handshakeDone, 'handshake did not complete');
+  const observe = (s) => ({ peer: s.getPeerCertificate(false), detailed: s.getPeerCertificate(true), own: s.getCertificate() });
+  return { client: observe(client), server: observe(server) };
+}
+
+// ------------------------------------------------------------------------------------------
+// Comparison: values, key order, prototypes and the shape of the issuer chain (cycles included).
+
+function sameShape(actual, expected, where, seen = new Map()) {
+  if (expected === null || typeof expected !== 'object') {
+    assert.strictEqual(actual, expected, where);
+    return;
+  }
+  assert.ok(actual !== null && typeof actual === 'object', `${where}: expected an object, got ${inspect(actual)}`);
+  if (seen.has(expected)) {
+    assert.strictEqual(actual, seen.get(expected), `${where}: issuer cycle differs`);
+    return;
+  }
+  seen.set(expected, actual);
+  assert.strictEqual(Object.getPrototypeOf(actual), Object.getPrototypeOf(expected), `${where}: prototype`);
+  if (Buffer.isBuffer(expected)) {
+    assert.ok(Buffer.isBuffer(actual), `${where}: not a Buffer`);
+    assert.ok(actual.equals(expected), `${where}: bytes differ`);
+    return;
+  }
+  assert.deepStrictEqual(Object.keys(actual), Object.keys(expected), `${where}: keys or key order`);
+  for (const key of Object.keys(expected)) {
+    sameShape(actual[key], expected[key], `${where}.${key}`, seen);
+  }
+}
+
+function chainLength(cert) {
+  const seen = new Set();
+  while (cert && !seen.has(cert)) {
+    seen.add(cert);
+    cert = cert.issuerCertificate;
+  }
+  return seen.size;
+}
+
+// Compares one side's observations; `expectPeer` false: the peer sent no certificate.
+function compareSide(ours, node, side, { expectPeer = true, expectOwn = true } = {}) {
+  if (expectPeer) {
+    sameShape(ours.peer, node.peer, `${side}.getPeerCertificate()`);
+    sameShape(ours.detailed, node.detailed, `${side}.getPeerCertificate(true)`);
+    assert.deepStrictEqual(ours.detailed, node.detailed); // cycle-aware structural check as well
+    assert.equal(chainLength(ours.detailed), chainLength(node.detailed));
+  } else {
+    assert.deepStrictEqual(node.peer, {});
+    assert.equal(ours.peer, null);
+    assert.equal(ours.detailed, null);
+  }
+  if (expectOwn) {
+    sameShape(ours.own, node.own, `${side}.getCertificate()`);
+  } else {
+    assert.deepStrictEqual(node.own, {});
+    assert.equal(ours.own, null);
+  }
+}
+
+async function differential(sc, expectations = {}) {
+  const node = await nodeObserve(sc);
+  const ours = oursObserve(sc);
+  compareSide(ours.client, node.client, 'client', { expectOwn: !!sc.client.cert });
+  compareSide(ours.server, node.server, 'server', { expectPeer: !!sc.client.cert && !!sc.requestCert });
+  if (expectations.check) expectations.check(node);
+  return node;
+}
+
+// ------------------------------------------------------------------------------------------
+
+describe('the comparison itself', () => {
+  it('notices key order, prototypes, values and cycle shape', () => {
+    const np = (o) => Object.assign(Object.create(null), o);
+    sameShape({ a: np({ x: '1' }), b: 2 }, { a: np({ x: '1' }), b: 2 }, 'same');
+    assert.throws(() => sameShape({ b: 2, a: 1 }, { a: 1, b: 2 }, 'order'), /keys or key order/);
+    assert.throws(() => sameShape({ a: { x: '1' } }, { a: np({ x: '1' }) }, 'proto'), /prototype/);
+    assert.throws(() => sameShape({ a: Buffer.from('x') }, { a: Buffer.from('y') }, 'bytes'), /bytes differ/);
+    const selfLoop = (o) => { o.issuerCertificate = o; return o; };
+    const twoStep = () => { const leaf = { n: 1 }; leaf.issuerCertificate = { n: 1 }; leaf.issuerCertificate.issuerCertificate = leaf.issuerCertificate; return leaf; };
+    assert.throws(() => sameShape(twoStep(), selfLoop({ n: 1 }), 'cycle'), /issuer cycle differs/);
+  });
+});
+
+describe('certificate objects match Node\'s', { skip: !haveOpenssl() && 'openssl CLI not available' }, () => {
+  let pki;
+  const c = {};
+
+  before(() => {
+    pki = new Pki();
+    c.root = pki.cert('root', { subject: '/C=US/O=tls-rs test/CN=tls-rs Test Root', ext: 'ca', days: 3650 });
+    c.inter = pki.cert('inter', { key: 'secp384r1', subject: '/C=US/O=tls-rs test/CN=tls-rs Test Intermediate',
+                                  issuer: 'root', ext: 'intermediate', days: 3000 });
+    c.many = pki.cert('many', {
+      subject: '/C=US/ST=California/L=San Francisco/O=tls-rs/OU=Engineering/OU=QA/CN=Grüße, localhost' +
+               '/emailAddress=admin@example.com/tlsRsTestAttribute=custom attribute',
+      utf8: true, issuer: 'inter', ext: 'many', serial: '0x00ff0102030405060708',
+    });
+    c.ec = pki.cert('ec', { key: 'prime256v1', subject: '/O=tls-rs/CN=ec.example.com', issuer: 'inter', ext: 'server' });
+    c.ec521 = pki.cert('ec521', { key: 'secp521r1:compressed', subject: '/CN=compressed.example.com',
+                                  issuer: 'root', ext: 'server' });
+    c.ed25519 = pki.cert('ed25519', { key: 'ed25519', subject: '/CN=ed25519.example.com', issuer: 'root', ext: 'server' });
+    c.self = pki.cert('self', { subject: '/C=US/O=Self+OU=Signed/CN=localhost', days: 15000, serial: '1' });
+    c.selfNoCertSign = pki.cert('selfnocertsign', { key: 'prime256v1', subject: '/CN=no cert sign', ext: 'no_cert_sign' });
+    c.client = pki.cert('client', { subject: '/O=tls-rs/OU=Clients/CN=client one/emailAddress=client@example.com',
+                                    issuer: 'root', ext: 'client' });
+    c.dated = pki.dated('dated', { issuer: 'root', subject: '/CN=dated.example.com',
+                                   startdate: '20260305090807Z', enddate: '20500101000000Z' });
+  });
+
+  after(() => pki && pki.remove());
+
+  it('RSA leaf via an intermediate (chain sent by the server, root from the client\'s ca)', async () => {
+    const node = await differential({
+      server: { key: c.many.key, cert: c.many.cert + c.inter.cert },
+      client: { ca: c.root.cert },
+    });
+    // Sanity: the interesting fields are really there.
+    const peer = node.client.peer;
+    assert.deepStrictEqual(peer.subject.OU, ['Engineering', 'QA']);
+    assert.match(peer.subjectaltname, /IP Address:0:0:0:0:0:0:0:1/);
+    assert.match(peer.subjectaltname, /URI:"http:\/\/example.com\/a\\u002cb"/);
+    assert.match(peer.subjectaltname, /DNS:"it's.example.com"/);
+    assert.equal(peer.subject['1.3.6.1.4.1.99999.42'], 'custom attribute');
+    assert.deepStrictEqual(peer.infoAccess['CA Issuers - URI'], ['http://ca.example.com/a,b.cer']);
+    assert.equal(Object.getPrototypeOf(peer.infoAccess), null);
+    assert.equal(chainLength(node.client.detailed), 3);
+    assert.equal(node.client.detailed.issuerCertificate.issuerCertificate.issuerCertificate,
+                 node.client.detailed.issuerCertificate.issuerCertificate);
+  });
+
+  it('chain completed from the trust store (server sends only its leaf)', async () => {
+    await differential({
+      server: { key: c.many.key, cert: c.many.cert },
+      client: { ca: c.root.cert + c.inter.cert },
+    });
+  });
+
+  it('chain ending at an issuer the store does not know (default root store)', async () => {
+    const node = await differential({
+      server: { key: c.ec.key, cert: c.ec.cert + c.inter.cert },
+      client: {},
+    });
+    assert.equal(chainLength(node.client.detailed), 2);
+    assert.equal(node.client.detailed.issuerCertificate.issuerCertificate, undefined);
+  });
+
+  it('ECDSA P-256 leaf', async () => {
+    const node = await differential({
+      server: { key: c.ec.key, cert: c.ec.cert + c.inter.cert },
+      client: { ca: c.root.cert },
+    });
+    assert.equal(node.client.peer.nistCurve, 'P-256');
+  });
+
+  it('ECDSA P-521 leaf with a compressed point, over TLS 1.2', async () => {
+    await differential({
+      server: { key: c.ec521.key, cert: c.ec521.cert },
+      client: { ca: c.root.cert },
+      tls12: true,
+    });
+  });
+
+  it('Ed25519 leaf (no public key fields)', async () => {
+    const node = await differential({
+      server: { key: c.ed25519.key, cert: c.ed25519.cert },
+      client: { ca: c.root.cert },
+    });
+    assert.equal(node.client.peer.pubkey, undefined);
+  });
+
+  it('self-signed certificate: its own issuer', async () => {
+    const node = await differential({
+      server: { key: c.self.key, cert: c.self.cert },
+      client: { ca: c.root.cert },
+    });
+    assert.equal(node.client.detailed.issuerCertificate, node.client.detailed);
+  });
+
+  it('self-signed certificate without keyCertSign, trusted by the client', async () => {
+    await differential({
+      server: { key: c.selfNoCertSign.key, cert: c.selfNoCertSign.cert },
+      client: { ca: c.selfNoCertSign.cert },
+    });
+  });
+
+  it('explicit validity dates (space-padded day, GeneralizedTime)', async () => {
+    const node = await differential({
+      server: { key: c.dated.key, cert: c.dated.cert },
+      client: { ca: c.root.cert },
+    });
+    assert.equal(node.client.peer.valid_from, 'Mar  5 09:08:07 2026 GMT');
+    assert.equal(node.client.peer.valid_to, 'Jan  1 00:00:00 2050 GMT');
+  });
+
+  it('client certificate seen by the server, and both getCertificate()', async () => {
+    await differential({
+      server: { key: c.ec.key, cert: c.ec.cert + c.inter.cert, ca: c.root.cert },
+      client: { key: c.client.key, cert: c.client.cert, ca: c.root.cert },
+      requestCert: true,
+    });
+  });
+
+  it('client certificate via an intermediate, over TLS 1.2', async () => {
+    await differential({
+      server: { key: c.self.key, cert: c.self.cert, ca: c.root.cert },
+      client: { key: c.many.key, cert: c.many.cert + c.inter.cert, ca: c.self.cert },
+      requestCert: true,
+      tls12: true,
+    });
+  });
+
+  it('no client certificate: Node says {}, the native session null', async () => {
+    await differential({
+      server: { key: c.ec.key, cert: c.ec.cert, ca: c.root.cert },
+      client: { ca: c.root.cert },
+      requestCert: true,
+    });
+  });
+});
