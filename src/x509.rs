@@ -585,18 +585,20 @@ fn set_ec_fields(env: &Env, info: &mut Object, ec: *const sys::EC_KEY) -> Result
 /// Builds JS values; `Object.create` makes the null-prototype objects Node uses.
 struct Builder<'e> {
     env: &'e Env,
-    create: Function<'e, Null, Object<'e>>,
+    create: Function<'e, FnArgs<(Null,)>, Object<'e>>,
 }
 
 impl<'e> Builder<'e> {
     fn new(env: &'e Env) -> Result<Self> {
-        let object_ctor: Object<'e> = env.get_global()?.get_named_property("Object")?;
-        let create = object_ctor.get_named_property("create")?;
+        // `Object` is a function; read its `create` property through an object view of it.
+        let object_ctor: Unknown<'e> = env.get_global()?.get_named_property("Object")?;
+        let create = Object::from_raw(env.raw(), object_ctor.raw()).get_named_property("create")?;
         Ok(Builder { env, create })
     }
 
     fn null_proto_object(&self) -> Result<Object<'e>> {
-        self.create.call(Null)
+        // A one-element tuple: a bare zero-sized `Null` would be passed as "no arguments".
+        self.create.call(FnArgs::from((Null,)))
     }
 
     /// A null-prototype object; keys seen once hold a string, repeated keys an array.

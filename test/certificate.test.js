@@ -74,6 +74,10 @@ RID.1 = 1.2.3.4
 otherName.1 = 1.3.6.1.5.5.7.8.5;UTF8:user@xmpp.example.com
 otherName.2 = msUPN;UTF8:upn@example.com
 otherName.3 = 1.2.3.4.5;UTF8:unknown kind
+otherName.4 = 1.3.6.1.5.5.7.8.7;IA5:_srv.example.com
+otherName.5 = 1.3.6.1.5.5.7.8.9;UTF8:smtp@example.com
+otherName.6 = 1.3.6.1.5.5.7.8.8;UTF8:realm,with comma
+otherName.7 = 1.3.6.1.5.5.7.8.5;IA5:wrong string type
 dirName.1 = many_dir
 
 [many_dir]
@@ -86,6 +90,27 @@ OCSP;URI.0 = http://ocsp.example.com/
 OCSP;URI.1 = http://ocsp2.example.com/
 caIssuers;URI.2 = http://ca.example.com/a,b.cer
 caIssuers;IP.3 = 10.0.0.1
+
+[odd]
+basicConstraints = CA:FALSE
+subjectAltName = DNS:odd.example.com
+authorityInfoAccess = @odd_aia
+
+[odd_aia]
+1.2.3.4;URI.0 = http://odd.example/
+caIssuers;dirName.1 = many_dir
+OCSP;otherName.2 = 1.3.6.1.5.5.7.8.5;UTF8:a,b
+OCSP;otherName.3 = 1.3.6.1.5.5.7.8.7;IA5:_srv.example
+OCSP;RID.4 = 1.2.3.4.5
+OCSP;IP.5 = ::1
+OCSP;email.6 = ocsp@example.com
+
+[oddnames]
+subjectAltName = DER:301087050102030405A300A505A1030C0178
+
+[broken]
+subjectAltName = DER:30030101FF
+authorityInfoAccess = DER:30030101FF
 
 [server]
 basicConstraints = CA:FALSE
@@ -142,16 +167,19 @@ class Pki {
   }
 
   // A certificate for `name`, self-signed or issued by `issuer`; returns { key, cert } PEM.
-  cert(name, { key = 'rsa2048', subject, issuer, ext = 'plain', days = 365, serial, utf8 = false } = {}) {
+  cert(name, { key = 'rsa2048', subject, issuer, ext = 'plain', days = 365, serial, utf8 = false, stringMask } = {}) {
     const keyFile = this.key(name, key);
+    // `string_mask = default` makes req pick T61String / BMPString instead of UTF8String.
+    const reqConfig = stringMask === undefined ? this.extfile :
+      this.file(`${name}.cnf`, `${EXTENSIONS}\n[req]\ndistinguished_name = dn\nstring_mask = ${stringMask}\n[dn]\n`);
     const subj = ['-subj', subject, ...(utf8 ? ['-utf8'] : []), '-multivalue-rdn'];
     const certFile = `${name}.pem`;
     const serialArgs = ['-set_serial', serial ?? String(this.serial++)];
     if (!issuer) {
       this.openssl('req', '-new', '-x509', '-key', keyFile, ...subj, '-days', String(days), ...serialArgs,
-                   '-config', this.extfile, '-extensions', ext, '-out', certFile);
+                   '-config', reqConfig, '-extensions', ext, '-out', certFile);
     } else {
-      this.openssl('req', '-new', '-key', keyFile, ...subj, '-config', this.extfile, '-out', `${name}.csr`);
+      this.openssl('req', '-new', '-key', keyFile, ...subj, '-config', reqConfig, '-out', `${name}.csr`);
       this.openssl('x509', '-req', '-in', `${name}.csr`, '-CA', `${issuer}.pem`, '-CAkey', `${issuer}.key`,
                    ...serialArgs, '-days', String(days), '-extfile', this.extfile, '-extensions', ext,
                    '-out', certFile);
@@ -383,6 +411,11 @@ describe('certificate objects match Node\'s', { skip: !haveOpenssl() && 'openssl
     c.ed25519 = pki.cert('ed25519', { key: 'ed25519', subject: '/CN=ed25519.example.com', issuer: 'root', ext: 'server' });
     c.self = pki.cert('self', { subject: '/C=US/O=Self+OU=Signed/CN=localhost', days: 15000, serial: '1' });
     c.selfNoCertSign = pki.cert('selfnocertsign', { key: 'prime256v1', subject: '/CN=no cert sign', ext: 'no_cert_sign' });
+    c.odd = pki.cert('odd', { key: 'prime256v1', subject: '/CN=odd.example.com', issuer: 'root', ext: 'odd' });
+    c.oddnames = pki.cert('oddnames', { key: 'prime256v1', subject: '/CN=oddnames.example.com', issuer: 'root', ext: 'oddnames' });
+    c.broken = pki.cert('broken', { key: 'prime256v1', subject: '/CN=broken.example.com', issuer: 'root', ext: 'broken' });
+    c.strings = pki.cert('strings', { key: 'prime256v1', subject: '/O=Grüße AG/OU=日本/CN=string types', utf8: true,
+                                      stringMask: 'default', issuer: 'root', ext: 'server' });
     c.client = pki.cert('client', { subject: '/O=tls-rs/OU=Clients/CN=client one/emailAddress=client@example.com',
                                     issuer: 'root', ext: 'client' });
     c.dated = pki.dated('dated', { issuer: 'root', subject: '/CN=dated.example.com',
@@ -472,6 +505,43 @@ describe('certificate objects match Node\'s', { skip: !haveOpenssl() && 'openssl
     });
     assert.equal(node.client.peer.valid_from, 'Mar  5 09:08:07 2026 GMT');
     assert.equal(node.client.peer.valid_to, 'Jan  1 00:00:00 2050 GMT');
+  });
+
+  it('unusual infoAccess entries (unknown method, DirName, othername, RID, IP, email)', async () => {
+    const node = await differential({
+      server: { key: c.odd.key, cert: c.odd.cert },
+      client: { ca: c.root.cert },
+    });
+    const peer = node.client.peer;
+    assert.deepStrictEqual(peer.infoAccess['OCSP - othername'], ['XmppAddr:a,b', 'SRVName:_srv.example']);
+    assert.deepStrictEqual(peer.infoAccess['1.2.3.4 - URI'], ['http://odd.example/']);
+  });
+
+  it('IP address of a bad length, X400Name and EdiPartyName', async () => {
+    const node = await differential({
+      server: { key: c.oddnames.key, cert: c.oddnames.cert },
+      client: { ca: c.root.cert },
+    });
+    assert.equal(node.client.peer.subjectaltname,
+                 'IP Address:<invalid length=5>, X400Name:<unsupported>, EdiPartyName:<unsupported>');
+  });
+
+  it('undecodable subjectAltName and infoAccess are null', async () => {
+    const node = await differential({
+      server: { key: c.broken.key, cert: c.broken.cert },
+      client: { ca: c.root.cert },
+    });
+    assert.equal(node.client.peer.subjectaltname, null);
+    assert.equal(node.client.peer.infoAccess, null);
+  });
+
+  it('T61String and BMPString name values', async () => {
+    const node = await differential({
+      server: { key: c.strings.key, cert: c.strings.cert },
+      client: { ca: c.root.cert },
+    });
+    assert.equal(node.client.peer.subject.OU, '日本');
+    assert.equal(node.client.peer.subject.O, 'Grüße AG');
   });
 
   it('client certificate seen by the server, and both getCertificate()', async () => {
