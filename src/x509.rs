@@ -428,7 +428,7 @@ fn json_string(s: &str) -> Option<String> {
                 'r' => 13,
                 't' => 9,
                 'u' => {
-                    let hex: String = (0..4).map(|_| chars.next()).collect::<Option<String>>()?;
+                    let hex: String = (0..4).map(|_| chars.next().filter(char::is_ascii_hexdigit)).collect::<Option<String>>()?;
                     u16::from_str_radix(&hex, 16).ok()?
                 }
                 _ => return None,
@@ -851,5 +851,6 @@ mod tests {
         assert_eq!(json_string("\"\\ud83d\\ude00\"").as_deref(), Some("😀"));
         assert_eq!(json_string("\"unterminated"), None);
         assert_eq!(json_string("\"a\"b\""), None);
+        assert_eq!(json_string("\"\\u+abc\""), None);
     }
 }

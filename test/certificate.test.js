@@ -155,7 +155,12 @@ class Pki {
 
   key(name, spec) {
     const out = `${name}.key`;
-    if (spec.startsWith('rsa')) {
+    if (spec === 'rsa-pss') {
+      this.openssl('genpkey', '-algorithm', 'RSA-PSS', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', out);
+    } else if (spec === 'rsa-big-exponent') {
+      this.openssl('genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048',
+                   '-pkeyopt', 'rsa_keygen_pubexp:0x1000000000000000000000001', '-out', out);
+    } else if (spec.startsWith('rsa')) {
       this.openssl('genpkey', '-algorithm', 'RSA', '-pkeyopt', `rsa_keygen_bits:${spec.slice(3)}`, '-out', out);
     } else if (spec === 'ed25519') {
       this.openssl('genpkey', '-algorithm', 'ed25519', '-out', out);
@@ -411,6 +416,8 @@ describe('certificate objects match Node\'s', { skip: !haveOpenssl() && 'openssl
     c.ed25519 = pki.cert('ed25519', { key: 'ed25519', subject: '/CN=ed25519.example.com', issuer: 'root', ext: 'server' });
     c.self = pki.cert('self', { subject: '/C=US/O=Self+OU=Signed/CN=localhost', days: 15000, serial: '1' });
     c.selfNoCertSign = pki.cert('selfnocertsign', { key: 'prime256v1', subject: '/CN=no cert sign', ext: 'no_cert_sign' });
+    c.pss = pki.cert('pss', { key: 'rsa-pss', subject: '/CN=pss.example.com', issuer: 'root', ext: 'server' });
+    c.bigExponent = pki.cert('bige', { key: 'rsa-big-exponent', subject: '/CN=bige.example.com', issuer: 'root', ext: 'server' });
     c.odd = pki.cert('odd', { key: 'prime256v1', subject: '/CN=odd.example.com', issuer: 'root', ext: 'odd' });
     c.oddnames = pki.cert('oddnames', { key: 'prime256v1', subject: '/CN=oddnames.example.com', issuer: 'root', ext: 'oddnames' });
     c.broken = pki.cert('broken', { key: 'prime256v1', subject: '/CN=broken.example.com', issuer: 'root', ext: 'broken' });
@@ -481,6 +488,22 @@ describe('certificate objects match Node\'s', { skip: !haveOpenssl() && 'openssl
       client: { ca: c.root.cert },
     });
     assert.equal(node.client.peer.pubkey, undefined);
+  });
+
+  it('RSA-PSS leaf (no public key fields)', async () => {
+    const node = await differential({
+      server: { key: c.pss.key, cert: c.pss.cert },
+      client: { ca: c.root.cert },
+    });
+    assert.equal(node.client.peer.modulus, undefined);
+  });
+
+  it('RSA exponent wider than 64 bits', async () => {
+    const node = await differential({
+      server: { key: c.bigExponent.key, cert: c.bigExponent.cert },
+      client: { ca: c.root.cert },
+    });
+    assert.equal(node.client.peer.exponent, '0xffffffffffffffff');
   });
 
   it('self-signed certificate: its own issuer', async () => {
@@ -567,5 +590,164 @@ describe('certificate objects match Node\'s', { skip: !haveOpenssl() && 'openssl
       client: { ca: c.root.cert },
       requestCert: true,
     });
+  });
+});
+
+// ------------------------------------------------------------------------------------------
+// Crafted certificates: DER built by hand, for content the openssl CLI will not produce
+// (invalid UTF-8, NUL bytes, duplicate extensions, bad times, negative serials...). They come
+// from the peer, so they must give Node's answer and never break the addon.
+
+const crypto = require('node:crypto');
+
+const der = {
+  len(n) {
+    if (n < 0x80) return Buffer.from([n]);
+    const bytes = [];
+    for (; n > 0; n = Math.floor(n / 256)) bytes.unshift(n & 0xff);
+    return Buffer.from([0x80 | bytes.length, ...bytes]);
+  },
+  tlv(tag, ...parts) {
+    const body = Buffer.concat(parts.map((p) => (Buffer.isBuffer(p) ? p : Buffer.from(p))));
+    return Buffer.concat([Buffer.from([tag]), der.len(body.length), body]);
+  },
+  seq: (...parts) => der.tlv(0x30, ...parts),
+  set: (...parts) => der.tlv(0x31, ...parts),
+  oid(text) {
+    const arcs = text.split('.').map(Number);
+    const out = [40 * arcs[0] + arcs[1]];
+    for (const arc of arcs.slice(2)) {
+      const b = [arc & 0x7f];
+      for (let v = Math.floor(arc / 128); v > 0; v = Math.floor(v / 128)) b.unshift(0x80 | (v & 0x7f));
+      out.push(...b);
+    }
+    return der.tlv(0x06, Buffer.from(out));
+  },
+  int: (bytes) => der.tlv(0x02, Buffer.from(bytes)),
+  str: (tag, value) => der.tlv(tag, typeof value === 'string' ? Buffer.from(value, 'utf8') : Buffer.from(value)),
+  explicit: (n, ...parts) => der.tlv(0xa0 | n, ...parts),
+  implicit: (n, bytes) => der.tlv(0x80 | n, typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : Buffer.from(bytes)),
+  octet: (bytes) => der.tlv(0x04, bytes),
+  bits: (bytes) => der.tlv(0x03, Buffer.from([0]), bytes),
+};
+
+const UTF8 = 0x0c; const PRINTABLE = 0x13; const T61 = 0x14; const IA5 = 0x16; const UNIVERSAL = 0x1c; const BMP = 0x1e;
+const OID = { CN: '2.5.4.3', O: '2.5.4.10', OU: '2.5.4.11', L: '2.5.4.7', ST: '2.5.4.8', street: '2.5.4.9',
+              SAN: '2.5.29.17', EKU: '2.5.29.37', AIA: '1.3.6.1.5.5.7.1.1', OCSP: '1.3.6.1.5.5.7.48.1',
+              caIssuers: '1.3.6.1.5.5.7.48.2', xmpp: '1.3.6.1.5.5.7.8.5', srv: '1.3.6.1.5.5.7.8.7',
+              upn: '1.3.6.1.4.1.311.20.2.3' };
+
+// [[oid, tag, value], ...] → Name (one attribute per RDN).
+const dn = (entries) => der.seq(...entries.map(([oid, tag, value]) => der.set(der.seq(der.oid(oid), der.str(tag, value)))));
+const ext = (oid, value) => der.seq(der.oid(oid), der.octet(value));
+const gn = {
+  dns: (v) => der.implicit(2, v),
+  email: (v) => der.implicit(1, v),
+  uri: (v) => der.implicit(6, v),
+  ip: (bytes) => der.implicit(8 - 1, bytes),
+  rid: (oid) => der.implicit(8, der.oid(oid).subarray(2)),
+  dir: (name) => der.explicit(4, name),
+  other: (oid, value) => der.explicit(0, der.oid(oid), der.explicit(0, value)),
+};
+const utc = (s) => der.str(0x17, s);
+
+// A self-signed (unless `issuer` differs) P-256 certificate for the returned key.
+function craft({ subject = dn([[OID.CN, UTF8, 'crafted']]), issuer, serial = [0x01], notBefore = utc('260101000000Z'),
+                 notAfter = utc('360101000000Z'), extensions = [] }) {
+  const { privateKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const sigAlg = der.seq(der.oid('1.2.840.10045.4.3.2'));
+  const spki = crypto.createPublicKey(privateKey).export({ type: 'spki', format: 'der' });
+  const tbs = der.seq(der.explicit(0, der.int([2])), der.int(serial), sigAlg, issuer || subject,
+                      der.seq(notBefore, notAfter), subject, spki,
+                      ...(extensions.length ? [der.explicit(3, der.seq(...extensions))] : []));
+  const signature = crypto.sign('sha256', tbs, privateKey);
+  const body = der.seq(tbs, sigAlg, der.bits(signature)).toString('base64').match(/.{1,64}/g).join('\n');
+  return {
+    key: privateKey.export({ type: 'pkcs8', format: 'pem' }),
+    cert: `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`,
+  };
+}
+
+describe('crafted certificates match Node\'s', () => {
+  const run = (leaf) => differential({ server: leaf, client: { ca: leaf.cert } });
+
+  it('name strings of every type, NUL bytes and unknown attributes', async () => {
+    const node = await run(craft({ subject: dn([
+      [OID.CN, UTF8, 'nul\0inside'], [OID.O, PRINTABLE, 'Printable'], [OID.OU, T61, [0x47, 0x72, 0xfc, 0xdf]],
+      [OID.L, IA5, 'ia5'], [OID.ST, BMP, Buffer.from('日本', 'utf16le').swap16()],
+      [OID.street, UNIVERSAL, [0, 0, 0x03, 0xa9, 0, 1, 0xf6, 0x00]], ['1.3.6.1.4.1.99999.1', UTF8, 'x'],
+      [OID.OU, UTF8, 'second OU'], [OID.OU, UTF8, 'third OU'],
+    ]) }));
+    assert.equal(node.client.peer.subject.CN, 'nul\0inside');
+    assert.deepStrictEqual(node.client.peer.subject.OU, ['Grüß', 'second OU', 'third OU']);
+  });
+
+  it('name values OpenSSL cannot convert: subject and issuer left out', async () => {
+    const node = await run(craft({
+      // Name values may be any of DirectoryString's types, but also a BIT STRING or a SEQUENCE, which
+      // ASN1_STRING_to_UTF8 refuses. (Invalid UTF-8 never gets this far: decoding the name fails.)
+      subject: dn([[OID.O, UTF8, 'ok'], [OID.CN, 0x03, [0x00, 0x41]]]),
+      issuer: dn([[OID.CN, 0x30, []]]),
+    }));
+    assert.ok(!('subject' in node.client.peer) && !('issuer' in node.client.peer));
+  });
+
+  it('alt names that need escaping', async () => {
+    const node = await run(craft({ extensions: [ext(OID.SAN, der.seq(
+      gn.dns('quote"back\\slash'), gn.dns([0x61, 0x00, 0x62]), gn.dns([0x63, 0xe9]), gn.dns(''),
+      gn.email('a,b@example.com'), gn.uri('http://example.com/\n'), gn.uri("it's"), gn.ip([]),
+      gn.ip([0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xab, 0xcd, 0xef]),
+      gn.dir(dn([[OID.CN, UTF8, 'ctl\x01 "é"'], [OID.O, UTF8, 'a+b;c<d>']])),
+      gn.other(OID.xmpp, der.str(UTF8, [0x61, 0xff, 0x62])), gn.other(OID.upn, der.str(UTF8, 'tab\there')),
+      gn.other(OID.srv, der.str(IA5, [0x5f, 0xe9])), gn.other('1.3.6.1.4.1.99999.3', der.str(UTF8, 'x')),
+      gn.rid('1.2.840.113549.1.1.11'),
+    ))] }));
+    assert.match(node.client.peer.subjectaltname, /^DNS:"quote\\"back\\\\slash", DNS:"a\\u0000b"/);
+  });
+
+  it('a DirName OpenSSL cannot print makes subjectaltname null', async () => {
+    const node = await run(craft({ extensions: [ext(OID.SAN, der.seq(
+      gn.dns('fine.example.com'), gn.dir(dn([[OID.CN, UTF8, [0xc3]]])),
+    ))] }));
+    assert.equal(node.client.peer.subjectaltname, null);
+  });
+
+  it('infoAccess values that need escaping, a long method OID and repeated keys', async () => {
+    const longOid = `1.3.6.1.4.1.${Array(30).fill(123456).join('.')}`;
+    const node = await run(craft({ extensions: [ext(OID.AIA, der.seq(
+      der.seq(der.oid(OID.OCSP), gn.uri('http://a.example/\nb:c')),
+      der.seq(der.oid(OID.caIssuers), gn.dir(dn([[OID.CN, UTF8, 'Issuer: "x", y']]))),
+      der.seq(der.oid(longOid), gn.dns('long.example')),
+      der.seq(der.oid(OID.OCSP), gn.uri('http://second.example/')),
+      der.seq(der.oid(OID.OCSP), gn.other(OID.xmpp, der.str(UTF8, 'x\ny'))),
+    ))] }));
+    assert.deepStrictEqual(node.client.peer.infoAccess['OCSP - URI'], ['http://a.example/\nb:c', 'http://second.example/']);
+  });
+
+  it('empty extensions, serial zero and unprintable times', async () => {
+    await run(craft({
+      serial: [0x00], notBefore: utc('garbage12345Z'), notAfter: der.str(0x18, '20500101000000.123Z'),
+      extensions: [ext(OID.SAN, der.seq()), ext(OID.AIA, der.seq()), ext(OID.EKU, der.seq())],
+    }));
+  });
+
+  it('negative serial and extended key usages with a very long OID', async () => {
+    const longOid = `1.3.6.1.4.1.${Array(60).fill(1234567).join('.')}`;
+    const node = await run(craft({
+      serial: [0xff, 0x00, 0x01],
+      extensions: [ext(OID.EKU, der.seq(der.oid('1.3.6.1.5.5.7.3.1'), der.oid(longOid)))],
+    }));
+    assert.equal(node.client.peer.ext_key_usage[1].length, 255);
+  });
+
+  it('duplicate extensions: first SAN and infoAccess used, ext_key_usage dropped, not self-issued', async () => {
+    const node = await run(craft({ extensions: [
+      ext(OID.SAN, der.seq(gn.dns('first.example'))), ext(OID.SAN, der.seq(gn.dns('second.example'))),
+      ext(OID.EKU, der.seq(der.oid('1.3.6.1.5.5.7.3.1'))), ext(OID.EKU, der.seq(der.oid('1.3.6.1.5.5.7.3.2'))),
+      ext(OID.AIA, der.seq(der.seq(der.oid(OID.OCSP), gn.uri('http://first/')))),
+      ext(OID.AIA, der.seq(der.seq(der.oid(OID.OCSP), gn.uri('http://second/')))),
+    ] }));
+    assert.equal(node.client.peer.subjectaltname, 'DNS:first.example');
+    assert.equal(node.client.peer.ext_key_usage, undefined);
   });
 });
