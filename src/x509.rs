@@ -737,7 +737,7 @@ fn self_issued(cert: &X509Ref) -> bool {
 
 /// `cert`'s issuer from the SSL_CTX's trust store (Node's SSL_CTX_get_issuer).
 fn store_issuer(ssl: &SslRef, cert: &X509Ref) -> Option<X509> {
-    let store = ssl.ssl_context().cert_store().as_ptr();
+    let store = unsafe { crate::ffi::SSL_CTX_get_cert_store(crate::ffi::SSL_get_SSL_CTX(ssl.as_ptr())) };
     if store.is_null() {
         return None;
     }

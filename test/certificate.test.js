@@ -751,3 +751,29 @@ describe('crafted certificates match Node\'s', () => {
     assert.equal(node.client.peer.ext_key_usage, undefined);
   });
 });
+
+// ------------------------------------------------------------------------------------------
+// The shared test PKI (test/fixtures/certs, from test/fixtures/gen-certs.sh), when present.
+
+const FIXTURES = path.join(__dirname, 'fixtures', 'certs');
+const fixture = (name) => fs.readFileSync(path.join(FIXTURES, name), 'utf8');
+
+describe('fixture certificates match Node\'s', { skip: !fs.existsSync(path.join(FIXTURES, 'ca-cert.pem')) && 'no test/fixtures/certs' }, () => {
+  const servers = [['agent-key.pem', 'agent-chain.pem'], ['ec-key.pem', 'ec-cert.pem'], ['expired-key.pem', 'expired-cert.pem'],
+                   ['notyet-key.pem', 'notyet-cert.pem'], ['wronghost-key.pem', 'wronghost-cert.pem'],
+                   ['selfsigned-key.pem', 'selfsigned-cert.pem'], ['revoked-key.pem', 'revoked-cert.pem']];
+  for (const [key, cert] of servers) {
+    it(cert, async () => {
+      await differential({ server: { key: fixture(key), cert: fixture(cert) }, client: { ca: fixture('ca-cert.pem') } });
+    });
+  }
+  for (const [key, cert] of [['client-key.pem', 'client-cert.pem'], ['client-ec-key.pem', 'client-ec-cert.pem']]) {
+    it(`${cert} seen by the server`, async () => {
+      await differential({
+        server: { key: fixture('agent-key.pem'), cert: fixture('agent-chain.pem'), ca: fixture('ca-cert.pem') },
+        client: { key: fixture(key), cert: fixture(cert), ca: fixture('ca-cert.pem') },
+        requestCert: true,
+      });
+    });
+  }
+});
