@@ -13,5 +13,6 @@ extern "C" {
     pub fn ERR_peek_error() -> c_ulong;
     pub fn ERR_error_string_n(e: c_ulong, buf: *mut c_char, len: usize);
     pub fn SSL_CIPHER_get_auth_nid(cipher: *const openssl_sys::SSL_CIPHER) -> c_int;
+    pub fn SSL_get_SSL_CTX(ssl: *const openssl_sys::SSL) -> *mut openssl_sys::SSL_CTX;
     pub fn SSL_CTX_get_cert_store(ctx: *const openssl_sys::SSL_CTX) -> *mut X509_STORE;
 }
