@@ -56,7 +56,7 @@ const kEmptyObject = Object.freeze({ __proto__: null });
 // ---- defaults (read lazily: users may change them on the tls module) -------------------------
 
 function tlsModule() {
-  return require('tls');
+  return require('./tls');
 }
 
 function getDefaultEcdhCurve() {

@@ -312,8 +312,9 @@ class TLSSocket extends net.Socket {
   _pushEOF() {
     if (this[kEOF]) return;
     this[kEOF] = true;
-    if (this[kOnread]) this.emit('end');
-    else this.push(null);
+    this.push(null);
+    // As Node's onStreamRead: lets 'end' fire even when nobody is reading.
+    this.read(0);
   }
 
   // ---- writing ---------------------------------------------------------------------------

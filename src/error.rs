@@ -55,6 +55,18 @@ fn node_code(lib: i32, reason: Option<&str>) -> String {
     format!("ERR_{prefix}{reason}")
 }
 
+// OpenSSL 3.2 renamed the SSLv3 alert reasons ("ssl/tls alert handshake failure"); Node's
+// codes (ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE) and messages use the 3.0 names.
+const RENAMED_ALERT_PREFIX: &str = "ssl/tls alert ";
+const NODE_ALERT_PREFIX: &str = "sslv3 alert ";
+
+fn node_reason(reason: &str) -> String {
+    match reason.strip_prefix(RENAMED_ALERT_PREFIX) {
+        Some(rest) => format!("{NODE_ALERT_PREFIX}{rest}"),
+        None => reason.to_string(),
+    }
+}
+
 /// OpenSSL 3's ERR_GET_LIB (a macro, so not in openssl-sys).
 fn err_lib(e: std::os::raw::c_ulong) -> i32 {
     const ERR_SYSTEM_FLAG: std::os::raw::c_ulong = (i32::MAX as std::os::raw::c_ulong) + 1;
@@ -69,9 +81,9 @@ impl OpenSslError {
     fn from_code(e: std::os::raw::c_ulong) -> Self {
         let mut buf = [0 as c_char; 256];
         unsafe { ffi::ERR_error_string_n(e, buf.as_mut_ptr(), buf.len()) };
-        let message = c_str(buf.as_ptr()).unwrap_or_default();
+        let message = c_str(buf.as_ptr()).unwrap_or_default().replace(RENAMED_ALERT_PREFIX, NODE_ALERT_PREFIX);
         let library = c_str(unsafe { openssl_sys::ERR_lib_error_string(e) });
-        let reason = c_str(unsafe { openssl_sys::ERR_reason_error_string(e) });
+        let reason = c_str(unsafe { openssl_sys::ERR_reason_error_string(e) }).map(|r| node_reason(&r));
         let code = node_code(err_lib(e), reason.as_deref());
         OpenSslError { message, code, library, reason }
     }
@@ -97,7 +109,7 @@ impl OpenSslError {
         let mut printed = String::new();
         unsafe { ffi::ERR_print_errors_cb(append_line, &mut printed as *mut String as *mut std::os::raw::c_void) };
         if !printed.is_empty() {
-            err.message = printed;
+            err.message = printed.replace(RENAMED_ALERT_PREFIX, NODE_ALERT_PREFIX);
         }
         Some(err)
     }
@@ -160,5 +172,6 @@ mod tests {
         assert_eq!(node_code(20, Some("wrong version number")), "ERR_SSL_WRONG_VERSION_NUMBER");
         assert_eq!(node_code(9, Some("no start line")), "ERR_OSSL_PEM_NO_START_LINE");
         assert_eq!(node_code(60, Some("unsupported")), "ERR_OSSL_UNSUPPORTED");
+        assert_eq!(super::node_reason("ssl/tls alert handshake failure"), "sslv3 alert handshake failure");
     }
 }

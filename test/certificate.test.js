@@ -275,7 +275,7 @@ function nodeObserve(sc) {
 
 function nativeContext(side, tls12) {
   const ctx = new b.SecureContext();
-  ctx.init(TLS1_2, tls12 ? TLS1_2 : TLS1_3);
+  ctx.init(undefined, TLS1_2, tls12 ? TLS1_2 : TLS1_3);
   if (side.ca) {
     ctx.addCACert(Buffer.from(side.ca));
   } else {

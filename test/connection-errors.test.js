@@ -94,6 +94,8 @@ describe('server-side failures match built-in tls', () => {
     await differential(async ({ serverTls, rec }) => {
       const srv = serverTls.createServer({ ...certs, handshakeTimeout: 100 });
       rec.watch(srv, 'server', SERVER_EVENTS);
+      // Node only reports the timeout; closing the connection is the listener's job (https does).
+      srv.on('tlsClientError', (err, socket) => socket.destroy());
       const port = await listen(srv);
       const raw = net.connect(port, '127.0.0.1');
       raw.resume();

@@ -368,45 +368,48 @@ describe('createSecureContext: same result as Node', () => {
   });
 
   test('DEFAULT_MIN_VERSION / DEFAULT_MAX_VERSION / DEFAULT_CIPHERS / DEFAULT_ECDH_CURVE are read at call time', () => {
+    // tls-rs reads its own module's defaults (initialised from Node's); set both alike.
+    const rsTls = require('..');
+    const setDefault = (name, value) => { nodeTls[name] = value; rsTls[name] = value; };
     const saved = {
       min: nodeTls.DEFAULT_MIN_VERSION, max: nodeTls.DEFAULT_MAX_VERSION,
       ciphers: nodeTls.DEFAULT_CIPHERS, curve: nodeTls.DEFAULT_ECDH_CURVE,
     };
     try {
-      nodeTls.DEFAULT_MIN_VERSION = 'TLSv1.1';
-      nodeTls.DEFAULT_MAX_VERSION = 'TLSv1.2';
+      setDefault('DEFAULT_MIN_VERSION', 'TLSv1.1');
+      setDefault('DEFAULT_MAX_VERSION', 'TLSv1.2');
       const a = nodeTls.createSecureContext().context;
       const b = ours.createSecureContext().context;
       assert.deepEqual([b.getMinProto(), b.getMaxProto()], [a.getMinProto(), a.getMaxProto()]);
       assert.deepEqual([b.getMinProto(), b.getMaxProto()], [0x0302, 0x0303]);
 
-      nodeTls.DEFAULT_MIN_VERSION = 'TLSv9';
+      setDefault('DEFAULT_MIN_VERSION', 'TLSv9');
       assertSame(() => ({}));
-      nodeTls.DEFAULT_MIN_VERSION = saved.min;
-      nodeTls.DEFAULT_MAX_VERSION = saved.max;
+      setDefault('DEFAULT_MIN_VERSION', saved.min);
+      setDefault('DEFAULT_MAX_VERSION', saved.max);
 
-      nodeTls.DEFAULT_CIPHERS = 'nope';
+      setDefault('DEFAULT_CIPHERS', 'nope');
       assertSame(() => ({}));
-      nodeTls.DEFAULT_CIPHERS = ':';
+      setDefault('DEFAULT_CIPHERS', ':');
       assertSame(() => ({}));
-      nodeTls.DEFAULT_CIPHERS = 'TLS_AES_128_GCM_SHA256';
+      setDefault('DEFAULT_CIPHERS', 'TLS_AES_128_GCM_SHA256');
       assertSame(() => ({}));
       const only13 = ours.createSecureContext().context;
       assert.equal(only13.getMinProto(), 0x0304);
-      nodeTls.DEFAULT_CIPHERS = saved.ciphers;
+      setDefault('DEFAULT_CIPHERS', saved.ciphers);
 
-      nodeTls.DEFAULT_ECDH_CURVE = 'nope';
+      setDefault('DEFAULT_ECDH_CURVE', 'nope');
       assertSame(() => ({}));
-      nodeTls.DEFAULT_ECDH_CURVE = 'P-256';
+      setDefault('DEFAULT_ECDH_CURVE', 'P-256');
       const r = handshake(server(), client({ ecdhCurve: 'X25519' }));
       assert.equal(r.ok, false, 'the server took DEFAULT_ECDH_CURVE = P-256');
-      nodeTls.DEFAULT_ECDH_CURVE = '';
+      setDefault('DEFAULT_ECDH_CURVE', '');
       assertSame(() => ({})); // '' falls back to 'auto'
     } finally {
-      nodeTls.DEFAULT_MIN_VERSION = saved.min;
-      nodeTls.DEFAULT_MAX_VERSION = saved.max;
-      nodeTls.DEFAULT_CIPHERS = saved.ciphers;
-      nodeTls.DEFAULT_ECDH_CURVE = saved.curve;
+      setDefault('DEFAULT_MIN_VERSION', saved.min);
+      setDefault('DEFAULT_MAX_VERSION', saved.max);
+      setDefault('DEFAULT_CIPHERS', saved.ciphers);
+      setDefault('DEFAULT_ECDH_CURVE', saved.curve);
     }
   });
 
