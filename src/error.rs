@@ -151,13 +151,6 @@ pub fn throw_stack(env: &Env, stack: openssl::error::ErrorStack, fallback: &str)
         .throw(env)
 }
 
-/// Throws what the OpenSSL error queue holds, after a raw FFI call failed.
-pub fn throw_queue(env: &Env, fallback: &str) -> napi::Error {
-    OpenSslError::take()
-        .unwrap_or_else(|| OpenSslError::plain(fallback, "ERR_OSSL_UNKNOWN"))
-        .throw(env)
-}
-
 /// Throws a plain error with a Node code (for failures that are not OpenSSL's).
 pub fn throw_plain(env: &Env, code: &str, message: &str) -> napi::Error {
     OpenSslError::plain(message, code).throw(env)

@@ -1,0 +1,536 @@
+//! The sans-I/O TLS engine: one SSL over two memory BIOs, no sockets and no JS.
+//!
+//! The caller feeds ciphertext in (`receive`), pulls cleartext out (`read_cleartext`), pushes
+//! cleartext in (`encrypt`) and pulls ciphertext out (`read_ciphertext`). Every call works on
+//! caller-owned buffers. `session.rs` exposes it to JS; the tests below drive two engines back
+//! to back.
+
+use crate::error::OpenSslError;
+use foreign_types_shared::ForeignType;
+use openssl::error::ErrorStack;
+use openssl::ssl::{Ssl, SslContextRef, SslRef, SslVersion};
+use openssl_sys as sys;
+use std::ffi::{CStr, CString};
+use std::os::raw::{c_int, c_long, c_void};
+
+/// `receive` / `start` status bit: the handshake completed during this call.
+pub const STATUS_HANDSHAKE_DONE: u32 = 1;
+/// Status bit: a fatal error happened; `error()` says which.
+pub const STATUS_ERROR: u32 = 2;
+
+/// `read_cleartext` result once the peer sent close_notify and no cleartext is left.
+pub const READ_CLOSE_NOTIFY: i32 = -1;
+/// `read_cleartext` / `encrypt` result when the engine failed; `error()` says why.
+pub const READ_ERROR: i32 = -2;
+
+const SSL_MODE_AUTO_RETRY: c_long = 0x4;
+const SSL_MODE_RELEASE_BUFFERS: c_long = 0x10;
+const BIO_C_SET_BUF_MEM_EOF_RETURN: c_int = 130;
+const BIO_CTRL_PENDING: c_int = 10;
+const SSL_CTRL_MODE: c_int = 33;
+const SSL_CTRL_GET_PEER_TMP_KEY: c_int = 109;
+const NID_AUTH_PSK: c_int = 1049;
+const X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT: c_long = 2;
+const X509_V_ERR_CERT_NOT_YET_VALID: c_long = 9;
+
+/// Verification is decided in JS after the handshake (as Node does); OpenSSL only records it.
+extern "C" fn accept_any_certificate(_preverify_ok: c_int, _ctx: *mut sys::X509_STORE_CTX) -> c_int {
+    1
+}
+
+/// Node's names for X509_V_ERR_* (crypto_common.cc); anything else is UNSPECIFIED.
+pub fn verify_error_code(err: c_long) -> &'static str {
+    match err {
+        2 => "UNABLE_TO_GET_ISSUER_CERT",
+        3 => "UNABLE_TO_GET_CRL",
+        4 => "UNABLE_TO_DECRYPT_CERT_SIGNATURE",
+        5 => "UNABLE_TO_DECRYPT_CRL_SIGNATURE",
+        6 => "UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY",
+        7 => "CERT_SIGNATURE_FAILURE",
+        8 => "CRL_SIGNATURE_FAILURE",
+        9 => "CERT_NOT_YET_VALID",
+        10 => "CERT_HAS_EXPIRED",
+        11 => "CRL_NOT_YET_VALID",
+        12 => "CRL_HAS_EXPIRED",
+        13 => "ERROR_IN_CERT_NOT_BEFORE_FIELD",
+        14 => "ERROR_IN_CERT_NOT_AFTER_FIELD",
+        15 => "ERROR_IN_CRL_LAST_UPDATE_FIELD",
+        16 => "ERROR_IN_CRL_NEXT_UPDATE_FIELD",
+        17 => "OUT_OF_MEM",
+        18 => "DEPTH_ZERO_SELF_SIGNED_CERT",
+        19 => "SELF_SIGNED_CERT_IN_CHAIN",
+        20 => "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+        21 => "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+        22 => "CERT_CHAIN_TOO_LONG",
+        23 => "CERT_REVOKED",
+        24 => "INVALID_CA",
+        25 => "PATH_LENGTH_EXCEEDED",
+        26 => "INVALID_PURPOSE",
+        27 => "CERT_UNTRUSTED",
+        28 => "CERT_REJECTED",
+        62 => "HOSTNAME_MISMATCH",
+        _ => "UNSPECIFIED",
+    }
+}
+
+fn c_string(p: *const std::os::raw::c_char) -> Option<String> {
+    if p.is_null() {
+        None
+    } else {
+        Some(unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned())
+    }
+}
+
+/// The peer's ephemeral key-exchange key: `("ECDH", Some("X25519"), 253)`, `("DH", None, 2048)`.
+pub struct EphemeralKey {
+    pub kind: &'static str,
+    pub name: Option<String>,
+    pub size: u32,
+}
+
+/// One TLS endpoint (client or server) over memory BIOs.
+pub struct TlsEngine {
+    ssl: Ssl,
+    /// Ciphertext from the peer (owned by the SSL).
+    rbio: *mut sys::BIO,
+    /// Ciphertext for the peer (owned by the SSL).
+    wbio: *mut sys::BIO,
+    is_server: bool,
+    handshake_done: bool,
+    peer_closed: bool,
+    error: Option<OpenSslError>,
+}
+
+impl TlsEngine {
+    /// An endpoint using `context`; nothing is produced until `start()` (client) or `receive()`.
+    pub fn new(context: &SslContextRef, is_server: bool) -> Result<Self, ErrorStack> {
+        let ssl = Ssl::new(context)?;
+        let raw = ssl.as_ptr();
+        let (rbio, wbio) = unsafe {
+            let rbio = sys::BIO_new(sys::BIO_s_mem());
+            let wbio = sys::BIO_new(sys::BIO_s_mem());
+            if rbio.is_null() || wbio.is_null() {
+                if !rbio.is_null() {
+                    sys::BIO_free_all(rbio);
+                }
+                if !wbio.is_null() {
+                    sys::BIO_free_all(wbio);
+                }
+                return Err(ErrorStack::get());
+            }
+            // An empty input BIO means "wait for more", not end of stream.
+            sys::BIO_ctrl(rbio, BIO_C_SET_BUF_MEM_EOF_RETURN, -1, std::ptr::null_mut());
+            sys::SSL_set_bio(raw, rbio, wbio);
+            sys::SSL_ctrl(raw, SSL_CTRL_MODE, SSL_MODE_AUTO_RETRY | SSL_MODE_RELEASE_BUFFERS, std::ptr::null_mut());
+            sys::SSL_set_verify(raw, sys::SSL_VERIFY_NONE, Some(accept_any_certificate));
+            if is_server {
+                sys::SSL_set_accept_state(raw);
+            } else {
+                sys::SSL_set_connect_state(raw);
+            }
+            (rbio, wbio)
+        };
+        Ok(TlsEngine { ssl, rbio, wbio, is_server, handshake_done: false, peer_closed: false, error: None })
+    }
+
+    pub fn ssl(&self) -> &SslRef {
+        &self.ssl
+    }
+
+    pub fn is_server(&self) -> bool {
+        self.is_server
+    }
+
+    pub fn handshake_done(&self) -> bool {
+        self.handshake_done
+    }
+
+    /// The fatal error, once one happened (it stays).
+    pub fn error(&self) -> Option<&OpenSslError> {
+        self.error.as_ref()
+    }
+
+    /// Server side: ask for a client certificate, and abort the handshake when none is sent
+    /// and `reject_unauthorized` (Node's SetVerifyMode). Clients never fail in OpenSSL.
+    pub fn set_verify_mode(&mut self, request_cert: bool, reject_unauthorized: bool) {
+        let mut mode = sys::SSL_VERIFY_NONE;
+        if self.is_server && request_cert {
+            mode = sys::SSL_VERIFY_PEER;
+            if reject_unauthorized {
+                mode |= sys::SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
+            }
+        }
+        unsafe { sys::SSL_set_verify(self.ssl.as_ptr(), mode, Some(accept_any_certificate)) };
+    }
+
+    /// Client side: the SNI host name to send.
+    pub fn set_servername(&mut self, name: &str) -> Result<(), OpenSslError> {
+        let name = CString::new(name)
+            .map_err(|_| OpenSslError::plain("servername contains a NUL byte", "ERR_INVALID_ARG_VALUE"))?;
+        let ok = unsafe {
+            sys::SSL_ctrl(self.ssl.as_ptr(), sys::SSL_CTRL_SET_TLSEXT_HOSTNAME, sys::TLSEXT_NAMETYPE_host_name as c_long, name.as_ptr() as *mut c_void)
+        };
+        if ok != 1 {
+            return Err(OpenSslError::take().unwrap_or_else(|| OpenSslError::plain("invalid servername", "ERR_INVALID_ARG_VALUE")));
+        }
+        Ok(())
+    }
+
+    /// Advances the handshake without new input (the client's ClientHello). Returns status bits.
+    pub fn start(&mut self) -> u32 {
+        self.advance()
+    }
+
+    /// Feeds ciphertext from the peer and advances the handshake. Returns status bits.
+    pub fn receive(&mut self, ciphertext: &[u8]) -> u32 {
+        if self.error.is_some() {
+            return STATUS_ERROR;
+        }
+        let mut rest = ciphertext;
+        while !rest.is_empty() {
+            let len = rest.len().min(i32::MAX as usize);
+            let n = unsafe { sys::BIO_write(self.rbio, rest.as_ptr() as *const c_void, len as c_int) };
+            if n <= 0 {
+                self.error = Some(OpenSslError::plain("BIO_write failed", "ERR_OSSL_BIO_WRITE_FAILURE"));
+                return STATUS_ERROR;
+            }
+            rest = &rest[n as usize..];
+        }
+        self.advance()
+    }
+
+    fn advance(&mut self) -> u32 {
+        if self.error.is_some() {
+            return STATUS_ERROR;
+        }
+        if self.handshake_done {
+            return 0;
+        }
+        let raw = self.ssl.as_ptr();
+        let ret = unsafe { sys::SSL_do_handshake(raw) };
+        if ret == 1 {
+            self.handshake_done = true;
+            return STATUS_HANDSHAKE_DONE;
+        }
+        match unsafe { sys::SSL_get_error(raw, ret) } {
+            sys::SSL_ERROR_WANT_READ | sys::SSL_ERROR_WANT_WRITE => 0,
+            _ => {
+                self.record_error("handshake failed");
+                STATUS_ERROR
+            }
+        }
+    }
+
+    fn record_error(&mut self, fallback: &str) {
+        let err = OpenSslError::take_printed().unwrap_or_else(|| OpenSslError::plain(fallback, "ERR_SSL_SYSCALL"));
+        self.error = Some(err);
+    }
+
+    /// Decrypts the next record into `out` (one record per call, as Node emits one 'data' chunk
+    /// per record). Returns the bytes written (> 0), 0 when more ciphertext is needed,
+    /// READ_CLOSE_NOTIFY once the peer closed, READ_ERROR on failure.
+    pub fn read_cleartext(&mut self, out: &mut [u8]) -> i32 {
+        if !self.handshake_done || out.is_empty() {
+            return 0;
+        }
+        if self.error.is_some() {
+            return READ_ERROR;
+        }
+        if self.peer_closed {
+            return READ_CLOSE_NOTIFY;
+        }
+        let raw = self.ssl.as_ptr();
+        let limit = out.len().min(i32::MAX as usize);
+        let mut n = 0usize;
+        let ok = unsafe { sys::SSL_read_ex(raw, out.as_mut_ptr() as *mut c_void, limit, &mut n) };
+        if ok == 1 {
+            return n as i32;
+        }
+        match unsafe { sys::SSL_get_error(raw, 0) } {
+            sys::SSL_ERROR_WANT_READ | sys::SSL_ERROR_WANT_WRITE => 0,
+            sys::SSL_ERROR_ZERO_RETURN => {
+                self.peer_closed = true;
+                READ_CLOSE_NOTIFY
+            }
+            _ => {
+                self.record_error("read failed");
+                READ_ERROR
+            }
+        }
+    }
+
+    /// Encrypts all of `cleartext` (after the handshake). Returns the ciphertext bytes now
+    /// waiting in `read_ciphertext`, or READ_ERROR.
+    pub fn encrypt(&mut self, cleartext: &[u8]) -> i64 {
+        if self.error.is_some() {
+            return READ_ERROR as i64;
+        }
+        let raw = self.ssl.as_ptr();
+        let mut rest = cleartext;
+        while !rest.is_empty() {
+            let mut n = 0usize;
+            let ok = unsafe { sys::SSL_write_ex(raw, rest.as_ptr() as *const c_void, rest.len(), &mut n) };
+            if ok != 1 {
+                self.record_error("write failed");
+                return READ_ERROR as i64;
+            }
+            rest = &rest[n..];
+        }
+        self.pending_ciphertext() as i64
+    }
+
+    /// Ciphertext bytes waiting to be sent to the peer.
+    pub fn pending_ciphertext(&self) -> usize {
+        unsafe { sys::BIO_ctrl(self.wbio, BIO_CTRL_PENDING, 0, std::ptr::null_mut()) as usize }
+    }
+
+    /// Moves waiting ciphertext into `out`; returns the number of bytes moved.
+    pub fn read_ciphertext(&mut self, out: &mut [u8]) -> usize {
+        if out.is_empty() {
+            return 0;
+        }
+        let len = out.len().min(i32::MAX as usize) as c_int;
+        let n = unsafe { sys::BIO_read(self.wbio, out.as_mut_ptr() as *mut c_void, len) };
+        n.max(0) as usize
+    }
+
+    /// Queues close_notify once the handshake is done. Returns the ciphertext bytes waiting.
+    pub fn shutdown(&mut self) -> usize {
+        if self.handshake_done && self.error.is_none() {
+            unsafe {
+                sys::SSL_shutdown(self.ssl.as_ptr());
+                sys::ERR_clear_error();
+            }
+        }
+        self.pending_ciphertext()
+    }
+
+    /// Node's verifyError(): the X509_V_ERR_* code why the peer is not trusted, or None.
+    pub fn verify_result(&self) -> Option<c_long> {
+        let raw = self.ssl.as_ptr();
+        let err = if self.ssl.peer_certificate().is_some() {
+            unsafe { sys::SSL_get_verify_result(raw) }
+        } else {
+            // No certificate is fine for PSK and for TLS 1.3 resumption (which looks like PSK).
+            let cipher = unsafe { sys::SSL_get_current_cipher(raw) };
+            let psk = !cipher.is_null() && unsafe { crate::ffi::SSL_CIPHER_get_auth_nid(cipher) } == NID_AUTH_PSK;
+            let tls13_resumed = self.ssl.session_reused() && self.ssl.version2() == Some(SslVersion::TLS1_3);
+            if psk || tls13_resumed {
+                0
+            } else {
+                X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT
+            }
+        };
+        (err != 0).then_some(err)
+    }
+
+    /// Node's text for a verification result (OpenSSL 3.0's wording).
+    pub fn verify_message(err: c_long) -> String {
+        if err == X509_V_ERR_CERT_NOT_YET_VALID {
+            // OpenSSL 3.6 reworded this one.
+            return "certificate is not yet valid".to_string();
+        }
+        c_string(unsafe { sys::X509_verify_cert_error_string(err) }).unwrap_or_default()
+    }
+
+    /// The negotiated protocol ('TLSv1.3') once the handshake is done.
+    pub fn protocol(&self) -> Option<&'static str> {
+        self.handshake_done.then(|| self.ssl.version_str())
+    }
+
+    /// The peer's ephemeral key-exchange key, if the handshake used one OpenSSL can report.
+    pub fn ephemeral_key(&self) -> Option<EphemeralKey> {
+        let mut raw: *mut sys::EVP_PKEY = std::ptr::null_mut();
+        // SSL_get_peer_tmp_key is a macro over SSL_ctrl; it returns a new reference.
+        let ok = unsafe { sys::SSL_ctrl(self.ssl.as_ptr(), SSL_CTRL_GET_PEER_TMP_KEY, 0, &mut raw as *mut _ as *mut c_void) };
+        if ok == 0 || raw.is_null() {
+            return None;
+        }
+        let key = unsafe { openssl::pkey::PKey::<openssl::pkey::Public>::from_ptr(raw) };
+        let size = key.bits();
+        let id = key.id();
+        if id == openssl::pkey::Id::DH {
+            return Some(EphemeralKey { kind: "DH", name: None, size });
+        }
+        let name = if id == openssl::pkey::Id::EC {
+            key.ec_key().ok().and_then(|ec| ec.group().curve_name()).and_then(|nid| nid.short_name().ok().map(str::to_string))
+        } else if id == openssl::pkey::Id::X25519 {
+            Some("X25519".to_string())
+        } else if id == openssl::pkey::Id::X448 {
+            Some("X448".to_string())
+        } else {
+            return None;
+        };
+        Some(EphemeralKey { kind: "ECDH", name, size })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use openssl::pkey::PKey;
+    use openssl::ssl::{SslContext, SslMethod, SslVersion};
+    use openssl::x509::X509;
+
+    const CERTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/test/fixtures/certs/");
+
+    fn read(name: &str) -> Vec<u8> {
+        std::fs::read(format!("{CERTS}{name}")).expect("fixture certificate")
+    }
+
+    fn server_context(max: SslVersion) -> SslContext {
+        let mut b = SslContext::builder(SslMethod::tls()).unwrap();
+        b.set_private_key(&PKey::private_key_from_pem(&read("agent-key.pem")).unwrap()).unwrap();
+        let mut chain = X509::stack_from_pem(&read("agent-chain.pem")).unwrap().into_iter();
+        b.set_certificate(&chain.next().unwrap()).unwrap();
+        for c in chain {
+            b.add_extra_chain_cert(c).unwrap();
+        }
+        b.set_max_proto_version(Some(max)).unwrap();
+        b.build()
+    }
+
+    fn client_context(trusted: &str) -> SslContext {
+        let mut b = SslContext::builder(SslMethod::tls()).unwrap();
+        for c in X509::stack_from_pem(&read(trusted)).unwrap() {
+            b.cert_store_mut().add_cert(c).unwrap();
+        }
+        b.build()
+    }
+
+    /// Moves all waiting ciphertext from `from` to `to`; returns `to`'s status bits.
+    fn pump(from: &mut TlsEngine, to: &mut TlsEngine) -> u32 {
+        let mut buf = vec![0u8; from.pending_ciphertext()];
+        let n = from.read_ciphertext(&mut buf);
+        to.receive(&buf[..n])
+    }
+
+    fn handshake(client: &mut TlsEngine, server: &mut TlsEngine) {
+        client.start();
+        for _ in 0..10 {
+            pump(client, server);
+            pump(server, client);
+            if client.handshake_done() && server.handshake_done() {
+                return;
+            }
+        }
+        panic!("handshake did not complete: client {:?} server {:?}", client.error(), server.error());
+    }
+
+    fn pair(max: SslVersion) -> (TlsEngine, TlsEngine) {
+        let mut client = TlsEngine::new(&client_context("ca-cert.pem"), false).unwrap();
+        let mut server = TlsEngine::new(&server_context(max), true).unwrap();
+        client.set_servername("localhost").unwrap();
+        handshake(&mut client, &mut server);
+        (client, server)
+    }
+
+    fn read_all(engine: &mut TlsEngine) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut buf = [0u8; 16384];
+        loop {
+            let n = engine.read_cleartext(&mut buf);
+            if n <= 0 {
+                return out;
+            }
+            out.extend_from_slice(&buf[..n as usize]);
+        }
+    }
+
+    #[test]
+    fn handshakes_and_exchanges_data_in_tls12_and_tls13() {
+        for (version, name) in [(SslVersion::TLS1_2, "TLSv1.2"), (SslVersion::TLS1_3, "TLSv1.3")] {
+            let (mut client, mut server) = pair(version);
+            assert_eq!(client.protocol(), Some(name));
+            assert_eq!(client.verify_result(), None, "the chain verifies against the test root");
+            let message = vec![7u8; 100_000];
+            assert!(client.encrypt(&message) > 100_000);
+            pump(&mut client, &mut server);
+            assert_eq!(read_all(&mut server), message);
+            server.encrypt(b"pong");
+            pump(&mut server, &mut client);
+            assert_eq!(read_all(&mut client), b"pong");
+        }
+    }
+
+    #[test]
+    fn one_record_per_read() {
+        let (mut client, mut server) = pair(SslVersion::TLS1_3);
+        client.encrypt(b"first");
+        client.encrypt(b"second");
+        pump(&mut client, &mut server);
+        let mut buf = [0u8; 16384];
+        assert_eq!(server.read_cleartext(&mut buf), 5);
+        assert_eq!(server.read_cleartext(&mut buf), 6);
+        assert_eq!(server.read_cleartext(&mut buf), 0);
+    }
+
+    #[test]
+    fn close_notify_is_reported_after_the_data() {
+        let (mut client, mut server) = pair(SslVersion::TLS1_3);
+        client.encrypt(b"bye");
+        assert!(client.shutdown() > 0);
+        pump(&mut client, &mut server);
+        let mut buf = [0u8; 64];
+        assert_eq!(server.read_cleartext(&mut buf), 3);
+        assert_eq!(server.read_cleartext(&mut buf), READ_CLOSE_NOTIFY);
+        assert_eq!(server.read_cleartext(&mut buf), READ_CLOSE_NOTIFY);
+    }
+
+    #[test]
+    fn untrusted_server_is_reported_not_rejected() {
+        let mut client = TlsEngine::new(&client_context("selfsigned-cert.pem"), false).unwrap();
+        let mut server = TlsEngine::new(&server_context(SslVersion::TLS1_3), true).unwrap();
+        handshake(&mut client, &mut server);
+        assert_eq!(client.verify_result().map(verify_error_code), Some("UNABLE_TO_GET_ISSUER_CERT_LOCALLY"));
+    }
+
+    #[test]
+    fn garbage_fails_that_engine_cleanly() {
+        let mut server = TlsEngine::new(&server_context(SslVersion::TLS1_3), true).unwrap();
+        let status = server.receive(b"GET / HTTP/1.1\r\nHost: example\r\n\r\n");
+        assert_eq!(status, STATUS_ERROR);
+        let err = server.error().expect("an error is recorded");
+        assert_eq!(err.code, "ERR_SSL_HTTP_REQUEST");
+        // Further input and output keep failing without panicking.
+        assert_eq!(server.receive(b"more"), STATUS_ERROR);
+        assert_eq!(server.encrypt(b"x"), READ_ERROR as i64);
+        let mut buf = [0u8; 16];
+        assert_eq!(server.read_cleartext(&mut buf), 0);
+    }
+
+    #[test]
+    fn corrupted_record_after_the_handshake_is_an_error() {
+        let (mut client, mut server) = pair(SslVersion::TLS1_3);
+        client.encrypt(b"secret");
+        let mut buf = vec![0u8; client.pending_ciphertext()];
+        let n = client.read_ciphertext(&mut buf);
+        buf[n - 1] ^= 0x55;
+        server.receive(&buf[..n]);
+        let mut out = [0u8; 64];
+        assert_eq!(server.read_cleartext(&mut out), READ_ERROR);
+        assert_eq!(server.error().map(|e| e.code.as_str()), Some("ERR_SSL_DECRYPTION_FAILED_OR_BAD_RECORD_MAC"));
+    }
+
+    #[test]
+    fn byte_at_a_time_input_completes_the_handshake() {
+        let mut client = TlsEngine::new(&client_context("ca-cert.pem"), false).unwrap();
+        let mut server = TlsEngine::new(&server_context(SslVersion::TLS1_3), true).unwrap();
+        fn pump_bytewise(from: &mut TlsEngine, to: &mut TlsEngine) {
+            let mut buf = vec![0u8; from.pending_ciphertext()];
+            let n = from.read_ciphertext(&mut buf);
+            for byte in &buf[..n] {
+                assert_ne!(to.receive(std::slice::from_ref(byte)) & STATUS_ERROR, STATUS_ERROR);
+            }
+        }
+        client.start();
+        for _ in 0..10 {
+            pump_bytewise(&mut client, &mut server);
+            pump_bytewise(&mut server, &mut client);
+            if client.handshake_done() && server.handshake_done() {
+                return;
+            }
+        }
+        panic!("handshake did not complete");
+    }
+}
