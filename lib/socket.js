@@ -43,6 +43,7 @@ const kTimer = Symbol('kTimer');
 const kOnread = Symbol('kOnread');
 const kConnectOptions = Symbol('kConnectOptions');
 const kErrorEmitted = Symbol('kErrorEmitted');
+const kShuttingDown = Symbol('kShuttingDown');
 
 /** @param {object} [opts] Node's TLSSocket options. */
 class TLSSocket extends net.Socket {
@@ -130,7 +131,10 @@ class TLSSocket extends net.Socket {
       if (!this.destroyed) this.destroy();
     });
     transport.on('error', (err) => {
-      if (owned) this.destroy(err);
+      // Like Node's afterShutdown, a failure to deliver close_notify to a peer that is already
+      // gone is not reported; the connection just closes.
+      if (this[kShuttingDown] && (err.code === 'EPIPE' || err.code === 'ECONNRESET')) this.destroy();
+      else if (owned) this.destroy(err);
       else this._emitTLSError(err);
     });
     if (!this[kOnread] && this.readableFlowing === false && this._tlsOptions.pauseOnConnect) {
@@ -404,6 +408,7 @@ class TLSSocket extends net.Socket {
       cb();
       return;
     }
+    this[kShuttingDown] = true;
     if (this[kSession] && this._secureEstablished) this[kSession].shutdown();
     this._flushCiphertext(null);
     transport.end(() => cb());

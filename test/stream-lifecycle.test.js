@@ -1,0 +1,115 @@
+'use strict';
+// The socket as a stream: writes before the handshake, write callbacks, half-close,
+// destroy() and destroy(err), timeouts — the same events in the same order as built-in tls.
+
+const { describe, it } = require('node:test');
+const { differential, fixture, once, listen, SOCKET_EVENTS, SERVER_EVENTS } = require('./helpers/differential');
+
+const certs = { key: fixture('agent-key.pem'), cert: fixture('agent-chain.pem') };
+const clientOptions = { host: '127.0.0.1', servername: 'localhost', ca: fixture('ca-cert.pem') };
+
+// Starts a server whose connection handler is `onSecure(socket, rec)`, runs `client(port)`.
+async function withServer({ serverTls, rec }, serverOptions, onSecure, client) {
+  const srv = serverTls.createServer({ ...certs, ...serverOptions }, (s) => {
+    rec.watch(s, 'server-socket', SOCKET_EVENTS);
+    onSecure(s);
+  });
+  rec.watch(srv, 'server', SERVER_EVENTS);
+  const port = await listen(srv);
+  await client(port);
+  // 'close' waits for every accepted connection to close.
+  srv.close();
+  await once(srv, 'close');
+}
+
+describe('stream lifecycle matches built-in tls', () => {
+  for (const side of ['client', 'server', 'both']) {
+    it(`writes before the handshake are delivered after it (tls-rs as ${side})`, async () => {
+      await differential((env) => withServer(env, {}, (s) => s.pipe(s), async (port) => {
+        const c = env.clientTls.connect({ ...clientOptions, port });
+        env.rec.watch(c, 'client', SOCKET_EVENTS);
+        const callbacks = [];
+        c.write('one,', (err) => callbacks.push(['cb1', err ?? null, c.secureConnecting]));
+        c.write('two', (err) => callbacks.push(['cb2', err ?? null]));
+        c.end();
+        c.setEncoding('utf8');
+        c.resume();
+        await once(c, 'close');
+        env.rec.add('client', 'callbacks', callbacks);
+      }), { side });
+    });
+
+    it(`allowHalfOpen: the server answers after the client ended (tls-rs as ${side})`, async () => {
+      await differential((env) => withServer(env, { allowHalfOpen: true }, (s) => {
+        s.setEncoding('utf8');
+        let got = '';
+        s.on('data', (d) => { got += d; });
+        s.on('end', () => {
+          env.rec.add('server-socket', 'writable after end', s.writable);
+          s.end(`you said ${got}`);
+        });
+      }, async (port) => {
+        const c = env.clientTls.connect({ ...clientOptions, port }, () => c.end('hello'));
+        env.rec.watch(c, 'client', SOCKET_EVENTS);
+        c.setEncoding('utf8');
+        c.resume();
+        await once(c, 'close');
+      }), { side });
+    });
+
+    it(`destroy(err) after secureConnect: 'error' then 'close' with hadError (tls-rs as ${side})`, async () => {
+      await differential((env) => withServer(env, {}, (s) => s.on('error', () => {}).resume(), async (port) => {
+        const c = env.clientTls.connect({ ...clientOptions, port }, () => {
+          c.destroy(Object.assign(new Error('boom'), { code: 'EBOOM' }));
+          env.rec.add('client', 'after destroy', { destroyed: c.destroyed, cert: c.getPeerCertificate() });
+        });
+        env.rec.watch(c, 'client', SOCKET_EVENTS);
+        c.on('error', () => {});
+        await once(c, 'close');
+      }), { side });
+    });
+
+    it(`server destroys the socket right after the handshake (tls-rs as ${side})`, async () => {
+      await differential((env) => withServer(env, {}, (s) => s.destroy(), async (port) => {
+        const c = env.clientTls.connect({ ...clientOptions, port });
+        env.rec.watch(c, 'client', SOCKET_EVENTS);
+        c.on('error', () => {});
+        c.resume();
+        await once(c, 'close');
+      }), { side });
+    });
+  }
+
+  it('setTimeout fires \'timeout\' on an idle secure connection', async () => {
+    for (const side of ['client', 'server']) {
+      await differential((env) => withServer(env, {}, (s) => {
+        s.setTimeout(50, () => {
+          env.rec.add('server-socket', 'timeout callback', s.timeout);
+          s.end();
+        });
+      }, async (port) => {
+        const c = env.clientTls.connect({ ...clientOptions, port });
+        const chained = c.setTimeout(30) === c;
+        c.on('timeout', () => env.rec.add('client', 'timeout, chained', chained));
+        env.rec.watch(c, 'client', SOCKET_EVENTS);
+        c.resume();
+        await once(c, 'close');
+      }), { side });
+    }
+  });
+
+  it('write() after end() reports ERR_STREAM_WRITE_AFTER_END', async () => {
+    for (const side of ['client', 'both']) {
+      await differential((env) => withServer(env, {}, (s) => s.resume(), async (port) => {
+        const c = env.clientTls.connect({ ...clientOptions, port }, () => {
+          c.end();
+          c.write('late', (err) => env.rec.add('client', 'late write callback', err && err.code));
+        });
+        env.rec.watch(c, 'client', SOCKET_EVENTS);
+        c.on('error', () => {});
+        c.resume();
+        await once(c, 'close');
+      }), { side });
+    }
+  });
+});
