@@ -18,6 +18,8 @@ const {
 } = require('./errors');
 const { validateString, validateNumber, validateFunction } = require('./validators');
 const { opensslError } = require('./openssl-error');
+const { rejectUnsupportedOptions } = require('./unsupported');
+const { X509Certificate } = require('node:crypto');
 
 // Status bits and read results of the native session (src/session.rs).
 const STATUS_HANDSHAKE_DONE = 1;
@@ -49,6 +51,7 @@ const kShuttingDown = Symbol('kShuttingDown');
 class TLSSocket extends net.Socket {
   constructor(socket, opts) {
     const tlsOptions = { ...opts };
+    rejectUnsupportedOptions(tlsOptions, 'new TLSSocket');
     super({
       allowHalfOpen: socket ? socket.allowHalfOpen : tlsOptions.allowHalfOpen,
       highWaterMark: tlsOptions.highWaterMark,
@@ -523,6 +526,16 @@ class TLSSocket extends net.Socket {
   getCertificate() {
     if (!this[kSession]) return null;
     return this[kSession].getCertificate() || {};
+  }
+
+  getPeerX509Certificate() {
+    const cert = this[kSession] && this[kSession].getPeerCertificate(false);
+    return cert ? new X509Certificate(cert.raw) : undefined;
+  }
+
+  getX509Certificate() {
+    const cert = this[kSession] && this[kSession].getCertificate();
+    return cert ? new X509Certificate(cert.raw) : undefined;
   }
 
   getCipher() {

@@ -66,27 +66,27 @@ impl TlsSession {
     }
 
     /// Advances the handshake without new input (the client's ClientHello). Returns status bits.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn start(&mut self) -> u32 {
         self.engine.as_mut().map_or(STATUS_ERROR, TlsEngine::start)
     }
 
     /// Feeds ciphertext from the peer and advances the handshake. Returns status bits
     /// (1 = handshake done, 2 = error); then pull `readCleartext` and `readCiphertext`.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn receive(&mut self, ciphertext: &[u8]) -> u32 {
         self.engine.as_mut().map_or(STATUS_ERROR, |e| e.receive(ciphertext))
     }
 
     /// Decrypts the next record into `out`: bytes written, 0 (need more input),
     /// -1 (peer sent close_notify) or -2 (error).
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn read_cleartext(&mut self, mut out: BufferSlice) -> i32 {
         self.engine.as_mut().map_or(READ_ERROR, |e| e.read_cleartext(&mut out))
     }
 
     /// Encrypts all of `cleartext`; returns the ciphertext bytes waiting, or -2.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn encrypt(&mut self, cleartext: &[u8]) -> i64 {
         self.engine.as_mut().map_or(READ_ERROR as i64, |e| e.encrypt(cleartext))
     }
@@ -98,7 +98,7 @@ impl TlsSession {
     }
 
     /// Moves waiting ciphertext into `out`; returns the number of bytes moved.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn read_ciphertext(&mut self, mut out: BufferSlice) -> u32 {
         self.engine.as_mut().map_or(0, |e| e.read_ciphertext(&mut out) as u32)
     }
@@ -121,14 +121,14 @@ impl TlsSession {
     }
 
     /// Node's verifyError(): why the peer certificate is not trusted, or null.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn verify_error(&self) -> Option<VerifyError> {
         let err = self.engine.as_ref()?.verify_result()?;
         Some(VerifyError { code: engine::verify_error_code(err).into(), message: TlsEngine::verify_message(err) })
     }
 
     /// `{ name, standardName, version }` of the negotiated cipher, or null before the handshake.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn get_cipher(&self) -> Option<CipherInfo> {
         let cipher = self.engine.as_ref()?.ssl().current_cipher()?;
         Some(CipherInfo {
@@ -152,7 +152,7 @@ impl TlsSession {
     }
 
     /// The peer's ephemeral key-exchange key (Node's GetEphemeralKey), or null.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn get_ephemeral_key_info(&self) -> Option<EphemeralKeyInfo> {
         let key = self.engine.as_ref()?.ephemeral_key()?;
         Some(EphemeralKeyInfo { kind: key.kind.into(), name: key.name, size: key.size })
@@ -165,7 +165,7 @@ impl TlsSession {
 
     /// The peer's certificate as Node's plain object (`detailed` adds the issuer chain), or
     /// null when the peer sent none.
-    #[napi(ts_return_type = "object | null")]
+    #[napi(catch_unwind, ts_return_type = "object | null")]
     pub fn get_peer_certificate<'e>(&self, env: &'e Env, detailed: bool) -> Result<Option<Object<'e>>> {
         match self.engine.as_ref() {
             Some(e) => x509::peer_certificate(env, e.ssl(), e.is_server(), detailed),
@@ -174,7 +174,7 @@ impl TlsSession {
     }
 
     /// This endpoint's own certificate as Node's plain object, or null.
-    #[napi(ts_return_type = "object | null")]
+    #[napi(catch_unwind, ts_return_type = "object | null")]
     pub fn get_certificate<'e>(&self, env: &'e Env) -> Result<Option<Object<'e>>> {
         match self.engine.as_ref().and_then(|e| e.ssl().certificate()) {
             Some(cert) => x509::certificate_object(env, cert).map(Some),

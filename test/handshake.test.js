@@ -26,6 +26,8 @@ function describeSocket(s, { ephemeral }) {
     peer: describeCertificate(s.getPeerCertificate()),
     peerChain: describeCertificate(s.getPeerCertificate(true)),
     own: describeCertificate(s.getCertificate()),
+    peerX509: s.getPeerX509Certificate()?.fingerprint256,
+    ownX509: s.getX509Certificate()?.fingerprint256,
     ...(ephemeral ? { ephemeral: s.getEphemeralKeyInfo() } : {}),
     remoteAddress: s.remoteAddress,
     remoteFamily: s.remoteFamily,
