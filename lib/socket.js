@@ -46,6 +46,8 @@ const kOnread = Symbol('kOnread');
 const kConnectOptions = Symbol('kConnectOptions');
 const kErrorEmitted = Symbol('kErrorEmitted');
 const kShuttingDown = Symbol('kShuttingDown');
+const kBytesRead = Symbol('kBytesRead');
+const kBytesDispatched = Symbol('kBytesDispatched');
 
 /** @param {object} [opts] Node's TLSSocket options. */
 class TLSSocket extends net.Socket {
@@ -85,6 +87,9 @@ class TLSSocket extends net.Socket {
     this[kEOF] = false;
     this[kTimer] = null;
     this[kOnread] = !socket ? onreadOption(tlsOptions.onread) : null;
+    // Cleartext counts, as Node's TLSWrap reports them through bytesRead / bytesWritten.
+    this[kBytesRead] = 0;
+    this[kBytesDispatched] = 0;
 
     this.on('error', this._tlsError);
     this._init(socket);
@@ -267,6 +272,7 @@ class TLSSocket extends net.Socket {
       if (n > 0) {
         const chunk = Buffer.allocUnsafe(n);
         cleartextBuffer.copy(chunk, 0, 0, n);
+        this[kBytesRead] += n;
         if (!this._deliver(chunk)) {
           this[kReadPaused] = true;
           if (this[kTransport]) this[kTransport].pause();
@@ -327,13 +333,17 @@ class TLSSocket extends net.Socket {
   // ---- writing ---------------------------------------------------------------------------
 
   _write(chunk, encoding, cb) {
-    this._writeCleartext(typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk, cb);
+    const data = typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk;
+    this[kBytesDispatched] += data.length;
+    this._writeCleartext(data, cb);
   }
 
   _writev(chunks, cb) {
     const buffers = chunks.map(({ chunk, encoding }) =>
       (typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk));
-    this._writeCleartext(buffers.length === 1 ? buffers[0] : Buffer.concat(buffers), cb);
+    const data = buffers.length === 1 ? buffers[0] : Buffer.concat(buffers);
+    this[kBytesDispatched] += data.length;
+    this._writeCleartext(data, cb);
   }
 
   _writeCleartext(data, cb) {
@@ -476,6 +486,29 @@ class TLSSocket extends net.Socket {
 
   _unrefTimer() {
     this._refreshTimer();
+  }
+
+  // ---- byte counts -----------------------------------------------------------------------
+
+  get bytesRead() {
+    return this[kBytesRead];
+  }
+
+  /** Cleartext bytes written so far, including those still buffered (as net.Socket counts). */
+  get bytesWritten() {
+    let bytes = this[kBytesDispatched];
+    for (const { chunk, encoding } of this.writableBuffer) {
+      bytes += Buffer.isBuffer(chunk) ? chunk.length : Buffer.byteLength(chunk, encoding);
+    }
+    return bytes;
+  }
+
+  get _bytesDispatched() {
+    return this[kBytesDispatched];
+  }
+
+  get bufferSize() {
+    return this[kSession] ? this.writableLength : undefined;
   }
 
   // ---- the transport's properties --------------------------------------------------------
