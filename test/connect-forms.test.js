@@ -325,6 +325,30 @@ describe('TLSSocket properties around tls.connect match built-in tls', () => {
     }, { side: 'client' });
   });
 
+  it('bytesRead / bytesWritten (cleartext) and bufferSize', async () => {
+    await differential(async (env) => {
+      const { clientTls, rec } = env;
+      const server = await startServer(env);
+      const c = clientTls.connect({ port: server.port, host: '127.0.0.1', servername: 'localhost', ca });
+      const counters = (when) => rec.add('client', when, {
+        bytesRead: c.bytesRead, bytesWritten: c.bytesWritten, bufferSize: c.bufferSize,
+      });
+      counters('before connect');
+      c.on('secureConnect', () => c.write('abc\n'));
+      let received = '';
+      c.on('data', (d) => {
+        received += d;
+        if (received === 'welcome\nabc\n') {
+          counters('after the echo');
+          c.end();
+        }
+      });
+      await drive(rec, c, { endOnGreeting: false });
+      counters('after close');
+      await server.close();
+    }, { side: 'client' });
+  });
+
   it('setNoDelay / setKeepAlive / setTimeout / ref / unref return the socket, before and after connect', async () => {
     await differential(async (env) => {
       const { clientTls, rec } = env;
