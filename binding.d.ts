@@ -1,0 +1,281 @@
+// Types of the native binding, build/tls_rs.node — what lib/ may call (via lib/binding.js).
+// Hand-written from the `#[napi]` items in src/*.rs; napi-rs exposes Rust snake_case names in
+// camelCase unless a `js_name` is given. This is an internal interface, not tls-rs's public API
+// (that is Node's `tls` module, typed by @types/node).
+//
+// Conventions of the binding:
+// - Methods that fail throw an Error shaped as Node's would (`code`, and for OpenSSL errors
+//   `library`, `reason`, and OpenSSL's text as `message`).
+// - A destroyed TlsSession throws ERR_TLS_INVALID_STATE from methods that need the SSL, and
+//   returns null / 0 / an error status from the others.
+// - Buffers passed as `out` are filled by the native side; the caller owns them.
+
+/// <reference types="node" />
+
+/** A TLS protocol version number as OpenSSL uses it: 0x0301 (TLSv1) … 0x0304 (TLSv1.3). */
+export type ProtocolVersion = number;
+
+/**
+ * Bits returned by `TlsSession.start()` / `receive()` (src/session.rs; lib/socket.js keeps its
+ * own copy of the values, the addon does not export them).
+ */
+export declare const enum SessionStatus {
+  /** The handshake completed during this call. */
+  HandshakeDone = 1,
+  /** A fatal error happened; `takeError()` returns it. */
+  Error = 2,
+}
+
+/** Negative results of `TlsSession.readCleartext()` / `encrypt()`. */
+export declare const enum ReadResult {
+  /** No cleartext is left and the peer sent close_notify. */
+  CloseNotify = -1,
+  /** The session failed; `takeError()` returns why. */
+  Error = -2,
+}
+
+/** One OpenSSL error as JS sees it (src/error.rs); lib/openssl-error.js turns it into an `Error`. */
+export interface OpenSslError {
+  /** As OpenSSL prints it, e.g. `error:0A00010B:SSL routines::wrong version number`. */
+  message: string;
+  /** Node's code: `ERR_SSL_WRONG_VERSION_NUMBER`, `ERR_OSSL_PEM_NO_START_LINE`, … */
+  code: string;
+  /** OpenSSL's library name ('SSL routines'); absent when the error did not come from OpenSSL. */
+  library?: string;
+  /** OpenSSL's reason string ('wrong version number'); absent likewise. */
+  reason?: string;
+}
+
+/** Why the peer's certificate is not trusted (Node's `verifyError()`). */
+export interface VerifyError {
+  /** Node's name of the X509_V_ERR_* value: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'CERT_HAS_EXPIRED', … */
+  code: string;
+  /** OpenSSL's text for it ('unable to verify the first certificate'). */
+  message: string;
+}
+
+/** `getEphemeralKeyInfo()` on a client: `{ type: 'ECDH', name: 'X25519', size: 253 }`. */
+export interface EphemeralKeyInfo {
+  /** 'ECDH' (EC, X25519, X448) or 'DH'. */
+  type: string;
+  /** The curve; absent for DH. */
+  name?: string;
+  /** Key size in bits. */
+  size: number;
+}
+
+/** `getCipher()`: `{ name: 'TLS_AES_256_GCM_SHA384', standardName: '…', version: 'TLSv1.3' }`. */
+export interface CipherInfo {
+  /** OpenSSL's name. */
+  name: string;
+  /** The IANA name (OpenSSL's name when it has none). */
+  standardName: string;
+  /** The protocol version the cipher was defined for ('TLSv1.2', 'TLSv1.3'). */
+  version: string;
+}
+
+/** What `loadRootCertificates()` reports. */
+export interface RootStoreInfo {
+  /** Certificates in the shared store (bundled + extra). */
+  certificates: number;
+  /** Whether the extra file was loaded (Node's `isExtraRootCertsFileLoaded()`). */
+  extraLoaded: boolean;
+  /**
+   * OpenSSL's error string when the extra file could not be loaded, for Node's warning
+   * "Warning: Ignoring extra certs from `FILE`, load failed: ERROR".
+   */
+  extraError?: string;
+}
+
+/**
+ * The plain object Node's `getPeerCertificate()` returns (src/x509.rs, a port of Node's
+ * X509ToObject). Keys appear in Node's order; `subject`, `issuer` and `infoAccess` have null
+ * prototypes. Which key-specific fields are present depends on the key type.
+ */
+export interface CertificateObject {
+  subject: Record<string, string | string[]>;
+  issuer: Record<string, string | string[]>;
+  subjectaltname?: string;
+  infoAccess?: Record<string, string[]>;
+  ca: boolean;
+  // RSA keys
+  modulus?: string;
+  bits?: number;
+  exponent?: string;
+  pubkey?: Buffer;
+  // EC keys
+  asn1Curve?: string;
+  nistCurve?: string;
+  valid_from: string;
+  valid_to: string;
+  fingerprint: string;
+  fingerprint256: string;
+  fingerprint512: string;
+  ext_key_usage?: string[];
+  serialNumber: string;
+  raw: Buffer;
+  /** With `detailed`: the issuer's object; a self-signed certificate points to itself. */
+  issuerCertificate?: CertificateObject;
+}
+
+/**
+ * One SSL_CTX (src/context.rs), configured step by step from JS and shared by every session
+ * created from it. The methods are Node's native SecureContext methods with the same names,
+ * arguments and errors (lib/secure-context.js is a port of Node's configSecureContext). Values
+ * that are neither a string nor an ArrayBufferView count as "nothing to load", as in Node.
+ *
+ * Not implemented (lib/ feature-tests for them): setEngineKey, setClientCertEngine,
+ * setTicketKeys, and the session/ticket/SNI/ALPN/OCSP/PSK callbacks.
+ */
+export declare class SecureContext {
+  /** A TLS_method context with Node's base settings; usable as is, `init()` then configures it. */
+  constructor();
+  /**
+   * Node's `init(secureProtocol, minVersion, maxVersion)`. `maxVersion` 0 means the highest
+   * supported. A string `secureProtocol` names an OpenSSL method ('TLSv1_2_method',
+   * 'SSLv23_server_method', …) which overrides the range; SSLv2/SSLv3 methods and unknown names
+   * throw ERR_TLS_INVALID_PROTOCOL_METHOD (TypeError).
+   */
+  init(secureProtocol: string | undefined | null | unknown, minVersion: ProtocolVersion, maxVersion: ProtocolVersion): void;
+  /**
+   * A PEM private key; `passphrase` (a string) decrypts it, a missing one is the empty
+   * passphrase. Must follow the matching `setCert` (mismatch: ERR_OSSL_X509_KEY_VALUES_MISMATCH).
+   */
+  setKey(key: string | ArrayBufferView, passphrase?: string | null): void;
+  /** A PEM certificate chain: the first certificate is the leaf, the rest is sent as its chain. */
+  setCert(cert: string | ArrayBufferView): void;
+  /** Trusts every PEM certificate in `ca` and names each as an acceptable client-certificate issuer. */
+  addCACert(ca: string | ArrayBufferView): void;
+  /**
+   * Adds a PEM CRL and turns on CRL checking for the whole chain. Unparsable input throws
+   * ERR_CRYPTO_OPERATION_FAILED "Failed to parse CRL".
+   */
+  addCRL(crl: string | ArrayBufferView): void;
+  /**
+   * Uses the process-wide root store (Node's bundled roots + NODE_EXTRA_CA_CERTS); throws
+   * ERR_TLS_INVALID_STATE unless `loadRootCertificates()` ran first.
+   */
+  addRootCerts(): void;
+  /** TLS 1.3 cipher suites, colon-separated `TLS_*` names. */
+  setCipherSuites(suites: string): void;
+  /** The TLS ≤ 1.2 cipher list (OpenSSL syntax, `@SECLEVEL=n` included); '' clears it. */
+  setCiphers(ciphers: string): void;
+  /** Signature algorithms, `SSL_CTX_set1_sigalgs_list` syntax ('RSA-PSS+SHA256:ed25519'). */
+  setSigalgs(sigalgs: string): void;
+  /**
+   * Key-exchange groups: 'auto' keeps OpenSSL 3.6's defaults (X25519MLKEM768 first), anything
+   * else is a groups list ('X25519MLKEM768:X25519'); failure throws ERR_CRYPTO_OPERATION_FAILED
+   * "Failed to set ECDH curve".
+   */
+  setECDHCurve(curve: string): void;
+  /**
+   * DHE parameters: `true` for OpenSSL's automatic well-known parameters, otherwise PEM
+   * `DH PARAMETERS`. Unparsable input is ignored; < 1024 bits throws ERR_INVALID_ARG_VALUE;
+   * < 2048 bits returns the warning text Node emits as a SecurityWarning.
+   */
+  setDHParam(dh: true | string | ArrayBufferView): string | undefined;
+  /** Lowest protocol version (0 = lowest supported). */
+  setMinProto(version: ProtocolVersion): void;
+  /** Highest protocol version (0 = highest supported). */
+  setMaxProto(version: ProtocolVersion): void;
+  /** The configured lowest version (0 when open). */
+  getMinProto(): ProtocolVersion;
+  /** The configured highest version (0 when open). */
+  getMaxProto(): ProtocolVersion;
+  /** ORs `SSL_OP_*` bits into the context's options (a C long: -1 sets every bit). */
+  setOptions(options: number): void;
+  /** The context's `SSL_OP_*` bits (not in Node). */
+  getOptions(): number;
+  /** Session ID context, ≤ 32 bytes of UTF-8; longer throws a TypeError with OpenSSL's text. */
+  setSessionIdContext(sessionIdContext: string): void;
+  /** Lifetime of sessions and tickets issued with this context, in seconds. */
+  setSessionTimeout(timeout: number): void;
+  /**
+   * Loads a PKCS#12 bundle (key, leaf, chain; its CA certificates are also trusted).
+   * `passphrase` must be an ArrayBufferView when given ("Pass phrase must be a buffer").
+   */
+  loadPKCS12(pfx?: string | ArrayBufferView | null, passphrase?: ArrayBufferView | null): void;
+  /** DER of the last certificate set by setCert / loadPKCS12, or null. */
+  getCertificate(): Buffer | null;
+  /** DER of that certificate's issuer (from its chain or the trust store), or null. */
+  getIssuer(): Buffer | null;
+  /** Accepts chains that end at a trusted intermediate (X509_V_FLAG_PARTIAL_CHAIN). */
+  setAllowPartialTrustChain(): void;
+  /** OpenSSL security level (not in Node: lib/ sets the running Node's level). */
+  setSecurityLevel(level: number): void;
+  /** The context's OpenSSL security level. */
+  getSecurityLevel(): number;
+}
+
+/**
+ * One TLS endpoint over two memory BIOs (src/session.rs): sans-I/O, it never touches a socket.
+ * Ciphertext from the peer goes in with `receive`; cleartext comes out with `readCleartext`;
+ * cleartext goes in with `encrypt`; ciphertext for the peer comes out with `readCiphertext`.
+ * lib/socket.js exposes it as `tlsSocket.ssl` (packages call `ssl.verifyError()`).
+ */
+export declare class TlsSession {
+  /** A session on `context`; nothing is sent until `start()` (client) or `receive()` (server). */
+  constructor(context: SecureContext, isServer: boolean);
+  /**
+   * Server side: request a client certificate, and with `rejectUnauthorized` fail the handshake
+   * when none is sent (Node's SetVerifyMode). A no-op on clients, which always verify in JS.
+   */
+  setVerifyMode(requestCert: boolean, rejectUnauthorized: boolean): void;
+  /** Client side: the SNI host name to send. A NUL byte throws ERR_INVALID_ARG_VALUE. */
+  setServername(name: string): void;
+  /** Advances the handshake without input (the client's ClientHello). Returns SessionStatus bits. */
+  start(): number;
+  /**
+   * Feeds ciphertext from the peer and advances the handshake. Returns SessionStatus bits;
+   * then pull cleartext with `readCleartext` and replies with `readCiphertext`.
+   */
+  receive(ciphertext: Uint8Array): number;
+  /**
+   * Decrypts the next record into `out` (one record per call). Returns the bytes written (> 0),
+   * 0 when more ciphertext is needed (or before the handshake), ReadResult.CloseNotify once the
+   * peer closed, ReadResult.Error on failure.
+   */
+  readCleartext(out: Buffer): number;
+  /**
+   * Encrypts all of `cleartext` (after the handshake). Returns the ciphertext bytes now waiting
+   * for `readCiphertext`, or ReadResult.Error.
+   */
+  encrypt(cleartext: Uint8Array): number;
+  /** Ciphertext bytes waiting to be sent to the peer. */
+  pendingCiphertext(): number;
+  /** Moves waiting ciphertext into `out`; returns the number of bytes moved. */
+  readCiphertext(out: Buffer): number;
+  /** Queues close_notify (once the handshake is done); returns the ciphertext bytes waiting. */
+  shutdown(): number;
+  /** The pending fatal error, if any; it stays pending (the name notwithstanding). */
+  takeError(): OpenSslError | null;
+  /** Whether the handshake has completed. */
+  readonly handshakeDone: boolean;
+  /** Node's verifyError(): why the peer certificate is not trusted, or null. */
+  verifyError(): VerifyError | null;
+  /** The negotiated cipher, or null before the handshake. */
+  getCipher(): CipherInfo | null;
+  /** The negotiated protocol ('TLSv1.3'), or null before the handshake. */
+  getProtocol(): string | null;
+  /** Server side: the SNI name the client sent, or null. */
+  getServername(): string | null;
+  /** The peer's ephemeral key-exchange key, or null (none, or a group Node cannot describe). */
+  getEphemeralKeyInfo(): EphemeralKeyInfo | null;
+  isSessionReused(): boolean;
+  /** The peer's certificate as Node's plain object (`detailed`: with the issuer chain), or null. */
+  getPeerCertificate(detailed: boolean): CertificateObject | null;
+  /** This endpoint's own certificate as Node's plain object, or null. */
+  getCertificate(): CertificateObject | null;
+  /** Frees the SSL; later calls behave as on a destroyed session. */
+  destroy(): void;
+}
+
+/**
+ * Builds the process-wide root store from `roots` (PEM strings: `require('tls').rootCertificates`)
+ * and, when given, the PEM certificates in `extraCertsFile` (NODE_EXTRA_CA_CERTS). Only the first
+ * call builds; later calls report what was built.
+ */
+export declare function loadRootCertificates(roots: string[], extraCertsFile?: string | null): RootStoreInfo;
+
+/** Every cipher (TLS 1.3 suites included) of a default TLS context, as OpenSSL names them. */
+export declare function getSSLCiphers(): string[];
