@@ -487,6 +487,7 @@ function hideFramesAbove(err, fn) {
 
 module.exports = {
   codes,
+  assertInternal,
   ConnResetException,
   addNumericalSeparator,
   determineSpecificType,

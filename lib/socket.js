@@ -14,6 +14,7 @@ const {
     ERR_TLS_INVALID_CONTEXT,
     ERR_TLS_SNI_FROM_SERVER,
     ERR_SOCKET_CLOSED,
+    ERR_OUT_OF_RANGE,
   },
 } = require('./errors');
 const { validateString, validateNumber, validateFunction } = require('./validators');
@@ -456,8 +457,7 @@ class TLSSocket extends net.Socket {
   setTimeout(msecs, callback) {
     if (this.destroyed) return this;
     this.timeout = msecs;
-    validateNumber(msecs, 'msecs', 0);
-    if (msecs > TIMEOUT_MAX) msecs = TIMEOUT_MAX;
+    msecs = timerDuration(msecs, 'msecs');
     clearTimeout(this[kTimer]);
     this[kTimer] = null;
     if (msecs === 0) {
@@ -505,6 +505,10 @@ class TLSSocket extends net.Socket {
 
   get _bytesDispatched() {
     return this[kBytesDispatched];
+  }
+
+  get pending() {
+    return !this[kSession] || this.connecting;
   }
 
   get bufferSize() {
@@ -588,6 +592,21 @@ class TLSSocket extends net.Socket {
   isSessionReused() {
     return this[kSession] ? this[kSession].isSessionReused() : null;
   }
+}
+
+// Node's getTimerDuration (internal/timers).
+function timerDuration(msecs, name) {
+  validateNumber(msecs, name);
+  if (msecs < 0 || !Number.isFinite(msecs)) {
+    throw new ERR_OUT_OF_RANGE(name, 'a non-negative finite number', msecs);
+  }
+  if (msecs > TIMEOUT_MAX) {
+    process.emitWarning(`${msecs} does not fit into a 32-bit signed integer.` +
+                        `\nTimer duration was truncated to ${TIMEOUT_MAX}.`,
+                        'TimeoutOverflowWarning');
+    return TIMEOUT_MAX;
+  }
+  return msecs;
 }
 
 function onreadOption(onread) {

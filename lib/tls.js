@@ -12,6 +12,7 @@ const { checkServerIdentity } = require('./identity');
 const {
   codes: { ERR_TLS_DH_PARAM_SIZE },
   ConnResetException,
+  assertInternal: assert,
 } = require('./errors');
 const { rejectUnsupportedOptions } = require('./unsupported');
 
@@ -90,6 +91,13 @@ exports.connect = function connect(...args) {
     ...options,
   };
   if (!options.keepAlive) options.singleUse = true;
+
+  assert(typeof options.checkServerIdentity === 'function');
+  assert(typeof options.minDHSize === 'number',
+         'options.minDHSize is not a number: ' + options.minDHSize);
+  assert(options.minDHSize > 0,
+         'options.minDHSize is not a positive number: ' +
+         options.minDHSize);
 
   const context = options.secureContext || createSecureContext(options);
 
