@@ -92,6 +92,8 @@ class TLSSocket extends net.Socket {
     this[kBytesRead] = 0;
     this[kBytesDispatched] = 0;
 
+    // Node's pauseOnCreate: the handshake proceeds, 'data' waits for resume().
+    if (tlsOptions.pauseOnConnect) this.readableFlowing = false;
     this.on('error', this._tlsError);
     this._init(socket);
     process.nextTick(initRead, this);
@@ -146,9 +148,9 @@ class TLSSocket extends net.Socket {
       else if (owned) this.destroy(err);
       else this._emitTLSError(err);
     });
-    if (!this[kOnread] && this.readableFlowing === false && this._tlsOptions.pauseOnConnect) {
-      transport.pause();
-    }
+    // The TLS layer reads the transport whatever its stream state (Node's TLSWrap takes over
+    // the handle), e.g. a server's pauseOnConnect socket.
+    transport.resume();
   }
 
   /** net.Socket#connect: connects the TCP (or IPC) transport this socket owns. */
@@ -309,11 +311,9 @@ class TLSSocket extends net.Socket {
     return keepReading;
   }
 
+  // The consumer wants more: continue where backpressure stopped us.
   _read() {
-    if (!this[kReadPaused] && !(this._tlsOptions.pauseOnConnect && this[kTransport] &&
-                                this[kTransport].isPaused())) {
-      return;
-    }
+    if (!this[kReadPaused]) return;
     this[kReadPaused] = false;
     if (this._secureEstablished) this._readCleartext();
     if (!this[kReadPaused] && this[kTransport]) this[kTransport].resume();
