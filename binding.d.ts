@@ -9,6 +9,8 @@
 // - A destroyed TlsSession throws ERR_TLS_INVALID_STATE from methods that need the SSL, and
 //   returns null / 0 / an error status from the others.
 // - Buffers passed as `out` are filled by the native side; the caller owns them.
+// - TlsSession methods that handle peer data are `catch_unwind`: a Rust panic becomes a thrown
+//   Error instead of aborting the process.
 
 /// <reference types="node" />
 
@@ -16,8 +18,8 @@
 export type ProtocolVersion = number;
 
 /**
- * Bits returned by `TlsSession.start()` / `receive()` (src/session.rs; lib/socket.js keeps its
- * own copy of the values, the addon does not export them).
+ * Bits returned by `TlsSession.start()` / `receive()` (STATUS_* in src/engine.rs; lib/socket.js
+ * keeps its own copy of the values, the addon does not export them).
  */
 export declare const enum SessionStatus {
   /** The handshake completed during this call. */
@@ -26,7 +28,7 @@ export declare const enum SessionStatus {
   Error = 2,
 }
 
-/** Negative results of `TlsSession.readCleartext()` / `encrypt()`. */
+/** Negative results of `TlsSession.readCleartext()` / `encrypt()` (src/engine.rs). */
 export declare const enum ReadResult {
   /** No cleartext is left and the peer sent close_notify. */
   CloseNotify = -1,
@@ -208,7 +210,8 @@ export declare class SecureContext {
 }
 
 /**
- * One TLS endpoint over two memory BIOs (src/session.rs): sans-I/O, it never touches a socket.
+ * One TLS endpoint over two memory BIOs: the napi class in src/session.rs over the sans-I/O
+ * engine in src/engine.rs; it never touches a socket.
  * Ciphertext from the peer goes in with `receive`; cleartext comes out with `readCleartext`;
  * cleartext goes in with `encrypt`; ciphertext for the peer comes out with `readCiphertext`.
  * lib/socket.js exposes it as `tlsSocket.ssl` (packages call `ssl.verifyError()`).
