@@ -35,10 +35,13 @@ const cleartextBuffer = Buffer.allocUnsafeSlow(16 * 1024);
 const ENCRYPT_SLICE = 256 * 1024;
 const TIMEOUT_MAX = 2 ** 31 - 1;
 const EMPTY = Buffer.alloc(0);
+// Sockets tls-rs connects read ciphertext into this one buffer (net's `onread`): the session
+// copies it into OpenSSL synchronously, before the next read can reuse it.
+const ciphertextReadBuffer = Buffer.allocUnsafeSlow(64 * 1024);
 
 const kSession = Symbol('kSession');
 const kTransport = Symbol('kTransport');
-const kOwnsTransport = Symbol('kOwnsTransport');
+const kTransportKind = Symbol('kTransportKind');
 const kPendingWrite = Symbol('kPendingWrite');
 const kReadPaused = Symbol('kReadPaused');
 const kEOF = Symbol('kEOF');
@@ -82,7 +85,7 @@ class TLSSocket extends net.Socket {
     // Node exposes the native handle as `ssl`; packages call ssl.verifyError() on it.
     this.ssl = this[kSession];
     this[kTransport] = null;
-    this[kOwnsTransport] = false;
+    this[kTransportKind] = null;
     this[kPendingWrite] = null;
     this[kReadPaused] = false;
     this[kEOF] = false;
@@ -122,7 +125,7 @@ class TLSSocket extends net.Socket {
           this.emit('connect');
         });
       }
-      this._attachTransport(socket, false);
+      this._attachTransport(socket, socket instanceof net.Socket ? 'socket' : 'stream');
     } else {
       this.connecting = true;
     }
@@ -130,13 +133,33 @@ class TLSSocket extends net.Socket {
 
   // ---- transport -------------------------------------------------------------------------
 
-  _attachTransport(transport, owned) {
+  /**
+   * Takes over `transport`'s reads. Three kinds of transport, as in Node:
+   * - 'owned': the net.Socket tls-rs connected; it reads through net's public `onread` into one
+   *   shared buffer, so no chunk is allocated on the way in;
+   * - 'socket': a net.Socket handed in (accepted, or STARTTLS): its reads are taken over where
+   *   net delivers them (`push`), so its old 'data' listeners never see ciphertext and its
+   *   buffer never grows — what Node's TLSWrap does to the handle;
+   * - 'stream': any other Duplex, read through 'data' (Node's JSStreamSocket does the same).
+   */
+  _attachTransport(transport, kind) {
     this[kTransport] = transport;
-    this[kOwnsTransport] = owned;
+    this[kTransportKind] = kind;
     // tls-rs decides when the write side ends (after close_notify), not the transport.
     transport.allowHalfOpen = true;
-    transport.on('data', (chunk) => this._onCiphertext(chunk));
-    transport.on('end', () => this._onTransportEnd());
+    if (kind === 'socket') {
+      transport.push = (chunk) => {
+        if (chunk === null) {
+          this._onTransportEnd();
+          return false;
+        }
+        this._onCiphertext(chunk);
+        return !this[kReadPaused];
+      };
+    } else if (kind === 'stream') {
+      transport.on('data', (chunk) => this._onCiphertext(chunk));
+    }
+    if (kind !== 'socket') transport.on('end', () => this._onTransportEnd());
     transport.on('drain', () => this._continueWrite());
     transport.on('close', () => {
       if (!this.destroyed) this.destroy();
@@ -145,19 +168,46 @@ class TLSSocket extends net.Socket {
       // Like Node's afterShutdown, a failure to deliver close_notify to a peer that is already
       // gone is not reported; the connection just closes.
       if (this[kShuttingDown] && (err.code === 'EPIPE' || err.code === 'ECONNRESET')) this.destroy();
-      else if (owned) this.destroy(err);
+      else if (kind === 'owned') this.destroy(err);
       else this._emitTLSError(err);
     });
-    // The TLS layer reads the transport whatever its stream state (Node's TLSWrap takes over
-    // the handle), e.g. a server's pauseOnConnect socket.
-    transport.resume();
+  }
+
+  // Backpressure from our reader reaches the transport.
+  _pauseTransport() {
+    const transport = this[kTransport];
+    // A hijacked socket stops itself: our push() returned false, so net stops reading.
+    if (transport && this[kTransportKind] !== 'socket') transport.pause();
+  }
+
+  _resumeTransport() {
+    const transport = this[kTransport];
+    if (!transport || transport.destroyed) return;
+    if (this[kTransportKind] === 'socket') {
+      // net's own _read restarts a handle that stopped reading.
+      if (!transport.connecting) transport._read(0);
+    } else {
+      transport.resume();
+    }
   }
 
   /** net.Socket#connect: connects the TCP (or IPC) transport this socket owns. */
   connect(...args) {
     const [options, cb] = net._normalizeArgs(args);
     if (cb) this.once('connect', cb);
-    const transport = new net.Socket({ allowHalfOpen: true });
+    const transport = new net.Socket({
+      allowHalfOpen: true,
+      noDelay: options.noDelay,
+      keepAlive: options.keepAlive,
+      keepAliveInitialDelay: options.keepAliveInitialDelay,
+      onread: {
+        buffer: ciphertextReadBuffer,
+        callback: (nread, buf) => {
+          this._onCiphertext(buf.subarray(0, nread));
+          return !this[kReadPaused];
+        },
+      },
+    });
     for (const event of ['lookup', 'connectionAttempt', 'connectionAttemptFailed', 'connectionAttemptTimeout']) {
       transport.on(event, (...eventArgs) => this.emit(event, ...eventArgs));
     }
@@ -168,7 +218,7 @@ class TLSSocket extends net.Socket {
     });
     this._parent = transport;
     this.connecting = true;
-    this._attachTransport(transport, true);
+    this._attachTransport(transport, 'owned');
     transport.connect(options);
     return this;
   }
@@ -278,7 +328,7 @@ class TLSSocket extends net.Socket {
         this[kBytesRead] += n;
         if (!this._deliver(chunk)) {
           this[kReadPaused] = true;
-          if (this[kTransport]) this[kTransport].pause();
+          this._pauseTransport();
           break;
         }
       } else if (n === 0) {
@@ -316,7 +366,7 @@ class TLSSocket extends net.Socket {
     if (!this[kReadPaused]) return;
     this[kReadPaused] = false;
     if (this._secureEstablished) this._readCleartext();
-    if (!this[kReadPaused] && this[kTransport]) this[kTransport].resume();
+    if (!this[kReadPaused]) this._resumeTransport();
   }
 
   _onTransportEnd() {
@@ -618,10 +668,24 @@ function onreadOption(onread) {
   return null;
 }
 
-// Starts the flow on the next tick so the caller can attach listeners first (Node's initRead).
-function initRead(socket) {
-  if (!socket[kSession]) return;
-  socket.read(0);
+// Starts the flow on the next tick so the caller can attach listeners first (Node's initRead):
+// bytes the handed-in socket already buffered go to the session first.
+function initRead(tlsSocket) {
+  if (!tlsSocket[kSession]) return;
+  const transport = tlsSocket[kTransport];
+  if (transport && tlsSocket[kTransportKind] !== 'owned') {
+    // (A plain Duplex hands its buffered chunks to our 'data' listener by itself.)
+    if (tlsSocket[kTransportKind] === 'socket' && transport.readableLength) {
+      let buf;
+      while (tlsSocket[kSession] && (buf = transport.read()) !== null) {
+        tlsSocket._onCiphertext(typeof buf === 'string' ? Buffer.from(buf, 'latin1') : buf);
+      }
+    }
+    // The TLS layer reads whatever the socket's stream state (a pauseOnConnect socket, a
+    // STARTTLS socket its previous owner paused), as Node's TLSWrap reads the handle.
+    tlsSocket._resumeTransport();
+  }
+  tlsSocket.read(0);
 }
 
 module.exports = { TLSSocket, kConnectOptions, kErrorEmitted };

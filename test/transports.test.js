@@ -1,0 +1,120 @@
+'use strict';
+// TLS over sockets that already exist: STARTTLS upgrades of a plaintext net.Socket on both ends
+// (pg, mysql2, nodemailer / smtp-server style) and TLS over an in-memory Duplex (no fd).
+
+const assert = require('node:assert/strict');
+const net = require('node:net');
+const { Duplex } = require('node:stream');
+const { describe, it } = require('node:test');
+const { differential, fixture, once, listen, SOCKET_EVENTS } = require('./helpers/differential');
+
+const certs = { key: fixture('agent-key.pem'), cert: fixture('agent-chain.pem') };
+const ca = fixture('ca-cert.pem');
+
+/** Two Duplex ends wired to each other in memory (what tedious and test harnesses use). */
+function duplexPair() {
+  const a = new Duplex({ read() {}, write(chunk, enc, cb) { b.push(chunk); cb(); }, final(cb) { b.push(null); cb(); } });
+  const b = new Duplex({ read() {}, write(chunk, enc, cb) { a.push(chunk); cb(); }, final(cb) { a.push(null); cb(); } });
+  return [a, b];
+}
+
+// A line protocol: the client says STARTTLS, the server answers "220 ready" and both upgrade.
+// `lateServer`: the server wraps its socket only a while after answering, so the client's
+// ClientHello is already buffered in the (paused) plaintext socket and must be fed to TLS.
+async function starttls({ clientTls, serverTls, rec }, { lateServer }) {
+  const serverContext = serverTls.createSecureContext(certs);
+  const plainServer = net.createServer((raw) => {
+    const plaintext = [];
+    raw.on('data', function onLine(chunk) {
+      const text = chunk.toString('latin1');
+      const end = text.indexOf('\r\n');
+      plaintext.push(text.slice(0, end));
+      raw.removeListener('data', onLine);
+      raw.pause();
+      const rest = chunk.subarray(end + 2);
+      if (rest.length) raw.unshift(rest);
+      raw.write('220 ready\r\n');
+      const upgrade = () => {
+        rec.add('server', 'buffered before upgrade', lateServer ? raw.readableLength > 0 : 'n/a');
+        const secure = new serverTls.TLSSocket(raw, { isServer: true, secureContext: serverContext });
+        rec.watch(secure, 'server', SOCKET_EVENTS);
+        secure.on('secure', () => rec.add('server', 'secure', { plaintext, encrypted: secure.encrypted }));
+        secure.setEncoding('utf8');
+        secure.on('data', (d) => secure.end(`echo ${d}`));
+      };
+      if (lateServer) setTimeout(upgrade, 100);
+      else upgrade();
+    });
+  });
+  const port = await listen(plainServer);
+  const raw = net.connect(port, '127.0.0.1');
+  const seenByOldListener = [];
+  raw.on('data', (d) => seenByOldListener.push(d.toString('latin1')));
+  await once(raw, 'connect');
+  raw.write('STARTTLS\r\n');
+  const upgrade = () => {
+    const c = clientTls.connect({ socket: raw, servername: 'localhost', ca }, () => {
+      rec.add('client', 'secureConnect', { authorized: c.authorized, protocol: c.getProtocol() });
+      c.write('hello over tls');
+    });
+    rec.watch(c, 'client', SOCKET_EVENTS);
+    c.setEncoding('utf8');
+    c.resume();
+    return once(c, 'close');
+  };
+  await new Promise((resolve) => raw.once('data', resolve));
+  await upgrade();
+  rec.add('client', 'old data listener saw', seenByOldListener.join('').startsWith('220 ready\r\n') &&
+    !seenByOldListener.join('').slice('220 ready\r\n'.length).length);
+  plainServer.close();
+  await once(plainServer, 'close');
+}
+
+describe('STARTTLS upgrades match built-in tls', () => {
+  for (const side of ['client', 'server', 'both']) {
+    it(`reply first, then upgrade (tls-rs as ${side})`, async () => {
+      await differential((env) => starttls(env, { lateServer: false }), { side });
+    });
+    it(`server upgrades late: its socket already holds the ClientHello (tls-rs as ${side})`, async () => {
+      await differential((env) => starttls(env, { lateServer: true }), { side });
+    });
+  }
+});
+
+describe('TLS over an in-memory Duplex', () => {
+  for (const side of ['client', 'server', 'both']) {
+    it(`handshake, data both ways and close (tls-rs as ${side})`, async () => {
+      await differential(async ({ clientTls, serverTls, rec }) => {
+        const [a, b] = duplexPair();
+        const server = new serverTls.TLSSocket(b, { isServer: true, secureContext: serverTls.createSecureContext(certs) });
+        server.on('secure', () => rec.add('server', 'secure', server.getProtocol()));
+        server.setEncoding('utf8');
+        server.on('data', (d) => server.end(`echo ${d}`));
+        const c = clientTls.connect({ socket: a, servername: 'localhost', ca }, () => {
+          rec.add('client', 'secureConnect', { authorized: c.authorized, cert: c.getPeerCertificate().subject.CN });
+          c.write('ping');
+        });
+        rec.watch(c, 'client', SOCKET_EVENTS);
+        c.setEncoding('utf8');
+        c.resume();
+        await once(c, 'end');
+        c.end();
+      }, { side });
+    });
+  }
+
+  it('a tls-rs client over a Duplex moves 8 MiB intact', async () => {
+    const tlsRs = require('..');
+    const [a, b] = duplexPair();
+    const server = new tlsRs.TLSSocket(b, { isServer: true, secureContext: tlsRs.createSecureContext(certs) });
+    let received = 0;
+    server.on('data', (d) => { received += d.length; });
+    const c = tlsRs.connect({ socket: a, servername: 'localhost', ca });
+    await once(c, 'secureConnect');
+    const block = Buffer.alloc(1024 * 1024, 7);
+    for (let i = 0; i < 8; i++) c.write(block);
+    c.end();
+    await once(server, 'end');
+    assert.equal(received, 8 * 1024 * 1024);
+  });
+});
