@@ -48,6 +48,12 @@ exports.TLSSocket = TLSSocket;
 exports.Server = Server;
 exports.createServer = createServer;
 
+const { createSecurePair, SecurePair, CryptoStream } = require('./secure-pair');
+exports.createSecurePair = createSecurePair;
+// The seed docs describe these classes; Node 20 no longer exports them.
+exports.SecurePair = SecurePair;
+exports.CryptoStream = CryptoStream;
+
 let allowUnauthorizedWarned = false;
 function getAllowUnauthorized() {
   const allow = process.env.NODE_TLS_REJECT_UNAUTHORIZED === '0';
