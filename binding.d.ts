@@ -26,6 +26,21 @@ export declare const enum SessionStatus {
   HandshakeDone = 1,
   /** A fatal error happened; `takeError()` returns it. */
   Error = 2,
+  /**
+   * Server with session callbacks: its ClientHello names a session to look up
+   * (`resumeSessionId`); the input is held until `endParser()`.
+   */
+  ResumeRequest = 16,
+  /** Sessions were created (session callbacks enabled); `takeNewSessions()` returns them. */
+  NewSession = 32,
+}
+
+/** A session OpenSSL created (Node's onnewsession arguments). */
+export interface NewSessionInfo {
+  /** The session id. */
+  id: Buffer;
+  /** The session as DER (i2d_SSL_SESSION), at most 10 KiB. */
+  data: Buffer;
 }
 
 /** Negative results of `TlsSession.readCleartext()` / `encrypt()` (src/engine.rs). */
@@ -192,6 +207,10 @@ export declare class SecureContext {
   setSessionIdContext(sessionIdContext: string): void;
   /** Lifetime of sessions and tickets issued with this context, in seconds. */
   setSessionTimeout(timeout: number): void;
+  /** The 48-byte session-ticket keys: name (16) ‖ HMAC-SHA256 key (16) ‖ AES-128 key (16). */
+  getTicketKeys(): Buffer;
+  /** Replaces the ticket keys (exactly 48 bytes, else a TypeError ERR_INVALID_ARG_VALUE); true. */
+  setTicketKeys(keys: Uint8Array): boolean;
   /**
    * Loads a PKCS#12 bundle (key, leaf, chain; its CA certificates are also trusted).
    * `passphrase` must be an ArrayBufferView when given ("Pass phrase must be a buffer").
@@ -265,6 +284,26 @@ export declare class TlsSession {
   /** The peer's ephemeral key-exchange key, or null (none, or a group Node cannot describe). */
   getEphemeralKeyInfo(): EphemeralKeyInfo | null;
   isSessionReused(): boolean;
+  /**
+   * Node's enableSessionCallbacks: report new sessions (status 32, `takeNewSessions()`; a
+   * client's TLS 1.3 tickets arrive while reading). A server also holds its first input until
+   * the ClientHello is read and reports status 16 when it names a session to look up.
+   */
+  enableSessionCallbacks(): void;
+  /** The sessions created since the last call, oldest first. */
+  takeNewSessions(): NewSessionInfo[];
+  /** Client: the session to resume (DER). Non-session bytes are ignored; a refused one throws. */
+  setSession(session: Uint8Array): void;
+  /** DER of the current session, or null. */
+  getSession(): Buffer | null;
+  /** The current session's ticket, or null. */
+  getTLSTicket(): Buffer | null;
+  /** While status 16 is pending: the session id to look up (TLS 1.3 stateful: the PSK identity). */
+  readonly resumeSessionId: Buffer | null;
+  /** Server: the session found for `resumeSessionId` (DER); non-session bytes are ignored. */
+  loadSession(session: Uint8Array): void;
+  /** Node's endParser: hands the held input to OpenSSL; returns status bits. */
+  endParser(): number;
   /** The peer's certificate as Node's plain object (`detailed`: with the issuer chain), or null. */
   getPeerCertificate(detailed: boolean): CertificateObject | null;
   /** This endpoint's own certificate as Node's plain object, or null. */

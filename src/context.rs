@@ -7,7 +7,7 @@
 //! a value that is neither a string nor an ArrayBufferView as "nothing to load".
 
 use crate::error::OpenSslError;
-use crate::{ffi, root_store};
+use crate::{ffi, root_store, tickets};
 use foreign_types_shared::{ForeignType, ForeignTypeRef};
 use napi::bindgen_prelude::*;
 use napi::{sys as napi_sys, JsValue};
@@ -430,6 +430,23 @@ impl SecureContext {
         unsafe { SSL_CTX_set_timeout(self.builder.as_ptr(), timeout as c_long) };
     }
 
+    /// The 48 bytes of session-ticket keys: name ‖ HMAC key ‖ AES key (random until set).
+    #[napi]
+    pub fn get_ticket_keys(&self) -> Buffer {
+        tickets::get(self.ssl_context()).unwrap_or([0; tickets::TICKET_KEYS_LEN]).to_vec().into()
+    }
+
+    /// Replaces the session-ticket keys (48 bytes); tickets issued with other keys then fall
+    /// back to a full handshake. Returns true.
+    #[napi]
+    pub fn set_ticket_keys(&mut self, env: &Env, keys: &[u8]) -> Result<bool> {
+        let Ok(keys) = <&[u8; tickets::TICKET_KEYS_LEN]>::try_from(keys) else {
+            return Err(throw_node_error(env, ErrorKind::Type, Some("ERR_INVALID_ARG_VALUE"), "Ticket keys length must be 48 bytes"));
+        };
+        tickets::set(self.ssl_context(), keys);
+        Ok(true)
+    }
+
     /// Loads a PKCS#12 (PFX) bundle: key, leaf, chain; the bundle's CA certificates are also
     /// trusted and named as client-certificate issuers. `passphrase` must be an
     /// ArrayBufferView when given. Failures throw Node's plain `Error(reason)`.
@@ -600,9 +617,11 @@ impl SecureContext {
 
 /// A new SSL_CTX for `method` with Node's base settings (SecureContext::Init): no SSLv2/3,
 /// client renegotiation allowed, automatic chain building, session cache for both sides
-/// without OpenSSL's internal server store.
+/// without OpenSSL's internal server store, tickets sealed with this context's own keys.
 fn new_ssl_ctx(method: *const sys::SSL_METHOD) -> std::result::Result<SslContextBuilder, ErrorStack> {
-    let builder = SslContextBuilder::new(unsafe { SslMethod::from_ptr(method) })?;
+    let mut builder = SslContextBuilder::new(unsafe { SslMethod::from_ptr(method) })?;
+    // Random 48-byte ticket keys and Node's ticket callback.
+    tickets::install(&mut builder)?;
     let ctx = builder.as_ptr();
     unsafe {
         sys::SSL_CTX_set_options(ctx, (SSL_OP_NO_SSLV2 | SSL_OP_NO_SSLV3 | SSL_OP_ALLOW_CLIENT_RENEGOTIATION) as _);

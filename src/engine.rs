@@ -4,6 +4,11 @@
 //! cleartext in (`encrypt`) and pulls ciphertext out (`read_ciphertext`). Every call works on
 //! caller-owned buffers. `session.rs` exposes it to JS; the tests below drive two engines back
 //! to back.
+//!
+//! Sessions (sessions.rs): the engine reports the sessions OpenSSL creates when asked to
+//! (STATUS_NEW_SESSION, `take_new_sessions`), takes a session to resume (`set_session`), and a
+//! server can hold its first input until the caller has looked a session up
+//! (STATUS_RESUME_REQUEST, `load_session`, `end_parser`).
 
 use crate::error::OpenSslError;
 use foreign_types_shared::ForeignType;
@@ -13,10 +18,19 @@ use openssl_sys as sys;
 use std::ffi::{CStr, CString};
 use std::os::raw::{c_int, c_long, c_void};
 
+mod sessions;
+pub use sessions::NewSession;
+use sessions::{gate_input, state_index, Gate, SessionState};
+
 /// `receive` / `start` status bit: the handshake completed during this call.
 pub const STATUS_HANDSHAKE_DONE: u32 = 1;
 /// Status bit: a fatal error happened; `error()` says which.
 pub const STATUS_ERROR: u32 = 2;
+/// Status bit (server): the input is held until the caller looked up `resume_session_id()` in
+/// its store, optionally `load_session()`ed what it found, and called `end_parser()`.
+pub const STATUS_RESUME_REQUEST: u32 = 16;
+/// Status bit: OpenSSL created sessions the caller asked to hear about; `take_new_sessions()`.
+pub const STATUS_NEW_SESSION: u32 = 32;
 
 /// `read_cleartext` result once the peer sent close_notify and no cleartext is left.
 pub const READ_CLOSE_NOTIFY: i32 = -1;
@@ -178,7 +192,8 @@ impl TlsEngine {
 
     /// Advances the handshake without new input (the client's ClientHello). Returns status bits.
     pub fn start(&mut self) -> u32 {
-        self.advance()
+        let status = self.advance();
+        status | self.session_status()
     }
 
     /// Feeds ciphertext from the peer and advances the handshake. Returns status bits.
@@ -186,6 +201,24 @@ impl TlsEngine {
         if self.error.is_some() {
             return STATUS_ERROR;
         }
+        // A server waiting for its ClientHello (or for a session lookup) holds the input back.
+        if self.ssl.ex_data(state_index()).is_some_and(|s| !matches!(s.gate, Gate::Open)) {
+            let stateful_tls13 = self.stateful_tls13();
+            let state = self.ssl.ex_data_mut(state_index()).expect("checked above");
+            let (pass, asked) = gate_input(&mut state.gate, ciphertext, stateful_tls13);
+            if asked {
+                return STATUS_RESUME_REQUEST;
+            }
+            return match pass {
+                Some(bytes) => self.feed(&bytes),
+                None => 0,
+            };
+        }
+        self.feed(ciphertext)
+    }
+
+    /// Writes ciphertext into OpenSSL's input and advances the handshake.
+    fn feed(&mut self, ciphertext: &[u8]) -> u32 {
         let mut rest = ciphertext;
         while !rest.is_empty() {
             let len = rest.len().min(i32::MAX as usize);
@@ -196,7 +229,8 @@ impl TlsEngine {
             }
             rest = &rest[n as usize..];
         }
-        self.advance()
+        let status = self.advance();
+        status | self.session_status()
     }
 
     fn advance(&mut self) -> u32 {
@@ -362,6 +396,126 @@ impl TlsEngine {
             return None;
         };
         Some(EphemeralKey { kind: "ECDH", name, size })
+    }
+}
+
+/// Sessions and resumption (see sessions.rs).
+impl TlsEngine {
+    fn session_state_mut(&mut self) -> &mut SessionState {
+        if self.ssl.ex_data(state_index()).is_none() {
+            self.ssl.set_ex_data(state_index(), SessionState::default());
+        }
+        self.ssl.ex_data_mut(state_index()).expect("session state just installed")
+    }
+
+    /// STATUS_NEW_SESSION when sessions wait in `take_new_sessions()`.
+    fn session_status(&self) -> u32 {
+        match self.ssl.ex_data(state_index()) {
+            Some(state) if !state.new_sessions.is_empty() => STATUS_NEW_SESSION,
+            _ => 0,
+        }
+    }
+
+    /// Whether this server keeps TLS 1.3 sessions by id (SSL_OP_NO_TICKET), so that a client's
+    /// PSK identity is a session id the caller's store may know.
+    fn stateful_tls13(&self) -> bool {
+        let raw = self.ssl.as_ptr();
+        let max = unsafe { sys::SSL_get_max_proto_version(raw) };
+        let options = unsafe { sessions::SSL_get_options(raw) };
+        (max == 0 || max >= sys::TLS1_3_VERSION as c_int)
+            && options & sys::SSL_OP_NO_TICKET as u64 != 0
+            && options & sys::SSL_OP_NO_TLSv1_3 as u64 == 0
+    }
+
+    /// Node's enableSessionCallbacks: report every session OpenSSL creates from now on
+    /// (STATUS_NEW_SESSION; a client's tickets can arrive during `read_cleartext`, so poll
+    /// `take_new_sessions()` after reading). A server also holds its input back until the
+    /// ClientHello has been read, and reports STATUS_RESUME_REQUEST when it names a session to
+    /// look up.
+    pub fn enable_session_callbacks(&mut self) {
+        sessions::install_callbacks(&self.ssl);
+        let is_server = self.is_server;
+        let started = self.handshake_done || self.pending_ciphertext() > 0;
+        let state = self.session_state_mut();
+        state.report = true;
+        if is_server && !started && matches!(state.gate, Gate::Open) {
+            state.gate = Gate::Reading(Vec::new());
+        }
+    }
+
+    /// The sessions created since the last call, oldest first.
+    pub fn take_new_sessions(&mut self) -> Vec<NewSession> {
+        match self.ssl.ex_data_mut(state_index()) {
+            Some(state) => std::mem::take(&mut state.new_sessions),
+            None => Vec::new(),
+        }
+    }
+
+    /// Client side: the session to resume, as DER (Node's setSession). Ok(false) when the bytes
+    /// are not a session (Node ignores them); an error when OpenSSL refuses it.
+    pub fn set_session(&mut self, der: &[u8]) -> Result<bool, OpenSslError> {
+        let Ok(session) = openssl::ssl::SslSession::from_der(der) else {
+            unsafe { sys::ERR_clear_error() };
+            return Ok(false);
+        };
+        if unsafe { sys::SSL_set_session(self.ssl.as_ptr(), session.as_ptr()) } != 1 {
+            unsafe { sys::ERR_clear_error() };
+            return Err(OpenSslError::plain("SSL_set_session error", "ERR_SSL_SET_SESSION"));
+        }
+        Ok(true)
+    }
+
+    /// DER of the current session (the latest ticket's, on a TLS 1.3 client), if any.
+    pub fn session(&self) -> Option<Vec<u8>> {
+        let session = unsafe { sys::SSL_get_session(self.ssl.as_ptr()) };
+        if session.is_null() {
+            return None;
+        }
+        sessions::session_der(session)
+    }
+
+    /// The current session's ticket as the server sent it, if it has one.
+    pub fn tls_ticket(&self) -> Option<Vec<u8>> {
+        let session = unsafe { sys::SSL_get_session(self.ssl.as_ptr()) };
+        if session.is_null() {
+            return None;
+        }
+        let mut ticket: *const u8 = std::ptr::null();
+        let mut len = 0usize;
+        unsafe { sessions::SSL_SESSION_get0_ticket(session, &mut ticket, &mut len) };
+        (!ticket.is_null()).then(|| unsafe { std::slice::from_raw_parts(ticket, len) }.to_vec())
+    }
+
+    /// While STATUS_RESUME_REQUEST is pending: the session id to look up.
+    pub fn resume_session_id(&self) -> Option<&[u8]> {
+        match &self.ssl.ex_data(state_index())?.gate {
+            Gate::Asked { id, .. } => Some(id),
+            _ => None,
+        }
+    }
+
+    /// Server side: the session found for `resume_session_id()` (DER), offered to OpenSSL when it
+    /// looks the session up. Bytes that are not a session are ignored, as in Node.
+    pub fn load_session(&mut self, der: &[u8]) {
+        let session = openssl::ssl::SslSession::from_der(der).ok();
+        unsafe { sys::ERR_clear_error() };
+        if session.is_some() {
+            self.session_state_mut().loaded = session;
+        }
+    }
+
+    /// Node's endParser: hands the held input to OpenSSL and continues the handshake. Returns
+    /// status bits, as `receive` does.
+    pub fn end_parser(&mut self) -> u32 {
+        let Some(state) = self.ssl.ex_data_mut(state_index()) else { return 0 };
+        if matches!(state.gate, Gate::Open) {
+            return 0;
+        }
+        let held = std::mem::take(&mut state.gate).into_held();
+        if held.is_empty() {
+            return 0;
+        }
+        self.feed(&held)
     }
 }
 

@@ -5,10 +5,12 @@
 #![cfg_attr(test, allow(dead_code))]
 
 mod ciphers;
+mod client_hello;
 mod context;
 mod engine;
 mod error;
 mod ffi;
 mod root_store;
 mod session;
+mod tickets;
 mod x509;

@@ -32,6 +32,13 @@ pub struct CipherInfo {
     pub version: String,
 }
 
+/// A session OpenSSL created: `{ id, data }`, both Buffers (data is the DER, as Node's).
+#[napi(object)]
+pub struct NewSessionInfo {
+    pub id: Buffer,
+    pub data: Buffer,
+}
+
 /// One TLS endpoint (client or server); see engine.rs for the protocol of calls.
 #[napi]
 pub struct TlsSession {
@@ -186,5 +193,70 @@ impl TlsSession {
     #[napi]
     pub fn destroy(&mut self) {
         self.engine = None;
+    }
+}
+
+/// Sessions and resumption (engine.rs, sessions.rs).
+#[napi]
+impl TlsSession {
+    /// Node's enableSessionCallbacks: report new sessions (status bit 32, then
+    /// `takeNewSessions()`); a server also reports status bit 16 when its ClientHello names a
+    /// session to look up (`resumeSessionId`, `loadSession`, `endParser`).
+    #[napi]
+    pub fn enable_session_callbacks(&mut self, env: &Env) -> Result<()> {
+        self.engine(env)?.enable_session_callbacks();
+        Ok(())
+    }
+
+    /// The sessions created since the last call (`[{ id, data }]`, oldest first).
+    #[napi]
+    pub fn take_new_sessions(&mut self) -> Vec<NewSessionInfo> {
+        let Some(engine) = self.engine.as_mut() else { return Vec::new() };
+        engine.take_new_sessions().into_iter().map(|s| NewSessionInfo { id: s.id.into(), data: s.der.into() }).collect()
+    }
+
+    /// Client side: the session to resume (DER). Bytes that are not a session are ignored, as
+    /// in Node; a session OpenSSL refuses throws "SSL_set_session error".
+    #[napi]
+    pub fn set_session(&mut self, env: &Env, session: &[u8]) -> Result<()> {
+        match self.engine(env)?.set_session(session) {
+            Ok(_) => Ok(()),
+            // Node: env->ThrowError, a plain Error without a code.
+            Err(_) => Err(match env.throw_error("SSL_set_session error", None) {
+                Ok(()) => Error::from_status(Status::PendingException),
+                Err(e) => e,
+            }),
+        }
+    }
+
+    /// DER of the current session, or undefined.
+    #[napi]
+    pub fn get_session(&self) -> Option<Buffer> {
+        self.engine.as_ref()?.session().map(Buffer::from)
+    }
+
+    /// The session's ticket, or undefined.
+    #[napi(js_name = "getTLSTicket")]
+    pub fn get_tls_ticket(&self) -> Option<Buffer> {
+        self.engine.as_ref()?.tls_ticket().map(Buffer::from)
+    }
+
+    /// While status bit 16 is pending: the session id to look up.
+    #[napi(getter)]
+    pub fn resume_session_id(&self) -> Option<Buffer> {
+        self.engine.as_ref()?.resume_session_id().map(|id| Buffer::from(id.to_vec()))
+    }
+
+    /// Server side: the session found for `resumeSessionId` (DER).
+    #[napi]
+    pub fn load_session(&mut self, env: &Env, session: &[u8]) -> Result<()> {
+        self.engine(env)?.load_session(session);
+        Ok(())
+    }
+
+    /// Node's endParser: the handshake continues with the held input. Returns status bits.
+    #[napi(catch_unwind)]
+    pub fn end_parser(&mut self) -> u32 {
+        self.engine.as_mut().map_or(STATUS_ERROR, TlsEngine::end_parser)
     }
 }

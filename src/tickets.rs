@@ -1,0 +1,119 @@
+//! Session-ticket keys as Node keeps them: 48 bytes per context, laid out
+//! `name (16) ‖ HMAC-SHA256 key (16) ‖ AES-128-CBC key (16)`, random at context creation, read and
+//! replaced through `getTicketKeys()` / `setTicketKeys()`.
+//!
+//! The ticket callback is Node's TicketCompatibilityCallback (crypto_context.cc): it makes
+//! OpenSSL seal tickets with these keys exactly as OpenSSL 1.0.x did, so a tls-rs server and a
+//! Node server given the same 48 bytes accept each other's tickets. It uses OpenSSL 3's
+//! EVP_MAC variant of the callback; the tickets on the wire are the same.
+
+use foreign_types_shared::ForeignTypeRef;
+use openssl::error::ErrorStack;
+use openssl::ex_data::Index;
+use openssl::ssl::{SslContext, SslContextBuilder, SslContextRef};
+use openssl_sys as sys;
+use std::os::raw::{c_char, c_int, c_uchar};
+use std::sync::{Mutex, OnceLock};
+
+/// Length of Node's ticket keys.
+pub const TICKET_KEYS_LEN: usize = 48;
+const PART: usize = 16;
+
+type TicketKeyEvpCallback = unsafe extern "C" fn(
+    *mut sys::SSL,
+    *mut c_uchar,
+    *mut c_uchar,
+    *mut sys::EVP_CIPHER_CTX,
+    *mut sys::EVP_MAC_CTX,
+    c_int,
+) -> c_int;
+
+// OpenSSL functions openssl-sys does not declare (same statically linked libssl/libcrypto).
+extern "C" {
+    fn SSL_CTX_set_tlsext_ticket_key_evp_cb(ctx: *mut sys::SSL_CTX, cb: Option<TicketKeyEvpCallback>) -> c_int;
+    fn OSSL_PARAM_construct_utf8_string(key: *const c_char, buf: *mut c_char, bsize: usize) -> sys::OSSL_PARAM;
+}
+
+/// One context's keys. Behind a mutex because OpenSSL may seal or open a ticket while JS
+/// replaces the keys (once handshakes run off the JS thread).
+struct TicketKeys(Mutex<[u8; TICKET_KEYS_LEN]>);
+
+fn keys_index() -> Index<SslContext, TicketKeys> {
+    static INDEX: OnceLock<Index<SslContext, TicketKeys>> = OnceLock::new();
+    *INDEX.get_or_init(|| SslContext::new_ex_index().expect("SSL_CTX ex_data index"))
+}
+
+/// Node's SecureContext::Init step for tickets: fresh random keys and the callback using them.
+pub fn install(builder: &mut SslContextBuilder) -> Result<(), ErrorStack> {
+    let mut keys = [0u8; TICKET_KEYS_LEN];
+    openssl::rand::rand_bytes(&mut keys)?;
+    builder.set_ex_data(keys_index(), TicketKeys(Mutex::new(keys)));
+    unsafe { SSL_CTX_set_tlsext_ticket_key_evp_cb(builder.as_ptr(), Some(ticket_key_callback)) };
+    Ok(())
+}
+
+/// The context's 48-byte keys (None for a context `install` never saw).
+pub fn get(ctx: &SslContextRef) -> Option<[u8; TICKET_KEYS_LEN]> {
+    ctx.ex_data(keys_index()).map(|k| *k.0.lock().unwrap_or_else(|e| e.into_inner()))
+}
+
+/// Replaces the context's keys; tickets sealed with the old ones are no longer accepted.
+/// Returns false for a context without keys.
+pub fn set(ctx: &SslContextRef, keys: &[u8; TICKET_KEYS_LEN]) -> bool {
+    match ctx.ex_data(keys_index()) {
+        Some(k) => {
+            *k.0.lock().unwrap_or_else(|e| e.into_inner()) = *keys;
+            true
+        }
+        None => false,
+    }
+}
+
+/// Sets the ticket HMAC (SHA-256 with `key`) on OpenSSL's MAC context.
+unsafe fn init_hmac(hctx: *mut sys::EVP_MAC_CTX, key: &[u8]) -> bool {
+    let mut key = key.to_vec();
+    let mut digest = *b"SHA256\0";
+    let params = [
+        sys::OSSL_PARAM_construct_octet_string(c"key".as_ptr(), key.as_mut_ptr().cast(), key.len()),
+        OSSL_PARAM_construct_utf8_string(c"digest".as_ptr(), digest.as_mut_ptr().cast(), 0),
+        sys::OSSL_PARAM_construct_end(),
+    ];
+    sys::EVP_MAC_CTX_set_params(hctx, params.as_ptr()) > 0
+}
+
+/// Node's TicketCompatibilityCallback. Sealing (`enc` = 1): our key name, a random IV, AES-128-CBC
+/// and HMAC-SHA256 with our keys. Opening: 0 (ignore the ticket, full handshake) when the name is
+/// not ours, 1 when it is.
+unsafe extern "C" fn ticket_key_callback(
+    ssl: *mut sys::SSL,
+    name: *mut c_uchar,
+    iv: *mut c_uchar,
+    ectx: *mut sys::EVP_CIPHER_CTX,
+    hctx: *mut sys::EVP_MAC_CTX,
+    enc: c_int,
+) -> c_int {
+    let ctx = SslContextRef::from_ptr(crate::ffi::SSL_get_SSL_CTX(ssl));
+    let Some(keys) = get(ctx) else { return -1 };
+    let (key_name, rest) = keys.split_at(PART);
+    let (hmac_key, aes_key) = rest.split_at(PART);
+    if enc != 0 {
+        std::ptr::copy_nonoverlapping(key_name.as_ptr(), name, PART);
+        if sys::RAND_bytes(iv, PART as c_int) <= 0
+            || sys::EVP_EncryptInit_ex(ectx, sys::EVP_aes_128_cbc(), std::ptr::null_mut(), aes_key.as_ptr(), iv) <= 0
+            || !init_hmac(hctx, hmac_key)
+        {
+            return -1;
+        }
+        return 1;
+    }
+    if std::slice::from_raw_parts(name, PART) != key_name {
+        // Not our key: discard the ticket.
+        return 0;
+    }
+    if sys::EVP_DecryptInit_ex(ectx, sys::EVP_aes_128_cbc(), std::ptr::null_mut(), aes_key.as_ptr(), iv) <= 0
+        || !init_hmac(hctx, hmac_key)
+    {
+        return -1;
+    }
+    1
+}
