@@ -228,3 +228,82 @@ describe('sessions interoperate between built-in tls and tls-rs clients', () => 
     }
   }
 });
+
+describe('sessions interoperate with the openssl CLI', () => {
+  const {
+    certPath, startOpensslServer, startOpensslClient, tmpDir,
+  } = require('./helpers/peers');
+  const path = require('node:path');
+  const IMPLS = [['tls-rs', tlsRs], ['node:tls (control)', nodeTls]];
+  const FLAGS = { 'TLSv1.2': '-tls1_2', 'TLSv1.3': '-tls1_3' };
+
+  /** A client that says hello, waits for the answer (and, in TLS 1.3, a ticket), then ends. */
+  async function helloClient(impl, port, version, session) {
+    const c = impl.connect({ port, host: '127.0.0.1', servername: 'localhost', ca, maxVersion: version, session });
+    const sessions = [];
+    let answered = false;
+    let reused;
+    let current;
+    const maybeEnd = () => {
+      if (answered && (sessions.length > 0 || reused || version === 'TLSv1.2')) c.end();
+    };
+    c.on('session', (s) => { sessions.push(s); maybeEnd(); });
+    c.on('secureConnect', () => {
+      reused = c.isSessionReused();
+      current = c.getSession();
+      c.write('hello\n');
+    });
+    c.on('data', () => { answered = true; maybeEnd(); });
+    c.on('error', () => {});
+    await once(c, 'close');
+    return { reused, session: sessions.at(-1) ?? current };
+  }
+
+  for (const [name, impl] of IMPLS) {
+    for (const version of VERSIONS) {
+      it(`${name} client resumes against openssl s_server, ${version}`, async (t) => {
+        const server = await startOpensslServer(['-key', 'agent-key.pem', '-cert', 'agent-cert.pem',
+          '-cert_chain', 'intermediate-cert.pem', '-rev', FLAGS[version]], { t });
+        const first = await helloClient(impl, server.port, version);
+        assert.equal(first.reused, false);
+        const second = await helloClient(impl, server.port, version, first.session);
+        assert.equal(second.reused, true);
+        const third = await helloClient(impl, server.port, version, second.session);
+        assert.equal(third.reused, true);
+      });
+
+      it(`openssl s_client -sess_out / -sess_in against a ${name} server, ${version}`, async (t) => {
+        const reused = [];
+        const srv = impl.createServer(SERVER, (s) => {
+          reused.push(s.isSessionReused());
+          s.end('hi\n');
+        });
+        t.after(() => srv.close());
+        const port = await listen(srv);
+        const file = path.join(tmpDir(t), 'session.pem');
+        const args = ['-servername', 'localhost', '-CAfile', certPath('ca-cert.pem'), FLAGS[version], '-ign_eof'];
+        const out = startOpensslClient(port, [...args, '-sess_out', file], { t });
+        out.end();
+        await out.waitFor(/^New, TLSv1\.[23]/m);
+        await out.waitExit();
+        const inn = startOpensslClient(port, [...args, '-sess_in', file], { t });
+        inn.end();
+        await inn.waitFor(new RegExp(`^Reused, ${version.replace('.', '\\.')}`, 'm'));
+        await inn.waitExit();
+        assert.deepEqual(reused, [false, true]);
+      });
+    }
+
+    it(`openssl s_client -reconnect against a ${name} server resumes (TLS 1.2)`, async (t) => {
+      const srv = impl.createServer(SERVER, (s) => s.end('hi\n'));
+      t.after(() => srv.close());
+      const port = await listen(srv);
+      const client = startOpensslClient(port, ['-servername', 'localhost', '-CAfile', certPath('ca-cert.pem'),
+        '-tls1_2', '-reconnect', '-ign_eof'], { t });
+      client.end();
+      await client.waitExit();
+      assert.equal((client.stdout.match(/^New, /gm) || []).length, 1, client.output);
+      assert.equal((client.stdout.match(/^Reused, TLSv1\.2/gm) || []).length, 5, client.output);
+    });
+  }
+});
