@@ -210,7 +210,7 @@ export declare class SecureContext {
   /** The 48-byte session-ticket keys: name (16) ‖ HMAC-SHA256 key (16) ‖ AES-128 key (16). */
   getTicketKeys(): Buffer;
   /** Replaces the ticket keys (exactly 48 bytes, else a TypeError ERR_INVALID_ARG_VALUE); true. */
-  setTicketKeys(keys: Uint8Array): boolean;
+  setTicketKeys(keys: ArrayBufferView): boolean;
   /**
    * Loads a PKCS#12 bundle (key, leaf, chain; its CA certificates are also trusted).
    * `passphrase` must be an ArrayBufferView when given ("Pass phrase must be a buffer").

@@ -9,8 +9,9 @@ const { TLSSocket, kErrorEmitted } = require('./socket');
 const {
   codes: { ERR_INVALID_ARG_TYPE, ERR_TLS_ALPN_CALLBACK_WITH_PROTOCOLS },
   ConnResetException,
+  assertInternal: assert,
 } = require('./errors');
-const { validateObject, validateNumber } = require('./validators');
+const { validateObject, validateNumber, validateBuffer } = require('./validators');
 const { rejectUnsupportedOptions } = require('./unsupported');
 
 const kHandshakeTimeout = Symbol('kHandshakeTimeout');
@@ -37,6 +38,7 @@ function Server(options, listener) {
     throw new ERR_TLS_ALPN_CALLBACK_WITH_PROTOCOLS();
   }
   if (options.sessionTimeout) this.sessionTimeout = options.sessionTimeout;
+  if (options.ticketKeys) this.ticketKeys = options.ticketKeys;
 
   this.setSecureContext(options);
 
@@ -63,6 +65,7 @@ Server.prototype.setSecureContext = function setSecureContext(options) {
   this.sessionIdContext = options.sessionIdContext ||
     crypto.createHash('sha1').update(process.argv.join(' ')).digest('hex').slice(0, 32);
   if (options.sessionTimeout) this.sessionTimeout = options.sessionTimeout;
+  if (options.ticketKeys) this.ticketKeys = options.ticketKeys;
   this.privateKeyIdentifier = options.privateKeyIdentifier;
   this.privateKeyEngine = options.privateKeyEngine;
 
@@ -84,10 +87,23 @@ Server.prototype.setSecureContext = function setSecureContext(options) {
     honorCipherOrder: this.honorCipherOrder,
     crl: this.crl,
     sessionIdContext: this.sessionIdContext,
+    ticketKeys: this.ticketKeys,
     sessionTimeout: this.sessionTimeout,
     privateKeyIdentifier: this.privateKeyIdentifier,
     privateKeyEngine: this.privateKeyEngine,
   });
+};
+
+/** The 48-byte session-ticket keys of the current context (name ‖ HMAC key ‖ AES key). */
+Server.prototype.getTicketKeys = function getTicketKeys() {
+  return this._sharedCreds.context.getTicketKeys();
+};
+
+/** Replaces the ticket keys of the current context; tickets sealed with other keys stop resuming. */
+Server.prototype.setTicketKeys = function setTicketKeys(keys) {
+  validateBuffer(keys);
+  assert(keys.byteLength === 48, 'Session ticket keys must be a 48-byte buffer');
+  this._sharedCreds.context.setTicketKeys(keys);
 };
 
 // The seed docs' `server.connections`: the number of open connections (Node 20 dropped it).

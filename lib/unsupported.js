@@ -4,7 +4,7 @@
 
 const NOT_YET = [
   'ALPNProtocols', 'ALPNCallback', 'SNICallback', 'NPNProtocols', 'requestOCSP',
-  'pskCallback', 'pskIdentityHint', 'enableTrace', 'ticketKeys',
+  'pskCallback', 'pskIdentityHint', 'enableTrace',
 ];
 
 function rejectUnsupportedOptions(options, where) {

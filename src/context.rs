@@ -436,11 +436,12 @@ impl SecureContext {
         tickets::get(self.ssl_context()).unwrap_or([0; tickets::TICKET_KEYS_LEN]).to_vec().into()
     }
 
-    /// Replaces the session-ticket keys (48 bytes); tickets issued with other keys then fall
-    /// back to a full handshake. Returns true.
+    /// Replaces the session-ticket keys (an ArrayBufferView of 48 bytes); tickets issued with
+    /// other keys then fall back to a full handshake. Returns true.
     #[napi]
-    pub fn set_ticket_keys(&mut self, env: &Env, keys: &[u8]) -> Result<bool> {
-        let Ok(keys) = <&[u8; tickets::TICKET_KEYS_LEN]>::try_from(keys) else {
+    pub fn set_ticket_keys(&mut self, env: &Env, keys: Unknown) -> Result<bool> {
+        let bytes = buffer_view_bytes(env, &keys)?;
+        let Some(keys) = bytes.as_deref().and_then(|b| <&[u8; tickets::TICKET_KEYS_LEN]>::try_from(b).ok()) else {
             return Err(throw_node_error(env, ErrorKind::Type, Some("ERR_INVALID_ARG_VALUE"), "Ticket keys length must be 48 bytes"));
         };
         tickets::set(self.ssl_context(), keys);

@@ -229,6 +229,123 @@ describe('sessions interoperate between built-in tls and tls-rs clients', () => 
   }
 });
 
+describe('server tickets: on by default, ticket keys, sessionTimeout, SSL_OP_NO_TICKET', () => {
+  it('getTicketKeys / setTicketKeys / the ticketKeys option behave and validate as in Node', async () => {
+    await differential(async ({ serverTls, rec }) => {
+      const a = serverTls.createServer(SERVER);
+      const b = serverTls.createServer(SERVER);
+      const keys = a.getTicketKeys();
+      rec.add('keys', { buffer: Buffer.isBuffer(keys), length: keys.length, random: !keys.equals(b.getTicketKeys()) });
+      const mine = Buffer.alloc(48, 7);
+      rec.add('setTicketKeys', a.setTicketKeys(mine), a.getTicketKeys().equals(mine), a.ticketKeys);
+      a.setTicketKeys(new Uint8Array(48).fill(1));
+      rec.add('from a Uint8Array', a.getTicketKeys().equals(Buffer.alloc(48, 1)));
+      for (const bad of [Buffer.alloc(47), Buffer.alloc(49), 'x'.repeat(48), null]) {
+        try {
+          a.setTicketKeys(bad);
+          rec.add('setTicketKeys', String(bad).length, 'accepted');
+        } catch (err) {
+          rec.add('setTicketKeys', String(bad).length, describeError(err));
+        }
+      }
+      const c = serverTls.createServer({ ...SERVER, ticketKeys: mine });
+      rec.add('option', c.getTicketKeys().equals(mine), c.ticketKeys === mine);
+      rec.add('context option', serverTls.createSecureContext({ ticketKeys: mine }).context.getTicketKeys().equals(mine));
+      for (const bad of [Buffer.alloc(47), 'x'.repeat(48), 12]) {
+        try {
+          serverTls.createServer({ ...SERVER, ticketKeys: bad });
+          rec.add('option', String(bad).length, 'accepted');
+        } catch (err) {
+          rec.add('option', String(bad).length, describeError(err));
+        }
+      }
+      // A new context keeps the server's ticketKeys; without them it gets new random keys.
+      c.setSecureContext(SERVER);
+      rec.add('setSecureContext keeps ticketKeys', c.getTicketKeys().equals(mine));
+      const before = b.getTicketKeys();
+      b.setSecureContext(SERVER);
+      rec.add('setSecureContext without ticketKeys', b.getTicketKeys().equals(before));
+    }, { side: 'server' });
+  });
+
+  for (const version of VERSIONS) {
+    it(`${version}: a new ticket key stops old tickets; restoring it resumes again`, async () => {
+      await differential(async (env) => {
+        const { srv, port } = await greetingServer(env, { maxVersion: version });
+        const first = await connectOnce(env, 'first', port);
+        const old = srv.getTicketKeys();
+        srv.setTicketKeys(Buffer.alloc(48, 3));
+        const rotated = await connectOnce(env, 'rotated', port, { session: first.sessions.at(-1) });
+        env.rec.add('rotated', 'reused', rotated.reused);
+        srv.setTicketKeys(old);
+        const restored = await connectOnce(env, 'restored', port, { session: first.sessions.at(-1) });
+        env.rec.add('restored', 'reused', restored.reused);
+        await closeAll(srv);
+      }, { side: 'server' });
+    });
+
+    it(`${version}: SSL_OP_NO_TICKET without a session store does not resume`, async () => {
+      await differential(async (env) => {
+        const { srv, port } = await greetingServer(env, { maxVersion: version, secureOptions: SSL_OP_NO_TICKET });
+        const first = await connectOnce(env, 'first', port);
+        env.rec.add('first', 'sessions', first.sessions.length);
+        const second = await connectOnce(env, 'second', port, { session: first.sessions.at(-1) });
+        env.rec.add('second', 'reused', second.reused);
+        await closeAll(srv);
+      }, { side: 'server' });
+    });
+  }
+
+  it('sessionTimeout: a session older than the timeout is not resumed', async () => {
+    await differential(async (env) => {
+      const runs = VERSIONS.map(async (version) => {
+        const { srv, port } = await greetingServer(env, { maxVersion: version, sessionTimeout: 1 }, `server ${version}`);
+        const first = await connectOnce(env, `first ${version}`, port);
+        const soon = await connectOnce(env, `soon ${version}`, port, { session: first.sessions.at(-1) });
+        env.rec.add(version, 'resumed right away', soon.reused);
+        await new Promise((resolve) => setTimeout(resolve, 2100));
+        const late = await connectOnce(env, `late ${version}`, port, { session: first.sessions.at(-1) });
+        env.rec.add(version, 'resumed after the timeout', late.reused);
+        await closeAll(srv);
+      });
+      await Promise.all(runs);
+    }, { side: 'server', timeout: 20000 });
+  });
+});
+
+describe('ticket keys are shared between tls-rs and built-in servers', () => {
+  for (const version of VERSIONS) {
+    for (const [aName, aTls, bName, bTls] of [['node', nodeTls, 'tls-rs', tlsRs], ['tls-rs', tlsRs, 'node', nodeTls]]) {
+      for (const [clientName, clientTls] of [['node', nodeTls], ['tls-rs', tlsRs]]) {
+        it(`${version}: a ${aName} server's ticket resumes on a ${bName} server with the same keys (${clientName} client)`, async () => {
+          const keys = Buffer.from('000102030405060708090a0b0c0d0e0f'.repeat(3), 'hex');
+          const a = aTls.createServer({ ...SERVER, ticketKeys: keys }, (s) => s.end('a'));
+          const b = bTls.createServer({ ...SERVER, maxVersion: version }, (s) => s.end('b'));
+          const other = bTls.createServer(SERVER, (s) => s.end('other'));
+          b.setTicketKeys(a.getTicketKeys());
+          const [pa, pb, po] = [await listen(a), await listen(b), await listen(other)];
+          const connect = async (port, session) => {
+            const c = clientTls.connect({ port, host: '127.0.0.1', servername: 'localhost', ca, maxVersion: version, session });
+            const sessions = [];
+            c.on('session', (sess) => sessions.push(sess));
+            let reused;
+            c.on('secureConnect', () => { reused = c.isSessionReused(); });
+            c.on('data', () => c.end());
+            await once(c, 'close');
+            return { reused, session: sessions.at(-1) };
+          };
+          const first = await connect(pa);
+          assert.equal(first.reused, false);
+          assert.ok(first.session);
+          assert.equal((await connect(pb, first.session)).reused, true, 'same keys');
+          assert.equal((await connect(po, first.session)).reused, false, 'other keys');
+          await closeAll(a, b, other);
+        });
+      }
+    }
+  }
+});
+
 describe('sessions interoperate with the openssl CLI', () => {
   const {
     certPath, startOpensslServer, startOpensslClient, tmpDir,
