@@ -57,11 +57,16 @@ async function connectOnce({ clientTls, rec }, label, port, options = {}) {
   return { sessions, reused, socket: c };
 }
 
-/** A greeting server; resolves with { srv, port }. */
-async function greetingServer({ serverTls, rec }, options = {}, label = 'server') {
+/**
+ * A greeting server; resolves with { srv, port }. With `keepOpen` it writes without ending (the
+ * client ends): Node 20 sends the FIN of an end() made while 'newSession' holds the output
+ * before the held data, which then never arrives; tls-rs sends the data first.
+ */
+async function greetingServer({ serverTls, rec }, options = {}, label = 'server', { keepOpen = false } = {}) {
   const srv = serverTls.createServer({ ...SERVER, ...options }, (s) => {
     rec.add(label, 'secureConnection reused', s.isSessionReused());
-    s.end('hi');
+    if (keepOpen) s.write('hi');
+    else s.end('hi');
   });
   rec.watch(srv, label, SERVER_EVENTS);
   srv.on('tlsClientError', () => {});
@@ -342,6 +347,215 @@ describe('ticket keys are shared between tls-rs and built-in servers', () => {
           await closeAll(a, b, other);
         });
       }
+    }
+  }
+});
+
+/**
+ * A server whose sessions live in `store` (a Map, keyed by the hex session id) behind
+ * asynchronous 'newSession' / 'resumeSession' listeners, recording what they see.
+ */
+async function storeServer({ serverTls, rec }, store, options = {}, label = 'server') {
+  const { srv, port } = await greetingServer({ serverTls, rec }, options, label, { keepOpen: true });
+  srv.on('newSession', (id, data, done) => {
+    rec.add(`${label} store`, 'newSession', id.length, Buffer.isBuffer(data));
+    setImmediate(() => {
+      store.set(id.toString('hex'), data);
+      done();
+    });
+  });
+  srv.on('resumeSession', (id, cb) => {
+    const data = store.get(id.toString('hex'));
+    rec.add(`${label} store`, 'resumeSession', id.length, data !== undefined);
+    setImmediate(() => cb(null, data ?? null));
+  });
+  return { srv, port };
+}
+
+describe("'newSession' / 'resumeSession': an external session store", () => {
+  for (const version of VERSIONS) {
+    for (const [mode, secureOptions] of [['tickets', 0], ['SSL_OP_NO_TICKET', SSL_OP_NO_TICKET]]) {
+      // Node 20 never resumes TLS 1.3 from a store (nodejs/node#60847); tls-rs does, below.
+      const sides = version === 'TLSv1.3' && secureOptions ? ['client'] : SIDES;
+      for (const side of sides) {
+        it(`${version}, ${mode}, tls-rs as ${side}: which events fire, how often, and what resumes`, async () => {
+          await differential(async (env) => {
+            const store = new Map();
+            const { srv, port } = await storeServer(env, store, { maxVersion: version, secureOptions });
+            const first = await connectOnce(env, 'first', port);
+            const second = await connectOnce(env, 'second', port, { session: first.sessions.at(-1) });
+            env.rec.add('second', 'reused', second.reused);
+            await closeAll(srv);
+          }, { side });
+        });
+      }
+    }
+  }
+
+  for (const version of VERSIONS) {
+    it(`${version}: the store serves resumptions across two servers`, async () => {
+      const run = async (env) => {
+        const store = new Map();
+        const options = { maxVersion: version, secureOptions: SSL_OP_NO_TICKET };
+        const a = await storeServer(env, store, options, 'a');
+        const b = await storeServer(env, store, options, 'b');
+        const first = await connectOnce(env, 'first', a.port);
+        const second = await connectOnce(env, 'second', b.port, { session: first.sessions.at(-1) });
+        env.rec.add('second', 'reused', second.reused);
+        await closeAll(a.srv, b.srv);
+      };
+      if (version === 'TLSv1.2') {
+        for (const side of SIDES) await differential(run, { side });
+        return;
+      }
+      // TLS 1.3: tls-rs resumes (Node 20 does not); whichever client, both ends agree.
+      for (const clientTls of [nodeTls, tlsRs]) {
+        const { recorder } = require('./helpers/differential');
+        const rec = recorder();
+        await run({ clientTls, serverTls: tlsRs, rec });
+        assert.deepEqual(rec.logs.second.at(-1), ['reused', true]);
+        assert.ok(rec.logs.b.some((e) => Array.isArray(e) && e[0] === 'secureConnection reused' && e[1] === true), 'b resumed');
+        assert.deepEqual(rec.logs['b store'][0], ['resumeSession', 32, true]);
+      }
+    });
+  }
+
+  for (const version of VERSIONS) {
+    it(`${version}: 'newSession' holds the handshake until its callback`, async () => {
+      await differential(async ({ clientTls, serverTls, rec }) => {
+        const srv = serverTls.createServer({ ...SERVER, maxVersion: version, secureOptions: SSL_OP_NO_TICKET }, (s) => {
+          rec.add('order', 'server secureConnection');
+          s.write('hi'); // not end(): see greetingServer
+        });
+        srv.on('newSession', (id, data, done) => {
+          rec.add('order', 'newSession');
+          setTimeout(() => {
+            rec.add('order', 'done');
+            done();
+            done(); // a second call is ignored
+          }, 100);
+        });
+        const port = await listen(srv);
+        const c = clientTls.connect({ port, host: '127.0.0.1', servername: 'localhost', ca, maxVersion: version });
+        c.on('secureConnect', () => rec.add('order', 'client secureConnect'));
+        c.on('data', (d) => {
+          rec.add('order', `client data ${d}`);
+          c.end();
+        });
+        await once(c, 'close');
+        await closeAll(srv);
+      }, { side: 'server' });
+    });
+  }
+
+  for (const version of VERSIONS) {
+    it(`${version}: resumeSession's callback(err) closes that connection`, async () => {
+      await differential(async ({ clientTls, serverTls, rec }) => {
+        const { srv, port } = await greetingServer({ serverTls, rec }, { maxVersion: version, secureOptions: SSL_OP_NO_TICKET });
+        srv.on('newSession', (id, data, done) => done());
+        let fail = false;
+        srv.on('resumeSession', (id, cb) => setImmediate(() => cb(fail ? new Error('store unavailable') : null)));
+        // A TLS 1.2-only client sends no session id on a first connection (nothing is looked
+        // up); a TLS 1.3 client always sends one.
+        const first = await connectOnce({ clientTls, rec }, 'first', port, { maxVersion: version });
+        fail = true;
+        const c = clientTls.connect({ port, host: '127.0.0.1', servername: 'localhost', ca, maxVersion: version, session: first.sessions.at(-1) });
+        rec.watch(c, 'second', EVENTS);
+        c.on('error', () => {});
+        await once(c, 'close');
+        await closeAll(srv);
+      }, { side: 'server' });
+    });
+  }
+
+  it("resumeSession's callback called twice destroys the connection (ERR_MULTIPLE_CALLBACK)", async () => {
+    await differential(async ({ clientTls, serverTls, rec }) => {
+      const srv = serverTls.createServer({ ...SERVER, maxVersion: 'TLSv1.3' });
+      rec.watch(srv, 'server', SERVER_EVENTS);
+      srv.on('resumeSession', (id, cb) => {
+        cb(null, null);
+        setImmediate(() => {
+          try {
+            cb(null, null);
+          } catch (err) {
+            rec.add('server', 'threw', describeError(err));
+          }
+        });
+      });
+      srv.on('secureConnection', (s) => {
+        s.on('error', (err) => rec.add('server socket', 'error', describeError(err)));
+        s.on('close', () => rec.add('server socket', 'close'));
+      });
+      const port = await listen(srv);
+      const c = clientTls.connect({ port, host: '127.0.0.1', servername: 'localhost', ca });
+      c.on('error', () => {});
+      await once(c, 'close');
+      await closeAll(srv);
+    }, { side: 'server' });
+  });
+
+  it('listeners added after a connection was accepted do not apply to it', async () => {
+    await differential(async ({ clientTls, serverTls, rec }) => {
+      const srv = serverTls.createServer({ ...SERVER, maxVersion: 'TLSv1.2', secureOptions: SSL_OP_NO_TICKET }, (s) => s.end('hi'));
+      rec.watch(srv, 'server', SERVER_EVENTS);
+      srv.on('connection', () => {
+        if (srv.listenerCount('newSession') === 0) srv.on('newSession', (id, data, done) => done());
+      });
+      const port = await listen(srv);
+      for (const label of ['first', 'second']) {
+        const c = clientTls.connect({ port, host: '127.0.0.1', servername: 'localhost', ca, maxVersion: 'TLSv1.2' });
+        c.on('data', () => c.end());
+        await once(c, 'close');
+        rec.add(label, 'closed');
+      }
+      await closeAll(srv);
+    }, { side: 'server' });
+  });
+});
+
+describe('TLS 1.3 server resumption (beyond Node 20)', () => {
+  for (const [mode, secureOptions] of [['tickets', 0], ['SSL_OP_NO_TICKET + store', SSL_OP_NO_TICKET]]) {
+    for (const [clientName, clientTls] of [['node', nodeTls], ['tls-rs', tlsRs]]) {
+      it(`${mode}, ${clientName} client: the second handshake is abbreviated, isSessionReused() on both ends`, async () => {
+        const store = new Map();
+        const srv = tlsRs.createServer({ ...SERVER, secureOptions }, (s) => {
+          s.reusedOnServer = s.isSessionReused();
+          s.peerCert = s.getPeerCertificate();
+          s.end('hi');
+        });
+        const serverSockets = [];
+        srv.on('secureConnection', (s) => serverSockets.push(s));
+        if (secureOptions) {
+          srv.on('newSession', (id, data, done) => { store.set(id.toString('hex'), data); setImmediate(done); });
+          srv.on('resumeSession', (id, cb) => setImmediate(() => cb(null, store.get(id.toString('hex')) ?? null)));
+        }
+        const port = await listen(srv);
+        const connect = async (session) => {
+          const c = clientTls.connect({ port, host: '127.0.0.1', servername: 'localhost', ca, session });
+          const sessions = [];
+          c.on('session', (sess) => sessions.push(sess));
+          let info;
+          c.on('secureConnect', () => {
+            info = { reused: c.isSessionReused(), protocol: c.getProtocol(), authorized: c.authorized, certificate: !!c.getPeerCertificate().subject };
+          });
+          c.on('data', () => c.end());
+          await once(c, 'close');
+          return { ...info, session: sessions.at(-1) };
+        };
+        const first = await connect();
+        assert.deepEqual({ ...first, session: undefined }, { reused: false, protocol: 'TLSv1.3', authorized: true, certificate: true, session: undefined });
+        const second = await connect(first.session);
+        // Resumed: authorized from the session; no certificate was sent (getPeerCertificate()
+        // is {}, as for any resumed session in Node).
+        assert.deepEqual({ ...second, session: undefined }, { reused: true, protocol: 'TLSv1.3', authorized: true, certificate: false, session: undefined });
+        assert.deepEqual(serverSockets.map((s) => s.reusedOnServer), [false, true]);
+        // And again: stateful mode issues a new ticket on resumption; a resumed stateless ticket
+        // is not renewed (Node's ticket callback), so the first one is used again.
+        assert.equal(second.session !== undefined, secureOptions !== 0);
+        const third = await connect(second.session ?? first.session);
+        assert.equal(third.reused, true);
+        await closeAll(srv);
+      });
     }
   }
 });
