@@ -94,6 +94,17 @@ Server.prototype.setSecureContext = function setSecureContext(options) {
   });
 };
 
+// Node's cluster module calls these around listen() in a worker: the primary keeps the first
+// worker's data and hands it to every worker, so all workers share one set of ticket keys and a
+// client that connected to one worker resumes on another.
+Server.prototype._getServerData = function _getServerData() {
+  return { ticketKeys: this.getTicketKeys().toString('hex') };
+};
+
+Server.prototype._setServerData = function _setServerData(data) {
+  this.setTicketKeys(Buffer.from(data.ticketKeys, 'hex'));
+};
+
 /** The 48-byte session-ticket keys of the current context (name ‖ HMAC key ‖ AES key). */
 Server.prototype.getTicketKeys = function getTicketKeys() {
   return this._sharedCreds.context.getTicketKeys();

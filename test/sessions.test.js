@@ -638,3 +638,71 @@ describe('sessions interoperate with the openssl CLI', () => {
     });
   }
 });
+
+describe('ticket keys are shared among cluster workers', () => {
+  const fs = require('node:fs');
+  const path = require('node:path');
+  const { startNode, tmpDir } = require('./helpers/peers');
+
+  // The primary forks two workers serving on one port (each answers with its worker id), then
+  // connects until it has been served by both: the session from the first worker must resume
+  // on the second, without the user passing any keys.
+  const SCRIPT = `
+    'use strict';
+    const cluster = require('node:cluster');
+    const fs = require('node:fs');
+    const tls = require(process.env.TLS_IMPL);
+    const certs = ${JSON.stringify(path.join(__dirname, 'fixtures', 'certs'))};
+    const read = (name) => fs.readFileSync(certs + '/' + name);
+    const version = process.env.TLS_VERSION;
+    if (cluster.isPrimary) {
+      let port;
+      const listening = new Set();
+      for (let i = 0; i < 2; i++) {
+        cluster.fork().on('message', (msg) => {
+          port = msg.port;
+          listening.add(msg.id);
+          if (listening.size === 2) run().then((r) => {
+            console.log('RESULT ' + JSON.stringify(r));
+            for (const id in cluster.workers) cluster.workers[id].kill();
+          });
+        });
+      }
+      const connect = (session) => new Promise((resolve) => {
+        const c = tls.connect({ port, host: '127.0.0.1', servername: 'localhost', ca: read('ca-cert.pem'), maxVersion: version, session });
+        let worker, last, reused;
+        c.on('session', (s) => { last = s; });
+        c.on('secureConnect', () => { reused = c.isSessionReused(); });
+        c.setEncoding('utf8');
+        c.on('data', (d) => { worker = d; c.end(); });
+        c.on('close', () => resolve({ worker, reused, session: last }));
+      });
+      async function run() {
+        const first = await connect();
+        for (let i = 0; i < 10; i++) {
+          const next = await connect(first.session);
+          if (next.worker !== first.worker) return { first: first.reused, otherWorker: next.reused };
+        }
+        return { error: 'always served by the same worker' };
+      }
+    } else {
+      const srv = tls.createServer({ key: read('agent-key.pem'), cert: read('agent-chain.pem') }, (s) => {
+        s.end(String(cluster.worker.id));
+      });
+      srv.listen(0, '127.0.0.1', () => process.send({ id: cluster.worker.id, port: srv.address().port }));
+    }
+  `;
+
+  for (const version of VERSIONS) {
+    for (const [name, impl] of [['tls-rs', path.join(__dirname, '..')], ['node:tls (control)', 'node:tls']]) {
+      it(`${name}, ${version}: a session from one worker resumes on another`, async (t) => {
+        const file = path.join(tmpDir(t), 'cluster.js');
+        fs.writeFileSync(file, SCRIPT);
+        const child = startNode({ file, t, env: { ...process.env, TLS_IMPL: impl, TLS_VERSION: version } });
+        const [, json] = await child.waitFor(/RESULT (.*)/, { ms: 20000 });
+        assert.deepEqual(JSON.parse(json), { first: false, otherWorker: true });
+        await child.waitExit(20000);
+      });
+    }
+  }
+});
