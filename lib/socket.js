@@ -515,6 +515,7 @@ class TLSSocket extends net.Socket {
     cb(err);
     if (Array.isArray(pending)) pending[1](new ERR_SOCKET_CLOSED());
     else if (pending) pending.cb(new ERR_SOCKET_CLOSED());
+    this._dropHeldOutput();
     const emitClose = () => this.emit('close', !!err);
     if (transport && !transport.closed) {
       transport.once('close', emitClose);
@@ -764,6 +765,13 @@ class TLSSocket extends net.Socket {
     if (callbacks.length === 1) cb = callbacks[0];
     else if (callbacks.length > 1) cb = (err) => { for (const f of callbacks) f(err); };
     this._flushCiphertext(cb, cb !== null);
+  }
+
+  // Destroyed while 'newSession' held the output: its write callbacks fail.
+  _dropHeldOutput() {
+    const callbacks = this[kHeldOutput];
+    this[kHeldOutput] = null;
+    if (callbacks) for (const cb of callbacks) cb(new ERR_SOCKET_CLOSED());
   }
 
   // Node's loadSession: the server asks its 'resumeSession' listener, and the handshake goes

@@ -494,6 +494,24 @@ describe("'newSession' / 'resumeSession': an external session store", () => {
     }, { side: 'server' });
   });
 
+  it('a server with store listeners fails on input that is not a ClientHello as without them', async () => {
+    await differential(async ({ serverTls, rec }) => {
+      const net = require('node:net');
+      const srv = serverTls.createServer(SERVER);
+      rec.watch(srv, 'server', SERVER_EVENTS);
+      srv.on('newSession', (id, data, done) => done());
+      srv.on('resumeSession', (id, cb) => cb(null, null));
+      const port = await listen(srv);
+      for (const input of ['GET / HTTP/1.1\r\nHost: x\r\n\r\n', Buffer.from([0x80, 0x2e, 0x01, 0x03, 0x01, 0, 0])]) {
+        const raw = net.connect(port, '127.0.0.1', () => raw.end(input));
+        raw.on('error', () => {});
+        raw.resume();
+        await once(raw, 'close');
+      }
+      await closeAll(srv);
+    }, { side: 'server' });
+  });
+
   it('listeners added after a connection was accepted do not apply to it', async () => {
     await differential(async ({ clientTls, serverTls, rec }) => {
       const srv = serverTls.createServer({ ...SERVER, maxVersion: 'TLSv1.2', secureOptions: SSL_OP_NO_TICKET }, (s) => s.end('hi'));
