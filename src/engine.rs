@@ -423,8 +423,8 @@ impl TlsEngine {
         let max = unsafe { sys::SSL_get_max_proto_version(raw) };
         let options = unsafe { sessions::SSL_get_options(raw) };
         (max == 0 || max >= sys::TLS1_3_VERSION as c_int)
-            && options & sys::SSL_OP_NO_TICKET as u64 != 0
-            && options & sys::SSL_OP_NO_TLSv1_3 as u64 == 0
+            && options & sys::SSL_OP_NO_TICKET != 0
+            && options & sys::SSL_OP_NO_TLSv1_3 == 0
     }
 
     /// Node's enableSessionCallbacks: report every session OpenSSL creates from now on
