@@ -97,12 +97,12 @@ Server.prototype.setSecureContext = function setSecureContext(options) {
 
 /**
  * Serves `context` (a SecureContext or createSecureContext options) to clients asking for
- * `hostname` by SNI; `*` matches one label. The context added last wins.
+ * `servername` by SNI; `*` matches one label. The context added last wins.
  */
-Server.prototype.addContext = function addContext(hostname, context) {
-  if (!hostname) throw new ERR_TLS_REQUIRED_SERVER_NAME();
+Server.prototype.addContext = function addContext(servername, context) {
+  if (!servername) throw new ERR_TLS_REQUIRED_SERVER_NAME();
   const re = new RegExp(`^${
-    hostname
+    servername
       .replace(/([.^$+?\-\\[\]{}])/g, '\\$1')
       .replaceAll('*', '[^.]*')
   }$`);

@@ -146,7 +146,7 @@ class TLSSocket extends net.Socket {
     }
     // The server's default SNICallback only matters once server.addContext() was used.
     if (options.isServer && options.SNICallback &&
-        (options.SNICallback !== require('./server').SNICallback ||
+        (options.SNICallback !== defaultSNICallback() ||
          (options.server && options.server._contexts.length))) {
       validateFunction(options.SNICallback, 'options.SNICallback');
       this._SNICallback = options.SNICallback;
@@ -711,6 +711,13 @@ class TLSSocket extends net.Socket {
   isSessionReused() {
     return this[kSession] ? this[kSession].isSessionReused() : null;
   }
+}
+
+let serverSNICallback;
+// The default SNICallback of tls.Server (server.js requires this file, so it is looked up late).
+function defaultSNICallback() {
+  serverSNICallback ??= require('./server').SNICallback;
+  return serverSNICallback;
 }
 
 // Node's getTimerDuration (internal/timers).

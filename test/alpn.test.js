@@ -196,6 +196,10 @@ describe('ALPN negotiation matches built-in tls', () => {
       server: { ALPNCallback: () => { throw new Error('ALPN callback failed'); } },
       client: { ALPNProtocols: ['a'] },
     },
+    'ALPNCallback is asked again for the ClientHello after a HelloRetryRequest': {
+      server: { ALPNCallback: ({ protocols }) => protocols.at(-1), ecdhCurve: 'P-384' },
+      client: { ALPNProtocols: ['a', 'b'], ecdhCurve: 'X25519:P-384' },
+    },
     'ALPNCallback is not called when the client offers nothing': {
       server: { ALPNCallback: () => 'a' },
       client: { servername: 'localhost' },

@@ -55,6 +55,9 @@ pub(super) struct Hooks {
     pub(super) hello_servername: Option<Vec<u8>>,
     pub(super) alpn: AlpnDecision,
     pub(super) sni_asked: bool,
+    /// The client-hello callback paused (OpenSSL calls it again for the same ClientHello when
+    /// the handshake resumes).
+    pub(super) hello_paused: bool,
     /// What the current pause waits for (STATUS_SNI_REQUEST / STATUS_ALPN_REQUEST), or 0.
     pub(super) request: u32,
 }
@@ -69,6 +72,7 @@ impl Default for Hooks {
             hello_servername: None,
             alpn: AlpnDecision::NotAsked,
             sni_asked: false,
+            hello_paused: false,
             request: 0,
         }
     }
@@ -171,14 +175,17 @@ pub(super) unsafe extern "C" fn client_hello_callback(ssl: *mut sys::SSL, _alert
     if !hooks.alpn_callback {
         return sys::SSL_CLIENT_HELLO_SUCCESS;
     }
-    match hooks.alpn {
-        AlpnDecision::Pending => return sys::SSL_CLIENT_HELLO_RETRY,
-        // A second ClientHello (after HelloRetryRequest) keeps the first answer.
-        AlpnDecision::Selected(_) | AlpnDecision::Rejected | AlpnDecision::AskAtCertificate => {
-            return sys::SSL_CLIENT_HELLO_SUCCESS
+    if hooks.hello_paused {
+        if hooks.request != 0 {
+            return sys::SSL_CLIENT_HELLO_RETRY;
         }
-        AlpnDecision::NotAsked => {}
+        // The same ClientHello, now answered.
+        hooks.hello_paused = false;
+        return sys::SSL_CLIENT_HELLO_SUCCESS;
     }
+    // A new ClientHello: the first, or the second after a HelloRetryRequest, which Node asks
+    // about again (OpenSSL selects ALPN for each).
+    hooks.alpn = AlpnDecision::NotAsked;
     hooks.hello_servername = hello_extension(ssl, TLSEXT_TYPE_SERVER_NAME).and_then(parse_server_name_extension);
     // Node asks only when the client offered ALPN.
     let Some(offer) = hello_extension(ssl, TLSEXT_TYPE_ALPN).and_then(parse_alpn_extension) else {
@@ -189,6 +196,7 @@ pub(super) unsafe extern "C" fn client_hello_callback(ssl: *mut sys::SSL, _alert
     if tls13_expected(ssl) || resumption {
         hooks.alpn = AlpnDecision::Pending;
         hooks.request = STATUS_ALPN_REQUEST;
+        hooks.hello_paused = true;
         sys::SSL_CLIENT_HELLO_RETRY
     } else {
         hooks.alpn = AlpnDecision::AskAtCertificate;
@@ -479,6 +487,26 @@ mod tests {
             assert_eq!(asked, order);
             assert_eq!(client.alpn_protocol(), Some(&b"a"[..]));
         }
+    }
+
+    #[test]
+    fn alpn_callback_is_asked_again_for_a_second_client_hello() {
+        // The server accepts only P-384 and the client's first key share is not: a
+        // HelloRetryRequest, then a second ClientHello, which OpenSSL (and so Node) asks about.
+        let (mut client, mut server) = engines(SslVersion::TLS1_3, None);
+        client.set_alpn_protocols(&wire(&["a", "b"])).unwrap();
+        let groups = |e: &TlsEngine, list: &str| {
+            let list = std::ffi::CString::new(list).unwrap();
+            assert_eq!(unsafe { sys::SSL_ctrl(e.ssl.as_ptr(), sys::SSL_CTRL_SET_GROUPS_LIST, 0, list.as_ptr() as *mut c_void) }, 1);
+        };
+        groups(&client, "X25519:P-384");
+        groups(&server, "P-384");
+        server.enable_alpn_callback();
+        let mut answers = vec![Some(0), Some(1)].into_iter();
+        let asked = handshake(&mut client, &mut server, |server, _| server.select_alpn(answers.next().unwrap()));
+        assert_eq!(asked, vec![STATUS_ALPN_REQUEST, STATUS_ALPN_REQUEST]);
+        assert_eq!(client.alpn_protocol(), Some(&b"b"[..]));
+        assert_eq!(client.ephemeral_key().unwrap().name.as_deref(), Some("secp384r1"));
     }
 
     #[test]
