@@ -54,6 +54,8 @@ const kOnread = Symbol('kOnread');
 const kConnectOptions = Symbol('kConnectOptions');
 const kErrorEmitted = Symbol('kErrorEmitted');
 const kShuttingDown = Symbol('kShuttingDown');
+const kHandle = Symbol('kHandle');
+const kOwner = Symbol('kOwner');
 const kBytesRead = Symbol('kBytesRead');
 const kBytesDispatched = Symbol('kBytesDispatched');
 const kALPNCallback = Symbol('kALPNCallback');
@@ -87,8 +89,7 @@ class TLSSocket extends net.Socket {
       throw new ERR_TLS_INVALID_CONTEXT('context');
     }
     this[kSession] = new binding.TlsSession(context.context, !!tlsOptions.isServer);
-    // Node exposes the native handle as `ssl`; packages call ssl.verifyError() on it.
-    this.ssl = this[kSession];
+    this[kHandle] = null;
     this[kTransport] = null;
     this[kTransportKind] = null;
     this[kPendingWrite] = null;
@@ -676,6 +677,26 @@ class TLSSocket extends net.Socket {
     return this[kBytesDispatched];
   }
 
+  // Node's `_handle` and `ssl` are the TLSWrap; packages call it (mysqljs `ssl.verifyError()`,
+  // smtp-server checks client certificates with `_handle.verifyError()`, http pauses reading
+  // through `_handle.readStop()`). Null once the socket is destroyed.
+  get _handle() {
+    if (!this[kSession]) return null;
+    return (this[kHandle] ??= new TLSHandle(this));
+  }
+
+  set _handle(value) {
+    // net.Socket assigns the handles it creates; a TLSSocket's handle is always its TLSHandle.
+  }
+
+  get ssl() {
+    return this._handle;
+  }
+
+  set ssl(value) {
+    // Read-only in effect: it always reflects the session.
+  }
+
   get pending() {
     return !this[kSession] || this.connecting;
   }
@@ -783,6 +804,58 @@ function timerDuration(msecs, name) {
     return TIMEOUT_MAX;
   }
   return msecs;
+}
+
+/**
+ * The members of Node's TLSWrap handle that code outside lib/ uses. It has no `isStreamBase`,
+ * so http and http2 read the socket as a stream instead of consuming the handle natively.
+ */
+class TLSHandle {
+  constructor(socket) {
+    this[kOwner] = socket;
+    this.reading = true;
+  }
+
+  /** Why the peer's certificate is not trusted, as an Error with Node's `code`, or null. */
+  verifyError() {
+    const result = this[kOwner][kSession]?.verifyError();
+    if (!result) return null;
+    const err = new Error(result.message);
+    err.code = result.code;
+    return err;
+  }
+
+  getPeerCertificate(detailed) {
+    return this[kOwner][kSession]?.getPeerCertificate(!!detailed) ?? undefined;
+  }
+
+  getCertificate() {
+    return this[kOwner][kSession]?.getCertificate() ?? undefined;
+  }
+
+  getServername() {
+    return this[kOwner][kSession]?.getServername() ?? false;
+  }
+
+  // Flow control from the outside (http pauses a socket whose requests back up): the same
+  // state as our own backpressure.
+  readStart() {
+    this.reading = true;
+    this[kOwner]._read();
+    return 0;
+  }
+
+  readStop() {
+    this.reading = false;
+    this[kOwner][kReadPaused] = true;
+    this[kOwner]._pauseTransport();
+    return 0;
+  }
+
+  // No async id of its own: http then uses the default trigger id, as for handle-less sockets.
+  getAsyncId() {
+    return undefined;
+  }
 }
 
 function onreadOption(onread) {

@@ -206,11 +206,6 @@ function onConnectSecure() {
   }
 
   let verifyError = this.ssl.verifyError();
-  if (verifyError) {
-    const err = new Error(verifyError.message);
-    err.code = verifyError.code;
-    verifyError = err;
-  }
 
   if (!verifyError && !this.isSessionReused()) {
     const hostname = options.servername || options.host ||
