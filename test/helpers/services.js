@@ -37,8 +37,8 @@ function readCert(name) {
  * it is nowhere.
  */
 function findBinary(name, pkg, dirs = []) {
-  const searched = [...(process.env.PATH || '').split(path.delimiter).filter(Boolean),
-    '/usr/sbin', '/sbin', '/usr/local/sbin', ...dirs];
+  const searched = [...new Set([...(process.env.PATH || '').split(path.delimiter).filter(Boolean),
+    '/usr/sbin', '/sbin', '/usr/local/sbin', ...dirs])];
   for (const dir of searched) {
     const candidate = path.join(dir, name);
     try {
@@ -280,7 +280,8 @@ async function startRedis(t, { authClients = 'no' } = {}) {
 
 /**
  * mosquitto with one TLS listener on 127.0.0.1:port (server certificate for localhost, ca-cert.pem
- * for client certificates); `requireCertificate` makes it demand a client certificate. Anonymous
+ * for client certificates); `requireCertificate` makes it demand a client certificate (whose CN
+ * then is the client's user name, printed in its "New client connected" log line). Anonymous
  * clients are allowed (the point is TLS, not MQTT auth). Resolves with { port, service }.
  */
 async function startMosquitto(t, { requireCertificate = false } = {}) {
@@ -300,6 +301,8 @@ async function startMosquitto(t, { requireCertificate = false } = {}) {
     `certfile ${certPath('agent-chain.pem')}`,
     `keyfile ${certPath('agent-key.pem')}`,
     `require_certificate ${requireCertificate}`,
+    // The client certificate's CN becomes the MQTT user name, which the log shows per client.
+    ...(requireCertificate ? ['use_identity_as_username true'] : []),
     '',
   ].join('\n'));
   const service = new Service(bin, ['-c', conf], { cwd: dir });
