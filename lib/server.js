@@ -7,13 +7,15 @@ const net = require('node:net');
 const crypto = require('node:crypto');
 const { TLSSocket, kErrorEmitted } = require('./socket');
 const {
-  codes: { ERR_INVALID_ARG_TYPE, ERR_TLS_ALPN_CALLBACK_WITH_PROTOCOLS },
+  codes: { ERR_INVALID_ARG_TYPE, ERR_TLS_ALPN_CALLBACK_WITH_PROTOCOLS, ERR_TLS_REQUIRED_SERVER_NAME },
   ConnResetException,
 } = require('./errors');
-const { validateObject, validateNumber } = require('./validators');
+const { validateObject, validateNumber, validateFunction } = require('./validators');
+const { SecureContext } = require('./secure-context');
 const { rejectUnsupportedOptions } = require('./unsupported');
 
 const kHandshakeTimeout = Symbol('kHandshakeTimeout');
+const kSNICallback = Symbol('kSNICallback');
 const kEmptyObject = Object.freeze({ __proto__: null });
 
 function Server(options, listener) {
@@ -37,11 +39,14 @@ function Server(options, listener) {
     throw new ERR_TLS_ALPN_CALLBACK_WITH_PROTOCOLS();
   }
   if (options.sessionTimeout) this.sessionTimeout = options.sessionTimeout;
+  if (options.ALPNProtocols) require('./tls').convertALPNProtocols(options.ALPNProtocols, this);
 
   this.setSecureContext(options);
 
   this[kHandshakeTimeout] = options.handshakeTimeout || (120 * 1000);
+  this[kSNICallback] = options.SNICallback;
   validateNumber(this[kHandshakeTimeout], 'options.handshakeTimeout');
+  if (this[kSNICallback]) validateFunction(this[kSNICallback], 'options.SNICallback');
 
   Reflect.apply(net.Server, this, [options, tlsConnectionListener]);
 
@@ -90,6 +95,36 @@ Server.prototype.setSecureContext = function setSecureContext(options) {
   });
 };
 
+/**
+ * Serves `context` (a SecureContext or createSecureContext options) to clients asking for
+ * `servername` by SNI; `*` matches one label. The context added last wins.
+ */
+Server.prototype.addContext = function addContext(servername, context) {
+  if (!servername) throw new ERR_TLS_REQUIRED_SERVER_NAME();
+  const re = new RegExp(`^${
+    servername
+      .replace(/([.^$+?\-\\[\]{}])/g, '\\$1')
+      .replaceAll('*', '[^.]*')
+  }$`);
+  const secureContext =
+    context instanceof SecureContext ? context : require('./tls').createSecureContext(context);
+  this._contexts.push([re, secureContext.context]);
+};
+
+// The SNICallback a server uses unless given one: the contexts of addContext(), last first.
+// `this` is the TLSSocket.
+function SNICallback(servername, callback) {
+  const contexts = this.server._contexts;
+  for (let i = contexts.length - 1; i >= 0; --i) {
+    const elem = contexts[i];
+    if (elem[0].test(servername)) {
+      callback(null, elem[1]);
+      return;
+    }
+  }
+  callback(null, undefined);
+}
+
 // The seed docs' `server.connections`: the number of open connections (Node 20 dropped it).
 Object.defineProperty(Server.prototype, 'connections', {
   __proto__: null,
@@ -106,6 +141,9 @@ function tlsConnectionListener(rawSocket) {
     requestCert: this.requestCert,
     rejectUnauthorized: this.rejectUnauthorized,
     handshakeTimeout: this[kHandshakeTimeout],
+    ALPNProtocols: this.ALPNProtocols,
+    ALPNCallback: this.ALPNCallback,
+    SNICallback: this[kSNICallback] || SNICallback,
     pauseOnConnect: this.pauseOnConnect,
   });
   socket.on('secure', onServerSocketSecure);
@@ -157,4 +195,4 @@ function createServer(options, listener) {
   return new Server(options, listener);
 }
 
-module.exports = { Server, createServer };
+module.exports = { Server, createServer, SNICallback };

@@ -15,6 +15,8 @@ const {
     ERR_TLS_SNI_FROM_SERVER,
     ERR_SOCKET_CLOSED,
     ERR_OUT_OF_RANGE,
+    ERR_MULTIPLE_CALLBACK,
+    ERR_TLS_ALPN_CALLBACK_INVALID_RESULT,
   },
 } = require('./errors');
 const { validateString, validateNumber, validateFunction } = require('./validators');
@@ -25,6 +27,8 @@ const { X509Certificate } = require('node:crypto');
 // Status bits and read results of the native session (src/session.rs).
 const STATUS_HANDSHAKE_DONE = 1;
 const STATUS_ERROR = 2;
+const STATUS_SNI_REQUEST = 4;
+const STATUS_ALPN_REQUEST = 8;
 const READ_CLOSE_NOTIFY = -1;
 const READ_ERROR = -2;
 
@@ -52,6 +56,7 @@ const kErrorEmitted = Symbol('kErrorEmitted');
 const kShuttingDown = Symbol('kShuttingDown');
 const kBytesRead = Symbol('kBytesRead');
 const kBytesDispatched = Symbol('kBytesDispatched');
+const kALPNCallback = Symbol('kALPNCallback');
 
 /** @param {object} [opts] Node's TLSSocket options. */
 class TLSSocket extends net.Socket {
@@ -104,6 +109,7 @@ class TLSSocket extends net.Socket {
 
   _init(socket) {
     const options = this._tlsOptions;
+    this._initALPNAndSNI(options);
     this.server = options.server;
     // Clients always request (and check) the server's certificate; servers only on request.
     const requestCert = !!options.requestCert || !options.isServer;
@@ -128,6 +134,32 @@ class TLSSocket extends net.Socket {
       this._attachTransport(socket, socket instanceof net.Socket ? 'socket' : 'stream');
     } else {
       this.connecting = true;
+    }
+  }
+
+  // ALPN and SNI, as Node's TLSSocket constructor and _init set them up.
+  _initALPNAndSNI(options) {
+    const session = this[kSession];
+    if (options.ALPNProtocols) require('./tls').convertALPNProtocols(options.ALPNProtocols, options);
+    this[kALPNCallback] = null;
+    if (options.isServer && options.ALPNCallback) {
+      validateFunction(options.ALPNCallback, 'options.ALPNCallback');
+      this[kALPNCallback] = options.ALPNCallback;
+      session.enableALPNCallback();
+    }
+    // The server's default SNICallback only matters once server.addContext() was used.
+    if (options.isServer && options.SNICallback &&
+        (options.SNICallback !== defaultSNICallback() ||
+         (options.server && options.server._contexts.length))) {
+      validateFunction(options.SNICallback, 'options.SNICallback');
+      this._SNICallback = options.SNICallback;
+      session.enableSNICallback();
+    }
+    if (options.ALPNProtocols) {
+      if (!Buffer.isBuffer(options.ALPNProtocols)) {
+        throw new TypeError('Must give a Buffer as first argument');
+      }
+      session.setALPNProtocols(options.ALPNProtocols);
     }
   }
 
@@ -248,10 +280,21 @@ class TLSSocket extends net.Socket {
   }
 
   _afterSessionStep(status) {
+    // A server learns the name from the ClientHello, before 'secure' (Node's servername callback).
+    if (this.servername === null && this._tlsOptions.isServer && this[kSession]) {
+      const name = this[kSession].getServername();
+      if (name) this.servername = name;
+    }
     if (status & STATUS_ERROR) {
       // The alert goes out before the error is reported.
       this._flushCiphertext(null);
       this._onSessionError();
+      return;
+    }
+    if (status & (STATUS_SNI_REQUEST | STATUS_ALPN_REQUEST)) {
+      this._flushCiphertext(null);
+      if (status & STATUS_ALPN_REQUEST) this._onALPNRequest();
+      else this._onSNIRequest();
       return;
     }
     // As in Node, 'secure' (and the client's verification) runs before this step's output is
@@ -264,7 +307,7 @@ class TLSSocket extends net.Socket {
   _finishInit() {
     const session = this[kSession];
     if (!session) return;
-    this.alpnProtocol = false;
+    this.alpnProtocol = session.getALPNNegotiatedProtocol();
     if (this.servername === null) this.servername = session.getServername() ?? false;
     this._secureEstablished = true;
     if (this._tlsOptions.handshakeTimeout > 0) this.setTimeout(0, this._handleTimeout);
@@ -275,6 +318,82 @@ class TLSSocket extends net.Socket {
       this[kPendingWrite] = null;
       this._writeCleartext(data, cb);
     }
+  }
+
+  // ---- the server's handshake questions (the engine waits for the answer) -----------------
+
+  // Node's callALPNCallback: ALPNCallback({ servername, protocols }) returns one of protocols,
+  // or undefined to refuse them all (a fatal no_application_protocol alert).
+  _onALPNRequest() {
+    const session = this[kSession];
+    let index = -1;
+    try {
+      const servername = session.getServername() ?? false;
+      const offer = session.getALPNOffer();
+      const protocols = [];
+      for (let offset = 0; offset < offer.length;) {
+        const len = offer[offset];
+        offset += 1;
+        protocols.push(offer.slice(offset, offset + len).toString('ascii'));
+        offset += len;
+      }
+      const selected = this[kALPNCallback]({ servername, protocols });
+      if (selected !== undefined) {
+        index = protocols.indexOf(selected);
+        if (index === -1) throw new ERR_TLS_ALPN_CALLBACK_INVALID_RESULT(selected, protocols);
+      }
+    } catch (err) {
+      this.destroy(err);
+      return;
+    }
+    session.selectALPN(index);
+    this._afterSessionStep(session.resume());
+  }
+
+  // Node's loadSNI: SNICallback(servername, cb) answers, now or later, with a SecureContext (or
+  // its .context) whose certificate, key, chain and trust store this connection then uses.
+  _onSNIRequest() {
+    const servername = this[kSession].getServername();
+    let once = false;
+    let sync = true;
+    let answered = false;
+    const done = () => {
+      if (this[kSession]) this._afterSessionStep(this[kSession].resume());
+    };
+    try {
+      this._SNICallback(servername, (err, context) => {
+        if (once) return this.destroy(new ERR_MULTIPLE_CALLBACK());
+        once = true;
+        if (err) return this.destroy(err);
+        if (!this[kSession]) return this.destroy(new ERR_SOCKET_CLOSED());
+        if (context) {
+          const ctx = context.context || context;
+          if (ctx instanceof binding.SecureContext) {
+            this[kSession].useSNIContext(ctx);
+          } else if (ctx !== null && (typeof ctx === 'object' || typeof ctx === 'function')) {
+            this._onHandshakeError(new TypeError('Invalid SNI context'));
+            return;
+          }
+        }
+        // As in Node, an answer given inside SNICallback takes effect once it returns (a
+        // second call made there still stops the handshake before anything is sent).
+        if (sync) answered = true;
+        else done();
+      });
+    } catch (err) {
+      this.destroy(err);
+      return;
+    }
+    sync = false;
+    if (answered && !this.destroyed) done();
+  }
+
+  // Node's onerror before the handshake completed.
+  _onHandshakeError(err) {
+    if (this._hadError) return;
+    this._hadError = true;
+    this._closeAfterHandlingError = true;
+    this.destroy(err);
   }
 
   _onSessionError() {
@@ -642,6 +761,13 @@ class TLSSocket extends net.Socket {
   isSessionReused() {
     return this[kSession] ? this[kSession].isSessionReused() : null;
   }
+}
+
+let serverSNICallback;
+// The default SNICallback of tls.Server (server.js requires this file, so it is looked up late).
+function defaultSNICallback() {
+  serverSNICallback ??= require('./server').SNICallback;
+  return serverSNICallback;
 }
 
 // Node's getTimerDuration (internal/timers).

@@ -3,8 +3,8 @@
 // silently ignored; each entry is deleted when its feature lands.
 
 const NOT_YET = [
-  'ALPNProtocols', 'ALPNCallback', 'SNICallback', 'NPNProtocols', 'session', 'requestOCSP',
-  'pskCallback', 'pskIdentityHint', 'enableTrace', 'ticketKeys',
+  'NPNProtocols', 'session', 'requestOCSP', 'pskCallback', 'pskIdentityHint', 'enableTrace',
+  'ticketKeys',
 ];
 
 function rejectUnsupportedOptions(options, where) {
