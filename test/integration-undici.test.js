@@ -82,7 +82,7 @@ test('undici with a tls-rs connector → built-in https server', { timeout: 30_0
     assert.equal(post.body.sha256, crypto.createHash('sha256').update(data).digest('hex'));
   });
 
-  await t.test('later connections resume the session the first one received', async () => {
+  await t.test('later connections resume the session the first one received', { todo: 'needs client sessions (issue 4, branch sessions, not merged yet)' }, async () => {
     // `reset: true` closes the connection after the response; the next request connects anew.
     await get('/close', { reset: true });
     await get('/again');
