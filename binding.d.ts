@@ -254,9 +254,10 @@ export declare class TlsSession {
   selectALPN(index: number): void;
   /**
    * Answers an SNIRequest with `context`'s certificate, key, chain, trust store and client-CA
-   * list (Node's UseSNIContext; nothing else of it). A context without certificate changes nothing.
+   * list (Node's UseSNIContext; nothing else of it). A context without certificate changes
+   * nothing; with `reportUnusable` (an answer given inside SNICallback) `resume()` then fails.
    */
-  useSNIContext(context: SecureContext): void;
+  useSNIContext(context: SecureContext, reportUnusable: boolean): void;
   /** Continues a handshake paused by a request; returns SessionStatus bits, as `receive()`. */
   resume(): number;
   /** The negotiated ALPN protocol (latin1), or false. */

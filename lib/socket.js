@@ -319,7 +319,9 @@ class TLSSocket extends net.Socket {
         if (context) {
           const ctx = context.context || context;
           if (ctx instanceof binding.SecureContext) {
-            this[kSession].useSNIContext(ctx);
+            // Node: a context without certificate, given before SNICallback returned, fails the
+            // handshake (its OpenSSL error stays queued in that handshake step); later, not.
+            this[kSession].useSNIContext(ctx, sync);
           } else if (ctx !== null && (typeof ctx === 'object' || typeof ctx === 'function')) {
             this._onHandshakeError(new TypeError('Invalid SNI context'));
             return;

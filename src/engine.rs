@@ -300,8 +300,11 @@ impl TlsEngine {
     /// Answers STATUS_SNI_REQUEST with another context, as Node's UseSNIContext: only its
     /// certificate, private key and chain, its trust store and its client-CA list are used
     /// (not its ciphers, versions or other settings). A context without a certificate or key
-    /// changes nothing, as in Node; a failure to install the trust store is returned.
-    pub fn use_sni_context(&mut self, context: &SslContextRef) -> Result<(), OpenSslError> {
+    /// changes nothing; with `report_unusable` the resumed handshake then fails with OpenSSL's
+    /// error, after that step's output (Node, when SNICallback answers before returning, leaves
+    /// the error queued inside the handshake step). A failure to install the trust store is
+    /// returned.
+    pub fn use_sni_context(&mut self, context: &SslContextRef, report_unusable: bool) -> Result<(), OpenSslError> {
         let ssl = self.ssl.as_ptr();
         let ctx = context.as_ptr();
         unsafe {
@@ -319,7 +322,10 @@ impl TlsEngine {
                 ok = sys::SSL_ctrl(ssl, SSL_CTRL_CHAIN, 1, chain as *mut c_void) as c_int;
             }
             if ok != 1 {
-                sys::ERR_clear_error();
+                let err = OpenSslError::take_printed();
+                if report_unusable {
+                    self.hooks_mut().sni_error = err;
+                }
                 return Ok(());
             }
             let store = crate::ffi::SSL_CTX_get_cert_store(ctx);
@@ -342,7 +348,14 @@ impl TlsEngine {
             hooks.alpn = AlpnDecision::Rejected;
         }
         hooks.request = 0;
-        self.advance()
+        let status = self.advance();
+        match self.hooks_mut().sni_error.take() {
+            Some(err) if status & STATUS_ERROR == 0 => {
+                self.error = Some(err);
+                STATUS_ERROR
+            }
+            _ => status,
+        }
     }
 
     /// The negotiated ALPN protocol, if any.

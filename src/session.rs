@@ -103,10 +103,12 @@ impl TlsSession {
     }
 
     /// Answers STATUS_SNI_REQUEST with `context`'s certificate, key, chain, trust store and
-    /// client-CA list (Node's UseSNIContext); throws if the trust store cannot be installed.
+    /// client-CA list (Node's UseSNIContext); throws if the trust store cannot be installed. A
+    /// context without certificate changes nothing; with `reportUnusable` (an answer given
+    /// inside SNICallback, in Node) `resume` then fails with OpenSSL's error.
     #[napi(js_name = "useSNIContext")]
-    pub fn use_sni_context(&mut self, env: &Env, context: &SecureContext) -> Result<()> {
-        self.engine(env)?.use_sni_context(context.ssl_context()).map_err(|e| e.throw(env))
+    pub fn use_sni_context(&mut self, env: &Env, context: &SecureContext, report_unusable: bool) -> Result<()> {
+        self.engine(env)?.use_sni_context(context.ssl_context(), report_unusable).map_err(|e| e.throw(env))
     }
 
     /// Continues a handshake paused by a request; returns status bits, as `receive` does.

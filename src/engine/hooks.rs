@@ -7,6 +7,7 @@
 //! the certificate callback asks, after the SNI question); SNI from the certificate callback.
 
 use super::{STATUS_ALPN_REQUEST, STATUS_SNI_REQUEST};
+use crate::error::OpenSslError;
 use foreign_types_shared::ForeignTypeRef;
 use openssl::ex_data::Index;
 use openssl::ssl::{Ssl, SslRef};
@@ -58,6 +59,8 @@ pub(super) struct Hooks {
     /// The client-hello callback paused (OpenSSL calls it again for the same ClientHello when
     /// the handshake resumes).
     pub(super) hello_paused: bool,
+    /// Why the SNI context could not be used; the handshake fails with it once resumed.
+    pub(super) sni_error: Option<OpenSslError>,
     /// What the current pause waits for (STATUS_SNI_REQUEST / STATUS_ALPN_REQUEST), or 0.
     pub(super) request: u32,
 }
@@ -73,6 +76,7 @@ impl Default for Hooks {
             alpn: AlpnDecision::NotAsked,
             sni_asked: false,
             hello_paused: false,
+            sni_error: None,
             request: 0,
         }
     }
@@ -441,7 +445,7 @@ mod tests {
                 assert_eq!(server.servername().as_deref(), Some("wrong.example.test"));
                 assert_eq!(server.pending_request(), STATUS_SNI_REQUEST);
                 assert_eq!(server.pending_ciphertext(), 0, "nothing is sent while paused");
-                server.use_sni_context(&other).unwrap();
+                server.use_sni_context(&other, true).unwrap();
             });
             assert_eq!(asked, vec![STATUS_SNI_REQUEST]);
             assert!(client.handshake_done() && server.handshake_done());
@@ -452,6 +456,31 @@ mod tests {
             };
             assert_eq!(cn(&client), "wrong.example.test");
             assert_eq!(client.verify_result(), None, "the chosen context's chain is sent");
+        }
+    }
+
+    #[test]
+    fn sni_context_without_a_certificate_changes_nothing_or_fails_after_the_flight() {
+        // Node, when SNICallback answers before returning, leaves UseSNIContext's error queued:
+        // the same handshake step writes the server's flight and then fails with it.
+        for max in VERSIONS {
+            for report in [true, false] {
+                let (mut client, mut server) = engines(max, Some("x.example"));
+                server.enable_sni_callback();
+                let empty = SslContext::builder(SslMethod::tls()).unwrap().build();
+                client.start();
+                assert_eq!(pump(&mut client, &mut server), STATUS_SNI_REQUEST);
+                server.use_sni_context(&empty, report).unwrap();
+                if report {
+                    assert_eq!(server.resume(), STATUS_ERROR);
+                    assert!(server.pending_ciphertext() > 0, "the server's flight is still there to send");
+                    assert_eq!(server.error().unwrap().code, "ERR_SSL_PASSED_A_NULL_PARAMETER");
+                } else {
+                    assert_eq!(server.resume() & STATUS_ERROR, 0);
+                    handshake(&mut client, &mut server, |_, _| {});
+                    assert!(client.handshake_done() && server.handshake_done(), "the default certificate serves");
+                }
+            }
         }
     }
 
