@@ -278,8 +278,11 @@ class TLSSocket extends net.Socket {
     const session = this[kSession];
     let index = -1;
     try {
-      const servername = session.getServername() ?? false;
-      const offer = session.getALPNOffer();
+      const request = session.getALPNRequest();
+      // Node's servername callback has already seen the name (TLS 1.3 asks this early).
+      if (this.servername === null && request.servername) this.servername = request.servername;
+      const servername = request.servername ?? false;
+      const offer = request.protocols;
       const protocols = [];
       for (let offset = 0; offset < offer.length;) {
         const len = offer[offset];

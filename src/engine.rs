@@ -29,7 +29,7 @@ pub const STATUS_ERROR: u32 = 2;
 /// `servername()` — `use_sni_context()`, or nothing to keep the default — and calls `resume()`.
 pub const STATUS_SNI_REQUEST: u32 = 4;
 /// Status bit (server): the handshake is paused until the caller has picked one of
-/// `alpn_offer()` (or none) with `select_alpn()` and calls `resume()`.
+/// `alpn_request()` (or none) with `select_alpn()` and calls `resume()`.
 pub const STATUS_ALPN_REQUEST: u32 = 8;
 
 /// `read_cleartext` result once the peer sent close_notify and no cleartext is left.
@@ -202,14 +202,12 @@ impl TlsEngine {
         }
     }
 
-    /// The SNI name: the one set (client) or the one the client sent (server, as soon as its
-    /// ClientHello arrived), as Node's latin1 string.
+    /// The SNI name as OpenSSL reports it (Node's getServername, a latin1 string): the one set
+    /// (client), or the one the client sent once its ClientHello is processed (server; none
+    /// for a resumed TLS 1.2 session).
     pub fn servername(&self) -> Option<String> {
         let name = unsafe { sys::SSL_get_servername(self.ssl.as_ptr(), sys::TLSEXT_NAMETYPE_host_name) };
-        if !name.is_null() {
-            return Some(latin1(unsafe { CStr::from_ptr(name) }.to_bytes()));
-        }
-        self.hooks().and_then(|h| h.hello_servername.as_deref()).map(latin1)
+        (!name.is_null()).then(|| latin1(unsafe { CStr::from_ptr(name) }.to_bytes()))
     }
 
     fn hooks(&self) -> Option<&Hooks> {
@@ -278,12 +276,20 @@ impl TlsEngine {
         self.hooks().map_or(0, |h| h.request)
     }
 
-    /// While STATUS_ALPN_REQUEST is pending: the client's protocols in wire format.
-    pub fn alpn_offer(&self) -> Option<&[u8]> {
-        self.hooks().and_then(|h| h.alpn_offer.as_deref())
+    /// While STATUS_ALPN_REQUEST is pending: the server name as Node's ALPNCallback sees it,
+    /// and the client's protocols in wire format.
+    pub fn alpn_request(&self) -> Option<(Option<String>, &[u8])> {
+        let hooks = self.hooks()?;
+        let offer = hooks.alpn_offer.as_deref()?;
+        let servername = if hooks.hello_paused {
+            hooks.hello_servername.as_deref().map(latin1)
+        } else {
+            self.servername()
+        };
+        Some((servername, offer))
     }
 
-    /// Answers STATUS_ALPN_REQUEST: the `index`th protocol of `alpn_offer()`, or None to refuse
+    /// Answers STATUS_ALPN_REQUEST: the `index`th offered protocol, or None to refuse
     /// them all (a fatal no_application_protocol alert).
     pub fn select_alpn(&mut self, index: Option<usize>) {
         let hooks = self.hooks_mut();

@@ -51,8 +51,10 @@ pub(super) struct Hooks {
     pub(super) alpn_callback: bool,
     /// Server: ask the caller for the context serving the requested name (Node's SNICallback).
     pub(super) sni_callback: bool,
-    /// The client's ALPN list (wire format) and server_name, from the ClientHello.
+    /// The client's ALPN list (wire format), from the ClientHello.
     pub(super) alpn_offer: Option<Vec<u8>>,
+    /// The server name an ALPN question asked from the client-hello callback reports (OpenSSL
+    /// has not parsed the extensions yet): what Node's ALPNCallback would see there.
     pub(super) hello_servername: Option<Vec<u8>>,
     pub(super) alpn: AlpnDecision,
     pub(super) sni_asked: bool,
@@ -190,14 +192,22 @@ pub(super) unsafe extern "C" fn client_hello_callback(ssl: *mut sys::SSL, _alert
     // A new ClientHello: the first, or the second after a HelloRetryRequest, which Node asks
     // about again (OpenSSL selects ALPN for each).
     hooks.alpn = AlpnDecision::NotAsked;
-    hooks.hello_servername = hello_extension(ssl, TLSEXT_TYPE_SERVER_NAME).and_then(parse_server_name_extension);
     // Node asks only when the client offered ALPN.
     let Some(offer) = hello_extension(ssl, TLSEXT_TYPE_ALPN).and_then(parse_alpn_extension) else {
         return sys::SSL_CLIENT_HELLO_SUCCESS;
     };
     hooks.alpn_offer = Some(offer);
-    let resumption = hello_extension(ssl, TLSEXT_TYPE_SESSION_TICKET).is_some_and(|t| !t.is_empty());
-    if tls13_expected(ssl) || resumption {
+    let tls13 = tls13_expected(ssl);
+    let resumption = !tls13 && hello_extension(ssl, TLSEXT_TYPE_SESSION_TICKET).is_some_and(|t| !t.is_empty());
+    if tls13 || resumption {
+        // A TLS 1.2 session resumed from a ticket has no server name in OpenSSL (Node's
+        // servername callback does not accept it into the session), so Node's ALPNCallback sees
+        // none; a ticket is taken to resume, as it usually does.
+        hooks.hello_servername = if tls13 {
+            hello_extension(ssl, TLSEXT_TYPE_SERVER_NAME).and_then(parse_server_name_extension)
+        } else {
+            None
+        };
         hooks.alpn = AlpnDecision::Pending;
         hooks.request = STATUS_ALPN_REQUEST;
         hooks.hello_paused = true;
@@ -402,8 +412,9 @@ mod tests {
             server.enable_alpn_callback();
             let asked = handshake(&mut client, &mut server, |server, status| {
                 assert_eq!(status, STATUS_ALPN_REQUEST);
-                assert_eq!(server.alpn_offer(), Some(&wire(&["a", "bb"])[..]));
-                assert_eq!(server.servername().as_deref(), Some("foo.example"));
+                let (servername, offer) = server.alpn_request().unwrap();
+                assert_eq!(offer, &wire(&["a", "bb"])[..]);
+                assert_eq!(servername.as_deref(), Some("foo.example"));
                 // More input while paused waits; nothing is asked twice.
                 assert_eq!(server.receive(&[]), 0);
                 server.select_alpn(Some(1));
