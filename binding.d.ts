@@ -32,7 +32,7 @@ export declare const enum SessionStatus {
    */
   SNIRequest = 4,
   /**
-   * Server: the handshake waits for the ALPN decision on `getALPNOffer()`: `selectALPN()`, then
+   * Server: the handshake waits for the ALPN decision on `getALPNRequest()`: `selectALPN()`, then
    * `resume()`. Input received meanwhile waits in the session.
    */
   ALPNRequest = 8,
@@ -248,15 +248,19 @@ export declare class TlsSession {
   enableALPNCallback(): void;
   /** Server side: report SessionStatus.SNIRequest when the client sends a name (SNICallback). */
   enableSNICallback(): void;
-  /** While an ALPNRequest is pending: the client's protocols in wire format. */
-  getALPNOffer(): Buffer | null;
+  /**
+   * While an ALPNRequest is pending: the server name as Node's ALPNCallback sees it (null for
+   * none) and the client's protocols in wire format.
+   */
+  getALPNRequest(): { servername: string | null; protocols: Buffer } | null;
   /** Answers an ALPNRequest: the index of the chosen protocol in the offer, or -1 for none (fatal alert). */
   selectALPN(index: number): void;
   /**
    * Answers an SNIRequest with `context`'s certificate, key, chain, trust store and client-CA
-   * list (Node's UseSNIContext; nothing else of it). A context without certificate changes nothing.
+   * list (Node's UseSNIContext; nothing else of it). A context without certificate changes
+   * nothing; with `reportUnusable` (an answer given inside SNICallback) `resume()` then fails.
    */
-  useSNIContext(context: SecureContext): void;
+  useSNIContext(context: SecureContext, reportUnusable: boolean): void;
   /** Continues a handshake paused by a request; returns SessionStatus bits, as `receive()`. */
   resume(): number;
   /** The negotiated ALPN protocol (latin1), or false. */
@@ -295,7 +299,10 @@ export declare class TlsSession {
   getCipher(): CipherInfo | null;
   /** The negotiated protocol ('TLSv1.3'), or null before the handshake. */
   getProtocol(): string | null;
-  /** The SNI name set (client) or sent by the client (server, from its ClientHello on), or null. */
+  /**
+   * The SNI name as OpenSSL reports it (Node's getServername): set (client) or sent by the client
+   * (server, once its ClientHello is processed; none for a resumed TLS 1.2 session), or null.
+   */
   getServername(): string | null;
   /** The peer's ephemeral key-exchange key, or null (none, or a group Node cannot describe). */
   getEphemeralKeyInfo(): EphemeralKeyInfo | null;

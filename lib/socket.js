@@ -329,8 +329,11 @@ class TLSSocket extends net.Socket {
     const session = this[kSession];
     let index = -1;
     try {
-      const servername = session.getServername() ?? false;
-      const offer = session.getALPNOffer();
+      const request = session.getALPNRequest();
+      // Node's servername callback has already seen the name (TLS 1.3 asks this early).
+      if (this.servername === null && request.servername) this.servername = request.servername;
+      const servername = request.servername ?? false;
+      const offer = request.protocols;
       const protocols = [];
       for (let offset = 0; offset < offer.length;) {
         const len = offer[offset];
@@ -370,7 +373,9 @@ class TLSSocket extends net.Socket {
         if (context) {
           const ctx = context.context || context;
           if (ctx instanceof binding.SecureContext) {
-            this[kSession].useSNIContext(ctx);
+            // Node: a context without certificate, given before SNICallback returned, fails the
+            // handshake (its OpenSSL error stays queued in that handshake step); later, not.
+            this[kSession].useSNIContext(ctx, sync);
           } else if (ctx !== null && (typeof ctx === 'object' || typeof ctx === 'function')) {
             this._onHandshakeError(new TypeError('Invalid SNI context'));
             return;

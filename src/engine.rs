@@ -29,7 +29,7 @@ pub const STATUS_ERROR: u32 = 2;
 /// `servername()` — `use_sni_context()`, or nothing to keep the default — and calls `resume()`.
 pub const STATUS_SNI_REQUEST: u32 = 4;
 /// Status bit (server): the handshake is paused until the caller has picked one of
-/// `alpn_offer()` (or none) with `select_alpn()` and calls `resume()`.
+/// `alpn_request()` (or none) with `select_alpn()` and calls `resume()`.
 pub const STATUS_ALPN_REQUEST: u32 = 8;
 
 /// `read_cleartext` result once the peer sent close_notify and no cleartext is left.
@@ -202,14 +202,12 @@ impl TlsEngine {
         }
     }
 
-    /// The SNI name: the one set (client) or the one the client sent (server, as soon as its
-    /// ClientHello arrived), as Node's latin1 string.
+    /// The SNI name as OpenSSL reports it (Node's getServername, a latin1 string): the one set
+    /// (client), or the one the client sent once its ClientHello is processed (server; none
+    /// for a resumed TLS 1.2 session).
     pub fn servername(&self) -> Option<String> {
         let name = unsafe { sys::SSL_get_servername(self.ssl.as_ptr(), sys::TLSEXT_NAMETYPE_host_name) };
-        if !name.is_null() {
-            return Some(latin1(unsafe { CStr::from_ptr(name) }.to_bytes()));
-        }
-        self.hooks().and_then(|h| h.hello_servername.as_deref()).map(latin1)
+        (!name.is_null()).then(|| latin1(unsafe { CStr::from_ptr(name) }.to_bytes()))
     }
 
     fn hooks(&self) -> Option<&Hooks> {
@@ -278,12 +276,20 @@ impl TlsEngine {
         self.hooks().map_or(0, |h| h.request)
     }
 
-    /// While STATUS_ALPN_REQUEST is pending: the client's protocols in wire format.
-    pub fn alpn_offer(&self) -> Option<&[u8]> {
-        self.hooks().and_then(|h| h.alpn_offer.as_deref())
+    /// While STATUS_ALPN_REQUEST is pending: the server name as Node's ALPNCallback sees it,
+    /// and the client's protocols in wire format.
+    pub fn alpn_request(&self) -> Option<(Option<String>, &[u8])> {
+        let hooks = self.hooks()?;
+        let offer = hooks.alpn_offer.as_deref()?;
+        let servername = if hooks.hello_paused {
+            hooks.hello_servername.as_deref().map(latin1)
+        } else {
+            self.servername()
+        };
+        Some((servername, offer))
     }
 
-    /// Answers STATUS_ALPN_REQUEST: the `index`th protocol of `alpn_offer()`, or None to refuse
+    /// Answers STATUS_ALPN_REQUEST: the `index`th offered protocol, or None to refuse
     /// them all (a fatal no_application_protocol alert).
     pub fn select_alpn(&mut self, index: Option<usize>) {
         let hooks = self.hooks_mut();
@@ -300,8 +306,11 @@ impl TlsEngine {
     /// Answers STATUS_SNI_REQUEST with another context, as Node's UseSNIContext: only its
     /// certificate, private key and chain, its trust store and its client-CA list are used
     /// (not its ciphers, versions or other settings). A context without a certificate or key
-    /// changes nothing, as in Node; a failure to install the trust store is returned.
-    pub fn use_sni_context(&mut self, context: &SslContextRef) -> Result<(), OpenSslError> {
+    /// changes nothing; with `report_unusable` the resumed handshake then fails with OpenSSL's
+    /// error, after that step's output (Node, when SNICallback answers before returning, leaves
+    /// the error queued inside the handshake step). A failure to install the trust store is
+    /// returned.
+    pub fn use_sni_context(&mut self, context: &SslContextRef, report_unusable: bool) -> Result<(), OpenSslError> {
         let ssl = self.ssl.as_ptr();
         let ctx = context.as_ptr();
         unsafe {
@@ -319,7 +328,10 @@ impl TlsEngine {
                 ok = sys::SSL_ctrl(ssl, SSL_CTRL_CHAIN, 1, chain as *mut c_void) as c_int;
             }
             if ok != 1 {
-                sys::ERR_clear_error();
+                let err = OpenSslError::take_printed();
+                if report_unusable {
+                    self.hooks_mut().sni_error = err;
+                }
                 return Ok(());
             }
             let store = crate::ffi::SSL_CTX_get_cert_store(ctx);
@@ -342,7 +354,14 @@ impl TlsEngine {
             hooks.alpn = AlpnDecision::Rejected;
         }
         hooks.request = 0;
-        self.advance()
+        let status = self.advance();
+        match self.hooks_mut().sni_error.take() {
+            Some(err) if status & STATUS_ERROR == 0 => {
+                self.error = Some(err);
+                STATUS_ERROR
+            }
+            _ => status,
+        }
     }
 
     /// The negotiated ALPN protocol, if any.

@@ -24,6 +24,14 @@ pub struct EphemeralKeyInfo {
     pub size: u32,
 }
 
+/// A pending ALPN question (`getALPNRequest()`).
+#[napi(object)]
+pub struct AlpnRequest {
+    pub servername: Option<String>,
+    /// The client's protocols in wire format.
+    pub protocols: Buffer,
+}
+
 /// What `getCipher()` returns.
 #[napi(object)]
 pub struct CipherInfo {
@@ -88,10 +96,12 @@ impl TlsSession {
         Ok(())
     }
 
-    /// While STATUS_ALPN_REQUEST is pending: the client's protocol list in wire format.
-    #[napi(js_name = "getALPNOffer")]
-    pub fn get_alpn_offer(&self) -> Option<Buffer> {
-        self.engine.as_ref()?.alpn_offer().map(|o| o.to_vec().into())
+    /// While STATUS_ALPN_REQUEST is pending: `{ servername, protocols }`, the server name as
+    /// Node's ALPNCallback sees it (or null) and the client's protocol list in wire format.
+    #[napi(js_name = "getALPNRequest")]
+    pub fn get_alpn_request(&self) -> Option<AlpnRequest> {
+        let (servername, offer) = self.engine.as_ref()?.alpn_request()?;
+        Some(AlpnRequest { servername, protocols: offer.to_vec().into() })
     }
 
     /// Answers STATUS_ALPN_REQUEST: the index of the chosen protocol in the offer, or -1 to
@@ -103,10 +113,12 @@ impl TlsSession {
     }
 
     /// Answers STATUS_SNI_REQUEST with `context`'s certificate, key, chain, trust store and
-    /// client-CA list (Node's UseSNIContext); throws if the trust store cannot be installed.
+    /// client-CA list (Node's UseSNIContext); throws if the trust store cannot be installed. A
+    /// context without certificate changes nothing; with `reportUnusable` (an answer given
+    /// inside SNICallback, in Node) `resume` then fails with OpenSSL's error.
     #[napi(js_name = "useSNIContext")]
-    pub fn use_sni_context(&mut self, env: &Env, context: &SecureContext) -> Result<()> {
-        self.engine(env)?.use_sni_context(context.ssl_context()).map_err(|e| e.throw(env))
+    pub fn use_sni_context(&mut self, env: &Env, context: &SecureContext, report_unusable: bool) -> Result<()> {
+        self.engine(env)?.use_sni_context(context.ssl_context(), report_unusable).map_err(|e| e.throw(env))
     }
 
     /// Continues a handshake paused by a request; returns status bits, as `receive` does.
@@ -204,7 +216,7 @@ impl TlsSession {
         self.engine.as_ref()?.protocol().map(str::to_string)
     }
 
-    /// The SNI name: the one sent (client) or received (server, from its ClientHello on).
+    /// The SNI name as OpenSSL reports it: the one set (client) or received (server).
     #[napi]
     pub fn get_servername(&self) -> Option<String> {
         self.engine.as_ref()?.servername()

@@ -243,6 +243,49 @@ describe('ALPNCallback and SNICallback order matches built-in tls', () => {
   }
 });
 
+describe('a resumed TLS 1.2 session matches built-in tls (Node client reusing its session)', () => {
+  // OpenSSL skips the certificate callback (no SNICallback) and, since Node's servername
+  // callback never accepts the name into the session, reports no server name on resumption.
+  for (const server of [
+    { ALPNProtocols: ['q', 'p'] },
+    { ALPNCallback: ({ protocols }) => protocols[0] },
+    { ALPNCallback: ({ protocols }) => protocols[1], SNICallback: (name, cb) => cb(null, null) },
+  ]) {
+    it(Object.keys(server).join(' + '), async () => {
+      await differential(async ({ clientTls, serverTls, rec }) => {
+        const options = { ...CERT };
+        for (const [name, fn] of Object.entries(server)) {
+          options[name] = typeof fn !== 'function' ? fn : function(...args) {
+            rec.add('callbacks', name, args[0]);
+            return fn.apply(this, args);
+          };
+        }
+        const srv = serverTls.createServer(options, (s) => {
+          rec.add('server', 'secureConnection', {
+            alpnProtocol: s.alpnProtocol, servername: s.servername, reused: s.isSessionReused(),
+          });
+          s.end();
+        });
+        const port = await listen(srv);
+        let session;
+        for (let i = 0; i < 2; i++) {
+          const c = clientTls.connect({
+            port, host: '127.0.0.1', ca, servername: 'localhost', maxVersion: 'TLSv1.2', ALPNProtocols: ['p', 'q'], session,
+          });
+          c.on('session', (s) => { session = s; });
+          c.on('secureConnect', () => rec.add('client', 'secureConnect', {
+            alpnProtocol: c.alpnProtocol, servername: c.servername, reused: c.isSessionReused(),
+          }));
+          c.resume();
+          await once(c, 'close');
+        }
+        srv.close();
+        await once(srv, 'close');
+      }, { side: 'server' });
+    });
+  }
+});
+
 // ---- interop with the openssl CLI -------------------------------------------------------------
 
 const IMPLS = [['tls-rs', tlsRs], ['node:tls (control)', nodeTls]];

@@ -203,6 +203,12 @@ describe('SNICallback matches built-in tls', () => {
         cb(null, other.createSecureContext(WRONGHOST));
       }),
     }),
+    'a context without a certificate, given at once: the connection fails after the server\'s flight': (tls, rec) => ({
+      SNICallback: recordingSNI(rec, (name, cb) => cb(null, ctx(tls, { ca }))),
+    }),
+    'a context without a certificate, given later: the default certificate serves': (tls, rec) => ({
+      SNICallback: recordingSNI(rec, (name, cb) => setImmediate(() => cb(null, ctx(tls, { ca })))),
+    }),
     'a string instead of a context is ignored': (tls, rec) => ({
       SNICallback: recordingSNI(rec, (name, cb) => cb(null, 'wrong.example.test')),
     }),

@@ -7,6 +7,7 @@
 //! the certificate callback asks, after the SNI question); SNI from the certificate callback.
 
 use super::{STATUS_ALPN_REQUEST, STATUS_SNI_REQUEST};
+use crate::error::OpenSslError;
 use foreign_types_shared::ForeignTypeRef;
 use openssl::ex_data::Index;
 use openssl::ssl::{Ssl, SslRef};
@@ -50,14 +51,18 @@ pub(super) struct Hooks {
     pub(super) alpn_callback: bool,
     /// Server: ask the caller for the context serving the requested name (Node's SNICallback).
     pub(super) sni_callback: bool,
-    /// The client's ALPN list (wire format) and server_name, from the ClientHello.
+    /// The client's ALPN list (wire format), from the ClientHello.
     pub(super) alpn_offer: Option<Vec<u8>>,
+    /// The server name an ALPN question asked from the client-hello callback reports (OpenSSL
+    /// has not parsed the extensions yet): what Node's ALPNCallback would see there.
     pub(super) hello_servername: Option<Vec<u8>>,
     pub(super) alpn: AlpnDecision,
     pub(super) sni_asked: bool,
     /// The client-hello callback paused (OpenSSL calls it again for the same ClientHello when
     /// the handshake resumes).
     pub(super) hello_paused: bool,
+    /// Why the SNI context could not be used; the handshake fails with it once resumed.
+    pub(super) sni_error: Option<OpenSslError>,
     /// What the current pause waits for (STATUS_SNI_REQUEST / STATUS_ALPN_REQUEST), or 0.
     pub(super) request: u32,
 }
@@ -73,6 +78,7 @@ impl Default for Hooks {
             alpn: AlpnDecision::NotAsked,
             sni_asked: false,
             hello_paused: false,
+            sni_error: None,
             request: 0,
         }
     }
@@ -186,14 +192,22 @@ pub(super) unsafe extern "C" fn client_hello_callback(ssl: *mut sys::SSL, _alert
     // A new ClientHello: the first, or the second after a HelloRetryRequest, which Node asks
     // about again (OpenSSL selects ALPN for each).
     hooks.alpn = AlpnDecision::NotAsked;
-    hooks.hello_servername = hello_extension(ssl, TLSEXT_TYPE_SERVER_NAME).and_then(parse_server_name_extension);
     // Node asks only when the client offered ALPN.
     let Some(offer) = hello_extension(ssl, TLSEXT_TYPE_ALPN).and_then(parse_alpn_extension) else {
         return sys::SSL_CLIENT_HELLO_SUCCESS;
     };
     hooks.alpn_offer = Some(offer);
-    let resumption = hello_extension(ssl, TLSEXT_TYPE_SESSION_TICKET).is_some_and(|t| !t.is_empty());
-    if tls13_expected(ssl) || resumption {
+    let tls13 = tls13_expected(ssl);
+    let resumption = !tls13 && hello_extension(ssl, TLSEXT_TYPE_SESSION_TICKET).is_some_and(|t| !t.is_empty());
+    if tls13 || resumption {
+        // A TLS 1.2 session resumed from a ticket has no server name in OpenSSL (Node's
+        // servername callback does not accept it into the session), so Node's ALPNCallback sees
+        // none; a ticket is taken to resume, as it usually does.
+        hooks.hello_servername = if tls13 {
+            hello_extension(ssl, TLSEXT_TYPE_SERVER_NAME).and_then(parse_server_name_extension)
+        } else {
+            None
+        };
         hooks.alpn = AlpnDecision::Pending;
         hooks.request = STATUS_ALPN_REQUEST;
         hooks.hello_paused = true;
@@ -398,8 +412,9 @@ mod tests {
             server.enable_alpn_callback();
             let asked = handshake(&mut client, &mut server, |server, status| {
                 assert_eq!(status, STATUS_ALPN_REQUEST);
-                assert_eq!(server.alpn_offer(), Some(&wire(&["a", "bb"])[..]));
-                assert_eq!(server.servername().as_deref(), Some("foo.example"));
+                let (servername, offer) = server.alpn_request().unwrap();
+                assert_eq!(offer, &wire(&["a", "bb"])[..]);
+                assert_eq!(servername.as_deref(), Some("foo.example"));
                 // More input while paused waits; nothing is asked twice.
                 assert_eq!(server.receive(&[]), 0);
                 server.select_alpn(Some(1));
@@ -441,7 +456,7 @@ mod tests {
                 assert_eq!(server.servername().as_deref(), Some("wrong.example.test"));
                 assert_eq!(server.pending_request(), STATUS_SNI_REQUEST);
                 assert_eq!(server.pending_ciphertext(), 0, "nothing is sent while paused");
-                server.use_sni_context(&other).unwrap();
+                server.use_sni_context(&other, true).unwrap();
             });
             assert_eq!(asked, vec![STATUS_SNI_REQUEST]);
             assert!(client.handshake_done() && server.handshake_done());
@@ -452,6 +467,31 @@ mod tests {
             };
             assert_eq!(cn(&client), "wrong.example.test");
             assert_eq!(client.verify_result(), None, "the chosen context's chain is sent");
+        }
+    }
+
+    #[test]
+    fn sni_context_without_a_certificate_changes_nothing_or_fails_after_the_flight() {
+        // Node, when SNICallback answers before returning, leaves UseSNIContext's error queued:
+        // the same handshake step writes the server's flight and then fails with it.
+        for max in VERSIONS {
+            for report in [true, false] {
+                let (mut client, mut server) = engines(max, Some("x.example"));
+                server.enable_sni_callback();
+                let empty = SslContext::builder(SslMethod::tls()).unwrap().build();
+                client.start();
+                assert_eq!(pump(&mut client, &mut server), STATUS_SNI_REQUEST);
+                server.use_sni_context(&empty, report).unwrap();
+                if report {
+                    assert_eq!(server.resume(), STATUS_ERROR);
+                    assert!(server.pending_ciphertext() > 0, "the server's flight is still there to send");
+                    assert_eq!(server.error().unwrap().code, "ERR_SSL_PASSED_A_NULL_PARAMETER");
+                } else {
+                    assert_eq!(server.resume() & STATUS_ERROR, 0);
+                    handshake(&mut client, &mut server, |_, _| {});
+                    assert!(client.handshake_done() && server.handshake_done(), "the default certificate serves");
+                }
+            }
         }
     }
 
