@@ -52,7 +52,7 @@ function parseArgs(argv) {
 
 function settings(args) {
   const s = args.quick ? {
-    reps: 1, warmupMs: 100, durationMs: 250, idleConnections: 50,
+    reps: 1, warmupMs: 50, durationMs: 150, idleConnections: 50,
     contextDurationMs: 30, contextWarmup: 2, opensslSeconds: 1,
   } : {
     reps: 5, warmupMs: 500, durationMs: 1500, idleConnections: 2000,
