@@ -10,6 +10,9 @@
 //   --markdown  print the table as Markdown (for bench/README.md)
 //   --reps      repetitions per workload and implementation (default 5; 1 with --quick)
 //   --only      run only the workloads whose id matches REGEX (e.g. 'bulk|echo')
+//   --impls     run only these implementations (comma-separated: builtin,tls-rs; for profiling)
+//   --child-args extra node options for the forked processes, space-separated
+//               (e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof', or '--perf-basic-prof' for perf)
 //
 // Network workloads run the server and the client in separate processes (child_process.fork)
 // on 127.0.0.1, both with the same implementation; repetitions alternate which implementation
@@ -29,7 +32,7 @@ const LABEL = { builtin: 'built-in', 'tls-rs': 'tls-rs' };
 // ---- options -------------------------------------------------------------------------------------
 
 function parseArgs(argv) {
-  const args = { quick: false, json: null, markdown: false, reps: null, only: null };
+  const args = { quick: false, json: null, markdown: false, reps: null, only: null, childArgs: [], impls: IMPLS };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -41,8 +44,12 @@ function parseArgs(argv) {
     else if (a === '--markdown') args.markdown = true;
     else if (a === '--reps') args.reps = Number(value());
     else if (a === '--only') args.only = new RegExp(value());
+    else if (a === '--impls') {
+      args.impls = value().split(',');
+      if (!args.impls.every((x) => IMPLS.includes(x))) throw new Error(`--impls: one or more of ${IMPLS.join(', ')}`);
+    } else if (a === '--child-args') args.childArgs = value().split(/\s+/).filter(Boolean);
     else if (a === '--help' || a === '-h') {
-      console.log(fs.readFileSync(__filename, 'utf8').split('\n').slice(2, 14).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
+      console.log(fs.readFileSync(__filename, 'utf8').split('\n').slice(2, 17).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
@@ -65,6 +72,12 @@ function settings(args) {
 // ---- child processes ---------------------------------------------------------------------------
 
 const live = new Set();
+let childExecArgv = ['--expose-gc'];
+// The children do not inherit NODE_EXTRA_CA_CERTS: Node 20 loads that file (and so builds its
+// root store) at process startup, outside any measurement, while tls-rs loads it on first use;
+// without it both build their default root store on the first createSecureContext.
+const childEnv = { ...process.env };
+delete childEnv.NODE_EXTRA_CA_CERTS;
 process.on('exit', () => {
   for (const child of live) {
     try { child.kill('SIGKILL'); } catch { /* gone */ }
@@ -76,7 +89,8 @@ class Child {
   constructor(file) {
     this.name = file;
     this.proc = fork(path.join(__dirname, file), [], {
-      execArgv: ['--expose-gc'],
+      execArgv: childExecArgv,
+      env: childEnv,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     live.add(this.proc);
@@ -331,6 +345,7 @@ function table(rows, markdown) {
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const s = settings(args);
+  childExecArgv = ['--expose-gc', ...args.childArgs];
   const selected = workloads.filter((w) => !args.only || args.only.test(w.id));
   const notes = [];
 
@@ -358,6 +373,8 @@ async function main() {
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
     loadavgStart: os.loadavg(),
     fdLimit: limit,
+    nodeExtraCaCerts: process.env.NODE_EXTRA_CA_CERTS ? 'set in the environment, not passed to the benchmark processes' : 'unset',
+    childExecArgv,
     settings: { ...s, idleConnections },
     fixed: {
       ecdhCurve: ECDH_CURVE, sigalgs: SIGALGS, writeSize: WRITE_SIZE, host: '127.0.0.1',
@@ -369,6 +386,7 @@ async function main() {
   console.log(`${meta.cpu}, ${meta.cores} cores, load average ${meta.loadavgStart.map((x) => x.toFixed(2)).join(' ')}`);
   console.log(`Both ends of every connection use the same implementation. Fixed on both ends: ecdhCurve '${ECDH_CURVE}' ` +
               `(X25519 is negotiated; tls-rs would otherwise negotiate X25519MLKEM768), sigalgs '${SIGALGS}', one cipher suite per workload.`);
+  console.log('The benchmark processes run without NODE_EXTRA_CA_CERTS (Node 20 would load it at startup, tls-rs on first use).');
   console.log(`${s.reps} repetition(s) per workload and implementation, alternating which goes first; ` +
               `net workloads: ${s.warmupMs} ms warm-up, ${s.durationMs} ms measured.\n`);
 
@@ -380,7 +398,7 @@ async function main() {
     for (let rep = 0; rep < s.reps; rep++) {
       const order = rep % 2 === 0 ? IMPLS : [...IMPLS].reverse();
       for (const impl of order) {
-        if (unsupported[impl]) continue;
+        if (unsupported[impl] || !args.impls.includes(impl)) continue;
         const r = await RUNNERS[w.kind](w, impl, env);
         if (r.unsupported) {
           unsupported[impl] = r.unsupported;
