@@ -10,6 +10,7 @@
 //   --markdown  print the table as Markdown (for bench/README.md)
 //   --reps      repetitions per workload and implementation (default 5; 1 with --quick)
 //   --only      run only the workloads whose id matches REGEX (e.g. 'bulk|echo')
+//   --pin       pin the server process to CPU 0 and the client process to CPU 1 (taskset)
 //   --impls     run only these implementations (comma-separated: builtin,tls-rs; for profiling)
 //   --child-args extra node options for the forked processes, space-separated
 //               (e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof', or '--perf-basic-prof' for perf)
@@ -32,7 +33,7 @@ const LABEL = { builtin: 'built-in', 'tls-rs': 'tls-rs' };
 // ---- options -------------------------------------------------------------------------------------
 
 function parseArgs(argv) {
-  const args = { quick: false, json: null, markdown: false, reps: null, only: null, childArgs: [], impls: IMPLS };
+  const args = { quick: false, json: null, markdown: false, reps: null, only: null, childArgs: [], impls: IMPLS, pin: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -42,6 +43,7 @@ function parseArgs(argv) {
     if (a === '--quick') args.quick = true;
     else if (a === '--json') args.json = value();
     else if (a === '--markdown') args.markdown = true;
+    else if (a === '--pin') args.pin = true;
     else if (a === '--reps') args.reps = Number(value());
     else if (a === '--only') args.only = new RegExp(value());
     else if (a === '--impls') {
@@ -49,7 +51,7 @@ function parseArgs(argv) {
       if (!args.impls.every((x) => IMPLS.includes(x))) throw new Error(`--impls: one or more of ${IMPLS.join(', ')}`);
     } else if (a === '--child-args') args.childArgs = value().split(/\s+/).filter(Boolean);
     else if (a === '--help' || a === '-h') {
-      console.log(fs.readFileSync(__filename, 'utf8').split('\n').slice(2, 17).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
+      console.log(fs.readFileSync(__filename, 'utf8').split('\n').slice(2, 18).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
@@ -73,6 +75,7 @@ function settings(args) {
 
 const live = new Set();
 let childExecArgv = ['--expose-gc'];
+let pinning = false;
 // The children do not inherit NODE_EXTRA_CA_CERTS: Node 20 loads that file (and so builds its
 // root store) at process startup, outside any measurement, while tls-rs loads it on first use;
 // without it both build their default root store on the first createSecureContext.
@@ -86,7 +89,8 @@ process.on('exit', () => {
 
 /** A forked benchmark process with request/reply over IPC (see common.js). */
 class Child {
-  constructor(file) {
+  /** `cpu`: with --pin, the CPU the process is pinned to. */
+  constructor(file, cpu) {
     this.name = file;
     this.proc = fork(path.join(__dirname, file), [], {
       execArgv: childExecArgv,
@@ -94,6 +98,9 @@ class Child {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     live.add(this.proc);
+    if (pinning && cpu !== undefined) {
+      execFileSync('taskset', ['-a', '-p', '-c', String(cpu), String(this.proc.pid)], { stdio: 'ignore' });
+    }
     this.nextId = 0;
     this.pending = new Map();
     this.waiters = [];
@@ -169,11 +176,11 @@ function delta(a, b) {
 // ---- one run of one workload with one implementation ---------------------------------------------
 
 async function runNet(w, impl, env) {
-  const server = new Child('server.js');
+  const server = new Child('server.js', 0);
   let client;
   try {
     const { port } = await server.request('init', { impl, spec: w.server, certs: env.certs });
-    client = new Child('client.js');
+    client = new Child('client.js', 1);
     const started = client.waitFor(['running', 'unsupported'], 30_000);
     await client.request('init', { impl, spec: w.client, port, certs: env.certs });
     const first = await started;
@@ -197,11 +204,11 @@ async function runNet(w, impl, env) {
 async function runMemory(w, impl, env) {
   const n = env.idleConnections;
   const spec = { mode: 'idle', tls: w.tls };
-  const server = new Child('server.js');
+  const server = new Child('server.js', 0);
   let client;
   try {
     const { port } = await server.request('init', { impl, spec, certs: env.certs });
-    client = new Child('client.js');
+    client = new Child('client.js', 1);
     await client.request('init', { impl, spec, port, certs: env.certs });
     // Warm both processes up (code loaded, pools sized) with a few connections, closed again.
     await client.request('warm');
@@ -346,6 +353,7 @@ async function main() {
   const args = parseArgs(process.argv.slice(2));
   const s = settings(args);
   childExecArgv = ['--expose-gc', ...args.childArgs];
+  pinning = args.pin && os.cpus().length >= 2;
   const selected = workloads.filter((w) => !args.only || args.only.test(w.id));
   const notes = [];
 
@@ -375,6 +383,7 @@ async function main() {
     fdLimit: limit,
     nodeExtraCaCerts: process.env.NODE_EXTRA_CA_CERTS ? 'set in the environment, not passed to the benchmark processes' : 'unset',
     childExecArgv,
+    pinned: pinning ? 'server on CPU 0, client on CPU 1' : 'no',
     settings: { ...s, idleConnections },
     fixed: {
       ecdhCurve: ECDH_CURVE, sigalgs: SIGALGS, writeSize: WRITE_SIZE, host: '127.0.0.1',
@@ -387,6 +396,7 @@ async function main() {
   console.log(`Both ends of every connection use the same implementation. Fixed on both ends: ecdhCurve '${ECDH_CURVE}' ` +
               `(X25519 is negotiated; tls-rs would otherwise negotiate X25519MLKEM768), sigalgs '${SIGALGS}', one cipher suite per workload.`);
   console.log('The benchmark processes run without NODE_EXTRA_CA_CERTS (Node 20 would load it at startup, tls-rs on first use).');
+  if (pinning) console.log('Pinned: server process on CPU 0, client process on CPU 1.');
   console.log(`${s.reps} repetition(s) per workload and implementation, alternating which goes first; ` +
               `net workloads: ${s.warmupMs} ms warm-up, ${s.durationMs} ms measured.\n`);
 
