@@ -10,7 +10,8 @@
 //   --markdown  print the table as Markdown (for bench/README.md)
 //   --reps      repetitions per workload and implementation (default 5; 1 with --quick)
 //   --only      run only the workloads whose id matches REGEX (e.g. 'bulk|echo')
-//   --pin       pin the server process to CPU 0 and the client process to CPU 1 (taskset)
+//   --no-pin    don't pin the server process to CPU 0 and the client to CPU 1 (taskset); pinning
+//               is the default outside --quick: repetitions then vary far less on a busy machine
 //   --impls     run only these implementations (comma-separated: builtin,tls-rs; for profiling)
 //   --child-args extra node options for the forked processes, space-separated
 //               (e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof', or '--perf-basic-prof' for perf)
@@ -33,7 +34,7 @@ const LABEL = { builtin: 'built-in', 'tls-rs': 'tls-rs' };
 // ---- options -------------------------------------------------------------------------------------
 
 function parseArgs(argv) {
-  const args = { quick: false, json: null, markdown: false, reps: null, only: null, childArgs: [], impls: IMPLS, pin: false };
+  const args = { quick: false, json: null, markdown: false, reps: null, only: null, childArgs: [], impls: IMPLS, pin: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -44,6 +45,7 @@ function parseArgs(argv) {
     else if (a === '--json') args.json = value();
     else if (a === '--markdown') args.markdown = true;
     else if (a === '--pin') args.pin = true;
+    else if (a === '--no-pin') args.pin = false;
     else if (a === '--reps') args.reps = Number(value());
     else if (a === '--only') args.only = new RegExp(value());
     else if (a === '--impls') {
@@ -51,7 +53,7 @@ function parseArgs(argv) {
       if (!args.impls.every((x) => IMPLS.includes(x))) throw new Error(`--impls: one or more of ${IMPLS.join(', ')}`);
     } else if (a === '--child-args') args.childArgs = value().split(/\s+/).filter(Boolean);
     else if (a === '--help' || a === '-h') {
-      console.log(fs.readFileSync(__filename, 'utf8').split('\n').slice(2, 18).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
+      console.log(fs.readFileSync(__filename, 'utf8').split('\n').slice(2, 19).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
@@ -352,10 +354,18 @@ function table(rows, markdown) {
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const s = settings(args);
-  childExecArgv = ['--expose-gc', ...args.childArgs];
-  pinning = args.pin && os.cpus().length >= 2;
-  const selected = workloads.filter((w) => !args.only || args.only.test(w.id));
   const notes = [];
+  childExecArgv = ['--expose-gc', ...args.childArgs];
+  pinning = (args.pin ?? !args.quick) && os.cpus().length >= 2;
+  if (pinning) {
+    try {
+      execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
+    } catch {
+      pinning = false;
+      notes.push('taskset is not available: processes are not pinned to CPUs');
+    }
+  }
+  const selected = workloads.filter((w) => !args.only || args.only.test(w.id));
 
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tls-rs-bench-'));
   process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
