@@ -4,6 +4,7 @@
 // (issue 6). Usage:
 //
 //   node bench/run.js [--quick] [--json FILE] [--markdown] [--reps N] [--only REGEX]
+//                     [--no-pin | --pin] [--impls LIST] [--child-args ARGS]
 //
 //   --quick     CI smoke: every workload a fraction of a second, one repetition
 //   --json      also write every sample, median and ratio to FILE
@@ -53,7 +54,7 @@ function parseArgs(argv) {
       if (!args.impls.every((x) => IMPLS.includes(x))) throw new Error(`--impls: one or more of ${IMPLS.join(', ')}`);
     } else if (a === '--child-args') args.childArgs = value().split(/\s+/).filter(Boolean);
     else if (a === '--help' || a === '-h') {
-      console.log(fs.readFileSync(__filename, 'utf8').split('\n').slice(2, 19).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
+      console.log(fs.readFileSync(__filename, 'utf8').split('\n').slice(2, 20).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
