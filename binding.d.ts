@@ -27,6 +27,16 @@ export declare const enum SessionStatus {
   /** A fatal error happened; `takeError()` returns it. */
   Error = 2,
   /**
+   * Server: the handshake waits for the SNI decision on `getServername()`: `useSNIContext()`
+   * (or nothing, to keep the session's context), then `resume()`.
+   */
+  SNIRequest = 4,
+  /**
+   * Server: the handshake waits for the ALPN decision on `getALPNRequest()`: `selectALPN()`, then
+   * `resume()`. Input received meanwhile waits in the session.
+   */
+  ALPNRequest = 8,
+  /**
    * Server with session callbacks: its ClientHello names a session to look up
    * (`resumeSessionId`); the input is held until `endParser()`.
    */
@@ -243,8 +253,37 @@ export declare class TlsSession {
    * when none is sent (Node's SetVerifyMode). A no-op on clients, which always verify in JS.
    */
   setVerifyMode(requestCert: boolean, rejectUnauthorized: boolean): void;
-  /** Client side: the SNI host name to send. A NUL byte throws ERR_INVALID_ARG_VALUE. */
+  /**
+   * Client side: the SNI host name to send, up to a NUL byte. As in Node, '' (or a name OpenSSL
+   * refuses) sends none; nothing throws.
+   */
   setServername(name: string): void;
+  /**
+   * ALPN protocols in wire format (`\x02h2\x08http/1.1`): offered (client) or chosen from, in
+   * this order of preference (server; no overlap is a fatal no_application_protocol alert).
+   */
+  setALPNProtocols(protocols: Uint8Array): void;
+  /** Server side: report SessionStatus.ALPNRequest when the client offers ALPN (ALPNCallback). */
+  enableALPNCallback(): void;
+  /** Server side: report SessionStatus.SNIRequest when the client sends a name (SNICallback). */
+  enableSNICallback(): void;
+  /**
+   * While an ALPNRequest is pending: the server name as Node's ALPNCallback sees it (null for
+   * none) and the client's protocols in wire format.
+   */
+  getALPNRequest(): { servername: string | null; protocols: Buffer } | null;
+  /** Answers an ALPNRequest: the index of the chosen protocol in the offer, or -1 for none (fatal alert). */
+  selectALPN(index: number): void;
+  /**
+   * Answers an SNIRequest with `context`'s certificate, key, chain, trust store and client-CA
+   * list (Node's UseSNIContext; nothing else of it). A context without certificate changes
+   * nothing; with `reportUnusable` (an answer given inside SNICallback) `resume()` then fails.
+   */
+  useSNIContext(context: SecureContext, reportUnusable: boolean): void;
+  /** Continues a handshake paused by a request; returns SessionStatus bits, as `receive()`. */
+  resume(): number;
+  /** The negotiated ALPN protocol (latin1), or false. */
+  getALPNNegotiatedProtocol(): string | false;
   /** Advances the handshake without input (the client's ClientHello). Returns SessionStatus bits. */
   start(): number;
   /**
@@ -279,7 +318,10 @@ export declare class TlsSession {
   getCipher(): CipherInfo | null;
   /** The negotiated protocol ('TLSv1.3'), or null before the handshake. */
   getProtocol(): string | null;
-  /** Server side: the SNI name the client sent, or null. */
+  /**
+   * The SNI name as OpenSSL reports it (Node's getServername): set (client) or sent by the client
+   * (server, once its ClientHello is processed; none for a resumed TLS 1.2 session), or null.
+   */
   getServername(): string | null;
   /** The peer's ephemeral key-exchange key, or null (none, or a group Node cannot describe). */
   getEphemeralKeyInfo(): EphemeralKeyInfo | null;

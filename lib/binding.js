@@ -10,7 +10,8 @@ const addonPath = path.join(root, 'build', 'tls_rs.node');
 function newestSourceTime() {
   const srcDir = path.join(root, 'src');
   if (!fs.existsSync(srcDir)) return 0; // an installed package without sources
-  const files = fs.readdirSync(srcDir).map((f) => path.join(srcDir, f));
+  // src/ and its module directories (src/engine/...).
+  const files = fs.readdirSync(srcDir, { recursive: true }).map((f) => path.join(srcDir, f));
   files.push(path.join(root, 'Cargo.toml'), path.join(root, 'build.rs'));
   let newest = 0;
   for (const f of files) {

@@ -7,14 +7,16 @@ const net = require('node:net');
 const crypto = require('node:crypto');
 const { TLSSocket, kErrorEmitted } = require('./socket');
 const {
-  codes: { ERR_INVALID_ARG_TYPE, ERR_TLS_ALPN_CALLBACK_WITH_PROTOCOLS },
+  codes: { ERR_INVALID_ARG_TYPE, ERR_TLS_ALPN_CALLBACK_WITH_PROTOCOLS, ERR_TLS_REQUIRED_SERVER_NAME },
   ConnResetException,
   assertInternal: assert,
 } = require('./errors');
-const { validateObject, validateNumber, validateBuffer } = require('./validators');
+const { validateObject, validateNumber, validateFunction, validateBuffer } = require('./validators');
+const { SecureContext } = require('./secure-context');
 const { rejectUnsupportedOptions } = require('./unsupported');
 
 const kHandshakeTimeout = Symbol('kHandshakeTimeout');
+const kSNICallback = Symbol('kSNICallback');
 const kEmptyObject = Object.freeze({ __proto__: null });
 
 function Server(options, listener) {
@@ -39,11 +41,14 @@ function Server(options, listener) {
   }
   if (options.sessionTimeout) this.sessionTimeout = options.sessionTimeout;
   if (options.ticketKeys) this.ticketKeys = options.ticketKeys;
+  if (options.ALPNProtocols) require('./tls').convertALPNProtocols(options.ALPNProtocols, this);
 
   this.setSecureContext(options);
 
   this[kHandshakeTimeout] = options.handshakeTimeout || (120 * 1000);
+  this[kSNICallback] = options.SNICallback;
   validateNumber(this[kHandshakeTimeout], 'options.handshakeTimeout');
+  if (this[kSNICallback]) validateFunction(this[kSNICallback], 'options.SNICallback');
 
   Reflect.apply(net.Server, this, [options, tlsConnectionListener]);
 
@@ -94,6 +99,36 @@ Server.prototype.setSecureContext = function setSecureContext(options) {
   });
 };
 
+/**
+ * Serves `context` (a SecureContext or createSecureContext options) to clients asking for
+ * `servername` by SNI; `*` matches one label. The context added last wins.
+ */
+Server.prototype.addContext = function addContext(servername, context) {
+  if (!servername) throw new ERR_TLS_REQUIRED_SERVER_NAME();
+  const re = new RegExp(`^${
+    servername
+      .replace(/([.^$+?\-\\[\]{}])/g, '\\$1')
+      .replaceAll('*', '[^.]*')
+  }$`);
+  const secureContext =
+    context instanceof SecureContext ? context : require('./tls').createSecureContext(context);
+  this._contexts.push([re, secureContext.context]);
+};
+
+// The SNICallback a server uses unless given one: the contexts of addContext(), last first.
+// `this` is the TLSSocket.
+function SNICallback(servername, callback) {
+  const contexts = this.server._contexts;
+  for (let i = contexts.length - 1; i >= 0; --i) {
+    const elem = contexts[i];
+    if (elem[0].test(servername)) {
+      callback(null, elem[1]);
+      return;
+    }
+  }
+  callback(null, undefined);
+}
+
 // Node's cluster module calls these around listen() in a worker: the primary keeps the first
 // worker's data and hands it to every worker, so all workers share one set of ticket keys and a
 // client that connected to one worker resumes on another.
@@ -133,6 +168,9 @@ function tlsConnectionListener(rawSocket) {
     requestCert: this.requestCert,
     rejectUnauthorized: this.rejectUnauthorized,
     handshakeTimeout: this[kHandshakeTimeout],
+    ALPNProtocols: this.ALPNProtocols,
+    ALPNCallback: this.ALPNCallback,
+    SNICallback: this[kSNICallback] || SNICallback,
     pauseOnConnect: this.pauseOnConnect,
   });
   socket.on('secure', onServerSocketSecure);
@@ -184,4 +222,4 @@ function createServer(options, listener) {
   return new Server(options, listener);
 }
 
-module.exports = { Server, createServer };
+module.exports = { Server, createServer, SNICallback };

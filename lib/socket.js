@@ -16,6 +16,7 @@ const {
     ERR_SOCKET_CLOSED,
     ERR_OUT_OF_RANGE,
     ERR_MULTIPLE_CALLBACK,
+    ERR_TLS_ALPN_CALLBACK_INVALID_RESULT,
   },
 } = require('./errors');
 const { validateString, validateNumber, validateFunction } = require('./validators');
@@ -26,6 +27,8 @@ const { X509Certificate } = require('node:crypto');
 // Status bits and read results of the native session (src/session.rs).
 const STATUS_HANDSHAKE_DONE = 1;
 const STATUS_ERROR = 2;
+const STATUS_SNI_REQUEST = 4;
+const STATUS_ALPN_REQUEST = 8;
 // Sessions (src/engine/sessions.rs): a server's ClientHello names a session to look up; OpenSSL
 // created sessions (takeNewSessions()).
 const STATUS_RESUME_REQUEST = 16;
@@ -55,8 +58,11 @@ const kOnread = Symbol('kOnread');
 const kConnectOptions = Symbol('kConnectOptions');
 const kErrorEmitted = Symbol('kErrorEmitted');
 const kShuttingDown = Symbol('kShuttingDown');
+const kHandle = Symbol('kHandle');
+const kOwner = Symbol('kOwner');
 const kBytesRead = Symbol('kBytesRead');
 const kBytesDispatched = Symbol('kBytesDispatched');
+const kALPNCallback = Symbol('kALPNCallback');
 const kIsVerified = Symbol('kIsVerified');
 const kPendingSession = Symbol('kPendingSession');
 const kSessionCallbacks = Symbol('kSessionCallbacks');
@@ -92,8 +98,7 @@ class TLSSocket extends net.Socket {
       throw new ERR_TLS_INVALID_CONTEXT('context');
     }
     this[kSession] = new binding.TlsSession(context.context, !!tlsOptions.isServer);
-    // Node exposes the native handle as `ssl`; packages call ssl.verifyError() on it.
-    this.ssl = this[kSession];
+    this[kHandle] = null;
     this[kTransport] = null;
     this[kTransportKind] = null;
     this[kPendingWrite] = null;
@@ -114,6 +119,7 @@ class TLSSocket extends net.Socket {
 
   _init(socket) {
     const options = this._tlsOptions;
+    this._initALPNAndSNI(options);
     this.server = options.server;
     // Clients always request (and check) the server's certificate; servers only on request.
     const requestCert = !!options.requestCert || !options.isServer;
@@ -139,6 +145,32 @@ class TLSSocket extends net.Socket {
       this._attachTransport(socket, socket instanceof net.Socket ? 'socket' : 'stream');
     } else {
       this.connecting = true;
+    }
+  }
+
+  // ALPN and SNI, as Node's TLSSocket constructor and _init set them up.
+  _initALPNAndSNI(options) {
+    const session = this[kSession];
+    if (options.ALPNProtocols) require('./tls').convertALPNProtocols(options.ALPNProtocols, options);
+    this[kALPNCallback] = null;
+    if (options.isServer && options.ALPNCallback) {
+      validateFunction(options.ALPNCallback, 'options.ALPNCallback');
+      this[kALPNCallback] = options.ALPNCallback;
+      session.enableALPNCallback();
+    }
+    // The server's default SNICallback only matters once server.addContext() was used.
+    if (options.isServer && options.SNICallback &&
+        (options.SNICallback !== defaultSNICallback() ||
+         (options.server && options.server._contexts.length))) {
+      validateFunction(options.SNICallback, 'options.SNICallback');
+      this._SNICallback = options.SNICallback;
+      session.enableSNICallback();
+    }
+    if (options.ALPNProtocols) {
+      if (!Buffer.isBuffer(options.ALPNProtocols)) {
+        throw new TypeError('Must give a Buffer as first argument');
+      }
+      session.setALPNProtocols(options.ALPNProtocols);
     }
   }
 
@@ -259,6 +291,11 @@ class TLSSocket extends net.Socket {
   }
 
   _afterSessionStep(status) {
+    // A server learns the name from the ClientHello, before 'secure' (Node's servername callback).
+    if (this.servername === null && this._tlsOptions.isServer && this[kSession]) {
+      const name = this[kSession].getServername();
+      if (name) this.servername = name;
+    }
     if (status & STATUS_ERROR) {
       // The alert goes out before the error is reported.
       this._flushCiphertext(null);
@@ -268,6 +305,12 @@ class TLSSocket extends net.Socket {
     if (status & (STATUS_NEW_SESSION | STATUS_RESUME_REQUEST)) {
       status = this._onSessionStatus(status);
       if (status < 0) return;
+    }
+    if (status & (STATUS_SNI_REQUEST | STATUS_ALPN_REQUEST)) {
+      this._flushCiphertext(null);
+      if (status & STATUS_ALPN_REQUEST) this._onALPNRequest();
+      else this._onSNIRequest();
+      return;
     }
     // As in Node, 'secure' (and the client's verification) runs before this step's output is
     // sent: a client rejecting the server never sends its TLS 1.3 Finished.
@@ -279,7 +322,7 @@ class TLSSocket extends net.Socket {
   _finishInit() {
     const session = this[kSession];
     if (!session) return;
-    this.alpnProtocol = false;
+    this.alpnProtocol = session.getALPNNegotiatedProtocol();
     if (this.servername === null) this.servername = session.getServername() ?? false;
     this._secureEstablished = true;
     if (this._tlsOptions.handshakeTimeout > 0) this.setTimeout(0, this._handleTimeout);
@@ -290,6 +333,87 @@ class TLSSocket extends net.Socket {
       this[kPendingWrite] = null;
       this._writeCleartext(data, cb);
     }
+  }
+
+  // ---- the server's handshake questions (the engine waits for the answer) -----------------
+
+  // Node's callALPNCallback: ALPNCallback({ servername, protocols }) returns one of protocols,
+  // or undefined to refuse them all (a fatal no_application_protocol alert).
+  _onALPNRequest() {
+    const session = this[kSession];
+    let index = -1;
+    try {
+      const request = session.getALPNRequest();
+      // Node's servername callback has already seen the name (TLS 1.3 asks this early).
+      if (this.servername === null && request.servername) this.servername = request.servername;
+      const servername = request.servername ?? false;
+      const offer = request.protocols;
+      const protocols = [];
+      for (let offset = 0; offset < offer.length;) {
+        const len = offer[offset];
+        offset += 1;
+        protocols.push(offer.slice(offset, offset + len).toString('ascii'));
+        offset += len;
+      }
+      const selected = this[kALPNCallback]({ servername, protocols });
+      if (selected !== undefined) {
+        index = protocols.indexOf(selected);
+        if (index === -1) throw new ERR_TLS_ALPN_CALLBACK_INVALID_RESULT(selected, protocols);
+      }
+    } catch (err) {
+      this.destroy(err);
+      return;
+    }
+    session.selectALPN(index);
+    this._afterSessionStep(session.resume());
+  }
+
+  // Node's loadSNI: SNICallback(servername, cb) answers, now or later, with a SecureContext (or
+  // its .context) whose certificate, key, chain and trust store this connection then uses.
+  _onSNIRequest() {
+    const servername = this[kSession].getServername();
+    let once = false;
+    let sync = true;
+    let answered = false;
+    const done = () => {
+      if (this[kSession]) this._afterSessionStep(this[kSession].resume());
+    };
+    try {
+      this._SNICallback(servername, (err, context) => {
+        if (once) return this.destroy(new ERR_MULTIPLE_CALLBACK());
+        once = true;
+        if (err) return this.destroy(err);
+        if (!this[kSession]) return this.destroy(new ERR_SOCKET_CLOSED());
+        if (context) {
+          const ctx = context.context || context;
+          if (ctx instanceof binding.SecureContext) {
+            // Node: a context without certificate, given before SNICallback returned, fails the
+            // handshake (its OpenSSL error stays queued in that handshake step); later, not.
+            this[kSession].useSNIContext(ctx, sync);
+          } else if (ctx !== null && (typeof ctx === 'object' || typeof ctx === 'function')) {
+            this._onHandshakeError(new TypeError('Invalid SNI context'));
+            return;
+          }
+        }
+        // As in Node, an answer given inside SNICallback takes effect once it returns (a
+        // second call made there still stops the handshake before anything is sent).
+        if (sync) answered = true;
+        else done();
+      });
+    } catch (err) {
+      this.destroy(err);
+      return;
+    }
+    sync = false;
+    if (answered && !this.destroyed) done();
+  }
+
+  // Node's onerror before the handshake completed.
+  _onHandshakeError(err) {
+    if (this._hadError) return;
+    this._hadError = true;
+    this._closeAfterHandlingError = true;
+    this.destroy(err);
   }
 
   _onSessionError() {
@@ -580,6 +704,26 @@ class TLSSocket extends net.Socket {
     return this[kBytesDispatched];
   }
 
+  // Node's `_handle` and `ssl` are the TLSWrap; packages call it (mysqljs `ssl.verifyError()`,
+  // smtp-server checks client certificates with `_handle.verifyError()`, http pauses reading
+  // through `_handle.readStop()`). Null once the socket is destroyed.
+  get _handle() {
+    if (!this[kSession]) return null;
+    return (this[kHandle] ??= new TLSHandle(this));
+  }
+
+  set _handle(value) {
+    // net.Socket assigns the handles it creates; a TLSSocket's handle is always its TLSHandle.
+  }
+
+  get ssl() {
+    return this._handle;
+  }
+
+  set ssl(value) {
+    // Read-only in effect: it always reflects the session.
+  }
+
   get pending() {
     return !this[kSession] || this.connecting;
   }
@@ -851,6 +995,13 @@ function sessionNewListener(event) {
   this.removeListener('newListener', sessionNewListener);
 }
 
+let serverSNICallback;
+// The default SNICallback of tls.Server (server.js requires this file, so it is looked up late).
+function defaultSNICallback() {
+  serverSNICallback ??= require('./server').SNICallback;
+  return serverSNICallback;
+}
+
 // Node's getTimerDuration (internal/timers).
 function timerDuration(msecs, name) {
   validateNumber(msecs, name);
@@ -864,6 +1015,58 @@ function timerDuration(msecs, name) {
     return TIMEOUT_MAX;
   }
   return msecs;
+}
+
+/**
+ * The members of Node's TLSWrap handle that code outside lib/ uses. It has no `isStreamBase`,
+ * so http and http2 read the socket as a stream instead of consuming the handle natively.
+ */
+class TLSHandle {
+  constructor(socket) {
+    this[kOwner] = socket;
+    this.reading = true;
+  }
+
+  /** Why the peer's certificate is not trusted, as an Error with Node's `code`, or null. */
+  verifyError() {
+    const result = this[kOwner][kSession]?.verifyError();
+    if (!result) return null;
+    const err = new Error(result.message);
+    err.code = result.code;
+    return err;
+  }
+
+  getPeerCertificate(detailed) {
+    return this[kOwner][kSession]?.getPeerCertificate(!!detailed) ?? undefined;
+  }
+
+  getCertificate() {
+    return this[kOwner][kSession]?.getCertificate() ?? undefined;
+  }
+
+  getServername() {
+    return this[kOwner][kSession]?.getServername() ?? false;
+  }
+
+  // Flow control from the outside (http pauses a socket whose requests back up): the same
+  // state as our own backpressure.
+  readStart() {
+    this.reading = true;
+    this[kOwner]._read();
+    return 0;
+  }
+
+  readStop() {
+    this.reading = false;
+    this[kOwner][kReadPaused] = true;
+    this[kOwner]._pauseTransport();
+    return 0;
+  }
+
+  // No async id of its own: http then uses the default trigger id, as for handle-less sockets.
+  getAsyncId() {
+    return undefined;
+  }
 }
 
 function onreadOption(onread) {

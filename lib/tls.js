@@ -9,8 +9,9 @@ const { TLSSocket, kConnectOptions } = require('./socket');
 const { Server, createServer } = require('./server');
 const { SecureContext, createSecureContext } = require('./secure-context');
 const { checkServerIdentity } = require('./identity');
+const { isArrayBufferView, isUint8Array } = require('node:util').types;
 const {
-  codes: { ERR_TLS_DH_PARAM_SIZE },
+  codes: { ERR_TLS_DH_PARAM_SIZE, ERR_OUT_OF_RANGE },
   ConnResetException,
   assertInternal: assert,
 } = require('./errors');
@@ -40,6 +41,47 @@ Object.defineProperty(exports, 'rootCertificates', {
   enumerable: true,
   get: () => nodeTls.rootCertificates,
 });
+
+// ALPN protocols in wire format: each name prefixed by its byte length
+// ("\x02h2\x08http/1.1"); a name longer than 255 bytes is ERR_OUT_OF_RANGE.
+function convertProtocols(protocols) {
+  const lens = new Array(protocols.length);
+  const buff = Buffer.allocUnsafe(protocols.reduce((p, c, i) => {
+    const len = Buffer.byteLength(c);
+    if (len > 255) {
+      throw new ERR_OUT_OF_RANGE('The byte length of the protocol at index ' +
+        `${i} exceeds the maximum length.`, '<= 255', len, true);
+    }
+    lens[i] = len;
+    return p + 1 + len;
+  }, 0));
+
+  let offset = 0;
+  for (let i = 0, c = protocols.length; i < c; i++) {
+    buff[offset++] = lens[i];
+    buff.write(protocols[i], offset);
+    offset += lens[i];
+  }
+  return buff;
+}
+
+/**
+ * Sets `out.ALPNProtocols` to `protocols` in wire format: an array of strings is encoded, a
+ * Buffer / TypedArray / DataView is copied. Anything else leaves `out` untouched (as Node).
+ */
+exports.convertALPNProtocols = function convertALPNProtocols(protocols, out) {
+  if (Array.isArray(protocols)) {
+    out.ALPNProtocols = convertProtocols(protocols);
+  } else if (isUint8Array(protocols)) {
+    // A copy, so later changes by the caller do not leak in.
+    out.ALPNProtocols = Buffer.from(protocols);
+  } else if (isArrayBufferView(protocols)) {
+    out.ALPNProtocols = Buffer.from(protocols.buffer.slice(
+      protocols.byteOffset,
+      protocols.byteOffset + protocols.byteLength,
+    ));
+  }
+};
 
 exports.checkServerIdentity = checkServerIdentity;
 exports.createSecureContext = createSecureContext;
@@ -114,6 +156,7 @@ exports.connect = function connect(...args) {
     isServer: false,
     requestCert: true,
     rejectUnauthorized: options.rejectUnauthorized !== false,
+    ALPNProtocols: options.ALPNProtocols,
     highWaterMark: options.highWaterMark,
     onread: options.onread,
     signal: options.signal,
@@ -166,11 +209,6 @@ function onConnectSecure() {
   }
 
   let verifyError = this.ssl.verifyError();
-  if (verifyError) {
-    const err = new Error(verifyError.message);
-    err.code = verifyError.code;
-    verifyError = err;
-  }
 
   if (!verifyError && !this.isSessionReused()) {
     const hostname = options.servername || options.host ||

@@ -3,8 +3,7 @@
 // silently ignored; each entry is deleted when its feature lands.
 
 const NOT_YET = [
-  'ALPNProtocols', 'ALPNCallback', 'SNICallback', 'NPNProtocols', 'requestOCSP',
-  'pskCallback', 'pskIdentityHint', 'enableTrace',
+  'NPNProtocols', 'requestOCSP', 'pskCallback', 'pskIdentityHint', 'enableTrace',
 ];
 
 function rejectUnsupportedOptions(options, where) {

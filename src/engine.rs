@@ -5,18 +5,26 @@
 //! caller-owned buffers. `session.rs` exposes it to JS; the tests below drive two engines back
 //! to back.
 //!
+//! Servers can pause the handshake to ask the caller something (Node's SNICallback and
+//! ALPNCallback): the status says what is asked, the caller answers (`use_sni_context`,
+//! `select_alpn`) and calls `resume()`. OpenSSL never blocks: the client-hello callback and the
+//! certificate callback return "retry" until the answer is there.
+//!
 //! Sessions (sessions.rs): the engine reports the sessions OpenSSL creates when asked to
 //! (STATUS_NEW_SESSION, `take_new_sessions`), takes a session to resume (`set_session`), and a
 //! server can hold its first input until the caller has looked a session up
 //! (STATUS_RESUME_REQUEST, `load_session`, `end_parser`).
 
 use crate::error::OpenSslError;
-use foreign_types_shared::ForeignType;
+use foreign_types_shared::{ForeignType, ForeignTypeRef};
 use openssl::error::ErrorStack;
 use openssl::ssl::{Ssl, SslContextRef, SslRef, SslVersion};
 use openssl_sys as sys;
 use std::ffi::{CStr, CString};
-use std::os::raw::{c_int, c_long, c_void};
+use std::os::raw::{c_int, c_long, c_uint, c_void};
+
+mod hooks;
+use hooks::{certificate_callback, client_hello_callback, hooks_index, protocol_entries, select_alpn_callback, AlpnDecision, Hooks, SSL_set_cert_cb};
 
 mod sessions;
 pub use sessions::NewSession;
@@ -26,6 +34,12 @@ use sessions::{gate_input, state_index, Gate, SessionState};
 pub const STATUS_HANDSHAKE_DONE: u32 = 1;
 /// Status bit: a fatal error happened; `error()` says which.
 pub const STATUS_ERROR: u32 = 2;
+/// Status bit (server): the handshake is paused until the caller has chosen the context for
+/// `servername()` — `use_sni_context()`, or nothing to keep the default — and calls `resume()`.
+pub const STATUS_SNI_REQUEST: u32 = 4;
+/// Status bit (server): the handshake is paused until the caller has picked one of
+/// `alpn_request()` (or none) with `select_alpn()` and calls `resume()`.
+pub const STATUS_ALPN_REQUEST: u32 = 8;
 /// Status bit (server): the input is held until the caller looked up `resume_session_id()` in
 /// its store, optionally `load_session()`ed what it found, and called `end_parser()`.
 pub const STATUS_RESUME_REQUEST: u32 = 16;
@@ -46,6 +60,14 @@ const SSL_CTRL_GET_PEER_TMP_KEY: c_int = 109;
 const NID_AUTH_PSK: c_int = 1049;
 const X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT: c_long = 2;
 const X509_V_ERR_CERT_NOT_YET_VALID: c_long = 9;
+const SSL_CTRL_CHAIN: c_int = 88;
+const SSL_CTRL_GET_CHAIN_CERTS: c_int = 115;
+
+// OpenSSL functions openssl-sys does not declare.
+extern "C" {
+    fn SSL_CTX_get_client_CA_list(ctx: *const sys::SSL_CTX) -> *mut sys::stack_st_X509_NAME;
+    fn SSL_dup_CA_list(list: *const sys::stack_st_X509_NAME) -> *mut sys::stack_st_X509_NAME;
+}
 
 /// Verification is decided in JS after the handshake (as Node does); OpenSSL only records it.
 extern "C" fn accept_any_certificate(_preverify_ok: c_int, _ctx: *mut sys::X509_STORE_CTX) -> c_int {
@@ -100,6 +122,11 @@ pub struct EphemeralKey {
     pub kind: &'static str,
     pub name: Option<String>,
     pub size: u32,
+}
+
+/// Bytes as Node turns them into a JS string here (OneByteString: one byte, one code point).
+pub fn latin1(bytes: &[u8]) -> String {
+    bytes.iter().map(|&b| b as char).collect()
 }
 
 /// One TLS endpoint (client or server) over memory BIOs.
@@ -177,17 +204,184 @@ impl TlsEngine {
         unsafe { sys::SSL_set_verify(self.ssl.as_ptr(), mode, Some(accept_any_certificate)) };
     }
 
-    /// Client side: the SNI host name to send.
-    pub fn set_servername(&mut self, name: &str) -> Result<(), OpenSslError> {
-        let name = CString::new(name)
-            .map_err(|_| OpenSslError::plain("servername contains a NUL byte", "ERR_INVALID_ARG_VALUE"))?;
-        let ok = unsafe {
-            sys::SSL_ctrl(self.ssl.as_ptr(), sys::SSL_CTRL_SET_TLSEXT_HOSTNAME, sys::TLSEXT_NAMETYPE_host_name as c_long, name.as_ptr() as *mut c_void)
+    /// Client side: the SNI host name to send. As in Node (which ignores
+    /// SSL_set_tlsext_host_name's result), the name ends at a NUL byte, and an empty or
+    /// over-long name clears it: no SNI is sent.
+    pub fn set_servername(&mut self, name: &str) {
+        let name = name.split('\0').next().unwrap_or_default();
+        let name = CString::new(name).unwrap_or_default();
+        unsafe {
+            sys::SSL_ctrl(self.ssl.as_ptr(), sys::SSL_CTRL_SET_TLSEXT_HOSTNAME, sys::TLSEXT_NAMETYPE_host_name as c_long, name.as_ptr() as *mut c_void);
+            sys::ERR_clear_error();
+        }
+    }
+
+    /// The SNI name as OpenSSL reports it (Node's getServername, a latin1 string): the one set
+    /// (client), or the one the client sent once its ClientHello is processed (server; none
+    /// for a resumed TLS 1.2 session).
+    pub fn servername(&self) -> Option<String> {
+        let name = unsafe { sys::SSL_get_servername(self.ssl.as_ptr(), sys::TLSEXT_NAMETYPE_host_name) };
+        (!name.is_null()).then(|| latin1(unsafe { CStr::from_ptr(name) }.to_bytes()))
+    }
+
+    fn hooks(&self) -> Option<&Hooks> {
+        self.ssl.ex_data(hooks_index())
+    }
+
+    fn hooks_mut(&mut self) -> &mut Hooks {
+        if self.ssl.ex_data(hooks_index()).is_none() {
+            self.ssl.set_ex_data(hooks_index(), Hooks::default());
+        }
+        self.ssl.ex_data_mut(hooks_index()).expect("hooks just installed")
+    }
+
+    /// The protocols to offer (client) or to choose from in this order (server), in ALPN wire
+    /// format (`\x02h2\x08http/1.1`). A server without them negotiates no protocol.
+    pub fn set_alpn_protocols(&mut self, wire: &[u8]) -> Result<(), OpenSslError> {
+        let raw = self.ssl.as_ptr();
+        if !self.is_server {
+            if unsafe { sys::SSL_set_alpn_protos(raw, wire.as_ptr(), wire.len() as c_uint) } != 0 {
+                return Err(OpenSslError::take()
+                    .unwrap_or_else(|| OpenSslError::plain("Invalid ALPN protocol list", "ERR_SSL_BAD_EXTENSION")));
+            }
+            return Ok(());
+        }
+        self.hooks_mut().alpn_protocols = Some(wire.to_vec());
+        self.install_alpn_selection();
+        Ok(())
+    }
+
+    /// Server side: pause the handshake with STATUS_ALPN_REQUEST when the client offers ALPN,
+    /// where OpenSSL selects the protocol (Node's ALPNCallback).
+    pub fn enable_alpn_callback(&mut self) {
+        if !self.is_server {
+            return;
+        }
+        self.hooks_mut().alpn_callback = true;
+        self.install_alpn_selection();
+        let raw = self.ssl.as_ptr();
+        unsafe {
+            // The callbacks live on the SSL_CTX (OpenSSL has no per-SSL setter) and act only on
+            // SSLs whose hooks ask for them; installing them again is harmless.
+            sys::SSL_CTX_set_client_hello_cb(crate::ffi::SSL_get_SSL_CTX(raw), Some(client_hello_callback), std::ptr::null_mut());
+            SSL_set_cert_cb(raw, Some(certificate_callback), std::ptr::null_mut());
+        }
+    }
+
+    /// Server side: pause the handshake with STATUS_SNI_REQUEST when the client sent a server
+    /// name, from the certificate callback (Node's SNICallback).
+    pub fn enable_sni_callback(&mut self) {
+        if !self.is_server {
+            return;
+        }
+        self.hooks_mut().sni_callback = true;
+        unsafe { SSL_set_cert_cb(self.ssl.as_ptr(), Some(certificate_callback), std::ptr::null_mut()) };
+    }
+
+    fn install_alpn_selection(&mut self) {
+        let raw = self.ssl.as_ptr();
+        unsafe {
+            sys::SSL_CTX_set_alpn_select_cb__fixed_rust(crate::ffi::SSL_get_SSL_CTX(raw), Some(select_alpn_callback), std::ptr::null_mut());
+        }
+    }
+
+    /// The question the paused handshake waits for (STATUS_SNI_REQUEST / STATUS_ALPN_REQUEST), or 0.
+    pub fn pending_request(&self) -> u32 {
+        self.hooks().map_or(0, |h| h.request)
+    }
+
+    /// While STATUS_ALPN_REQUEST is pending: the server name as Node's ALPNCallback sees it,
+    /// and the client's protocols in wire format.
+    pub fn alpn_request(&self) -> Option<(Option<String>, &[u8])> {
+        let hooks = self.hooks()?;
+        let offer = hooks.alpn_offer.as_deref()?;
+        let servername = if hooks.hello_paused {
+            hooks.hello_servername.as_deref().map(latin1)
+        } else {
+            self.servername()
         };
-        if ok != 1 {
-            return Err(OpenSslError::take().unwrap_or_else(|| OpenSslError::plain("invalid servername", "ERR_INVALID_ARG_VALUE")));
+        Some((servername, offer))
+    }
+
+    /// Answers STATUS_ALPN_REQUEST: the `index`th offered protocol, or None to refuse
+    /// them all (a fatal no_application_protocol alert).
+    pub fn select_alpn(&mut self, index: Option<usize>) {
+        let hooks = self.hooks_mut();
+        if hooks.alpn != AlpnDecision::Pending {
+            return;
+        }
+        let chosen = index.and_then(|i| hooks.alpn_offer.as_deref().and_then(|o| protocol_entries(o).nth(i)).map(<[u8]>::to_vec));
+        hooks.alpn = match chosen {
+            Some(p) => AlpnDecision::Selected(p),
+            None => AlpnDecision::Rejected,
+        };
+    }
+
+    /// Answers STATUS_SNI_REQUEST with another context, as Node's UseSNIContext: only its
+    /// certificate, private key and chain, its trust store and its client-CA list are used
+    /// (not its ciphers, versions or other settings). A context without a certificate or key
+    /// changes nothing; with `report_unusable` the resumed handshake then fails with OpenSSL's
+    /// error, after that step's output (Node, when SNICallback answers before returning, leaves
+    /// the error queued inside the handshake step). A failure to install the trust store is
+    /// returned.
+    pub fn use_sni_context(&mut self, context: &SslContextRef, report_unusable: bool) -> Result<(), OpenSslError> {
+        let ssl = self.ssl.as_ptr();
+        let ctx = context.as_ptr();
+        unsafe {
+            let cert = sys::SSL_CTX_get0_certificate(ctx);
+            let key = sys::SSL_CTX_get0_privatekey(ctx);
+            let mut chain: *mut sys::stack_st_X509 = std::ptr::null_mut();
+            let mut ok = sys::SSL_CTX_ctrl(ctx, SSL_CTRL_GET_CHAIN_CERTS, 0, &mut chain as *mut _ as *mut c_void) as c_int;
+            if ok == 1 {
+                ok = sys::SSL_use_certificate(ssl, cert);
+            }
+            if ok == 1 {
+                ok = sys::SSL_use_PrivateKey(ssl, key);
+            }
+            if ok == 1 && !chain.is_null() {
+                ok = sys::SSL_ctrl(ssl, SSL_CTRL_CHAIN, 1, chain as *mut c_void) as c_int;
+            }
+            if ok != 1 {
+                let err = OpenSslError::take_printed();
+                if report_unusable {
+                    self.hooks_mut().sni_error = err;
+                }
+                return Ok(());
+            }
+            let store = crate::ffi::SSL_CTX_get_cert_store(ctx);
+            if sys::SSL_ctrl(ssl, sys::SSL_CTRL_SET_VERIFY_CERT_STORE, 1, store as *mut c_void) != 1 {
+                return Err(OpenSslError::take().unwrap_or_else(|| OpenSslError::plain("CertCbDone", "ERR_SSL_INTERNAL_ERROR")));
+            }
+            sys::SSL_set_client_CA_list(ssl, SSL_dup_CA_list(SSL_CTX_get_client_CA_list(ctx)));
         }
         Ok(())
+    }
+
+    /// Continues a paused handshake once the pending question is answered (an unanswered ALPN
+    /// question counts as a refusal). Returns status bits, as `receive` does.
+    pub fn resume(&mut self) -> u32 {
+        let hooks = self.hooks_mut();
+        if hooks.request == 0 {
+            return 0;
+        }
+        if hooks.alpn == AlpnDecision::Pending {
+            hooks.alpn = AlpnDecision::Rejected;
+        }
+        hooks.request = 0;
+        // The handshake may complete here, creating sessions (STATUS_NEW_SESSION).
+        let status = self.advance() | self.session_status();
+        match self.hooks_mut().sni_error.take() {
+            Some(err) if status & STATUS_ERROR == 0 => {
+                self.error = Some(err);
+                STATUS_ERROR
+            }
+            _ => status,
+        }
+    }
+
+    /// The negotiated ALPN protocol, if any.
+    pub fn alpn_protocol(&self) -> Option<&[u8]> {
+        self.ssl.selected_alpn_protocol()
     }
 
     /// Advances the handshake without new input (the client's ClientHello). Returns status bits.
@@ -229,6 +423,10 @@ impl TlsEngine {
             }
             rest = &rest[n as usize..];
         }
+        // While paused, input waits in the BIO until `resume()`.
+        if self.pending_request() != 0 {
+            return 0;
+        }
         let status = self.advance();
         status | self.session_status()
     }
@@ -248,6 +446,8 @@ impl TlsEngine {
         }
         match unsafe { sys::SSL_get_error(raw, ret) } {
             sys::SSL_ERROR_WANT_READ | sys::SSL_ERROR_WANT_WRITE => 0,
+            // Paused by our client-hello or certificate callback: report the question.
+            sys::SSL_ERROR_WANT_CLIENT_HELLO_CB | sys::SSL_ERROR_WANT_X509_LOOKUP => self.pending_request(),
             _ => {
                 self.record_error("handshake failed");
                 STATUS_ERROR
@@ -574,7 +774,7 @@ mod tests {
     fn pair(max: SslVersion) -> (TlsEngine, TlsEngine) {
         let mut client = TlsEngine::new(&client_context("ca-cert.pem"), false).unwrap();
         let mut server = TlsEngine::new(&server_context(max), true).unwrap();
-        client.set_servername("localhost").unwrap();
+        client.set_servername("localhost");
         handshake(&mut client, &mut server);
         (client, server)
     }

@@ -24,6 +24,14 @@ pub struct EphemeralKeyInfo {
     pub size: u32,
 }
 
+/// A pending ALPN question (`getALPNRequest()`).
+#[napi(object)]
+pub struct AlpnRequest {
+    pub servername: Option<String>,
+    /// The client's protocols in wire format.
+    pub protocols: Buffer,
+}
+
 /// What `getCipher()` returns.
 #[napi(object)]
 pub struct CipherInfo {
@@ -66,10 +74,73 @@ impl TlsSession {
         Ok(())
     }
 
-    /// Client side: the SNI host name to send.
+    /// Client side: the SNI host name to send ('' sends none, as in Node).
     #[napi]
     pub fn set_servername(&mut self, env: &Env, name: String) -> Result<()> {
-        self.engine(env)?.set_servername(&name).map_err(|e| e.throw(env))
+        self.engine(env)?.set_servername(&name);
+        Ok(())
+    }
+
+    /// The ALPN protocols in wire format: offered (client) or selected from (server).
+    #[napi(js_name = "setALPNProtocols")]
+    pub fn set_alpn_protocols(&mut self, env: &Env, protocols: &[u8]) -> Result<()> {
+        self.engine(env)?.set_alpn_protocols(protocols).map_err(|e| e.throw(env))
+    }
+
+    /// Server side: report STATUS_ALPN_REQUEST (8) when the client offers ALPN; answer with
+    /// `selectALPN` and continue with `resume`.
+    #[napi(js_name = "enableALPNCallback")]
+    pub fn enable_alpn_callback(&mut self, env: &Env) -> Result<()> {
+        self.engine(env)?.enable_alpn_callback();
+        Ok(())
+    }
+
+    /// Server side: report STATUS_SNI_REQUEST (4) when the client sent a server name; answer
+    /// with `useSNIContext` (or nothing) and continue with `resume`.
+    #[napi(js_name = "enableSNICallback")]
+    pub fn enable_sni_callback(&mut self, env: &Env) -> Result<()> {
+        self.engine(env)?.enable_sni_callback();
+        Ok(())
+    }
+
+    /// While STATUS_ALPN_REQUEST is pending: `{ servername, protocols }`, the server name as
+    /// Node's ALPNCallback sees it (or null) and the client's protocol list in wire format.
+    #[napi(js_name = "getALPNRequest")]
+    pub fn get_alpn_request(&self) -> Option<AlpnRequest> {
+        let (servername, offer) = self.engine.as_ref()?.alpn_request()?;
+        Some(AlpnRequest { servername, protocols: offer.to_vec().into() })
+    }
+
+    /// Answers STATUS_ALPN_REQUEST: the index of the chosen protocol in the offer, or -1 to
+    /// refuse them all (a fatal no_application_protocol alert).
+    #[napi(js_name = "selectALPN")]
+    pub fn select_alpn(&mut self, env: &Env, index: i32) -> Result<()> {
+        self.engine(env)?.select_alpn(usize::try_from(index).ok());
+        Ok(())
+    }
+
+    /// Answers STATUS_SNI_REQUEST with `context`'s certificate, key, chain, trust store and
+    /// client-CA list (Node's UseSNIContext); throws if the trust store cannot be installed. A
+    /// context without certificate changes nothing; with `reportUnusable` (an answer given
+    /// inside SNICallback, in Node) `resume` then fails with OpenSSL's error.
+    #[napi(js_name = "useSNIContext")]
+    pub fn use_sni_context(&mut self, env: &Env, context: &SecureContext, report_unusable: bool) -> Result<()> {
+        self.engine(env)?.use_sni_context(context.ssl_context(), report_unusable).map_err(|e| e.throw(env))
+    }
+
+    /// Continues a handshake paused by a request; returns status bits, as `receive` does.
+    #[napi(catch_unwind)]
+    pub fn resume(&mut self) -> u32 {
+        self.engine.as_mut().map_or(STATUS_ERROR, TlsEngine::resume)
+    }
+
+    /// The negotiated ALPN protocol (latin1, as Node), or false when none was agreed.
+    #[napi(js_name = "getALPNNegotiatedProtocol")]
+    pub fn get_alpn_negotiated_protocol(&self) -> Either<String, bool> {
+        match self.engine.as_ref().and_then(TlsEngine::alpn_protocol) {
+            Some(p) => Either::A(engine::latin1(p)),
+            None => Either::B(false),
+        }
     }
 
     /// Advances the handshake without new input (the client's ClientHello). Returns status bits.
@@ -79,7 +150,8 @@ impl TlsSession {
     }
 
     /// Feeds ciphertext from the peer and advances the handshake. Returns status bits
-    /// (1 = handshake done, 2 = error); then pull `readCleartext` and `readCiphertext`.
+    /// (1 = handshake done, 2 = error, 4 = SNI request, 8 = ALPN request); then pull
+    /// `readCleartext` and `readCiphertext`.
     #[napi(catch_unwind)]
     pub fn receive(&mut self, ciphertext: &[u8]) -> u32 {
         self.engine.as_mut().map_or(STATUS_ERROR, |e| e.receive(ciphertext))
@@ -151,11 +223,10 @@ impl TlsSession {
         self.engine.as_ref()?.protocol().map(str::to_string)
     }
 
-    /// The SNI name: the one sent (client) or received (server).
+    /// The SNI name as OpenSSL reports it: the one set (client) or received (server).
     #[napi]
     pub fn get_servername(&self) -> Option<String> {
-        let ssl = self.engine.as_ref()?.ssl();
-        ssl.servername(openssl::ssl::NameType::HOST_NAME).map(str::to_string)
+        self.engine.as_ref()?.servername()
     }
 
     /// The peer's ephemeral key-exchange key (Node's GetEphemeralKey), or null.

@@ -1,0 +1,103 @@
+'use strict';
+// Shared by the benchmark's processes (run.js, and the forked server.js / client.js /
+// context.js): loading an implementation, the TLS options both implementations get, the
+// per-process counters and the IPC protocol.
+//
+// IPC: the parent sends { type: 'init', ... } first; every later request carries an `id` and the
+// child answers { type: 'reply', id, ... }. Unsolicited child messages: 'ready', 'running',
+// 'unsupported', 'fatal'.
+
+const path = require('node:path');
+
+const ROOT = path.join(__dirname, '..');
+
+/** 'builtin' → Node's tls, 'tls-rs' → this repository (lib/tls.js over build/tls_rs.node). */
+function loadImpl(name) {
+  if (name === 'builtin') return require('node:tls');
+  if (name === 'tls-rs') return require(ROOT);
+  throw new Error(`unknown implementation ${name}`);
+}
+
+// TLS 1.3 suites and the TLS 1.2 suites per cipher family, as `ciphers` strings: one suite
+// allowed on both ends, so both implementations negotiate the same thing.
+const CIPHERS = {
+  'AES-128-GCM': { tls13: 'TLS_AES_128_GCM_SHA256', ecdsa12: 'ECDHE-ECDSA-AES128-GCM-SHA256', rsa12: 'ECDHE-RSA-AES128-GCM-SHA256' },
+  'AES-256-GCM': { tls13: 'TLS_AES_256_GCM_SHA384', ecdsa12: 'ECDHE-ECDSA-AES256-GCM-SHA384', rsa12: 'ECDHE-RSA-AES256-GCM-SHA384' },
+  'ChaCha20-Poly1305': { tls13: 'TLS_CHACHA20_POLY1305_SHA256', ecdsa12: 'ECDHE-ECDSA-CHACHA20-POLY1305', rsa12: 'ECDHE-RSA-CHACHA20-POLY1305' },
+};
+
+// Key exchange and signature algorithms are pinned on both ends: tls-rs's OpenSSL 3.6 would
+// otherwise offer X25519MLKEM768 first, and the two OpenSSLs' default sigalg orders differ.
+// X25519 is what gets negotiated (run.js checks); P-256 is listed second only because TLS 1.2
+// requires the ECDSA certificate's curve among the client's groups ("no shared cipher" otherwise).
+const ECDH_CURVE = 'X25519:P-256';
+const SIGALGS = 'ecdsa_secp256r1_sha256:rsa_pss_rsae_sha256';
+
+/**
+ * The options a workload's contexts are built from (both ends, both implementations).
+ * tls: { version: 'TLSv1.3' | 'TLSv1.2', cipher: key of CIPHERS, cert: 'ec' | 'rsa' }.
+ */
+function tlsOptions(tls) {
+  const suites = CIPHERS[tls.cipher];
+  const suite12 = tls.cert === 'rsa' ? suites.rsa12 : suites.ecdsa12;
+  return {
+    minVersion: tls.version,
+    maxVersion: tls.version,
+    ciphers: tls.version === 'TLSv1.3' ? suites.tls13 : suite12,
+    ecdhCurve: ECDH_CURVE,
+    sigalgs: SIGALGS,
+  };
+}
+
+/** Counters each benchmark process keeps; the parent reads two snapshots and subtracts. */
+function newCounters() {
+  return { handshakes: 0, resumed: 0, bytesIn: 0, bytesOut: 0, roundTrips: 0, errors: 0, open: 0 };
+}
+
+function snapshot(counters) {
+  const cpu = process.cpuUsage();
+  return {
+    counters: { ...counters },
+    cpuUs: cpu.user + cpu.system,
+    timeNs: process.hrtime.bigint().toString(),
+  };
+}
+
+/** RSS after garbage collection (the children run with --expose-gc). */
+async function settledMemory() {
+  for (let i = 0; i < 3; i++) {
+    global.gc();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  global.gc();
+  return process.memoryUsage();
+}
+
+/**
+ * Wires a child's message loop: `handlers[type](msg)` may return a value or a promise; its
+ * result is sent back as { type: 'reply', id, result }. Errors end the process with 'fatal'.
+ */
+function serve(handlers) {
+  const fatal = (err) => {
+    try {
+      process.send({ type: 'fatal', error: String(err && err.stack || err) }, () => process.exit(1));
+    } catch {
+      process.exit(1);
+    }
+  };
+  process.on('uncaughtException', fatal);
+  process.on('unhandledRejection', fatal);
+  process.on('disconnect', () => process.exit(0));
+  process.on('message', (msg) => {
+    if (msg.type === 'exit') process.exit(0);
+    const handler = handlers[msg.type];
+    if (!handler) return fatal(new Error(`unknown message ${msg.type}`));
+    Promise.resolve()
+      .then(() => handler(msg))
+      .then((result) => { if (msg.id !== undefined) process.send({ type: 'reply', id: msg.id, result }); })
+      .catch(fatal);
+  });
+  return fatal;
+}
+
+module.exports = { ROOT, loadImpl, CIPHERS, ECDH_CURVE, SIGALGS, tlsOptions, newCounters, snapshot, settledMemory, serve };

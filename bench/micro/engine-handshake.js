@@ -1,0 +1,69 @@
+'use strict';
+// Micro-benchmark, no sockets: the server side of full handshakes in tls-rs's engine alone
+// (new TlsSession + every server receive()/readCiphertext(), timed; the client's work is not),
+// for ECDSA P-256 and RSA-2048, TLS 1.3 and 1.2, with the bench's options (X25519). It is the
+// floor tls-rs's server CPU per handshake would reach if sockets and JS cost nothing.
+//
+//   node bench/micro/engine-handshake.js [handshakes-per-case]
+
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+const binding = require('../../lib/binding');
+const tlsRs = require('../..');
+const { tlsOptions } = require('../common');
+
+const N = Number(process.argv[2] || 2000);
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tls-rs-micro-'));
+process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+const certs = {};
+for (const [name, args] of Object.entries({ ec: ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'], rsa: ['-newkey', 'rsa:2048'] })) {
+  execFileSync('openssl', ['req', '-x509', ...args, '-nodes', '-keyout', path.join(dir, `${name}-k.pem`),
+    '-out', path.join(dir, `${name}-c.pem`), '-days', '2', '-subj', '/CN=localhost'], { stdio: 'ignore' });
+  certs[name] = { key: fs.readFileSync(path.join(dir, `${name}-k.pem`)), cert: fs.readFileSync(path.join(dir, `${name}-c.pem`)) };
+}
+
+function take(session) {
+  const n = session.pendingCiphertext();
+  const b = Buffer.allocUnsafe(n);
+  session.readCiphertext(b);
+  return b;
+}
+
+for (const cert of ['ec', 'rsa']) {
+  for (const version of ['TLSv1.3', 'TLSv1.2']) {
+    const o = tlsOptions({ version, cipher: 'AES-128-GCM', cert });
+    const sctx = tlsRs.createSecureContext({ ...certs[cert], ...o }).context;
+    const cctx = tlsRs.createSecureContext({ ca: certs[cert].cert, ...o }).context;
+    let serverNs = 0n;
+    const cpu0 = process.cpuUsage();
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < N; i++) {
+      const client = new binding.TlsSession(cctx, false);
+      client.start();
+      let toServer = take(client);
+      let t = process.hrtime.bigint();
+      const server = new binding.TlsSession(sctx, true);
+      serverNs += process.hrtime.bigint() - t;
+      for (let round = 0; round < 6 && !(server.handshakeDone && client.handshakeDone && toServer.length === 0); round++) {
+        t = process.hrtime.bigint();
+        if (toServer.length) server.receive(toServer);
+        const toClient = take(server);
+        serverNs += process.hrtime.bigint() - t;
+        toServer = Buffer.alloc(0);
+        if (toClient.length) client.receive(toClient);
+        toServer = take(client);
+      }
+      if (!server.handshakeDone || !client.handshakeDone) throw new Error('handshake did not complete');
+      t = process.hrtime.bigint();
+      server.destroy();
+      serverNs += process.hrtime.bigint() - t;
+      client.destroy();
+    }
+    const cpu = process.cpuUsage(cpu0);
+    const wall = Number(process.hrtime.bigint() - t0) / 1e3 / N;
+    console.log(`${cert === 'ec' ? 'ECDSA P-256' : 'RSA-2048   '} ${version}: server ${(Number(serverNs) / 1e3 / N).toFixed(0)} µs/handshake ` +
+                `(client+server in process: ${wall.toFixed(0)} µs wall, ${((cpu.user + cpu.system) / N).toFixed(0)} µs CPU)`);
+  }
+}

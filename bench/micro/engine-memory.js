@@ -1,0 +1,78 @@
+'use strict';
+// Micro-benchmark, no sockets: memory held by tls-rs's engine per established session (TLS 1.3,
+// ECDSA P-256, X25519 — the idle-connection workload's options), server and client side
+// separately: RSS after GC, before and after holding N handshaken TlsSessions of one side (the
+// other side's sessions are destroyed as soon as the handshake is done). Separates what OpenSSL
+// keeps per connection from what sockets and JS objects add. Each side is measured in a fresh
+// process: a second measurement in the same process would reuse memory the first one freed.
+//
+//   node bench/micro/engine-memory.js [N]
+
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+const binding = require('../../lib/binding');
+const tlsRs = require('../..');
+const { tlsOptions } = require('../common');
+
+const N = Number(process.argv[2] || 2000);
+const side = process.argv[3];
+if (!side) {
+  const { execFileSync: run } = require('node:child_process');
+  for (const s of ['server', 'client']) {
+    process.stdout.write(run(process.execPath, ['--expose-gc', __filename, String(N), s], { encoding: 'utf8' }));
+  }
+  process.exit(0);
+}
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tls-rs-micro-'));
+process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
+  '-keyout', path.join(dir, 'k.pem'), '-out', path.join(dir, 'c.pem'), '-days', '2', '-subj', '/CN=localhost',
+  '-addext', 'subjectAltName=DNS:localhost'], { stdio: 'ignore' });
+const key = fs.readFileSync(path.join(dir, 'k.pem'));
+const cert = fs.readFileSync(path.join(dir, 'c.pem'));
+const o = tlsOptions({ version: 'TLSv1.3', cipher: 'AES-128-GCM', cert: 'ec' });
+const sctx = tlsRs.createSecureContext({ key, cert, ...o }).context;
+const cctx = tlsRs.createSecureContext({ ca: cert, ...o }).context;
+
+function take(session) {
+  const n = session.pendingCiphertext();
+  const b = Buffer.allocUnsafe(n);
+  session.readCiphertext(b);
+  return b;
+}
+const scratch = Buffer.allocUnsafe(16 * 1024);
+
+function handshake() {
+  const client = new binding.TlsSession(cctx, false);
+  const server = new binding.TlsSession(sctx, true);
+  client.start();
+  for (let i = 0; i < 6; i++) {
+    const a = take(client);
+    if (a.length) server.receive(a);
+    const b = take(server);
+    if (b.length) client.receive(b);
+  }
+  // Let each side read what is left (the client's session tickets), as a socket would.
+  while (client.readCleartext(scratch) > 0);
+  while (server.readCleartext(scratch) > 0);
+  if (!client.handshakeDone || !server.handshakeDone) throw new Error('handshake did not complete');
+  return { client, server };
+}
+
+function rss() {
+  for (let i = 0; i < 4; i++) global.gc();
+  return process.memoryUsage().rss;
+}
+
+for (let i = 0; i < 50; i++) handshake(); // warm-up
+const before = rss();
+const held = [];
+for (let i = 0; i < N; i++) {
+  const pair = handshake();
+  held.push(pair[side]);
+  pair[side === 'server' ? 'client' : 'server'].destroy();
+}
+const after = rss();
+console.log(`${side}: ${((after - before) / N / 1024).toFixed(1)} KiB RSS per established TlsSession (N=${N})`);

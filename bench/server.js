@@ -1,0 +1,83 @@
+'use strict';
+// The server process of a network workload (forked by run.js). It listens on 127.0.0.1 with
+// the implementation it is told, behaves as the workload's mode says, and counts.
+//
+// modes: sink (count bytes in), source (send 64 KiB writes as fast as the client takes them),
+//        echo (write back what arrives), handshake (count handshakes; close when the client
+//        does), idle (hold connections open; for the memory workload).
+
+const fs = require('node:fs');
+const { loadImpl, tlsOptions, newCounters, snapshot, settledMemory, serve } = require('./common');
+
+const counters = newCounters();
+const sockets = new Set();
+let server;
+
+const fatal = serve({
+  init({ impl, spec, certs }) {
+    const tls = loadImpl(impl);
+    const { key, cert } = certs[spec.tls.cert];
+    const options = {
+      key: fs.readFileSync(key),
+      cert: fs.readFileSync(cert),
+      ...tlsOptions(spec.tls),
+    };
+    server = tls.createServer(options, (socket) => onConnection(socket, spec));
+    server.on('tlsClientError', () => { counters.errors++; });
+    server.on('error', fatal);
+    return new Promise((resolve) => {
+      server.listen({ port: 0, host: '127.0.0.1', backlog: 2048 }, () => resolve({ port: server.address().port }));
+    });
+  },
+  snap() {
+    return snapshot(counters);
+  },
+  memory() {
+    return settledMemory();
+  },
+});
+
+function onConnection(socket, spec) {
+  counters.handshakes++;
+  if (typeof socket.isSessionReused === 'function' && socket.isSessionReused()) counters.resumed++;
+  counters.open++;
+  sockets.add(socket);
+  socket.on('error', () => { counters.errors++; });
+  socket.on('close', () => {
+    counters.open--;
+    sockets.delete(socket);
+  });
+  socket.setNoDelay(true);
+  switch (spec.mode) {
+    case 'sink':
+      socket.on('data', (chunk) => { counters.bytesIn += chunk.length; });
+      break;
+    case 'source': {
+      const block = Buffer.alloc(spec.writeSize, 0x61);
+      const pump = () => {
+        while (!socket.destroyed) {
+          counters.bytesOut += block.length;
+          if (!socket.write(block)) break;
+        }
+      };
+      socket.on('drain', pump);
+      socket.resume();
+      pump();
+      break;
+    }
+    case 'echo':
+      socket.on('data', (chunk) => {
+        counters.bytesIn += chunk.length;
+        socket.write(chunk);
+      });
+      break;
+    case 'handshake':
+    case 'idle':
+      // Reading keeps the stream flowing, so the client's close (close_notify + FIN) is seen and
+      // the socket ends as a server's socket does.
+      socket.on('data', (chunk) => { counters.bytesIn += chunk.length; });
+      break;
+    default:
+      throw new Error(`unknown server mode ${spec.mode}`);
+  }
+}

@@ -1,0 +1,355 @@
+'use strict';
+// Real servers from Debian's packages for the integration tests (test/integration-*.test.js):
+// PostgreSQL, redis-server and mosquitto, each started on 127.0.0.1 on a free port in a fresh
+// temporary directory, with TLS configured from test/fixtures/certs (agent-key.pem /
+// agent-chain.pem: the server certificate for localhost and 127.0.0.1; ca-cert.pem: the root that
+// signed it and the client certificate client-cert.pem, CN "tls-rs client").
+//
+// Every start is bounded in time and registers its own cleanup on the test context passed in
+// (`t.after`): the process is stopped (SIGTERM, then SIGKILL) and the directory removed. A server
+// binary that is missing fails the test, naming the Debian package: .ci/run installs them, so a
+// missing one is a broken machine, not a reason to skip.
+
+const { spawn, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+
+const ROOT = path.join(__dirname, '..', '..');
+const CERTS = path.join(__dirname, '..', 'fixtures', 'certs');
+const START_TIMEOUT = 15_000;
+const STOP_TIMEOUT = 5_000;
+
+/** Absolute path of a fixture in test/fixtures/certs. */
+function certPath(name) {
+  return path.join(CERTS, name);
+}
+
+/** Contents of a fixture in test/fixtures/certs. */
+function readCert(name) {
+  return fs.readFileSync(certPath(name));
+}
+
+/**
+ * Absolute path of `name`: found in PATH or in `dirs` (sbin directories and versioned library
+ * directories are not always in a test runner's PATH). Throws, naming the Debian package, when
+ * it is nowhere.
+ */
+function findBinary(name, pkg, dirs = []) {
+  const searched = [...new Set([...(process.env.PATH || '').split(path.delimiter).filter(Boolean),
+    '/usr/sbin', '/sbin', '/usr/local/sbin', ...dirs])];
+  for (const dir of searched) {
+    const candidate = path.join(dir, name);
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      return candidate;
+    } catch { /* not here */ }
+  }
+  throw new Error(`${name} not found (searched ${searched.join(', ')}): install the Debian package ` +
+    `"${pkg}" (apt-get install -y ${pkg}); .ci/run installs it when it is missing`);
+}
+
+/** PostgreSQL's server binaries live in /usr/lib/postgresql/<major>/bin; the newest wins. */
+function postgresBinDirs() {
+  const base = '/usr/lib/postgresql';
+  let majors = [];
+  try { majors = fs.readdirSync(base).filter((v) => /^\d+$/.test(v)).sort((a, b) => b - a); } catch { /* none */ }
+  return majors.map((v) => path.join(base, v, 'bin'));
+}
+
+/** A fresh temporary directory (mkdtemp), removed after the test. */
+function tmpDir(t, prefix = 'tls-rs-integ-') {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A TCP port on 127.0.0.1 that was free a moment ago. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * A server process whose output is collected. `waitFor(re)` resolves once the output matches
+ * (rejects with the output when it exits first or after `ms`); `stop()` sends `signal`, then
+ * SIGKILL if it has not exited within STOP_TIMEOUT, and resolves when it is gone (idempotent).
+ */
+class Service {
+  constructor(cmd, args, { cwd, env, uid, gid, stopSignal = 'SIGTERM' } = {}) {
+    this.cmd = cmd;
+    this.args = args;
+    this.output = '';
+    this.stopSignal = stopSignal;
+    this.exit = undefined;
+    this._waiters = [];
+    this.proc = spawn(cmd, args, { cwd, env: env || process.env, uid, gid, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.proc.stdout.setEncoding('utf8');
+    this.proc.stderr.setEncoding('utf8');
+    this.proc.stdout.on('data', (d) => { this.output += d; this._check(); });
+    this.proc.stderr.on('data', (d) => { this.output += d; this._check(); });
+    this.exited = new Promise((resolve) => {
+      this.proc.on('error', (err) => {
+        this.output += `\n[spawn error: ${err.message}]`;
+        this.exit = { code: null, signal: null, error: err };
+        this._check();
+        resolve(this.exit);
+      });
+      this.proc.on('close', (code, signal) => {
+        this.exit = { code, signal };
+        this._check();
+        resolve(this.exit);
+      });
+    });
+    live.add(this);
+    this.exited.then(() => live.delete(this));
+  }
+
+  _describe(what) {
+    return new Error(`${this.cmd} ${this.args.join(' ')}: ${what}\n--- output ---\n${this.output}`);
+  }
+
+  _check() {
+    for (const w of [...this._waiters]) {
+      const m = w.re.exec(this.output.slice(w.from));
+      if (m || this.exit) {
+        this._waiters.splice(this._waiters.indexOf(w), 1);
+        clearTimeout(w.timer);
+        if (m) w.resolve(m);
+        else w.reject(this._describe(`exited (${JSON.stringify(this.exit)}) before printing ${w.re}`));
+      }
+    }
+  }
+
+  /** Resolves with the match of `re` against the output printed from offset `from` on. */
+  waitFor(re, { ms = START_TIMEOUT, from = 0 } = {}) {
+    return new Promise((resolve, reject) => {
+      const w = { re, from, resolve, reject };
+      w.timer = setTimeout(() => {
+        this._waiters.splice(this._waiters.indexOf(w), 1);
+        reject(this._describe(`did not print ${re} within ${ms} ms`));
+      }, ms);
+      this._waiters.push(w);
+      this._check();
+    });
+  }
+
+  async stop() {
+    if (!this.exit) {
+      try { this.proc.kill(this.stopSignal); } catch { /* gone */ }
+      const timer = setTimeout(() => {
+        try { this.proc.kill('SIGKILL'); } catch { /* gone */ }
+      }, STOP_TIMEOUT);
+      await this.exited;
+      clearTimeout(timer);
+    }
+    return this.exit;
+  }
+}
+
+const live = new Set();
+process.on('exit', () => {
+  for (const service of live) {
+    try { service.proc.kill('SIGKILL'); } catch { /* already gone */ }
+  }
+});
+
+/** Resolves once something accepts TCP connections on 127.0.0.1:port (polls, bounded by `ms`). */
+async function waitForPort(port, ms = START_TIMEOUT) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const ok = await new Promise((resolve) => {
+      const s = net.connect(port, '127.0.0.1');
+      s.once('connect', () => { s.destroy(); resolve(true); });
+      s.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`nothing listens on 127.0.0.1:${port} after ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** uid/gid to run a server that refuses root (PostgreSQL): the `postgres` user, else `nobody`. */
+function unprivilegedUser() {
+  if (process.getuid() !== 0) return {};
+  const passwd = fs.readFileSync('/etc/passwd', 'utf8').split('\n').map((l) => l.split(':'));
+  for (const name of ['postgres', 'nobody']) {
+    const entry = passwd.find((f) => f[0] === name);
+    if (entry) return { uid: Number(entry[2]), gid: Number(entry[3]), name };
+  }
+  throw new Error('running as root and neither a "postgres" nor a "nobody" user exists to run PostgreSQL');
+}
+
+/** Copies fixtures into `dir` (owned by `user`, private keys 0600) and returns their paths. */
+function installCerts(dir, names, user = {}) {
+  const out = {};
+  for (const name of names) {
+    const to = path.join(dir, name);
+    fs.copyFileSync(certPath(name), to);
+    fs.chmodSync(to, name.includes('key') ? 0o600 : 0o644);
+    if (user.uid !== undefined) fs.chownSync(to, user.uid, user.gid);
+    out[name] = to;
+  }
+  return out;
+}
+
+/**
+ * PostgreSQL (initdb into a temporary directory, then `postgres` on 127.0.0.1:port) with
+ * ssl=on, the server certificate for localhost and ca-cert.pem as the CA for client
+ * certificates. `hba` are the pg_hba.conf lines (127.0.0.1 only). Runs as an unprivileged user
+ * when the tests run as root, since PostgreSQL refuses root. Resolves with { port, service, dir }.
+ */
+async function startPostgres(t, { hba }) {
+  const dirs = postgresBinDirs();
+  const initdb = findBinary('initdb', 'postgresql', dirs);
+  const postgres = findBinary('postgres', 'postgresql', dirs);
+  const user = unprivilegedUser();
+  const dir = tmpDir(t, 'tls-rs-pg-');
+  fs.chmodSync(dir, 0o755);
+  const data = path.join(dir, 'data');
+  fs.mkdirSync(data, { mode: 0o700 });
+  if (user.uid !== undefined) fs.chownSync(data, user.uid, user.gid);
+
+  const env = { ...process.env, LC_ALL: 'C', LANG: 'C' };
+  const init = spawnSync(initdb, ['-D', data, '-U', 'postgres', '-A', 'reject', '--no-sync', '-E', 'UTF8', '--locale=C'],
+    { cwd: dir, env, uid: user.uid, gid: user.gid, encoding: 'utf8', timeout: 30_000 });
+  if (init.status !== 0) {
+    throw new Error(`initdb failed (status ${init.status}, ${init.error?.message ?? init.signal})\n${init.stdout}\n${init.stderr}`);
+  }
+  const certs = installCerts(data, ['agent-key.pem', 'agent-chain.pem', 'ca-cert.pem'], user);
+  fs.writeFileSync(path.join(data, 'pg_hba.conf'), `${hba.join('\n')}\n`);
+
+  const port = await freePort();
+  const service = new Service(postgres, [
+    '-D', data, '-p', String(port),
+    '-c', 'listen_addresses=127.0.0.1',
+    '-c', 'unix_socket_directories=',
+    '-c', 'ssl=on',
+    '-c', `ssl_cert_file=${certs['agent-chain.pem']}`,
+    '-c', `ssl_key_file=${certs['agent-key.pem']}`,
+    '-c', `ssl_ca_file=${certs['ca-cert.pem']}`,
+    '-c', 'fsync=off',
+    '-c', 'log_connections=on',
+  ], { cwd: dir, env, uid: user.uid, gid: user.gid, stopSignal: 'SIGINT' /* fast shutdown */ });
+  t.after(() => service.stop());
+  await service.waitFor(/database system is ready to accept connections/);
+  return { port, service, dir };
+}
+
+/**
+ * redis-server with only a TLS port (`--port 0 --tls-port`) on 127.0.0.1, the server certificate
+ * for localhost and ca-cert.pem for client certificates; `authClients` is tls-auth-clients
+ * ('no', 'yes' or 'optional'). Resolves with { port, service, restart() }: restart stops the
+ * server and starts a new one on the same port (the service property follows).
+ */
+async function startRedis(t, { authClients = 'no' } = {}) {
+  const bin = findBinary('redis-server', 'redis-server');
+  const dir = tmpDir(t, 'tls-rs-redis-');
+  const port = await freePort();
+  const args = [
+    '--port', '0', '--tls-port', String(port), '--bind', '127.0.0.1',
+    '--tls-cert-file', certPath('agent-chain.pem'),
+    '--tls-key-file', certPath('agent-key.pem'),
+    '--tls-ca-cert-file', certPath('ca-cert.pem'),
+    '--tls-auth-clients', authClients,
+    '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--loglevel', 'notice',
+  ];
+  const redis = { port, service: null };
+  const start = async () => {
+    const service = new Service(bin, args, { cwd: dir });
+    t.after(() => service.stop());
+    redis.service = service;
+    await service.waitFor(/Ready to accept connections/);
+    return service;
+  };
+  redis.restart = async ({ downMs = 0 } = {}) => {
+    await redis.service.stop();
+    if (downMs) await new Promise((r) => setTimeout(r, downMs));
+    return start();
+  };
+  await start();
+  return redis;
+}
+
+/**
+ * mosquitto with one TLS listener on 127.0.0.1:port (server certificate for localhost, ca-cert.pem
+ * for client certificates); `requireCertificate` makes it demand a client certificate (whose CN
+ * then is the client's user name, printed in its "New client connected" log line). Anonymous
+ * clients are allowed (the point is TLS, not MQTT auth). Resolves with { port, service }.
+ */
+async function startMosquitto(t, { requireCertificate = false } = {}) {
+  const bin = findBinary('mosquitto', 'mosquitto');
+  const dir = tmpDir(t, 'tls-rs-mqtt-');
+  const port = await freePort();
+  const conf = path.join(dir, 'mosquitto.conf');
+  fs.writeFileSync(conf, [
+    // As root, mosquitto switches to this user before it reads the certificates: stay root.
+    ...(process.getuid() === 0 ? ['user root'] : []),
+    'persistence false',
+    'log_dest stderr',
+    'log_type all',
+    'allow_anonymous true',
+    `listener ${port} 127.0.0.1`,
+    `cafile ${certPath('ca-cert.pem')}`,
+    `certfile ${certPath('agent-chain.pem')}`,
+    `keyfile ${certPath('agent-key.pem')}`,
+    `require_certificate ${requireCertificate}`,
+    // The client certificate's CN becomes the MQTT user name, which the log shows per client.
+    ...(requireCertificate ? ['use_identity_as_username true'] : []),
+    '',
+  ].join('\n'));
+  const service = new Service(bin, ['-c', conf], { cwd: dir });
+  t.after(() => service.stop());
+  await service.waitFor(new RegExp(`Opening ipv4 listen socket on port ${port}`));
+  await waitForPort(port);
+  return { port, service };
+}
+
+/**
+ * Runs `code` in a child `node` (cwd = the repository, so `require('tls-rs/register')`,
+ * `require('tls-rs')` and the dev dependencies resolve as in a user's app) and resolves with
+ * { code, signal, stdout, stderr }; killed after `ms`.
+ */
+function runNode(t, code, { args = [], env, ms = 30_000 } = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [...args, '-e', code], {
+      cwd: ROOT, env: { ...process.env, CERTS, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => { stdout += d; });
+    child.stderr.setEncoding('utf8').on('data', (d) => { stderr += d; });
+    const timer = setTimeout(() => {
+      stderr += `\n[killed after ${ms} ms]`;
+      child.kill('SIGKILL');
+    }, ms);
+    t.after(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); });
+    child.on('close', (status, signal) => {
+      clearTimeout(timer);
+      resolve({ code: status, signal, stdout, stderr });
+    });
+  });
+}
+
+/** Rejects after `ms` with `what` unless `promise` settles first. */
+function withTimeout(promise, ms, what) {
+  let timer;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
+    }),
+  ]);
+}
+
+module.exports = {
+  ROOT, CERTS, certPath, readCert, findBinary, tmpDir, freePort, waitForPort, Service,
+  startPostgres, startRedis, startMosquitto, runNode, withTimeout,
+};

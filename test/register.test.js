@@ -1,0 +1,85 @@
+'use strict';
+// `node -r tls-rs/register`: packages that require('tls') get tls-rs, and https.Agent-based
+// requests connect through it. Run in child processes, as users run it.
+
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
+const { describe, it, before, after } = require('node:test');
+
+const root = path.join(__dirname, '..');
+const certDir = path.join(__dirname, 'fixtures', 'certs');
+let dir;
+
+before(() => {
+  // An app directory where `tls-rs` is an installed package, and a package that uses tls.
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tls-rs-register-'));
+  fs.mkdirSync(path.join(dir, 'node_modules', 'uses-tls'), { recursive: true });
+  fs.symlinkSync(root, path.join(dir, 'node_modules', 'tls-rs'), 'dir');
+  fs.writeFileSync(path.join(dir, 'node_modules', 'uses-tls', 'index.js'),
+    "module.exports = { tls: require('tls'), nodeTls: require('node:tls') };\n");
+});
+
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function run(script, args = ['-r', 'tls-rs/register']) {
+  const result = spawnSync(process.execPath, [...args, '-e', script], {
+    cwd: dir, encoding: 'utf8', timeout: 20000, env: { ...process.env, CERTS: certDir },
+  });
+  assert.equal(result.status, 0, result.stderr);
+  return JSON.parse(result.stdout);
+}
+
+describe('tls-rs/register', () => {
+  it('require("tls") and require("node:tls") in packages return tls-rs', () => {
+    const out = run(`
+      const { tls, nodeTls } = require('uses-tls');
+      const tlsRs = require('tls-rs');
+      console.log(JSON.stringify({ tls: tls === tlsRs, nodeTls: nodeTls === tlsRs,
+        own: require('tls') === tlsRs, pq: tls.getCiphers().length > 0 }));`);
+    assert.deepEqual(out, { tls: true, nodeTls: true, own: true, pq: true });
+  });
+
+  it('without the hook, require("tls") stays Node\'s', () => {
+    const out = run(`console.log(JSON.stringify({ same: require('uses-tls').tls === require('tls-rs') }));`, []);
+    assert.deepEqual(out, { same: false });
+  });
+
+  it('https.get connects through tls-rs (and verifies the server)', () => {
+    const out = run(`
+      const fs = require('fs'), https = require('https'), tlsRs = require('tls-rs');
+      const f = (n) => fs.readFileSync(process.env.CERTS + '/' + n);
+      const srv = require('node:http').createServer((req, res) => res.end('over ' + req.url));
+      const tlsServer = tlsRs.createServer({ key: f('agent-key.pem'), cert: f('agent-chain.pem') },
+        (s) => srv.emit('connection', s));
+      tlsServer.listen(0, '127.0.0.1', () => {
+        const { port } = tlsServer.address();
+        https.get({ host: 'localhost', port, path: '/hello', ca: f('ca-cert.pem') }, (res) => {
+          const socket = res.socket;
+          let body = '';
+          res.on('data', (d) => { body += d; });
+          res.on('end', () => {
+            console.log(JSON.stringify({ status: res.statusCode, body,
+              tlsRsSocket: socket instanceof tlsRs.TLSSocket, authorized: socket.authorized }));
+            tlsServer.close(); srv.close(); process.exit(0);
+          });
+        }).on('error', (e) => { console.error(e); process.exit(1); });
+      });`);
+    assert.deepEqual(out, { status: 200, body: 'over /hello', tlsRsSocket: true, authorized: true });
+  });
+
+  it('https.get to an untrusted server fails with Node\'s error code', () => {
+    const out = run(`
+      const fs = require('fs'), https = require('https'), tlsRs = require('tls-rs');
+      const f = (n) => fs.readFileSync(process.env.CERTS + '/' + n);
+      const tlsServer = tlsRs.createServer({ key: f('selfsigned-key.pem'), cert: f('selfsigned-cert.pem') },
+        (s) => s.destroy());
+      tlsServer.listen(0, '127.0.0.1', () => {
+        https.get({ host: 'localhost', port: tlsServer.address().port }, () => process.exit(1))
+          .on('error', (e) => { console.log(JSON.stringify({ code: e.code })); tlsServer.close(); process.exit(0); });
+      });`);
+    assert.deepEqual(out, { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
+  });
+});

@@ -1,0 +1,481 @@
+'use strict';
+// SNI: the client's `servername` ('' sends none; an IP warns as Node does), the server socket's
+// `servername`, SNICallback answered now or later (the handshake waits, nothing blocks), what an
+// SNI context changes (certificate, key, chain, trust store, client-CA list — nothing else),
+// server.addContext with wildcards and last-added-wins, server.setSecureContext, and
+// setServername on a server socket — differential against built-in tls with tls-rs as client,
+// server and both; then interop with `openssl s_client -servername` / `s_server -servername`.
+
+const { describe, it } = require('node:test');
+const assert = require('node:assert/strict');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+const {
+  differential, describeError, fixture, once, listen, SOCKET_EVENTS, SERVER_EVENTS, nodeTls, tlsRs,
+} = require('./helpers/differential');
+const { startOpensslServer, startOpensslClient, withTimeout } = require('./helpers/peers');
+
+const AGENT = { key: fixture('agent-key.pem'), cert: fixture('agent-chain.pem') }; // CN localhost
+const WRONGHOST = { key: fixture('wronghost-key.pem'), cert: fixture('wronghost-cert.pem') }; // CN wrong.example.test
+const EC = { key: fixture('ec-key.pem'), cert: fixture('ec-cert.pem') };
+const CLIENT_CERT = { key: fixture('client-key.pem'), cert: fixture('client-cert.pem') };
+const ca = fixture('ca-cert.pem');
+const SIDES = ['client', 'server', 'both'];
+const VERSIONS = ['TLSv1.2', 'TLSv1.3'];
+
+// Which certificate: subject and issuer CN (the EC and agent certificates are both CN localhost).
+const cn = (cert) => (cert?.subject ? `${cert.subject.CN} by ${cert.issuer?.CN}` : undefined);
+
+/**
+ * One connection. `server(tls, rec)` returns the server's options (so SNI contexts come from
+ * the server's implementation); `setup(srv, tls)` runs before listening. Records the events of
+ * both ends and what each end reports once secure (or failed).
+ */
+async function connection({ clientTls, serverTls, rec }, { server = () => ({}), client = {}, setup }) {
+  const srv = serverTls.createServer({ ...AGENT, ...server(serverTls, rec) }, (s) => {
+    rec.add('server', 'at secureConnection', {
+      servername: s.servername,
+      certificate: cn(s.getCertificate()),
+      protocol: s.getProtocol(),
+      authorized: s.authorized,
+      authorizationError: s.authorizationError,
+    });
+    s.end('bye');
+  });
+  rec.watch(srv, 'server', SERVER_EVENTS);
+  srv.on('tlsClientError', (err, s) => rec.add('server', 'tlsClientError socket', { servername: s.servername }));
+  if (setup) setup(srv, serverTls);
+  const port = await listen(srv);
+  const c = clientTls.connect({ port, host: '127.0.0.1', ca, ...client });
+  rec.watch(c, 'client', SOCKET_EVENTS);
+  c.on('error', () => {}); // recorded by watch()
+  c.on('secureConnect', () => {
+    rec.add('client', 'at secureConnect', {
+      servername: c.servername,
+      peer: cn(c.getPeerCertificate()),
+      authorized: c.authorized,
+      authorizationError: c.authorizationError,
+      protocol: c.getProtocol(),
+    });
+  });
+  c.resume();
+  await once(c, 'close');
+  srv.close();
+  await once(srv, 'close');
+}
+
+/** An SNICallback that records its call (arguments and `this`) and then runs `answer`. */
+function recordingSNI(rec, answer) {
+  return function SNICallback(servername, cb) {
+    rec.add('callbacks', 'SNICallback', {
+      servername,
+      thisServername: this.servername,
+      thisIsSocket: typeof this.getPeerCertificate === 'function',
+      cbLength: cb.length,
+    });
+    return answer.call(this, servername, cb);
+  };
+}
+
+describe('client servername matches built-in tls', () => {
+  const cases = {
+    'a host name is sent': { servername: 'localhost' },
+    'no servername: no SNI, servername false on both ends': {},
+    'an empty servername sends no SNI (ws passes it for IP hosts)': { servername: '' },
+    'a name the certificate does not cover': { servername: 'other.example' },
+  };
+  for (const [name, client] of Object.entries(cases)) {
+    for (const side of SIDES) {
+      it(`${name} — tls-rs as ${side}`, async () => {
+        await differential((env) => connection(env, { client }), { side });
+      });
+    }
+  }
+
+  it('an IP servername is sent, with DEP0123 once per process', () => {
+    // A child per implementation: the warning is emitted once per process and module.
+    const script = (impl) => `
+      const tls = require(${JSON.stringify(impl)});
+      const fs = require('fs');
+      const certs = ${JSON.stringify(path.join(__dirname, 'fixtures', 'certs'))};
+      const warnings = [];
+      process.on('warning', (w) => warnings.push([w.name, w.code, w.message]));
+      const seen = [];
+      const srv = tls.createServer({
+        key: fs.readFileSync(certs + '/agent-key.pem'), cert: fs.readFileSync(certs + '/agent-chain.pem'),
+      }, (s) => { seen.push(s.servername); s.end(); });
+      srv.listen(0, '127.0.0.1', async () => {
+        for (let i = 0; i < 2; i++) {
+          await new Promise((resolve) => {
+            const c = tls.connect({ port: srv.address().port, host: '127.0.0.1', servername: '127.0.0.1',
+                                    ca: fs.readFileSync(certs + '/ca-cert.pem') }, () => {
+              seen.push([c.servername, c.authorized]);
+              c.end();
+            });
+            c.on('close', resolve);
+            c.resume();
+          });
+        }
+        srv.close();
+        setImmediate(() => console.log(JSON.stringify({ seen, warnings })));
+      });`;
+    const run = (impl) => JSON.parse(execFileSync(process.execPath, ['-e', script(impl)], { encoding: 'utf8' }));
+    const expected = run('node:tls');
+    assert.equal(expected.warnings.length, 1);
+    assert.deepStrictEqual(run(path.join(__dirname, '..')), expected);
+  });
+
+  it('setServername(\'\') on a client sends no SNI; other values as Node', async () => {
+    for (const side of SIDES) {
+      await differential(async ({ clientTls, serverTls, rec }) => {
+        const srv = serverTls.createServer(AGENT, (s) => {
+          rec.add('server', 'servername', s.servername);
+          s.end();
+        });
+        const port = await listen(srv);
+        for (const name of ['', 'a.example', 'b.example\0rest']) {
+          // The ClientHello goes out on 'connect', so this replaces the first name.
+          const c = clientTls.connect({ port, host: '127.0.0.1', servername: 'first.example', rejectUnauthorized: false });
+          rec.add('client', `setServername(${JSON.stringify(name)})`, (() => {
+            try {
+              return c.setServername(name);
+            } catch (err) {
+              return describeError(err);
+            }
+          })());
+          c.on('secureConnect', () => {
+            rec.add('client', 'servername', c.servername);
+            c.end();
+          });
+          c.resume();
+          await once(c, 'close');
+        }
+        srv.close();
+        await once(srv, 'close');
+      }, { side });
+    }
+  });
+});
+
+describe('SNICallback matches built-in tls', () => {
+  const ctx = (tls, options) => tls.createSecureContext(options);
+  const scenarios = {
+    'synchronous answer with a SecureContext': (tls, rec) => ({
+      SNICallback: recordingSNI(rec, (name, cb) => cb(null, ctx(tls, WRONGHOST))),
+    }),
+    'asynchronous answer with a SecureContext': (tls, rec) => ({
+      SNICallback: recordingSNI(rec, (name, cb) => setTimeout(() => cb(null, ctx(tls, WRONGHOST)), 20)),
+    }),
+    'answer with the native context (.context)': (tls, rec) => ({
+      SNICallback: recordingSNI(rec, (name, cb) => setImmediate(() => cb(null, ctx(tls, WRONGHOST).context))),
+    }),
+    'no context: the default certificate': (tls, rec) => ({
+      SNICallback: recordingSNI(rec, (name, cb) => setTimeout(cb, 5, null, null)),
+    }),
+    'cb(err) destroys the connection': (tls, rec) => ({
+      SNICallback: recordingSNI(rec, (name, cb) => setTimeout(cb, 5, new Error('no such host'))),
+    }),
+    'SNICallback throwing destroys the connection': (tls, rec) => ({
+      SNICallback: recordingSNI(rec, () => {
+        throw new Error('SNICallback failed');
+      }),
+    }),
+    'cb called twice at once: ERR_MULTIPLE_CALLBACK': (tls, rec) => ({
+      SNICallback: recordingSNI(rec, (name, cb) => {
+        cb(null, ctx(tls, WRONGHOST));
+        cb(null, ctx(tls, EC));
+      }),
+    }),
+    'cb called twice later: ERR_MULTIPLE_CALLBACK': (tls, rec) => ({
+      SNICallback: recordingSNI(rec, (name, cb) => {
+        setTimeout(() => {
+          cb(null, null);
+          cb(null, null);
+        }, 5);
+      }),
+    }),
+    'an object that is not a SecureContext: Invalid SNI context': (tls, rec) => ({
+      SNICallback: recordingSNI(rec, (name, cb) => cb(null, { context: {} })),
+    }),
+    'Node\'s own SecureContext on tls-rs (and the reverse): Invalid SNI context': (tls, rec) => ({
+      SNICallback: recordingSNI(rec, (name, cb) => {
+        const other = tls === tlsRs ? nodeTls : tlsRs;
+        cb(null, other.createSecureContext(WRONGHOST));
+      }),
+    }),
+    'a context without a certificate, given at once: the connection fails after the server\'s flight': (tls, rec) => ({
+      SNICallback: recordingSNI(rec, (name, cb) => cb(null, ctx(tls, { ca }))),
+    }),
+    'a context without a certificate, given later: the default certificate serves': (tls, rec) => ({
+      SNICallback: recordingSNI(rec, (name, cb) => setImmediate(() => cb(null, ctx(tls, { ca })))),
+    }),
+    'a string instead of a context is ignored': (tls, rec) => ({
+      SNICallback: recordingSNI(rec, (name, cb) => cb(null, 'wrong.example.test')),
+    }),
+    'only the certificate is taken: the SNI context\'s maxVersion and ciphers are not': (tls, rec) => ({
+      SNICallback: recordingSNI(rec, (name, cb) => cb(null, ctx(tls, {
+        ...WRONGHOST, maxVersion: 'TLSv1.2', ciphers: 'AES128-SHA',
+      }))),
+    }),
+    'the SNI context\'s trust store verifies client certificates': (tls, rec) => ({
+      requestCert: true,
+      rejectUnauthorized: false,
+      SNICallback: recordingSNI(rec, (name, cb) => cb(null, ctx(tls, { ...WRONGHOST, ca }))),
+    }),
+    'without SNI trust store the client certificate is not trusted': (tls, rec) => ({
+      requestCert: true,
+      rejectUnauthorized: false,
+      SNICallback: recordingSNI(rec, (name, cb) => cb(null, ctx(tls, WRONGHOST))),
+    }),
+  };
+  for (const [name, server] of Object.entries(scenarios)) {
+    for (const version of VERSIONS) {
+      for (const side of ['server', 'both']) {
+        it(`${name} — ${version}, tls-rs as ${side}`, async () => {
+          await differential((env) => connection(env, {
+            server,
+            client: {
+              servername: 'wrong.example.test', rejectUnauthorized: false, maxVersion: version, ...CLIENT_CERT,
+            },
+          }), { side });
+        });
+      }
+    }
+  }
+
+  it('is not called when the client sends no server name', async () => {
+    for (const side of ['server', 'both']) {
+      await differential((env) => connection(env, {
+        server: (tls, rec) => ({ SNICallback: recordingSNI(rec, (name, cb) => cb(null, null)) }),
+        client: { servername: '' },
+      }), { side });
+    }
+  });
+
+  it('an answer after the client left: no handshake, no crash', async () => {
+    for (const side of ['server', 'both']) {
+      await differential(async ({ clientTls, serverTls, rec }) => {
+        let answered;
+        const answeredPromise = new Promise((resolve) => { answered = resolve; });
+        const srv = serverTls.createServer({
+          ...AGENT,
+          SNICallback(name, cb) {
+            rec.add('callbacks', 'SNICallback', name);
+            c.destroy();
+            setTimeout(() => {
+              cb(null, serverTls.createSecureContext(WRONGHOST));
+              answered();
+            }, 50);
+          },
+        }, () => rec.add('server', 'unexpected secureConnection'));
+        rec.watch(srv, 'server', SERVER_EVENTS);
+        const port = await listen(srv);
+        const c = clientTls.connect({ port, host: '127.0.0.1', servername: 'x.example', rejectUnauthorized: false });
+        rec.watch(c, 'client', SOCKET_EVENTS);
+        c.on('error', () => {});
+        await once(c, 'close');
+        await answeredPromise;
+        srv.close();
+        await once(srv, 'close');
+      }, { side });
+    }
+  });
+
+  it('createServer validates SNICallback as Node', () => {
+    for (const SNICallback of [1, 'x', {}]) {
+      const run = (tls) => {
+        try {
+          tls.createServer({ SNICallback });
+          return 'created';
+        } catch (err) {
+          return describeError(err);
+        }
+      };
+      assert.deepStrictEqual(run(tlsRs), run(nodeTls));
+    }
+  });
+});
+
+describe('server.addContext matches built-in tls', () => {
+  const contexts = {
+    wildcard: (srv) => srv.addContext('*.example.test', WRONGHOST),
+    'last added wins': (srv, tls) => {
+      srv.addContext('*.example.test', EC);
+      srv.addContext('a.example.test', tls.createSecureContext(WRONGHOST));
+    },
+    'earlier contexts still serve other names': (srv) => {
+      srv.addContext('a.example.test', WRONGHOST);
+      srv.addContext('b.example.test', EC);
+    },
+    'regular-expression characters are literal': (srv) => srv.addContext('a+b.example.test', WRONGHOST),
+  };
+  const names = ['a.example.test', 'x.example.test', 'a.b.example.test', 'example.test', 'aab.example.test',
+    'a+b.example.test', 'A.EXAMPLE.TEST'];
+  for (const [name, setup] of Object.entries(contexts)) {
+    for (const side of ['server', 'both']) {
+      it(`${name} — tls-rs as ${side}`, async () => {
+        await differential(async (env) => {
+          for (const servername of names) {
+            await connection(env, { setup, client: { servername, rejectUnauthorized: false } });
+          }
+        }, { side });
+      });
+    }
+  }
+
+  it('addContext without a name throws ERR_TLS_REQUIRED_SERVER_NAME; a non-string throws as Node', () => {
+    for (const args of [[], [''], [null, WRONGHOST], [5, WRONGHOST], ['x', { key: 1 }]]) {
+      const run = (tls) => {
+        try {
+          tls.createServer(AGENT).addContext(...args);
+          return 'added';
+        } catch (err) {
+          return describeError(err);
+        }
+      };
+      assert.deepStrictEqual(run(tlsRs), run(nodeTls), JSON.stringify(args));
+    }
+  });
+
+  it('without addContext the default SNICallback is not used', async () => {
+    // A server socket built with Node's rule: the default callback alone is not installed, so a
+    // client's name cannot stall or change anything.
+    for (const side of ['server', 'both']) {
+      await differential((env) => connection(env, { client: { servername: 'a.example.test' } }), { side });
+    }
+  });
+});
+
+describe('server.setSecureContext and setServername on a server socket match built-in tls', () => {
+  for (const side of ['server', 'both']) {
+    it(`setSecureContext replaces the context for new connections; SNI contexts stay — tls-rs as ${side}`, async () => {
+      await differential(async ({ clientTls, serverTls, rec }) => {
+        const srv = serverTls.createServer(AGENT, (s) => {
+          rec.add('server', 'certificate', cn(s.getCertificate()));
+          s.end();
+        });
+        srv.addContext('ec.example.test', EC);
+        const port = await listen(srv);
+        const connect = async (servername) => {
+          const c = clientTls.connect({ port, host: '127.0.0.1', servername, rejectUnauthorized: false });
+          c.on('secureConnect', () => rec.add('client', servername, cn(c.getPeerCertificate())));
+          c.resume();
+          await once(c, 'close');
+        };
+        await connect('localhost');
+        srv.setSecureContext(WRONGHOST);
+        await connect('localhost');
+        await connect('ec.example.test');
+        srv.close();
+        await once(srv, 'close');
+      }, { side });
+    });
+
+    it(`setServername on a server socket throws ERR_TLS_SNI_FROM_SERVER — tls-rs as ${side}`, async () => {
+      await differential(async ({ clientTls, serverTls, rec }) => {
+        const srv = serverTls.createServer(AGENT, (s) => {
+          for (const name of ['x', 1]) {
+            try {
+              s.setServername(name);
+              rec.add('server', 'setServername returned');
+            } catch (err) {
+              rec.add('server', 'setServername threw', describeError(err));
+            }
+          }
+          s.end();
+        });
+        const port = await listen(srv);
+        const c = clientTls.connect({ port, host: '127.0.0.1', servername: 'localhost', ca });
+        c.resume();
+        await once(c, 'close');
+        srv.close();
+        await once(srv, 'close');
+      }, { side });
+    });
+  }
+});
+
+// ---- interop with the openssl CLI -------------------------------------------------------------
+
+const IMPLS = [['tls-rs', tlsRs], ['node:tls (control)', nodeTls]];
+
+for (const [implName, impl] of IMPLS) {
+  describe(`${implName}: SNI interop with openssl`, () => {
+    it('s_client -servername gets the SNICallback\'s certificate and its client-CA list', async (t) => {
+      const seen = [];
+      const srv = impl.createServer({
+        ...AGENT,
+        requestCert: true,
+        rejectUnauthorized: false,
+        SNICallback(name, cb) {
+          seen.push(name);
+          setTimeout(() => cb(null, impl.createSecureContext({ ...WRONGHOST, ca })), 10);
+        },
+      }, (s) => {
+        seen.push(s.servername);
+        s.end();
+      });
+      const port = await listen(srv);
+      t.after(() => srv.close());
+      const client = startOpensslClient(port, ['-servername', 'wrong.example.test'], { t });
+      await client.waitFor(/subject=.*CN ?= ?wrong\.example\.test/);
+      await client.waitFor(/Acceptable client certificate CA names\n.*CN ?= ?tls-rs Test Root CA/);
+      client.end();
+      await client.waitExit();
+      assert.deepEqual(seen, ['wrong.example.test', 'wrong.example.test']);
+    });
+
+    it('s_client without -servername: no SNICallback, default certificate', async (t) => {
+      const seen = [];
+      const srv = impl.createServer({
+        ...AGENT,
+        SNICallback: (name, cb) => {
+          seen.push(name);
+          cb(null, null);
+        },
+      }, (s) => {
+        seen.push(s.servername);
+        s.end();
+      });
+      const port = await listen(srv);
+      t.after(() => srv.close());
+      const client = startOpensslClient(port, ['-noservername'], { t });
+      await client.waitFor(/subject=.*CN ?= ?localhost/);
+      client.end();
+      await client.waitExit();
+      assert.deepEqual(seen, [false]);
+    });
+
+    it('s_client -servername with addContext', async (t) => {
+      const srv = impl.createServer(AGENT, (s) => s.end());
+      srv.addContext('*.example.test', WRONGHOST);
+      const port = await listen(srv);
+      t.after(() => srv.close());
+      const client = startOpensslClient(port, ['-servername', 'w.example.test'], { t });
+      await client.waitFor(/subject=.*CN ?= ?wrong\.example\.test/);
+      client.end();
+      await client.waitExit();
+    });
+
+    it('s_server -servername: the client\'s servername selects s_server\'s second certificate', async (t) => {
+      const server = await startOpensslServer([
+        '-key', 'agent-key.pem', '-cert', 'agent-cert.pem', '-cert_chain', 'intermediate-cert.pem',
+        '-servername', 'wrong.example.test', '-key2', 'wronghost-key.pem', '-cert2', 'wronghost-cert.pem',
+      ], { t });
+      for (const [servername, expected] of [['wrong.example.test', 'wrong.example.test'], ['localhost', 'localhost']]) {
+        const socket = impl.connect({ port: server.port, host: '127.0.0.1', ca, servername });
+        t.after(() => socket.destroy());
+        await withTimeout(new Promise((resolve, reject) => {
+          socket.once('secureConnect', resolve);
+          socket.once('error', reject);
+        }), 10_000, 'secureConnect');
+        assert.equal(socket.servername, servername);
+        assert.equal(socket.getPeerCertificate().subject.CN, expected);
+        assert.equal(socket.authorized, true);
+        socket.end();
+        await once(socket, 'close');
+      }
+      await server.waitFor(/Hostname in TLS extension: "wrong\.example\.test"/);
+    });
+  });
+}
