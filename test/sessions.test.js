@@ -531,6 +531,37 @@ describe("'newSession' / 'resumeSession': an external session store", () => {
   });
 });
 
+describe('sessions with ALPN and SNI', () => {
+  for (const version of VERSIONS) {
+    for (const [mode, secureOptions] of [['tickets', 0], ['SSL_OP_NO_TICKET + store', SSL_OP_NO_TICKET]]) {
+      const sides = version === 'TLSv1.3' && secureOptions ? ['client'] : SIDES;
+      for (const side of sides) {
+        it(`${version}, ${mode}, tls-rs as ${side}: an async SNICallback and ALPN on resumed connections`, async () => {
+          await differential(async (env) => {
+            const store = new Map();
+            const sniContext = env.serverTls.createSecureContext(SERVER);
+            const { srv, port } = await storeServer(env, store, {
+              maxVersion: version,
+              secureOptions,
+              ALPNProtocols: ['h2', 'http/1.1'],
+              SNICallback: (name, cb) => setImmediate(() => {
+                env.rec.add('sni', name);
+                cb(null, sniContext);
+              }),
+            });
+            srv.on('secureConnection', (s) => env.rec.add('server', 'alpn', s.alpnProtocol, 'servername', s.servername));
+            const options = { ALPNProtocols: ['http/1.1'] };
+            const first = await connectOnce(env, 'first', port, options);
+            const second = await connectOnce(env, 'second', port, { ...options, session: first.sessions.at(-1) });
+            env.rec.add('second', 'reused', second.reused, 'alpn', second.socket.alpnProtocol);
+            await closeAll(srv);
+          }, { side });
+        });
+      }
+    }
+  }
+});
+
 describe('TLS 1.3 server resumption (beyond Node 20)', () => {
   for (const [mode, secureOptions] of [['tickets', 0], ['SSL_OP_NO_TICKET + store', SSL_OP_NO_TICKET]]) {
     for (const [clientName, clientTls] of [['node', nodeTls], ['tls-rs', tlsRs]]) {
