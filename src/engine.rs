@@ -27,6 +27,8 @@ mod hooks;
 use hooks::{certificate_callback, client_hello_callback, hooks_index, protocol_entries, select_alpn_callback, AlpnDecision, Hooks, SSL_set_cert_cb};
 
 mod sessions;
+#[cfg(test)]
+mod test_fixtures;
 pub use sessions::NewSession;
 use sessions::{gate_input, state_index, Gate, SessionState};
 
@@ -721,42 +723,21 @@ impl TlsEngine {
 
 #[cfg(test)]
 mod tests {
+    use super::test_fixtures::{pump, trust, use_identity};
     use super::*;
-    use openssl::pkey::PKey;
     use openssl::ssl::{SslContext, SslMethod, SslVersion};
-    use openssl::x509::X509;
-
-    const CERTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/test/fixtures/certs/");
-
-    fn read(name: &str) -> Vec<u8> {
-        std::fs::read(format!("{CERTS}{name}")).expect("fixture certificate")
-    }
 
     fn server_context(max: SslVersion) -> SslContext {
         let mut b = SslContext::builder(SslMethod::tls()).unwrap();
-        b.set_private_key(&PKey::private_key_from_pem(&read("agent-key.pem")).unwrap()).unwrap();
-        let mut chain = X509::stack_from_pem(&read("agent-chain.pem")).unwrap().into_iter();
-        b.set_certificate(&chain.next().unwrap()).unwrap();
-        for c in chain {
-            b.add_extra_chain_cert(c).unwrap();
-        }
+        use_identity(&mut b, "agent-key.pem", "agent-chain.pem");
         b.set_max_proto_version(Some(max)).unwrap();
         b.build()
     }
 
     fn client_context(trusted: &str) -> SslContext {
         let mut b = SslContext::builder(SslMethod::tls()).unwrap();
-        for c in X509::stack_from_pem(&read(trusted)).unwrap() {
-            b.cert_store_mut().add_cert(c).unwrap();
-        }
+        trust(&mut b, trusted);
         b.build()
-    }
-
-    /// Moves all waiting ciphertext from `from` to `to`; returns `to`'s status bits.
-    fn pump(from: &mut TlsEngine, to: &mut TlsEngine) -> u32 {
-        let mut buf = vec![0u8; from.pending_ciphertext()];
-        let n = from.read_ciphertext(&mut buf);
-        to.receive(&buf[..n])
     }
 
     fn handshake(client: &mut TlsEngine, server: &mut TlsEngine) {

@@ -293,47 +293,29 @@ pub(super) unsafe extern "C" fn select_alpn_callback(
 mod tests {
     use super::*;
     use crate::engine::*;
-    use openssl::pkey::PKey;
     use openssl::ssl::{SslContext, SslMethod, SslVersion};
-    use openssl::x509::X509;
 
-    const CERTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/test/fixtures/certs/");
+    use crate::engine::test_fixtures::{pump, trust, use_identity};
+
     const REQUESTS: u32 = STATUS_SNI_REQUEST | STATUS_ALPN_REQUEST;
-
-    fn read(name: &str) -> Vec<u8> {
-        std::fs::read(format!("{CERTS}{name}")).expect("fixture certificate")
-    }
 
     fn identity(key: &str, cert: &str, max: SslVersion) -> SslContext {
         let mut b = SslContext::builder(SslMethod::tls()).unwrap();
-        let mut chain = X509::stack_from_pem(&read(cert)).unwrap().into_iter();
-        b.set_certificate(&chain.next().unwrap()).unwrap();
-        for c in chain {
-            // SSL_CTX_add1_chain_cert, as SecureContext does (the chain UseSNIContext copies).
-            assert_eq!(unsafe { sys::SSL_CTX_ctrl(b.as_ptr(), sys::SSL_CTRL_CHAIN_CERT, 1, c.as_ptr() as *mut c_void) }, 1);
-        }
-        b.set_private_key(&PKey::private_key_from_pem(&read(key)).unwrap()).unwrap();
+        // Chained as SecureContext chains it (the chain UseSNIContext copies).
+        use_identity(&mut b, key, cert);
         b.set_max_proto_version(Some(max)).unwrap();
         b.build()
     }
 
     fn engines(max: SslVersion, servername: Option<&str>) -> (TlsEngine, TlsEngine) {
         let mut b = SslContext::builder(SslMethod::tls()).unwrap();
-        for c in X509::stack_from_pem(&read("ca-cert.pem")).unwrap() {
-            b.cert_store_mut().add_cert(c).unwrap();
-        }
+        trust(&mut b, "ca-cert.pem");
         let mut client = TlsEngine::new(&b.build(), false).unwrap();
         let server = TlsEngine::new(&identity("agent-key.pem", "agent-chain.pem", max), true).unwrap();
         if let Some(name) = servername {
             client.set_servername(name);
         }
         (client, server)
-    }
-
-    fn pump(from: &mut TlsEngine, to: &mut TlsEngine) -> u32 {
-        let mut buf = vec![0u8; from.pending_ciphertext()];
-        let n = from.read_ciphertext(&mut buf);
-        to.receive(&buf[..n])
     }
 
     /// Runs the handshake; each server request is answered by `answer` and resumed. Returns the

@@ -180,17 +180,12 @@ mod tests {
     use super::super::{TlsEngine, STATUS_HANDSHAKE_DONE, STATUS_NEW_SESSION, STATUS_RESUME_REQUEST};
     use super::NewSession;
     use crate::tickets;
-    use openssl::pkey::PKey;
     use openssl::ssl::{SslContext, SslContextBuilder, SslMethod, SslOptions, SslSessionCacheMode, SslVersion};
-    use openssl::x509::X509;
     use std::collections::HashMap;
 
-    const CERTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/test/fixtures/certs/");
-    const VERSIONS: [SslVersion; 2] = [SslVersion::TLS1_2, SslVersion::TLS1_3];
+    use crate::engine::test_fixtures::{trust, use_identity};
 
-    fn read(name: &str) -> Vec<u8> {
-        std::fs::read(format!("{CERTS}{name}")).expect("fixture certificate")
-    }
+    const VERSIONS: [SslVersion; 2] = [SslVersion::TLS1_2, SslVersion::TLS1_3];
 
     /// A context set up as Node's SecureContext::Init does for sessions.
     fn node_like(method: SslMethod) -> SslContextBuilder {
@@ -202,12 +197,7 @@ mod tests {
 
     fn server_context(max: SslVersion, options: SslOptions, keys: Option<&[u8; 48]>) -> SslContext {
         let mut b = node_like(SslMethod::tls());
-        b.set_private_key(&PKey::private_key_from_pem(&read("agent-key.pem")).unwrap()).unwrap();
-        let mut chain = X509::stack_from_pem(&read("agent-chain.pem")).unwrap().into_iter();
-        b.set_certificate(&chain.next().unwrap()).unwrap();
-        for c in chain {
-            b.add_extra_chain_cert(c).unwrap();
-        }
+        use_identity(&mut b, "agent-key.pem", "agent-chain.pem");
         b.set_max_proto_version(Some(max)).unwrap();
         b.set_options(options);
         b.set_session_id_context(b"tls-rs tests").unwrap();
@@ -220,9 +210,7 @@ mod tests {
 
     fn client_context() -> SslContext {
         let mut b = node_like(SslMethod::tls());
-        for c in X509::stack_from_pem(&read("ca-cert.pem")).unwrap() {
-            b.cert_store_mut().add_cert(c).unwrap();
-        }
+        trust(&mut b, "ca-cert.pem");
         b.build()
     }
 
