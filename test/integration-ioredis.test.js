@@ -11,20 +11,14 @@ const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const { test } = require('node:test');
 const Redis = require('ioredis');
-const tlsRs = require('tls-rs');
-const { readCert, startRedis, withTimeout } = require('./helpers/services');
+const { describeTlsStream, readCert, startRedis, withTimeout } = require('./helpers/services');
 
 const ca = readCert('ca-cert.pem');
 const clientCerts = { key: readCert('client-key.pem'), cert: readCert('client-cert.pem') };
 
 /** What user code sees of ioredis's TLS socket. */
 function clientView(redis) {
-  const s = redis.stream;
-  return {
-    tlsRs: s instanceof tlsRs.TLSSocket, authorized: s.authorized, authorizationError: s.authorizationError ?? null,
-    protocol: s.getProtocol(), cipher: s.getCipher().name, peerCN: s.getPeerCertificate().subject.CN,
-    servername: s.servername,
-  };
+  return describeTlsStream(redis.stream);
 }
 
 /** An ioredis client on 127.0.0.1:port over TLS, quit (or disconnected) after the test. */

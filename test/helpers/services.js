@@ -13,23 +13,15 @@
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
-const os = require('node:os');
 const path = require('node:path');
 
 const ROOT = path.join(__dirname, '..', '..');
-const CERTS = path.join(__dirname, '..', 'fixtures', 'certs');
+// The fixtures and small helpers are the interop tests' (peers.js); this file adds servers.
+const peers = require('./peers');
+const { CERTS, certPath, readCert, withTimeout } = peers;
+
 const START_TIMEOUT = 15_000;
 const STOP_TIMEOUT = 5_000;
-
-/** Absolute path of a fixture in test/fixtures/certs. */
-function certPath(name) {
-  return path.join(CERTS, name);
-}
-
-/** Contents of a fixture in test/fixtures/certs. */
-function readCert(name) {
-  return fs.readFileSync(certPath(name));
-}
 
 /**
  * Absolute path of `name`: found in PATH or in `dirs` (sbin directories and versioned library
@@ -60,9 +52,7 @@ function postgresBinDirs() {
 
 /** A fresh temporary directory (mkdtemp), removed after the test. */
 function tmpDir(t, prefix = 'tls-rs-integ-') {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
+  return peers.tmpDir(t, prefix);
 }
 
 /** A TCP port on 127.0.0.1 that was free a moment ago. */
@@ -338,18 +328,18 @@ function runNode(t, code, { args = [], env, ms = 30_000 } = {}) {
   });
 }
 
-/** Rejects after `ms` with `what` unless `promise` settles first. */
-function withTimeout(promise, ms, what) {
-  let timer;
-  return Promise.race([
-    promise.finally(() => clearTimeout(timer)),
-    new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
-    }),
-  ]);
+/** What user code sees of a client library's TLS socket. */
+function describeTlsStream(s) {
+  const tlsRs = require('tls-rs');
+  return {
+    tlsRs: s instanceof tlsRs.TLSSocket, authorized: s.authorized, authorizationError: s.authorizationError ?? null,
+    protocol: s.getProtocol(), cipher: s.getCipher().name, peerCN: s.getPeerCertificate().subject.CN,
+    servername: s.servername,
+  };
 }
 
 module.exports = {
+  describeTlsStream,
   ROOT, CERTS, certPath, readCert, findBinary, tmpDir, freePort, waitForPort, Service,
   startPostgres, startRedis, startMosquitto, runNode, withTimeout,
 };
