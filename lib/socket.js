@@ -315,8 +315,10 @@ class TLSSocket extends net.Socket {
     // As in Node, 'secure' (and the client's verification) runs before this step's output is
     // sent: a client rejecting the server never sends its TLS 1.3 Finished.
     if (status & STATUS_HANDSHAKE_DONE) this._finishInit();
-    this._flushCiphertext(null);
+    // _readCleartext flushes when it is done; the output BIO is FIFO, so handshake bytes still
+    // precede anything written from a 'data' handler. One flush per incoming chunk.
     if (this._secureEstablished && !this[kReadPaused]) this._readCleartext();
+    else this._flushCiphertext(null);
   }
 
   _finishInit() {
