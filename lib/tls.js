@@ -138,7 +138,6 @@ exports.connect = function connect(...args) {
     minDHSize: 1024,
     ...options,
   };
-  if (!options.keepAlive) options.singleUse = true;
 
   assert(typeof options.checkServerIdentity === 'function');
   assert(typeof options.minDHSize === 'number',
@@ -151,7 +150,6 @@ exports.connect = function connect(...args) {
 
   const tlssock = new TLSSocket(options.socket, {
     allowHalfOpen: options.allowHalfOpen,
-    pipe: !!options.path,
     secureContext: context,
     isServer: false,
     requestCert: true,
