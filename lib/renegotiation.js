@@ -46,6 +46,11 @@ function installRenegotiation(proto, kSession) {
     return true;
   };
 
+  // Called from _init: Node's info callback reports every handshake start and renegotiation.
+  proto._setupRenegotiation = function _setupRenegotiation() {
+    this[kSession].enableHandshakeEvents();
+  };
+
   proto.disableRenegotiation = function disableRenegotiation() {
     this[kDisableRenegotiation] = true;
   };

@@ -140,6 +140,7 @@ class TLSSocket extends net.Socket {
     }
     this._setupSessions();
     this._setupKeylog();
+    this._setupRenegotiation();
     if (options.handshakeTimeout > 0) {
       this.setTimeout(options.handshakeTimeout, this._handleTimeout);
     }

@@ -33,6 +33,14 @@ impl TlsSession {
             .collect()
     }
 
+    /// Report handshake starts (1) and completed renegotiations (2) through `takeEvents()`.
+    #[napi]
+    pub fn enable_handshake_events(&mut self) {
+        if let Some(engine) = self.engine.as_mut() {
+            engine.enable_handshake_events();
+        }
+    }
+
     /// Starts a TLS 1.2 renegotiation; returns null, or the OpenSSL error saying why not.
     #[napi]
     pub fn renegotiate(&mut self) -> Option<OpenSslError> {

@@ -27,6 +27,9 @@ pub(super) struct EventState {
     pub queue: Vec<EngineEvent>,
     /// The first handshake is done (its completion is reported by STATUS_HANDSHAKE_DONE).
     pub established: bool,
+    /// Handshake starts and renegotiations are wanted (every TLSSocket asks, as Node always
+    /// installs its info callback; engine tests leave it off).
+    pub handshakes: bool,
     /// Key-log lines are wanted (Node enables them when a 'keylog' listener is added).
     pub keylog: bool,
 }

@@ -28,11 +28,11 @@ extern "C" {
 /// going out, not a handshake).
 unsafe extern "C" fn info_callback(ssl: *const sys::SSL, where_: c_int, _ret: c_int) {
     let Some(state) = events_of(ssl) else { return };
-    if where_ & SSL_CB_HANDSHAKE_START != 0 {
+    if where_ & SSL_CB_HANDSHAKE_START != 0 && state.handshakes {
         state.queue.push(EngineEvent::HandshakeStart);
     }
     if where_ & SSL_CB_HANDSHAKE_DONE != 0 && SSL_renegotiate_pending(ssl) == 0 {
-        if state.established {
+        if state.established && state.handshakes {
             state.queue.push(EngineEvent::HandshakeDone);
         } else {
             state.established = true;
@@ -51,6 +51,13 @@ pub(super) fn install(ssl: &mut SslRef) {
 }
 
 impl TlsEngine {
+    /// Report handshake starts and completed renegotiations as events from now on.
+    pub fn enable_handshake_events(&mut self) {
+        if let Some(state) = unsafe { events_of(self.ssl.as_ptr()) } {
+            state.handshakes = true;
+        }
+    }
+
     /// Starts a renegotiation (Node's `renegotiate()`): a client's ClientHello or a server's
     /// HelloRequest is queued for `read_ciphertext`; the handshake then runs inside
     /// `read_cleartext`. Err with OpenSSL's reason when not possible (TLS 1.3: "wrong ssl
