@@ -87,6 +87,23 @@ describe('renegotiate(): argument validation, TLS 1.3, destroyed sockets', () =>
   }
 });
 
+describe('renegotiate() before any handshake', () => {
+  it('sets the request and waits (as built-in tls)', async () => {
+    const run = async (tls) => {
+      const s = new tls.TLSSocket();
+      const seen = [];
+      s.on('error', (err) => seen.push(['error', describeError(err)]));
+      seen.push(['returned', s.renegotiate({ requestCert: true }, (err) => seen.push(['callback', describeError(err)]))]);
+      await new Promise((resolve) => setImmediate(resolve));
+      s.destroy();
+      await once(s, 'close');
+      seen.push(['after destroy', s.renegotiate({})]);
+      return seen;
+    };
+    assert.deepStrictEqual(await run(tlsRs), await run(nodeTls));
+  });
+});
+
 describe('renegotiate() in TLS 1.2', () => {
   for (const side of SIDES) {
     it(`server asks for the client certificate (tls-rs as ${side})`, () => differential(async (env) => {

@@ -61,7 +61,8 @@ impl TlsEngine {
     /// Starts a renegotiation (Node's `renegotiate()`): a client's ClientHello or a server's
     /// HelloRequest is queued for `read_ciphertext`; the handshake then runs inside
     /// `read_cleartext`. Err with OpenSSL's reason when not possible (TLS 1.3: "wrong ssl
-    /// version").
+    /// version"). Before the first handshake completes, only OpenSSL's flag is set, as in Node.
+    /// A failure to start it is the engine's error, reported by the next call (Node's next write).
     pub fn renegotiate(&mut self) -> Result<(), OpenSslError> {
         let raw = self.ssl.as_ptr();
         unsafe { sys::ERR_clear_error() };
@@ -69,15 +70,14 @@ impl TlsEngine {
             return Err(OpenSslError::take()
                 .unwrap_or_else(|| OpenSslError::plain("SSL_renegotiate failed", "ERR_SSL_RENEGOTIATE")));
         }
+        if !self.handshake_done || self.error.is_some() {
+            return Ok(());
+        }
         let ret = unsafe { sys::SSL_do_handshake(raw) };
         if ret != 1 {
             match unsafe { sys::SSL_get_error(raw, ret) } {
                 sys::SSL_ERROR_WANT_READ | sys::SSL_ERROR_WANT_WRITE => {}
-                _ => {
-                    let err = OpenSslError::take()
-                        .unwrap_or_else(|| OpenSslError::plain("SSL_renegotiate failed", "ERR_SSL_RENEGOTIATE"));
-                    return Err(err);
-                }
+                _ => self.record_error("renegotiation failed"),
             }
         }
         Ok(())
