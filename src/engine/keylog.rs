@@ -34,3 +34,49 @@ impl TlsEngine {
         unsafe { sys::SSL_CTX_set_keylog_callback(crate::ffi::SSL_get_SSL_CTX(raw), Some(keylog_callback)) };
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_fixtures::{pump, trust, use_identity};
+    use super::super::TlsEngine;
+    use super::EngineEvent;
+    use openssl::ssl::{SslContext, SslMethod, SslVersion};
+
+    #[test]
+    fn both_ends_log_the_same_secrets_and_agree_on_finished_and_keying_material() {
+        for version in [SslVersion::TLS1_2, SslVersion::TLS1_3] {
+            let mut s = SslContext::builder(SslMethod::tls()).unwrap();
+            use_identity(&mut s, "agent-key.pem", "agent-chain.pem");
+            s.set_max_proto_version(Some(version)).unwrap();
+            let mut c = SslContext::builder(SslMethod::tls()).unwrap();
+            trust(&mut c, "ca-cert.pem");
+            let mut client = TlsEngine::new(&c.build(), false).unwrap();
+            let mut server = TlsEngine::new(&s.build(), true).unwrap();
+            client.enable_keylog();
+            server.enable_keylog();
+            client.start();
+            for _ in 0..10 {
+                pump(&mut client, &mut server);
+                pump(&mut server, &mut client);
+            }
+            let lines = |e: &mut TlsEngine| {
+                let mut v: Vec<Vec<u8>> = e
+                    .take_events()
+                    .into_iter()
+                    .filter_map(|ev| if let EngineEvent::Keylog(l) = ev { Some(l) } else { None })
+                    .collect();
+                v.sort();
+                v
+            };
+            let (c_lines, s_lines) = (lines(&mut client), lines(&mut server));
+            assert_eq!(c_lines.len(), if version == SslVersion::TLS1_3 { 5 } else { 1 });
+            assert!(c_lines.iter().all(|l| l.ends_with(b"\n")));
+            assert_eq!(c_lines, s_lines);
+            assert_eq!(client.finished(false), server.finished(true));
+            assert_eq!(
+                client.export_keying_material(16, b"EXPERIMENTAL-x", None).unwrap(),
+                server.export_keying_material(16, b"EXPERIMENTAL-x", None).unwrap()
+            );
+        }
+    }
+}

@@ -83,3 +83,97 @@ impl TlsEngine {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_fixtures::{pump, trust, use_identity};
+    use super::super::{TlsEngine, STATUS_EVENTS};
+    use super::EngineEvent;
+    use openssl::ssl::{SslContext, SslMethod, SslVersion};
+
+    fn pair(max: SslVersion) -> (TlsEngine, TlsEngine) {
+        let mut s = SslContext::builder(SslMethod::tls()).unwrap();
+        use_identity(&mut s, "agent-key.pem", "agent-chain.pem");
+        s.set_max_proto_version(Some(max)).unwrap();
+        let mut c = SslContext::builder(SslMethod::tls()).unwrap();
+        trust(&mut c, "ca-cert.pem");
+        let mut client = TlsEngine::new(&c.build(), false).unwrap();
+        let mut server = TlsEngine::new(&s.build(), true).unwrap();
+        client.enable_handshake_events();
+        server.enable_handshake_events();
+        client.start();
+        for _ in 0..10 {
+            pump(&mut client, &mut server);
+            pump(&mut server, &mut client);
+        }
+        assert!(client.handshake_done() && server.handshake_done());
+        (client, server)
+    }
+
+    /// Reads until the engine wants input, collecting the events it reported.
+    fn read_events(engine: &mut TlsEngine) -> Vec<EngineEvent> {
+        let mut events = Vec::new();
+        let mut buf = [0u8; 1024];
+        loop {
+            match engine.read_cleartext(&mut buf) {
+                super::super::READ_EVENTS => events.extend(engine.take_events()),
+                0 => return events,
+                n => panic!("unexpected read result {n}"),
+            }
+        }
+    }
+
+    #[test]
+    fn first_handshake_reports_its_start_only() {
+        let (mut client, mut server) = pair(SslVersion::TLS1_2);
+        assert_eq!(client.take_events(), vec![EngineEvent::HandshakeStart]);
+        assert_eq!(server.take_events(), vec![EngineEvent::HandshakeStart]);
+    }
+
+    #[test]
+    fn client_initiated_renegotiation_completes_on_both_ends() {
+        let (mut client, mut server) = pair(SslVersion::TLS1_2);
+        client.take_events();
+        server.take_events();
+        client.renegotiate().unwrap();
+        let mut client_events = Vec::new();
+        let mut server_events = Vec::new();
+        for _ in 0..5 {
+            assert_eq!(pump(&mut client, &mut server) & !STATUS_EVENTS, 0);
+            server_events.extend(read_events(&mut server));
+            pump(&mut server, &mut client);
+            client_events.extend(read_events(&mut client));
+        }
+        assert_eq!(server_events, vec![EngineEvent::HandshakeStart, EngineEvent::HandshakeDone]);
+        assert_eq!(client_events, vec![EngineEvent::HandshakeStart, EngineEvent::HandshakeDone]);
+        assert!(client.error().is_none() && server.error().is_none());
+    }
+
+    #[test]
+    fn server_hello_request_counts_as_a_start() {
+        let (mut client, mut server) = pair(SslVersion::TLS1_2);
+        client.take_events();
+        server.take_events();
+        server.renegotiate().unwrap();
+        let mut server_events = server.take_events();
+        for _ in 0..5 {
+            pump(&mut server, &mut client);
+            read_events(&mut client);
+            pump(&mut client, &mut server);
+            server_events.extend(read_events(&mut server));
+        }
+        // As Node sees it: HelloRequest (a start, its "done" ignored), then the real handshake.
+        assert_eq!(
+            server_events,
+            vec![EngineEvent::HandshakeStart, EngineEvent::HandshakeStart, EngineEvent::HandshakeDone]
+        );
+    }
+
+    #[test]
+    fn tls13_refuses_with_wrong_ssl_version() {
+        let (mut client, _server) = pair(SslVersion::TLS1_3);
+        let err = client.renegotiate().unwrap_err();
+        assert_eq!(err.code, "ERR_SSL_WRONG_SSL_VERSION");
+        assert!(client.error().is_none());
+    }
+}
