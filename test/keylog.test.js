@@ -78,6 +78,32 @@ describe("'keylog' differential", () => {
   }, { side: 'both' }));
 });
 
+describe("'keylog' during renegotiation", () => {
+  for (const side of SIDES) {
+    it(`each TLS 1.2 handshake logs its secret (tls-rs as ${side})`, () => differential(async ({ clientTls, serverTls, rec }) => {
+      const srv = serverTls.createServer({ ...CERT, maxVersion: 'TLSv1.2' }, (s) => {
+        s.on('secure', () => rec.add('server', 'secure'));
+        s.resume();
+      });
+      srv.on('keylog', (line) => rec.add('server', 'keylog', shape(line)));
+      const port = await listen(srv);
+      const c = clientTls.connect({ port, host: '127.0.0.1', ca, servername: 'localhost' });
+      const lines = [];
+      c.on('keylog', (line) => {
+        lines.push(line.toString('latin1'));
+        rec.add('client', 'keylog', shape(line));
+      });
+      await once(c, 'secureConnect');
+      await new Promise((resolve) => c.renegotiate({}, resolve));
+      rec.add('client', 'renegotiated', lines.length, new Set(lines).size);
+      c.end();
+      await once(c, 'close');
+      srv.close();
+      await once(srv, 'close');
+    }, { side }));
+  }
+});
+
 describe('both ends of a tls-rs connection log the same secrets', () => {
   for (const version of VERSIONS) {
     it(version, async () => {

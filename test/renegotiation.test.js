@@ -11,7 +11,7 @@ const assert = require('node:assert/strict');
 const {
   differential, describeError, fixture, once, listen, SOCKET_EVENTS, nodeTls, tlsRs,
 } = require('./helpers/differential');
-const { startOpensslClient, withTimeout } = require('./helpers/peers');
+const { startOpensslClient, startOpensslServer, withTimeout } = require('./helpers/peers');
 
 const CERT = { key: fixture('agent-key.pem'), cert: fixture('agent-chain.pem') };
 const CLIENT_CERT = { key: fixture('client-key.pem'), cert: fixture('client-cert.pem') };
@@ -221,6 +221,45 @@ describe('the server guard: CLIENT_RENEG_LIMIT, CLIENT_RENEG_WINDOW, disableRene
       });
     }, { side }));
   }
+});
+
+describe('openssl s_server -tls1_2 typing r and R', () => {
+  /** A client's events while s_server renegotiates ('r'), then renegotiates asking for a certificate ('R'). */
+  async function clientSees(tls, t) {
+    const server = await startOpensslServer(['-key', 'agent-key.pem', '-cert', 'agent-cert.pem',
+      '-cert_chain', 'intermediate-cert.pem', '-tls1_2'], { t });
+    const log = [];
+    const c = tls.connect({ port: server.port, host: '127.0.0.1', ca, servername: 'localhost', ...CLIENT_CERT });
+    try {
+      let secure = 0;
+      const done = new Promise((resolve, reject) => {
+        c.on('secureConnect', () => {
+          log.push(['secureConnect', ++secure, c.authorized, c.getProtocol()]);
+          if (secure === 1) server.write('r\n');
+          else if (secure === 2) server.write('R\n');
+          else resolve();
+        });
+        c.on('error', reject);
+      });
+      c.on('data', (d) => log.push(['data', String(d)]));
+      c.on('close', () => log.push('close'));
+      await withTimeout(done, 10000, 'three handshakes');
+      c.write('bye from the client\n');
+      await server.waitFor(/bye from the client/, { stream: 'stdout' });
+      c.end();
+      await withTimeout(once(c, 'close'), 10000, 'close');
+    } finally {
+      c.destroy();
+      await server.kill();
+    }
+    return log;
+  }
+
+  it("the client emits 'secureConnect' for each handshake, as built-in tls", async (t) => {
+    const expected = await clientSees(nodeTls, t);
+    assert.deepStrictEqual(await clientSees(tlsRs, t), expected);
+    assert.equal(expected.filter((e) => e[0] === 'secureConnect').length, 3);
+  });
 });
 
 describe('openssl s_client -tls1_2 typing R', () => {
