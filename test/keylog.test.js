@@ -12,7 +12,7 @@ const path = require('node:path');
 const {
   differential, fixture, once, listen, nodeTls, tlsRs,
 } = require('./helpers/differential');
-const { startOpensslServer, startOpensslClient, tmpDir, withTimeout } = require('./helpers/peers');
+const { startOpensslServer, startOpensslClient, startNode, tmpDir, withTimeout } = require('./helpers/peers');
 
 const CERT = { key: fixture('agent-key.pem'), cert: fixture('agent-chain.pem') };
 const ca = fixture('ca-cert.pem');
@@ -168,4 +168,36 @@ describe('byte-identical to the openssl CLI -keylogfile', () => {
       }
     });
   }
+});
+
+describe('--tls-keylog=file', () => {
+  const ROOT = path.join(__dirname, '..');
+  const SCRIPT = `
+const tls = require(process.argv[1] === 'node' ? 'node:tls' : process.argv[1]);
+const fs = require('fs');
+const f = (n) => fs.readFileSync(${JSON.stringify(path.join(__dirname, 'fixtures', 'certs'))} + '/' + n);
+const srv = tls.createServer({ key: f('agent-key.pem'), cert: f('agent-chain.pem') }, (s) => { s.end(); srv.close(); });
+srv.listen(0, '127.0.0.1', () => {
+  const c = tls.connect({ port: srv.address().port, host: '127.0.0.1', ca: f('ca-cert.pem'), servername: 'localhost' });
+  c.resume();
+});
+`;
+
+  async function keylogOf(t, impl) {
+    const file = path.join(tmpDir(t), 'keys.log');
+    const child = startNode({ code: SCRIPT, args: [impl], t, cwd: ROOT,
+      env: { ...process.env, NODE_OPTIONS: `--tls-keylog=${file}` } });
+    const { code } = await child.waitExit(20000);
+    assert.equal(code, 0, child.stderr);
+    assert.match(child.stderr, /Warning: Using --tls-keylog makes TLS connections insecure by writing secret key material to file /);
+    const lines = fs.readFileSync(file, 'latin1').split(/(?<=\n)/);
+    assert.equal(fs.statSync(file).mode & 0o777, 0o600);
+    return lines.map((l) => shape(Buffer.from(l, 'latin1'))[0]).sort();
+  }
+
+  it('both ends of a connection append their lines, as built-in tls', async (t) => {
+    const [builtin, ours] = await Promise.all([keylogOf(t, 'node'), keylogOf(t, ROOT)]);
+    assert.equal(builtin.length, 10);
+    assert.deepEqual(ours, builtin);
+  });
 });

@@ -22,18 +22,18 @@ const fs = require('fs');
 const f = (n) => fs.readFileSync(${JSON.stringify(path.join(ROOT, 'test/fixtures/certs'))} + '/' + n);
 const [mode, maxVersion] = [process.argv[2], process.argv[3]];
 const srv = tls.createServer({ key: f('agent-key.pem'), cert: f('agent-chain.pem'), maxVersion,
-  enableTrace: mode === 'server' }, (s) => { s.end(); srv.close(); });
+  enableTrace: mode === 'server' || undefined }, (s) => { s.end(); srv.close(); });
 srv.listen(0, '127.0.0.1', () => {
   const c = tls.connect({ port: srv.address().port, host: '127.0.0.1', ca: f('ca-cert.pem'),
-    servername: 'localhost', enableTrace: mode === 'client' });
+    servername: 'localhost', enableTrace: mode === 'client' || undefined });
   if (mode === 'method') c.enableTrace();
   c.on('secureConnect', () => process.stdout.write('secure\\n'));
   c.resume();
 });
 `;
 
-async function traceOf(t, impl, mode, version) {
-  const child = startNode({ code: SCRIPT, args: [impl, mode, version], t, cwd: ROOT });
+async function traceOf(t, impl, mode, version, env = process.env) {
+  const child = startNode({ code: SCRIPT, args: [impl, mode, version], t, cwd: ROOT, env });
   const { code } = await child.waitExit(20000);
   assert.equal(code, 0, child.stderr);
   assert.equal(child.stdout, 'secure\n');
@@ -60,6 +60,18 @@ describe('enableTrace prints the protocol messages to stderr', () => {
       });
     }
   }
+
+  it('--trace-tls turns it on for every socket, with Node\'s warning', async (t) => {
+    const env = { ...process.env, NODE_OPTIONS: '--trace-tls' };
+    const ours = await traceOf(t, ROOT, 'none', 'TLSv1.3', env);
+    const builtin = await traceOf(t, 'node', 'none', 'TLSv1.3', env);
+    for (const text of [ours, builtin]) {
+      assert.equal(text.match(/Warning: Enabling --trace-tls can expose sensitive data in the resulting log\./g).length, 1);
+    }
+    // Both ends trace: each ClientHello appears sent and received.
+    assert.match(ours, /^>>> TLS 1\.3 Handshake \[length [0-9a-f]{4}\], ClientHello$/m);
+    assert.match(ours, /^<<< TLS 1\.3 Handshake \[length [0-9a-f]{4}\], ClientHello$/m);
+  });
 
   it('nothing without it', async (t) => {
     assert.equal(await traceOf(t, ROOT, 'none', 'TLSv1.3'), '');
