@@ -822,7 +822,11 @@ class TLSSocket extends net.Socket {
   getEphemeralKeyInfo() {
     if (!this[kSession]) return null;
     if (this._tlsOptions.isServer) return null;
-    return this[kSession].getEphemeralKeyInfo() || {};
+    const info = this[kSession].getEphemeralKeyInfo();
+    if (!info) return {};
+    // Node's key order: { type, size } for DH, { type, name, size } for ECDH.
+    return info.type === 'DH' ? { type: info.type, size: info.size } :
+      { type: info.type, name: info.name, size: info.size };
   }
 
   // ---- sessions and resumption ------------------------------------------------------------

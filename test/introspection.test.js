@@ -92,7 +92,8 @@ describe('introspection differential', () => {
         // Node 20's OpenSSL 3.0 and tls-rs's 3.6 share different lists when both ends are 3.6.
         if (side !== 'both') rec.add('both', 'sigalgs', c.getSharedSigalgs(), s.getSharedSigalgs());
         rec.add('both', 'server sigalgs non-empty', s.getSharedSigalgs().length > 0);
-        rec.add('both', 'ephemeral', c.getEphemeralKeyInfo()?.type, s.getEphemeralKeyInfo());
+        // JSON: the key order too.
+        rec.add('both', 'ephemeral', JSON.stringify(c.getEphemeralKeyInfo()), s.getEphemeralKeyInfo());
         // The two ends agree.
         rec.add('both', 'finished', c.getFinished().equals(s.getPeerFinished()), s.getFinished().equals(c.getPeerFinished()),
           c.getFinished().equals(c.getPeerFinished()));
@@ -127,6 +128,31 @@ describe('introspection differential', () => {
     srv.close();
     await once(srv, 'close');
   }, { side: 'both' }));
+});
+
+describe('getEphemeralKeyInfo', () => {
+  const cases = {
+    'DHE (TLS 1.2)': { server: { dhparam: fixture('dhparam-2048.pem'), ciphers: 'DHE-RSA-AES128-GCM-SHA256', maxVersion: 'TLSv1.2' } },
+    'ECDHE P-256 (TLS 1.2)': { server: { ecdhCurve: 'prime256v1', maxVersion: 'TLSv1.2' } },
+    'X448 (TLS 1.3)': { server: { ecdhCurve: 'X448' } },
+  };
+  for (const [name, { server }] of Object.entries(cases)) {
+    it(`${name} (tls-rs as client)`, () => differential(async ({ clientTls, serverTls, rec }) => {
+      const srv = serverTls.createServer({ ...CERT, ...server }, (s) => {
+        rec.add('server', JSON.stringify(s.getEphemeralKeyInfo()));
+        s.end();
+      });
+      const port = await listen(srv);
+      const c = clientTls.connect({ port, host: '127.0.0.1', ca, servername: 'localhost', ciphers: server.ciphers });
+      rec.add('client', 'before', JSON.stringify(c.getEphemeralKeyInfo()));
+      c.on('secureConnect', () => rec.add('client', JSON.stringify(c.getEphemeralKeyInfo()), c.getCipher()));
+      c.resume();
+      await once(c, 'close');
+      rec.add('client', 'after', JSON.stringify(c.getEphemeralKeyInfo()));
+      srv.close();
+      await once(srv, 'close');
+    }, { side: 'client' }));
+  }
 });
 
 describe('setMaxSendFragment on the wire', () => {
