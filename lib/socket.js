@@ -17,6 +17,7 @@ const {
     ERR_OUT_OF_RANGE,
     ERR_MULTIPLE_CALLBACK,
     ERR_TLS_ALPN_CALLBACK_INVALID_RESULT,
+    ERR_STREAM_WRAP,
   },
 } = require('./errors');
 const { validateString, validateNumber, validateFunction } = require('./validators');
@@ -200,7 +201,17 @@ class TLSSocket extends net.Socket {
         return !this[kReadPaused];
       };
     } else if (kind === 'stream') {
-      transport.on('data', (chunk) => this._onCiphertext(chunk));
+      const ondata = (chunk) => {
+        // As Node's JSStreamSocket: a stream that yields strings or objects cannot carry TLS.
+        if (typeof chunk === 'string' || transport.readableObjectMode === true) {
+          transport.pause();
+          transport.removeListener('data', ondata);
+          this.emit('error', new ERR_STREAM_WRAP());
+          return;
+        }
+        this._onCiphertext(chunk);
+      };
+      transport.on('data', ondata);
     }
     if (kind !== 'socket') transport.on('end', () => this._onTransportEnd());
     transport.on('drain', () => this._continueWrite());
@@ -510,6 +521,26 @@ class TLSSocket extends net.Socket {
     this[kReadPaused] = false;
     if (this._secureEstablished) this._readCleartext();
     if (!this[kReadPaused]) this._resumeTransport();
+  }
+
+  // With `onread` nothing is pushed, so the stream machinery never calls _read: as net does for
+  // its onread sockets, pause() stops reading and resume() / read() start it again.
+  pause() {
+    if (this[kOnread] && !this[kReadPaused]) {
+      this[kReadPaused] = true;
+      this._pauseTransport();
+    }
+    return super.pause();
+  }
+
+  resume() {
+    if (this[kOnread]) this._read();
+    return super.resume();
+  }
+
+  read(n) {
+    if (this[kOnread]) this._read();
+    return super.read(n);
   }
 
   _onTransportEnd() {

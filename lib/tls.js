@@ -165,7 +165,9 @@ exports.connect = function connect(...args) {
 
   if (cb) tlssock.once('secureConnect', cb);
 
-  if (!options.socket) {
+  // An already-aborted `signal` destroyed the socket in its constructor: connect nothing.
+  // (Built-in tls connects anyway, and asserts in its C++ stream code when data arrives.)
+  if (!options.socket && !options.signal?.aborted) {
     if (options.timeout) tlssock.setTimeout(options.timeout);
     tlssock.connect(options, tlssock._start);
   }
