@@ -116,6 +116,14 @@ class TLSSocket extends net.Socket {
     this.on('error', this._tlsError);
     this._init(socket);
     process.nextTick(initRead, this);
+    // An already-aborted signal ran _destroy inside super(), before the session existed.
+    if (tlsOptions.signal?.aborted) this._dropSession();
+  }
+
+  _dropSession() {
+    const session = this[kSession];
+    this[kSession] = null;
+    if (session) session.destroy();
   }
 
   _init(socket) {
@@ -663,9 +671,7 @@ class TLSSocket extends net.Socket {
     this.connecting = false;
     clearTimeout(this[kTimer]);
     this[kTimer] = null;
-    const session = this[kSession];
-    this[kSession] = null;
-    if (session) session.destroy();
+    this._dropSession();
     const pending = this[kPendingWrite];
     this[kPendingWrite] = null;
     const transport = this[kTransport];

@@ -167,7 +167,9 @@ exports.connect = function connect(...args) {
 
   // An already-aborted `signal` destroyed the socket in its constructor: connect nothing.
   // (Built-in tls connects anyway, and asserts in its C++ stream code when data arrives.)
-  if (!options.socket && !options.signal?.aborted) {
+  if (options.signal?.aborted) return tlssock;
+
+  if (!options.socket) {
     if (options.timeout) tlssock.setTimeout(options.timeout);
     tlssock.connect(options, tlssock._start);
   }
