@@ -266,3 +266,41 @@ describe('a Duplex that does not carry bytes', () => {
     });
   }
 });
+
+describe('members real packages use', () => {
+  // Duplex ends wired to each other in memory.
+  function duplexPair() {
+    const a = new Duplex({ read() {}, write(chunk, enc, cb) { b.push(chunk); cb(); }, final(cb) { b.push(null); cb(); } });
+    const b = new Duplex({ read() {}, write(chunk, enc, cb) { a.push(chunk); cb(); }, final(cb) { a.push(null); cb(); } });
+    return [a, b];
+  }
+
+  it('`credentials` (the oldest seed doc\'s name for secureContext) is used as the context', async () => {
+    await differential(async ({ clientTls, serverTls, rec }) => {
+      const [a, b] = duplexPair();
+      const server = new serverTls.TLSSocket(b, { isServer: true, credentials: serverTls.createSecureContext(certs) });
+      server.on('secure', () => rec.add('server', 'secure', server.getCertificate()?.subject?.CN));
+      server.resume();
+      server.on('end', () => server.end());
+      const c = clientTls.connect({ socket: a, servername: 'localhost', ca: clientOptions.ca });
+      rec.watch(c, 'client', SOCKET_EVENTS);
+      await once(c, 'secureConnect');
+      c.end();
+      c.resume();
+      await once(c, 'close');
+    }, { side: 'both' });
+  });
+
+  it('a server TLSSocket reports a failed handshake as \'_tlsError\' and then \'error\'', async () => {
+    await differential(async ({ serverTls, rec }) => {
+      const [a, b] = duplexPair();
+      const server = new serverTls.TLSSocket(b, { isServer: true, secureContext: serverTls.createSecureContext(certs) });
+      server.on('_tlsError', (err) => rec.add('server', '_tlsError', describeError(err)));
+      server.on('error', (err) => rec.add('server', 'error', describeError(err)));
+      server.on('close', (hadError) => rec.add('server', 'close', hadError));
+      a.on('data', () => {});
+      a.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+      await once(server, 'close');
+    }, { side: 'server' });
+  });
+});
