@@ -14,9 +14,11 @@ const {
 const { validateObject, validateNumber, validateFunction, validateBuffer } = require('./validators');
 const { SecureContext } = require('./secure-context');
 const { rejectUnsupportedOptions } = require('./unsupported');
+const { forwardKeylog } = require('./keylog');
 
 const kHandshakeTimeout = Symbol('kHandshakeTimeout');
 const kSNICallback = Symbol('kSNICallback');
+const kEnableTrace = Symbol('kEnableTrace');
 const kEmptyObject = Object.freeze({ __proto__: null });
 
 function Server(options, listener) {
@@ -46,6 +48,7 @@ function Server(options, listener) {
   this.setSecureContext(options);
 
   this[kHandshakeTimeout] = options.handshakeTimeout || (120 * 1000);
+  this[kEnableTrace] = options.enableTrace;
   this[kSNICallback] = options.SNICallback;
   validateNumber(this[kHandshakeTimeout], 'options.handshakeTimeout');
   if (this[kSNICallback]) validateFunction(this[kSNICallback], 'options.SNICallback');
@@ -172,8 +175,10 @@ function tlsConnectionListener(rawSocket) {
     ALPNCallback: this.ALPNCallback,
     SNICallback: this[kSNICallback] || SNICallback,
     pauseOnConnect: this.pauseOnConnect,
+    enableTrace: this[kEnableTrace],
   });
   socket.on('secure', onServerSocketSecure);
+  forwardKeylog(this, socket);
   socket[kErrorEmitted] = false;
   socket.on('close', onSocketClose);
   socket.on('_tlsError', onSocketTLSError);

@@ -24,6 +24,10 @@ const { validateString, validateNumber, validateFunction } = require('./validato
 const { opensslError } = require('./openssl-error');
 const { rejectUnsupportedOptions } = require('./unsupported');
 const { X509Certificate } = require('node:crypto');
+const { installRenegotiation } = require('./renegotiation');
+const { installIntrospection } = require('./introspection');
+const { installKeylog } = require('./keylog');
+const { traceOption, installTrace } = require('./trace');
 
 // Status bits and read results of the native session (src/session.rs).
 const STATUS_HANDSHAKE_DONE = 1;
@@ -34,6 +38,9 @@ const STATUS_ALPN_REQUEST = 8;
 // created sessions (takeNewSessions()).
 const STATUS_RESUME_REQUEST = 16;
 const STATUS_NEW_SESSION = 32;
+// Handshake starts, renegotiations and key-log lines wait in takeEvents() (renegotiation.js).
+const STATUS_EVENTS = 256;
+const READ_EVENTS = -3;
 const READ_CLOSE_NOTIFY = -1;
 const READ_ERROR = -2;
 
@@ -75,6 +82,7 @@ class TLSSocket extends net.Socket {
   constructor(socket, opts) {
     const tlsOptions = { ...opts };
     rejectUnsupportedOptions(tlsOptions, 'new TLSSocket');
+    const enableTrace = traceOption(tlsOptions);
     super({
       allowHalfOpen: socket ? socket.allowHalfOpen : tlsOptions.allowHalfOpen,
       highWaterMark: tlsOptions.highWaterMark,
@@ -115,6 +123,7 @@ class TLSSocket extends net.Socket {
     if (tlsOptions.pauseOnConnect) this.readableFlowing = false;
     this.on('error', this._tlsError);
     this._init(socket);
+    if (enableTrace) this[kSession].enableTrace();
     process.nextTick(initRead, this);
     // An already-aborted signal ran _destroy inside super(), before the session existed.
     if (tlsOptions.signal?.aborted) this._dropSession();
@@ -139,6 +148,8 @@ class TLSSocket extends net.Socket {
       this[kSession].setVerifyMode(requestCert, rejectUnauthorized);
     }
     this._setupSessions();
+    this._setupKeylog();
+    this._setupRenegotiation();
     if (options.handshakeTimeout > 0) {
       this.setTimeout(options.handshakeTimeout, this._handleTimeout);
     }
@@ -314,6 +325,10 @@ class TLSSocket extends net.Socket {
     if (this.servername === null && this._tlsOptions.isServer && this[kSession]) {
       const name = this[kSession].getServername();
       if (name) this.servername = name;
+    }
+    if (status & STATUS_EVENTS) {
+      this._onSessionEvents();
+      if (!this[kSession]) return;
     }
     if (status & STATUS_ERROR) {
       // The alert goes out before the error is reported.
@@ -493,6 +508,8 @@ class TLSSocket extends net.Socket {
         }
       } else if (n === 0) {
         break;
+      } else if (n === READ_EVENTS) {
+        this._onSessionEvents();
       } else if (n === READ_CLOSE_NOTIFY) {
         this._pushEOF();
         break;
@@ -1136,5 +1153,10 @@ function initRead(tlsSocket) {
   }
   tlsSocket.read(0);
 }
+
+installRenegotiation(TLSSocket.prototype, kSession);
+installIntrospection(TLSSocket.prototype, kSession);
+installKeylog(TLSSocket.prototype, kSession);
+installTrace(TLSSocket.prototype, kSession);
 
 module.exports = { TLSSocket, kConnectOptions, kErrorEmitted };

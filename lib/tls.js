@@ -158,6 +158,7 @@ exports.connect = function connect(...args) {
     highWaterMark: options.highWaterMark,
     onread: options.onread,
     signal: options.signal,
+    enableTrace: options.enableTrace,
     session: options.session,
   });
   options.rejectUnauthorized = options.rejectUnauthorized !== false;

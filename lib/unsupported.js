@@ -3,7 +3,7 @@
 // silently ignored; each entry is deleted when its feature lands.
 
 const NOT_YET = [
-  'NPNProtocols', 'requestOCSP', 'pskCallback', 'pskIdentityHint', 'enableTrace',
+  'NPNProtocols', 'requestOCSP', 'pskCallback', 'pskIdentityHint',
 ];
 
 function rejectUnsupportedOptions(options, where) {

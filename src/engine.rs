@@ -27,6 +27,12 @@ mod hooks;
 use hooks::{certificate_callback, client_hello_callback, hooks_index, protocol_entries, select_alpn_callback, AlpnDecision, Hooks, SSL_set_cert_cb};
 
 mod sessions;
+mod events;
+mod introspection;
+mod keylog;
+mod renegotiation;
+mod trace;
+pub use events::EngineEvent;
 #[cfg(test)]
 mod test_fixtures;
 pub use sessions::NewSession;
@@ -47,11 +53,15 @@ pub const STATUS_ALPN_REQUEST: u32 = 8;
 pub const STATUS_RESUME_REQUEST: u32 = 16;
 /// Status bit: OpenSSL created sessions the caller asked to hear about; `take_new_sessions()`.
 pub const STATUS_NEW_SESSION: u32 = 32;
+/// Status bit: OpenSSL reported handshake starts, renegotiations or key-log lines; `take_events()`.
+pub const STATUS_EVENTS: u32 = 256;
 
 /// `read_cleartext` result once the peer sent close_notify and no cleartext is left.
 pub const READ_CLOSE_NOTIFY: i32 = -1;
 /// `read_cleartext` / `encrypt` result when the engine failed; `error()` says why.
 pub const READ_ERROR: i32 = -2;
+/// `read_cleartext` result: events wait in `take_events()` (a renegotiation ran); call again.
+pub const READ_EVENTS: i32 = -3;
 
 const SSL_MODE_AUTO_RETRY: c_long = 0x4;
 const SSL_MODE_RELEASE_BUFFERS: c_long = 0x10;
@@ -147,7 +157,8 @@ pub struct TlsEngine {
 impl TlsEngine {
     /// An endpoint using `context`; nothing is produced until `start()` (client) or `receive()`.
     pub fn new(context: &SslContextRef, is_server: bool) -> Result<Self, ErrorStack> {
-        let ssl = Ssl::new(context)?;
+        let mut ssl = Ssl::new(context)?;
+        renegotiation::install(&mut ssl);
         let raw = ssl.as_ptr();
         let (rbio, wbio) = unsafe {
             let rbio = sys::BIO_new(sys::BIO_s_mem());
@@ -434,6 +445,10 @@ impl TlsEngine {
     }
 
     fn advance(&mut self) -> u32 {
+        self.advance_handshake() | self.event_status()
+    }
+
+    fn advance_handshake(&mut self) -> u32 {
         if self.error.is_some() {
             return STATUS_ERROR;
         }
@@ -475,6 +490,9 @@ impl TlsEngine {
         if self.peer_closed {
             return READ_CLOSE_NOTIFY;
         }
+        if self.event_status() != 0 {
+            return READ_EVENTS;
+        }
         let raw = self.ssl.as_ptr();
         let limit = out.len().min(i32::MAX as usize);
         let mut n = 0usize;
@@ -483,6 +501,7 @@ impl TlsEngine {
             return n as i32;
         }
         match unsafe { sys::SSL_get_error(raw, 0) } {
+            sys::SSL_ERROR_WANT_READ | sys::SSL_ERROR_WANT_WRITE if self.event_status() != 0 => READ_EVENTS,
             sys::SSL_ERROR_WANT_READ | sys::SSL_ERROR_WANT_WRITE => 0,
             sys::SSL_ERROR_ZERO_RETURN => {
                 self.peer_closed = true;
@@ -598,6 +617,25 @@ impl TlsEngine {
             return None;
         };
         Some(EphemeralKey { kind: "ECDH", name, size })
+    }
+}
+
+/// Events queued by OpenSSL's callbacks (see events.rs).
+impl TlsEngine {
+    /// STATUS_EVENTS when events wait in `take_events()`.
+    fn event_status(&self) -> u32 {
+        match self.ssl.ex_data(events::events_index()) {
+            Some(state) if !state.queue.is_empty() => STATUS_EVENTS,
+            _ => 0,
+        }
+    }
+
+    /// The events queued since the last call, oldest first.
+    pub fn take_events(&mut self) -> Vec<EngineEvent> {
+        match self.ssl.ex_data_mut(events::events_index()) {
+            Some(state) => std::mem::take(&mut state.queue),
+            None => Vec::new(),
+        }
     }
 }
 
