@@ -27,6 +27,11 @@ mod hooks;
 use hooks::{certificate_callback, client_hello_callback, hooks_index, protocol_entries, select_alpn_callback, AlpnDecision, Hooks, SSL_set_cert_cb};
 
 mod sessions;
+mod npn;
+mod ocsp;
+mod psk;
+pub use npn::NpnOutcome;
+pub use psk::{PskAnswer, PskCallback, PskExchange};
 #[cfg(test)]
 mod test_fixtures;
 pub use sessions::NewSession;
@@ -47,6 +52,12 @@ pub const STATUS_ALPN_REQUEST: u32 = 8;
 pub const STATUS_RESUME_REQUEST: u32 = 16;
 /// Status bit: OpenSSL created sessions the caller asked to hear about; `take_new_sessions()`.
 pub const STATUS_NEW_SESSION: u32 = 32;
+/// Status bit (server): the handshake is paused until the caller has given the OCSP response
+/// to staple (`set_ocsp_response`, or nothing) and calls `resume()` (ocsp.rs).
+pub const STATUS_OCSP_REQUEST: u32 = 0x1000;
+/// Status bit (client): the server's stapled OCSP response (or its absence) waits in
+/// `take_ocsp_response()`; reported before the handshake completes (ocsp.rs).
+pub const STATUS_OCSP_RESPONSE: u32 = 0x2000;
 
 /// `read_cleartext` result once the peer sent close_notify and no cleartext is left.
 pub const READ_CLOSE_NOTIFY: i32 = -1;
@@ -371,7 +382,7 @@ impl TlsEngine {
         }
         hooks.request = 0;
         // The handshake may complete here, creating sessions (STATUS_NEW_SESSION).
-        let status = self.advance() | self.session_status();
+        let status = self.advance() | self.session_status() | self.ocsp_status();
         match self.hooks_mut().sni_error.take() {
             Some(err) if status & STATUS_ERROR == 0 => {
                 self.error = Some(err);
@@ -389,7 +400,7 @@ impl TlsEngine {
     /// Advances the handshake without new input (the client's ClientHello). Returns status bits.
     pub fn start(&mut self) -> u32 {
         let status = self.advance();
-        status | self.session_status()
+        status | self.session_status() | self.ocsp_status()
     }
 
     /// Feeds ciphertext from the peer and advances the handshake. Returns status bits.
@@ -430,7 +441,7 @@ impl TlsEngine {
             return 0;
         }
         let status = self.advance();
-        status | self.session_status()
+        status | self.session_status() | self.ocsp_status()
     }
 
     fn advance(&mut self) -> u32 {
