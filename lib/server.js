@@ -11,12 +11,14 @@ const {
   ConnResetException,
   assertInternal: assert,
 } = require('./errors');
-const { validateObject, validateNumber, validateFunction, validateBuffer } = require('./validators');
+const { validateObject, validateNumber, validateFunction, validateBuffer, validateString } = require('./validators');
 const { SecureContext } = require('./secure-context');
 const { rejectUnsupportedOptions } = require('./unsupported');
 
 const kHandshakeTimeout = Symbol('kHandshakeTimeout');
 const kSNICallback = Symbol('kSNICallback');
+const kPskCallback = Symbol('kPskCallback');
+const kPskIdentityHint = Symbol('kPskIdentityHint');
 const kEmptyObject = Object.freeze({ __proto__: null });
 
 function Server(options, listener) {
@@ -49,6 +51,12 @@ function Server(options, listener) {
   this[kSNICallback] = options.SNICallback;
   validateNumber(this[kHandshakeTimeout], 'options.handshakeTimeout');
   if (this[kSNICallback]) validateFunction(this[kSNICallback], 'options.SNICallback');
+  // NPN (seed docs) and PSK (lib/npn.js, lib/psk.js).
+  if (options.NPNProtocols) require('./npn').convertNPNProtocols(options.NPNProtocols, this);
+  this[kPskCallback] = options.pskCallback;
+  this[kPskIdentityHint] = options.pskIdentityHint;
+  if (this[kPskCallback]) validateFunction(this[kPskCallback], 'options.pskCallback');
+  if (this[kPskIdentityHint]) validateString(this[kPskIdentityHint], 'options.pskIdentityHint');
 
   Reflect.apply(net.Server, this, [options, tlsConnectionListener]);
 
@@ -172,6 +180,9 @@ function tlsConnectionListener(rawSocket) {
     ALPNCallback: this.ALPNCallback,
     SNICallback: this[kSNICallback] || SNICallback,
     pauseOnConnect: this.pauseOnConnect,
+    NPNProtocols: this.NPNProtocols,
+    pskCallback: this[kPskCallback],
+    pskIdentityHint: this[kPskIdentityHint],
   });
   socket.on('secure', onServerSocketSecure);
   socket[kErrorEmitted] = false;

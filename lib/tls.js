@@ -83,6 +83,9 @@ exports.convertALPNProtocols = function convertALPNProtocols(protocols, out) {
   }
 };
 
+// Node v5's NPN helper (lib/npn.js).
+exports.convertNPNProtocols = require('./npn').convertNPNProtocols;
+
 exports.checkServerIdentity = checkServerIdentity;
 exports.createSecureContext = createSecureContext;
 exports.SecureContext = SecureContext;
@@ -159,6 +162,9 @@ exports.connect = function connect(...args) {
     onread: options.onread,
     signal: options.signal,
     session: options.session,
+    NPNProtocols: options.NPNProtocols,
+    requestOCSP: options.requestOCSP,
+    pskCallback: options.pskCallback,
   });
   options.rejectUnauthorized = options.rejectUnauthorized !== false;
   tlssock[kConnectOptions] = options;

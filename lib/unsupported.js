@@ -3,7 +3,7 @@
 // silently ignored; each entry is deleted when its feature lands.
 
 const NOT_YET = [
-  'NPNProtocols', 'requestOCSP', 'pskCallback', 'pskIdentityHint', 'enableTrace',
+  'enableTrace',
 ];
 
 function rejectUnsupportedOptions(options, where) {

@@ -31,7 +31,7 @@ mod npn;
 mod ocsp;
 mod psk;
 pub use npn::NpnOutcome;
-pub use psk::{PskAnswer, PskCallback, PskExchange};
+pub use psk::{PskAnswer, PskExchange};
 #[cfg(test)]
 mod test_fixtures;
 pub use sessions::NewSession;
@@ -70,7 +70,7 @@ const BIO_C_SET_BUF_MEM_EOF_RETURN: c_int = 130;
 const BIO_CTRL_PENDING: c_int = 10;
 const SSL_CTRL_MODE: c_int = 33;
 const SSL_CTRL_GET_PEER_TMP_KEY: c_int = 109;
-const NID_AUTH_PSK: c_int = 1049;
+const NID_AUTH_PSK: c_int = 1048; // NID_auth_psk
 const X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT: c_long = 2;
 const X509_V_ERR_CERT_NOT_YET_VALID: c_long = 9;
 const SSL_CTRL_CHAIN: c_int = 88;
