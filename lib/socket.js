@@ -22,12 +22,14 @@ const {
 } = require('./errors');
 const { validateString, validateNumber, validateFunction } = require('./validators');
 const { opensslError } = require('./openssl-error');
-const { rejectUnsupportedOptions } = require('./unsupported');
 const { X509Certificate } = require('node:crypto');
 const { installRenegotiation } = require('./renegotiation');
 const { installIntrospection } = require('./introspection');
 const { installKeylog } = require('./keylog');
 const { traceOption, installTrace } = require('./trace');
+const { setupNPN } = require('./npn');
+const { kSNIContext, setupOCSP, emitOCSPResponse, askOCSPRequest } = require('./ocsp');
+const { setupPSK } = require('./psk');
 
 // Status bits and read results of the native session (src/session.rs).
 const STATUS_HANDSHAKE_DONE = 1;
@@ -41,6 +43,9 @@ const STATUS_NEW_SESSION = 32;
 // Handshake starts, renegotiations and key-log lines wait in takeEvents() (renegotiation.js).
 const STATUS_EVENTS = 256;
 const READ_EVENTS = -3;
+// OCSP stapling (src/engine/ocsp.rs): a server's pause for 'OCSPRequest'; a client's stapled response.
+const STATUS_OCSP_REQUEST = 0x1000;
+const STATUS_OCSP_RESPONSE = 0x2000;
 const READ_CLOSE_NOTIFY = -1;
 const READ_ERROR = -2;
 
@@ -81,7 +86,6 @@ const kHeldOutput = Symbol('kHeldOutput');
 class TLSSocket extends net.Socket {
   constructor(socket, opts) {
     const tlsOptions = { ...opts };
-    rejectUnsupportedOptions(tlsOptions, 'new TLSSocket');
     const enableTrace = traceOption(tlsOptions);
     super({
       allowHalfOpen: socket ? socket.allowHalfOpen : tlsOptions.allowHalfOpen,
@@ -97,6 +101,7 @@ class TLSSocket extends net.Socket {
     this._SNICallback = null;
     this.servername = null;
     this.alpnProtocol = null;
+    this.npnProtocol = null;
     this.authorized = false;
     this.authorizationError = null;
     this.encrypted = true;
@@ -166,6 +171,21 @@ class TLSSocket extends net.Socket {
     } else {
       this.connecting = true;
     }
+    this._initExtensions(options);
+  }
+
+  // NPN, OCSP stapling and PSK (lib/npn.js, ocsp.js, psk.js).
+  _initExtensions(options) {
+    const session = this[kSession];
+    setupNPN(session, options);
+    setupOCSP(this, session, options);
+    setupPSK(this, session, options);
+  }
+
+  _onOCSPRequest() {
+    askOCSPRequest(this, () => this[kSession], () => {
+      if (this[kSession]) this._afterSessionStep(this[kSession].resume());
+    });
   }
 
   // ALPN and SNI, as Node's TLSSocket constructor and _init set them up.
@@ -304,6 +324,7 @@ class TLSSocket extends net.Socket {
       return;
     }
     if (!this[kSession]) return;
+    if (this._tlsOptions.requestOCSP) this[kSession].requestOCSP();
     this._afterSessionStep(this[kSession].start());
   }
 
@@ -336,13 +357,18 @@ class TLSSocket extends net.Socket {
       this._onSessionError();
       return;
     }
+    if (status & STATUS_OCSP_RESPONSE) {
+      emitOCSPResponse(this, this[kSession]);
+      if (!this[kSession]) return;
+    }
     if (status & (STATUS_NEW_SESSION | STATUS_RESUME_REQUEST)) {
       status = this._onSessionStatus(status);
       if (status < 0) return;
     }
-    if (status & (STATUS_SNI_REQUEST | STATUS_ALPN_REQUEST)) {
+    if (status & (STATUS_SNI_REQUEST | STATUS_ALPN_REQUEST | STATUS_OCSP_REQUEST)) {
       this._flushCiphertext(null);
       if (status & STATUS_ALPN_REQUEST) this._onALPNRequest();
+      else if (status & STATUS_OCSP_REQUEST) this._onOCSPRequest();
       else this._onSNIRequest();
       return;
     }
@@ -359,6 +385,7 @@ class TLSSocket extends net.Socket {
     const session = this[kSession];
     if (!session) return;
     this.alpnProtocol = session.getALPNNegotiatedProtocol();
+    this.npnProtocol = session.getNegotiatedProtocol();
     if (this.servername === null) this.servername = session.getServername() ?? false;
     this._secureEstablished = true;
     if (this._tlsOptions.handshakeTimeout > 0) this.setTimeout(0, this._handleTimeout);
@@ -423,6 +450,7 @@ class TLSSocket extends net.Socket {
         if (context) {
           const ctx = context.context || context;
           if (ctx instanceof binding.SecureContext) {
+            this[kSNIContext] = ctx;
             // Node: a context without certificate, given before SNICallback returned, fails the
             // handshake (its OpenSSL error stays queued in that handshake step); later, not.
             this[kSession].useSNIContext(ctx, sync);

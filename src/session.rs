@@ -8,6 +8,8 @@ use crate::x509;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
+mod extensions;
+
 /// Why the peer's certificate is not trusted: `code` as in Node, `message` OpenSSL's text.
 #[napi(object)]
 pub struct VerifyError {
