@@ -328,6 +328,14 @@ class TLSSocket extends net.Socket {
     this._afterSessionStep(this[kSession].start());
   }
 
+  // Node's setKeyCert: takes a SecureContext or its options; only a server's session uses it
+  // (Node's TLSWrap ignores it on clients), and nothing happens once the socket is destroyed.
+  setKeyCert(context) {
+    if (!this[kSession]) return;
+    const secureContext = context instanceof SecureContext ? context : require('./tls').createSecureContext(context);
+    if (this._tlsOptions.isServer) this[kSession].setKeyCert(secureContext.context);
+  }
+
   setServername(name) {
     validateString(name, 'name');
     if (this._tlsOptions.isServer) throw new ERR_TLS_SNI_FROM_SERVER();

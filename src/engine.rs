@@ -349,6 +349,28 @@ impl TlsEngine {
     /// the error queued inside the handshake step). A failure to install the trust store is
     /// returned.
     pub fn use_sni_context(&mut self, context: &SslContextRef, report_unusable: bool) -> Result<(), OpenSslError> {
+        if !self.use_identity_of(context) {
+            let err = OpenSslError::take_printed();
+            if report_unusable {
+                self.hooks_mut().sni_error = err;
+            }
+            return Ok(());
+        }
+        self.use_trust_of(context)
+    }
+
+    /// Node's `setKeyCert` (servers): the context's certificate, key, chain, trust store and client
+    /// CA list replace the session's; an unusable context is an error now, as Node throws it.
+    pub fn set_key_cert(&mut self, context: &SslContextRef) -> Result<(), OpenSslError> {
+        if !self.use_identity_of(context) {
+            return Err(OpenSslError::take().unwrap_or_else(|| OpenSslError::plain("SetKeyCert", "ERR_SSL_INTERNAL_ERROR")));
+        }
+        self.use_trust_of(context)
+    }
+
+    // The context's certificate, private key and chain (Node's UseSNIContext); false on failure,
+    // with OpenSSL's reason queued.
+    fn use_identity_of(&mut self, context: &SslContextRef) -> bool {
         let ssl = self.ssl.as_ptr();
         let ctx = context.as_ptr();
         unsafe {
@@ -365,13 +387,15 @@ impl TlsEngine {
             if ok == 1 && !chain.is_null() {
                 ok = sys::SSL_ctrl(ssl, SSL_CTRL_CHAIN, 1, chain as *mut c_void) as c_int;
             }
-            if ok != 1 {
-                let err = OpenSslError::take_printed();
-                if report_unusable {
-                    self.hooks_mut().sni_error = err;
-                }
-                return Ok(());
-            }
+            ok == 1
+        }
+    }
+
+    // The context's trust store and client CA list (Node's SetCACerts).
+    fn use_trust_of(&mut self, context: &SslContextRef) -> Result<(), OpenSslError> {
+        let ssl = self.ssl.as_ptr();
+        let ctx = context.as_ptr();
+        unsafe {
             let store = crate::ffi::SSL_CTX_get_cert_store(ctx);
             if sys::SSL_ctrl(ssl, sys::SSL_CTRL_SET_VERIFY_CERT_STORE, 1, store as *mut c_void) != 1 {
                 return Err(OpenSslError::take().unwrap_or_else(|| OpenSslError::plain("CertCbDone", "ERR_SSL_INTERNAL_ERROR")));

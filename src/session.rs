@@ -130,6 +130,12 @@ impl TlsSession {
         self.engine(env)?.use_sni_context(context.ssl_context(), report_unusable).map_err(|e| e.throw(env))
     }
 
+    /// `setKeyCert(context)`: a server session takes the context's identity and trust (engine).
+    #[napi]
+    pub fn set_key_cert(&mut self, env: &Env, context: &SecureContext) -> Result<()> {
+        self.engine(env)?.set_key_cert(context.ssl_context()).map_err(|e| e.throw(env))
+    }
+
     /// Continues a handshake paused by a request; returns status bits, as `receive` does.
     #[napi(catch_unwind)]
     pub fn resume(&mut self) -> u32 {

@@ -304,3 +304,36 @@ describe('members real packages use', () => {
     }, { side: 'server' });
   });
 });
+
+describe('setKeyCert', () => {
+  function duplexPair() {
+    const a = new Duplex({ read() {}, write(chunk, enc, cb) { b.push(chunk); cb(); }, final(cb) { b.push(null); cb(); } });
+    const b = new Duplex({ read() {}, write(chunk, enc, cb) { a.push(chunk); cb(); }, final(cb) { a.push(null); cb(); } });
+    return [a, b];
+  }
+
+  it('a server without a certificate gets one before the handshake; errors as Node; clients ignore it', async () => {
+    await differential(async ({ clientTls, serverTls, rec }) => {
+      const [a, b] = duplexPair();
+      const server = new serverTls.TLSSocket(b, { isServer: true, secureContext: serverTls.createSecureContext({}) });
+      for (const [label, arg] of [['string', 'x'], ['no certificate', serverTls.createSecureContext({})]]) {
+        try {
+          server.setKeyCert(arg);
+          rec.add('server', label, 'no throw');
+        } catch (err) {
+          rec.add('server', label, describeError(err));
+        }
+      }
+      rec.add('server', 'returns', server.setKeyCert(certs));
+      server.on('error', (err) => rec.add('server', 'error', describeError(err)));
+      const c = clientTls.connect({ socket: a, servername: 'localhost', ca: clientOptions.ca });
+      rec.watch(c, 'client', SOCKET_EVENTS);
+      await once(c, 'secureConnect');
+      rec.add('client', 'peer', c.getPeerCertificate().subject.CN);
+      rec.add('client', 'setKeyCert on a client', c.setKeyCert(serverTls.createSecureContext({})));
+      c.destroy();
+      await once(c, 'close');
+      rec.add('client', 'after destroy', c.setKeyCert('not even options'));
+    }, { side: 'both' });
+  });
+});
