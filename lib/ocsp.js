@@ -34,6 +34,10 @@ function askOCSPRequest(socket, getSession, done) {
   if (!ctx || !server || server.listenerCount('OCSPRequest') === 0) return done();
   if (ctx.context) ctx = ctx.context;
   let once = false;
+  // As for SNICallback: an answer given inside the listener takes effect once it returns, so
+  // a second call made there still stops the handshake before anything is sent.
+  let sync = true;
+  let answered = false;
   const onOCSP = (err, response) => {
     if (once) return socket.destroy(new ERR_MULTIPLE_CALLBACK());
     once = true;
@@ -49,9 +53,12 @@ function askOCSPRequest(socket, getSession, done) {
       }
       session.setOCSPResponse(Buffer.from(response.buffer, response.byteOffset, response.byteLength));
     }
-    done();
+    if (sync) answered = true;
+    else done();
   };
   server.emit('OCSPRequest', ctx.getCertificate(), ctx.getIssuer(), onOCSP);
+  sync = false;
+  if (answered && !socket.destroyed) done();
 }
 
 module.exports = { kSNIContext, setupOCSP, emitOCSPResponse, askOCSPRequest };
