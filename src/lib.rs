@@ -12,5 +12,6 @@ mod error;
 mod ffi;
 mod root_store;
 mod session;
+mod session_io;
 mod tickets;
 mod x509;

@@ -51,7 +51,7 @@ pub struct NewSessionInfo {
 #[napi]
 pub struct TlsSession {
     /// None once destroyed.
-    engine: Option<TlsEngine>,
+    pub(crate) engine: Option<TlsEngine>,
 }
 
 #[napi]
