@@ -2,8 +2,9 @@
 // TLSSocket: a net.Socket whose bytes go through one native TlsSession (sans-I/O) and a
 // transport stream. The transport is the net.Socket tls-rs connected or a server accepted.
 //
-// read:  transport 'data' → session.receive → session.readCleartext → push()
-// write: _write/_writev → session.encrypt → session.readCiphertext → transport.write(cb)
+// read:  transport 'data' → sessionReceive → sessionReadCleartext → push()
+// write: _write/_writev → sessionEncrypt → sessionTakeCiphertext → transport.write(cb)
+// The per-record calls are the free functions of src/session_io.rs (cheaper than methods).
 
 const net = require('node:net');
 const binding = require('./binding');
@@ -49,9 +50,24 @@ const STATUS_OCSP_RESPONSE = 0x2000;
 const READ_CLOSE_NOTIFY = -1;
 const READ_ERROR = -2;
 
-// Cleartext is decrypted into one shared buffer, one record (≤ 16 KiB) at a time, and copied
-// out per push(); JS is single threaded and the copy happens before anything else uses it.
-const cleartextBuffer = Buffer.allocUnsafeSlow(16 * 1024);
+const { sessionReceive, sessionReadCleartext, sessionEncrypt, sessionTakeCiphertext } = binding;
+// Cleartext records (≤ 16 KiB each) and ciphertext flushes are written by the session straight
+// into a shared slab and handed out as slices of it: no Buffer is allocated per message. A slab
+// is never written twice — the slices keep it alive until the reader dropped them and the
+// transport wrote them — and a fresh one replaces it when the space left is too small.
+const SLAB_SIZE = 256 * 1024;
+const MAX_RECORD = 16 * 1024;
+let slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
+let slabUsed = 0;
+function takeSlab(n) {
+  const start = slabUsed;
+  slabUsed = (start + n + 7) & ~7; // keep slices 8-byte aligned
+  return slab.subarray(start, start + n);
+}
+function newSlab() {
+  slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
+  slabUsed = 0;
+}
 // Large writes are encrypted in slices so the transport's backpressure bounds memory.
 const ENCRYPT_SLICE = 256 * 1024;
 const TIMEOUT_MAX = 2 ** 31 - 1;
@@ -346,7 +362,7 @@ class TLSSocket extends net.Socket {
     const session = this[kSession];
     if (!session) return;
     this._refreshTimer();
-    this._afterSessionStep(session.receive(chunk));
+    this._afterSessionStep(sessionReceive(session, chunk));
   }
 
   _afterSessionStep(status) {
@@ -532,10 +548,10 @@ class TLSSocket extends net.Socket {
 
   _readCleartext() {
     while (this[kSession]) {
-      const n = this[kSession].readCleartext(cleartextBuffer);
+      if (SLAB_SIZE - slabUsed < MAX_RECORD) newSlab();
+      const n = sessionReadCleartext(this[kSession], slab, slabUsed);
       if (n > 0) {
-        const chunk = Buffer.allocUnsafe(n);
-        cleartextBuffer.copy(chunk, 0, 0, n);
+        const chunk = takeSlab(n);
         this[kBytesRead] += n;
         if (!this._deliver(chunk)) {
           this[kReadPaused] = true;
@@ -658,7 +674,7 @@ class TLSSocket extends net.Socket {
     do {
       const end = Math.min(data.length, write.offset + ENCRYPT_SLICE);
       const slice = write.offset === 0 && end === data.length ? data : data.subarray(write.offset, end);
-      if (this[kSession].encrypt(slice) < 0) {
+      if (sessionEncrypt(this[kSession], slice) < 0) {
         this[kPendingWrite] = null;
         const err = opensslError(this[kSession].takeError());
         cb(err);
@@ -691,13 +707,22 @@ class TLSSocket extends net.Socket {
       if (cb) process.nextTick(cb, new ERR_SOCKET_CLOSED());
       return true;
     }
-    const n = session.pendingCiphertext();
+    let n = sessionTakeCiphertext(session, slab, slabUsed);
     if (n === 0) {
       if (cb || always) return transport.write(EMPTY, cb || undefined);
       return true;
     }
-    const out = Buffer.allocUnsafe(n);
-    session.readCiphertext(out);
+    let out;
+    if (n > 0) {
+      out = takeSlab(n);
+    } else if (-n <= SLAB_SIZE / 2) {
+      newSlab();
+      n = sessionTakeCiphertext(session, slab, 0);
+      out = takeSlab(n);
+    } else {
+      out = Buffer.allocUnsafe(-n);
+      session.readCiphertext(out);
+    }
     return transport.write(out, cb || undefined);
   }
 
