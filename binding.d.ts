@@ -298,6 +298,8 @@ export declare class TlsSession {
    * nothing; with `reportUnusable` (an answer given inside SNICallback) `resume()` then fails.
    */
   useSNIContext(context: SecureContext, reportUnusable: boolean): void;
+  /** setKeyCert (servers): the context's certificate, key, chain, trust store and client CA list. */
+  setKeyCert(context: SecureContext): void;
   /** Continues a handshake paused by a request; returns SessionStatus bits, as `receive()`. */
   resume(): number;
   /** The negotiated ALPN protocol (latin1), or false. */

@@ -33,6 +33,11 @@ mod keylog;
 mod renegotiation;
 mod trace;
 pub use events::EngineEvent;
+mod npn;
+mod ocsp;
+mod psk;
+pub use npn::NpnOutcome;
+pub use psk::{PskAnswer, PskExchange};
 #[cfg(test)]
 mod test_fixtures;
 pub use sessions::NewSession;
@@ -55,6 +60,12 @@ pub const STATUS_RESUME_REQUEST: u32 = 16;
 pub const STATUS_NEW_SESSION: u32 = 32;
 /// Status bit: OpenSSL reported handshake starts, renegotiations or key-log lines; `take_events()`.
 pub const STATUS_EVENTS: u32 = 256;
+/// Status bit (server): the handshake is paused until the caller has given the OCSP response
+/// to staple (`set_ocsp_response`, or nothing) and calls `resume()` (ocsp.rs).
+pub const STATUS_OCSP_REQUEST: u32 = 0x1000;
+/// Status bit (client): the server's stapled OCSP response (or its absence) waits in
+/// `take_ocsp_response()`; reported before the handshake completes (ocsp.rs).
+pub const STATUS_OCSP_RESPONSE: u32 = 0x2000;
 
 /// `read_cleartext` result once the peer sent close_notify and no cleartext is left.
 pub const READ_CLOSE_NOTIFY: i32 = -1;
@@ -69,7 +80,7 @@ const BIO_C_SET_BUF_MEM_EOF_RETURN: c_int = 130;
 const BIO_CTRL_PENDING: c_int = 10;
 const SSL_CTRL_MODE: c_int = 33;
 const SSL_CTRL_GET_PEER_TMP_KEY: c_int = 109;
-const NID_AUTH_PSK: c_int = 1049;
+const NID_AUTH_PSK: c_int = 1048; // NID_auth_psk
 const X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT: c_long = 2;
 const X509_V_ERR_CERT_NOT_YET_VALID: c_long = 9;
 const SSL_CTRL_CHAIN: c_int = 88;
@@ -338,6 +349,28 @@ impl TlsEngine {
     /// the error queued inside the handshake step). A failure to install the trust store is
     /// returned.
     pub fn use_sni_context(&mut self, context: &SslContextRef, report_unusable: bool) -> Result<(), OpenSslError> {
+        if !self.use_identity_of(context) {
+            let err = OpenSslError::take_printed();
+            if report_unusable {
+                self.hooks_mut().sni_error = err;
+            }
+            return Ok(());
+        }
+        self.use_trust_of(context)
+    }
+
+    /// Node's `setKeyCert` (servers): the context's certificate, key, chain, trust store and client
+    /// CA list replace the session's; an unusable context is an error now, as Node throws it.
+    pub fn set_key_cert(&mut self, context: &SslContextRef) -> Result<(), OpenSslError> {
+        if !self.use_identity_of(context) {
+            return Err(OpenSslError::take().unwrap_or_else(|| OpenSslError::plain("SetKeyCert", "ERR_SSL_INTERNAL_ERROR")));
+        }
+        self.use_trust_of(context)
+    }
+
+    // The context's certificate, private key and chain (Node's UseSNIContext); false on failure,
+    // with OpenSSL's reason queued.
+    fn use_identity_of(&mut self, context: &SslContextRef) -> bool {
         let ssl = self.ssl.as_ptr();
         let ctx = context.as_ptr();
         unsafe {
@@ -354,13 +387,15 @@ impl TlsEngine {
             if ok == 1 && !chain.is_null() {
                 ok = sys::SSL_ctrl(ssl, SSL_CTRL_CHAIN, 1, chain as *mut c_void) as c_int;
             }
-            if ok != 1 {
-                let err = OpenSslError::take_printed();
-                if report_unusable {
-                    self.hooks_mut().sni_error = err;
-                }
-                return Ok(());
-            }
+            ok == 1
+        }
+    }
+
+    // The context's trust store and client CA list (Node's SetCACerts).
+    fn use_trust_of(&mut self, context: &SslContextRef) -> Result<(), OpenSslError> {
+        let ssl = self.ssl.as_ptr();
+        let ctx = context.as_ptr();
+        unsafe {
             let store = crate::ffi::SSL_CTX_get_cert_store(ctx);
             if sys::SSL_ctrl(ssl, sys::SSL_CTRL_SET_VERIFY_CERT_STORE, 1, store as *mut c_void) != 1 {
                 return Err(OpenSslError::take().unwrap_or_else(|| OpenSslError::plain("CertCbDone", "ERR_SSL_INTERNAL_ERROR")));
@@ -382,7 +417,7 @@ impl TlsEngine {
         }
         hooks.request = 0;
         // The handshake may complete here, creating sessions (STATUS_NEW_SESSION).
-        let status = self.advance() | self.session_status();
+        let status = self.advance() | self.session_status() | self.ocsp_status();
         match self.hooks_mut().sni_error.take() {
             Some(err) if status & STATUS_ERROR == 0 => {
                 self.error = Some(err);
@@ -400,7 +435,7 @@ impl TlsEngine {
     /// Advances the handshake without new input (the client's ClientHello). Returns status bits.
     pub fn start(&mut self) -> u32 {
         let status = self.advance();
-        status | self.session_status()
+        status | self.session_status() | self.ocsp_status()
     }
 
     /// Feeds ciphertext from the peer and advances the handshake. Returns status bits.
@@ -441,7 +476,7 @@ impl TlsEngine {
             return 0;
         }
         let status = self.advance();
-        status | self.session_status()
+        status | self.session_status() | self.ocsp_status()
     }
 
     fn advance(&mut self) -> u32 {

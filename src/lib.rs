@@ -13,5 +13,6 @@ mod ffi;
 mod root_store;
 mod session;
 mod session_ext;
+mod session_io;
 mod tickets;
 mod x509;

@@ -1,0 +1,101 @@
+//! TlsSession methods for NPN, OCSP stapling and PSK (engine/npn.rs, ocsp.rs, psk.rs).
+
+use super::TlsSession;
+use crate::engine::{self, NpnOutcome, PskAnswer, PskExchange};
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+
+/// What the JS PSK function returns: the key and (client) the identity.
+#[napi(object)]
+pub struct PskReply {
+    pub psk: Buffer,
+    pub identity: Option<String>,
+}
+
+/// The JS PSK function: (hint or identity, maxPskLen, maxIdentityLen) => PskReply | null.
+type PskFunction = FunctionRef<FnArgs<(Option<String>, u32, u32)>, Option<PskReply>>;
+
+/// The env the PSK function was given in. OpenSSL calls the PSK callback only from inside this
+/// session's own N-API calls, on the JS thread that owns the env.
+struct JsThread(napi::sys::napi_env);
+unsafe impl Send for JsThread {}
+unsafe impl Sync for JsThread {}
+
+impl JsThread {
+    fn env(&self) -> Env {
+        Env::from_raw(self.0)
+    }
+}
+
+#[napi]
+impl TlsSession {
+    /// This side's NPN protocols in wire format (Node v5's setNPNProtocols).
+    #[napi(js_name = "setNPNProtocols")]
+    pub fn set_npn_protocols(&mut self, env: &Env, protocols: &[u8]) -> Result<()> {
+        self.engine(env)?.set_npn_protocols(protocols);
+        Ok(())
+    }
+
+    /// The NPN protocol this side ended with (latin1, as Node v5), or false.
+    #[napi]
+    pub fn get_negotiated_protocol(&self) -> Either<String, bool> {
+        match self.engine.as_ref().map(engine::TlsEngine::npn_protocol) {
+            Some(NpnOutcome::Negotiated(p)) => Either::A(engine::latin1(&p)),
+            _ => Either::B(false),
+        }
+    }
+
+    /// Client: ask for a stapled OCSP response; status bit 0x2000 then reports it.
+    #[napi(js_name = "requestOCSP")]
+    pub fn request_ocsp(&mut self, env: &Env) -> Result<()> {
+        self.engine(env)?.request_ocsp();
+        Ok(())
+    }
+
+    /// Server: pause with status bit 0x1000 when the client asks for an OCSP response; answer
+    /// with `setOCSPResponse` (or nothing) and continue with `resume`.
+    #[napi(js_name = "enableOCSPRequest")]
+    pub fn enable_ocsp_request(&mut self, env: &Env) -> Result<()> {
+        self.engine(env)?.enable_ocsp_request();
+        Ok(())
+    }
+
+    /// Server: the OCSP response to staple (OpenSSL staples it only if it is a DER OCSPResponse).
+    #[napi(js_name = "setOCSPResponse")]
+    pub fn set_ocsp_response(&mut self, env: &Env, response: &[u8]) -> Result<()> {
+        self.engine(env)?.set_ocsp_response(response);
+        Ok(())
+    }
+
+    /// Client, after status bit 0x2000: the server's stapled response, or null.
+    #[napi(js_name = "takeOCSPResponse")]
+    pub fn take_ocsp_response(&mut self) -> Option<Buffer> {
+        self.engine.as_mut()?.take_ocsp_response().flatten().map(Buffer::from)
+    }
+
+    /// Answers OpenSSL's PSK questions with `callback(hintOrIdentity, maxPskLen, maxIdentityLen)`,
+    /// called synchronously during `start` / `receive` / `resume`; it returns `{ psk, identity }`
+    /// (the client's identity) or null to fail the handshake.
+    #[napi]
+    pub fn enable_psk_callback(&mut self, env: &Env, callback: PskFunction) -> Result<()> {
+        let thread = JsThread(env.raw());
+        self.engine(env)?.enable_psk_callback(Box::new(move |exchange| {
+            let env = thread.env();
+            let function = callback.borrow_back(&env).ok()?;
+            let args = match exchange {
+                PskExchange::Client { hint, max_psk_len, max_identity_len } => (hint, max_psk_len, max_identity_len),
+                PskExchange::Server { identity, max_psk_len } => (Some(identity), max_psk_len, 0),
+            };
+            // A throw (the JS side catches user errors itself) fails the handshake.
+            let reply = function.call(FnArgs::from(args)).ok()??;
+            Some(PskAnswer { psk: reply.psk.to_vec(), identity: reply.identity })
+        }));
+        Ok(())
+    }
+
+    /// Server: the TLS 1.2 PSK identity hint; false when OpenSSL refuses it.
+    #[napi]
+    pub fn set_psk_identity_hint(&mut self, env: &Env, hint: String) -> Result<bool> {
+        Ok(self.engine(env)?.set_psk_identity_hint(&hint))
+    }
+}
