@@ -43,6 +43,13 @@ export declare const enum SessionStatus {
   ResumeRequest = 16,
   /** Sessions were created (session callbacks enabled); `takeNewSessions()` returns them. */
   NewSession = 32,
+  /**
+   * Server with `enableOCSPRequest()`: the client asked for an OCSP response; the handshake waits
+   * for `setOCSPResponse()` (or nothing), then `resume()`.
+   */
+  OCSPRequest = 0x1000,
+  /** Client with `requestOCSP()`: `takeOCSPResponse()` returns what the server stapled (or null). */
+  OCSPResponse = 0x2000,
 }
 
 /** A session OpenSSL created (Node's onnewsession arguments). */
@@ -352,6 +359,29 @@ export declare class TlsSession {
   getCertificate(): CertificateObject | null;
   /** Frees the SSL; later calls behave as on a destroyed session. */
   destroy(): void;
+  // ---- NPN, OCSP stapling, PSK (src/session/extensions.rs) ----
+  /** This side's NPN protocols in wire format (TLS 1.2 and below). */
+  setNPNProtocols(protocols: Uint8Array): void;
+  /** The NPN protocol this side ended with (latin1), or false. */
+  getNegotiatedProtocol(): string | false;
+  /** Client: ask for a stapled OCSP response (SessionStatus.OCSPResponse reports it). */
+  requestOCSP(): void;
+  /** Server: pause with SessionStatus.OCSPRequest when the client asks for an OCSP response. */
+  enableOCSPRequest(): void;
+  /** Server: the OCSP response to staple (OpenSSL 3.6 staples it only if it is a DER OCSPResponse). */
+  setOCSPResponse(response: Uint8Array): void;
+  /** Client, after SessionStatus.OCSPResponse: the stapled response, or null. */
+  takeOCSPResponse(): Buffer | null;
+  /**
+   * Answers OpenSSL's PSK questions, synchronously from inside `start` / `receive` / `resume`:
+   * `callback(hint, maxPskLen, maxIdentityLen)` on a client (hint null in TLS 1.3),
+   * `callback(identity, maxPskLen, 0)` on a server; it returns `{ psk, identity }` (a server's
+   * identity is ignored) or null to fail the handshake. The callback must not free the session.
+   */
+  enablePskCallback(callback: (hintOrIdentity: string | null, maxPskLen: number, maxIdentityLen: number) =>
+    { psk: Buffer; identity?: string } | null): void;
+  /** Server: the TLS 1.2 PSK identity hint; false when OpenSSL refuses it (over 256 bytes). */
+  setPskIdentityHint(hint: string): boolean;
 }
 
 /**
