@@ -360,8 +360,11 @@ export declare class TlsSession {
   /** Frees the SSL; later calls behave as on a destroyed session. */
   destroy(): void;
   // ---- NPN, OCSP stapling, PSK (src/session/extensions.rs) ----
-  /** This side's NPN protocols in wire format (TLS 1.2 and below). */
-  setNPNProtocols(protocols: Uint8Array): void;
+  /**
+   * This side's NPN protocols in wire format (TLS 1.2 and below); null on a client offers NPN
+   * without protocols of its own (it answers an NPN server with http/1.1, as Node v5).
+   */
+  setNPNProtocols(protocols: Uint8Array | null): void;
   /** The NPN protocol this side ended with (latin1), or false. */
   getNegotiatedProtocol(): string | false;
   /** Client: ask for a stapled OCSP response (SessionStatus.OCSPResponse reports it). */

@@ -27,7 +27,9 @@ async function connection({ clientTls, serverTls, rec }, { version, server = {},
     pskIdentityHint: 'hint',
     ...server,
     pskCallback(socket, identity) {
-      rec.add('server', 'pskCallback', { identity, isSocket: socket instanceof serverTls.TLSSocket, args: arguments.length });
+      rec.add('server', 'pskCallback', {
+        identity, isSocket: socket instanceof serverTls.TLSSocket, thisIsSocket: this === socket, args: arguments.length,
+      });
       return serverCallback(socket, identity);
     },
   }, (s) => {
@@ -47,7 +49,7 @@ async function connection({ clientTls, serverTls, rec }, { version, server = {},
     checkServerIdentity: () => undefined,
     ...client,
     pskCallback(hint) {
-      rec.add('client', 'pskCallback', { hint, args: arguments.length });
+      rec.add('client', 'pskCallback', { hint, thisIsSocket: this instanceof clientTls.TLSSocket, args: arguments.length });
       return clientCallback(hint);
     },
   };

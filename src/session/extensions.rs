@@ -29,9 +29,10 @@ impl JsThread {
 
 #[napi]
 impl TlsSession {
-    /// This side's NPN protocols in wire format (Node v5's setNPNProtocols).
+    /// This side's NPN protocols in wire format (Node v5's setNPNProtocols); null on a client
+    /// offers NPN without protocols of its own (it answers with http/1.1, as Node v5).
     #[napi(js_name = "setNPNProtocols")]
-    pub fn set_npn_protocols(&mut self, env: &Env, protocols: &[u8]) -> Result<()> {
+    pub fn set_npn_protocols(&mut self, env: &Env, protocols: Option<&[u8]>) -> Result<()> {
         self.engine(env)?.set_npn_protocols(protocols);
         Ok(())
     }
