@@ -8,7 +8,9 @@ use napi_derive::napi;
 /// What the JS PSK function returns: the key and (client) the identity.
 #[napi(object)]
 pub struct PskReply {
+    /// The key.
     pub psk: Buffer,
+    /// Client: the identity to send.
     pub identity: Option<String>,
 }
 
