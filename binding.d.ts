@@ -48,6 +48,13 @@ export declare const enum SessionStatus {
    * key-log lines (`enableKeylogCallback()`); `takeEvents()` returns them.
    */
   Events = 256,
+  /**
+   * Server with `enableOCSPRequest()`: the client asked for an OCSP response; the handshake waits
+   * for `setOCSPResponse()` (or nothing), then `resume()`.
+   */
+  OCSPRequest = 0x1000,
+  /** Client with `requestOCSP()`: `takeOCSPResponse()` returns what the server stapled (or null). */
+  OCSPResponse = 0x2000,
 }
 
 /**
@@ -398,6 +405,33 @@ export declare class TlsSession {
   getPeerX509Certificate(): Buffer | undefined;
   /** SSL_set_max_send_fragment: 1 when accepted (512..=16384), else 0. */
   setMaxSendFragment(size: number): number;
+
+  // ---- NPN, OCSP stapling, PSK (src/session/extensions.rs) ----
+  /**
+   * This side's NPN protocols in wire format (TLS 1.2 and below); null on a client offers NPN
+   * without protocols of its own (it answers an NPN server with http/1.1, as Node v5).
+   */
+  setNPNProtocols(protocols: Uint8Array | null): void;
+  /** The NPN protocol this side ended with (latin1), or false. */
+  getNegotiatedProtocol(): string | false;
+  /** Client: ask for a stapled OCSP response (SessionStatus.OCSPResponse reports it). */
+  requestOCSP(): void;
+  /** Server: pause with SessionStatus.OCSPRequest when the client asks for an OCSP response. */
+  enableOCSPRequest(): void;
+  /** Server: the OCSP response to staple (OpenSSL 3.6 staples it only if it is a DER OCSPResponse). */
+  setOCSPResponse(response: Uint8Array): void;
+  /** Client, after SessionStatus.OCSPResponse: the stapled response, or null. */
+  takeOCSPResponse(): Buffer | null;
+  /**
+   * Answers OpenSSL's PSK questions, synchronously from inside `start` / `receive` / `resume`:
+   * `callback(hint, maxPskLen, maxIdentityLen)` on a client (hint null in TLS 1.3),
+   * `callback(identity, maxPskLen, 0)` on a server; it returns `{ psk, identity }` (a server's
+   * identity is ignored) or null to fail the handshake. The callback must not free the session.
+   */
+  enablePskCallback(callback: (hintOrIdentity: string | null, maxPskLen: number, maxIdentityLen: number) =>
+    { psk: Buffer; identity?: string } | null): void;
+  /** Server: the TLS 1.2 PSK identity hint; false when OpenSSL refuses it (over 256 bytes). */
+  setPskIdentityHint(hint: string): boolean;
 }
 
 /**

@@ -3,8 +3,8 @@
 // it. `NPNProtocols` (an array of strings, or a Buffer in wire format: 0x05hello0x05world) on
 // clients and servers, and `tlsSocket.npnProtocol` once the handshake is done: the negotiated
 // protocol, or false when none was (TLS 1.3, ALPN negotiated instead, or a side without NPN).
-// As in Node v5, with no overlap the client sends its first protocol: the server's npnProtocol
-// is that protocol and the client's is false.
+// As in Node v5, with no overlap the client sends its first protocol (http/1.1 when it has
+// none): the server's npnProtocol is that protocol and the client's is false.
 
 const { codes: { ERR_OUT_OF_RANGE } } = require('./errors');
 
@@ -26,9 +26,15 @@ function convertNPNProtocols(protocols, out) {
   if (Buffer.isBuffer(protocols)) out.NPNProtocols = protocols;
 }
 
-/** Gives the session this socket's NPN protocols (TLSSocket _init). */
+/**
+ * Gives the session this socket's NPN protocols (TLSSocket _init). Clients offer NPN even
+ * without NPNProtocols, as Node v5's did (an NPN server then gets http/1.1).
+ */
 function setupNPN(session, options) {
-  if (!options.NPNProtocols) return;
+  if (!options.NPNProtocols) {
+    if (!options.isServer) session.setNPNProtocols(null);
+    return;
+  }
   const converted = {};
   convertNPNProtocols(options.NPNProtocols, converted);
   if (!converted.NPNProtocols) throw new TypeError('Must give a Buffer as first argument');

@@ -17,7 +17,7 @@ function asBuffer(view) {
 // Node's onPskClientCallback: any error destroys the socket and fails the handshake.
 function clientExchange(socket, callback, hint, maxPskLen, maxIdentityLen) {
   try {
-    const ret = callback(hint);
+    const ret = callback.call(socket, hint);
     if (ret == null) return null;
     validateObject(ret, 'ret');
     validateBuffer(ret.psk, 'psk');
@@ -38,7 +38,7 @@ function clientExchange(socket, callback, hint, maxPskLen, maxIdentityLen) {
 // Node's onPskServerCallback.
 function serverExchange(socket, callback, identity, maxPskLen) {
   try {
-    const ret = callback(socket, identity);
+    const ret = callback.call(socket, socket, identity);
     if (ret == null) return null;
     let psk;
     if (isArrayBufferView(ret)) {

@@ -77,7 +77,7 @@ describe('NPN negotiation, tls-rs on both ends', () => {
     'overlap: the first server protocol the client lists': [{ NPNProtocols: ['c', 'b', 'e'] }, 'b', 'b'],
     'no overlap: the client sends its first protocol, its npnProtocol is false':
       [{ NPNProtocols: ['first-priority-unsupported', 'x', 'y'] }, 'first-priority-unsupported', false],
-    'a client without NPNProtocols negotiates nothing': [{}, false, false],
+    'a client without NPNProtocols sends http/1.1, its npnProtocol is false': [{}, 'http/1.1', false],
     'wire-format Buffers': [{ NPNProtocols: Buffer.from('\x01x\x01c') }, 'c', 'c'],
   };
   for (const [name, [client, atServer, atClient]] of Object.entries(cases)) {

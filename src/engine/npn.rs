@@ -4,9 +4,9 @@
 //! and `npnProtocol` is what each side ended with.
 //!
 //! OpenSSL only has SSL_CTX-level NPN callbacks; they are installed on a context the first time
-//! one of its SSLs asks for NPN, and read the per-SSL `Npn` state (ex_data). A client SSL of such
-//! a context without protocols of its own answers as Node v5's did: it sends "http/1.1" and its
-//! `npnProtocol` is false. A server SSL without protocols advertises nothing.
+//! one of its SSLs asks for NPN, and read the per-SSL `Npn` state (ex_data). As in Node v5, every
+//! client offers NPN; one without protocols of its own answers an NPN server with "http/1.1" and
+//! its `npnProtocol` is false. A server SSL without protocols advertises nothing.
 
 use super::TlsEngine;
 use foreign_types_shared::ForeignTypeRef;
@@ -98,14 +98,18 @@ extern "C" fn select_callback(
 /// NPN (see the module doc).
 impl TlsEngine {
     /// This side's NPN protocols in wire format: offered to (server) or picked from (client)
-    /// the peer's. Takes effect for TLS 1.2 and below; ALPN, when negotiated, takes precedence.
-    pub fn set_npn_protocols(&mut self, wire: &[u8]) {
+    /// the peer's; a client without (None) still offers NPN, as Node v5's clients did. Takes
+    /// effect for TLS 1.2 and below; ALPN, when negotiated, takes precedence.
+    pub fn set_npn_protocols(&mut self, wire: Option<&[u8]>) {
+        if self.is_server && wire.is_none() {
+            return;
+        }
         let index = npn_index();
         if self.ssl.ex_data(index).is_none() {
             self.ssl.set_ex_data(index, Npn::default());
         }
         if let Some(npn) = self.ssl.ex_data_mut(index) {
-            npn.protocols = Some(wire.to_vec());
+            npn.protocols = wire.map(<[u8]>::to_vec);
         }
         let ctx = unsafe { crate::ffi::SSL_get_SSL_CTX(self.ssl.as_ptr()) };
         unsafe {
@@ -156,12 +160,8 @@ mod tests {
         use_identity(&mut b, "agent-key.pem", "agent-chain.pem");
         b.set_max_proto_version(Some(max)).unwrap();
         let mut server = TlsEngine::new(&b.build(), true).unwrap();
-        if let Some(p) = client_npn {
-            client.set_npn_protocols(&wire(p));
-        }
-        if let Some(p) = server_npn {
-            server.set_npn_protocols(&wire(p));
-        }
+        client.set_npn_protocols(client_npn.map(wire).as_deref());
+        server.set_npn_protocols(server_npn.map(wire).as_deref());
         client.start();
         for _ in 0..10 {
             pump(&mut client, &mut server);
@@ -190,9 +190,13 @@ mod tests {
     }
 
     #[test]
-    fn one_side_without_npn_negotiates_nothing() {
+    fn a_client_without_protocols_sends_http11() {
         let (c, s) = connect(SslVersion::TLS1_2, None, Some(&["a"]));
-        assert_eq!((c.npn_protocol(), s.npn_protocol()), (NpnOutcome::NotNegotiated, NpnOutcome::NotNegotiated));
+        assert_eq!((c.npn_protocol(), s.npn_protocol()), (NpnOutcome::NotNegotiated, neg("http/1.1")));
+    }
+
+    #[test]
+    fn a_server_without_protocols_negotiates_nothing() {
         let (c, s) = connect(SslVersion::TLS1_2, Some(&["a"]), None);
         assert_eq!((c.npn_protocol(), s.npn_protocol()), (NpnOutcome::NotNegotiated, NpnOutcome::NotNegotiated));
     }

@@ -24,7 +24,9 @@ pub enum PskExchange {
 /// The caller's answer: the key and (client) the identity to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PskAnswer {
+    /// The key (at most the exchange's `max_psk_len` bytes, or the handshake fails).
     pub psk: Vec<u8>,
+    /// Client: the identity to send (required); ignored on a server.
     pub identity: Option<String>,
 }
 

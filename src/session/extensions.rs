@@ -8,7 +8,9 @@ use napi_derive::napi;
 /// What the JS PSK function returns: the key and (client) the identity.
 #[napi(object)]
 pub struct PskReply {
+    /// The key.
     pub psk: Buffer,
+    /// Client: the identity to send.
     pub identity: Option<String>,
 }
 
@@ -29,9 +31,10 @@ impl JsThread {
 
 #[napi]
 impl TlsSession {
-    /// This side's NPN protocols in wire format (Node v5's setNPNProtocols).
+    /// This side's NPN protocols in wire format (Node v5's setNPNProtocols); null on a client
+    /// offers NPN without protocols of its own (it answers with http/1.1, as Node v5).
     #[napi(js_name = "setNPNProtocols")]
-    pub fn set_npn_protocols(&mut self, env: &Env, protocols: &[u8]) -> Result<()> {
+    pub fn set_npn_protocols(&mut self, env: &Env, protocols: Option<&[u8]>) -> Result<()> {
         self.engine(env)?.set_npn_protocols(protocols);
         Ok(())
     }
