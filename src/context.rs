@@ -62,6 +62,8 @@ pub struct SecureContext {
     /// Whether `init()` has run; until then the constructor's TLS_method context is untouched
     /// and `init()` may keep it instead of building a second SSL_CTX.
     initialized: bool,
+    /// Counted in `liveObjects().contexts` until the finalizer runs.
+    _live: crate::live_objects::Live,
 }
 
 #[napi]
@@ -72,7 +74,7 @@ impl SecureContext {
     #[napi(constructor)]
     pub fn new(env: &Env) -> Result<Self> {
         let builder = new_ssl_ctx(unsafe { sys::TLS_method() }).map_err(|e| throw_crypto(env, &e, None))?;
-        Ok(SecureContext { builder, cert: None, issuer: None, initialized: false })
+        Ok(SecureContext { builder, cert: None, issuer: None, initialized: false, _live: crate::live_objects::Live::new(crate::live_objects::Kind::Context) })
     }
 
     /// Node's `init(secureProtocol, minVersion, maxVersion)`: versions are TLS version numbers

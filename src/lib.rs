@@ -10,6 +10,7 @@ mod context;
 mod engine;
 mod error;
 mod ffi;
+mod live_objects;
 mod root_store;
 mod session;
 mod tickets;
