@@ -443,3 +443,16 @@ export declare function loadRootCertificates(roots: string[], extraCertsFile?: s
 
 /** Every cipher (TLS 1.3 suites included) of a default TLS context, as OpenSSL names them. */
 export declare function getSSLCiphers(): string[];
+
+/** Live native object counts (tests prove sockets free their native state on close). */
+export interface LiveObjects {
+  /** TLS engines (SSL objects) not yet freed: a session's is freed by `destroy()`. */
+  sessions: number;
+  /** TlsSession handles not yet garbage-collected. */
+  sessionHandles: number;
+  /** SecureContext objects not yet garbage-collected. */
+  contexts: number;
+}
+
+/** How many native sessions, session handles and contexts exist now in this process. */
+export declare function liveObjects(): LiveObjects;

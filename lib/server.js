@@ -199,7 +199,10 @@ function onServerSocketSecure() {
     const verifyError = this.ssl.verifyError();
     if (verifyError) {
       this.authorizationError = verifyError.code;
-      if (this._rejectUnauthorized) this.destroy();
+      if (this._rejectUnauthorized) {
+        this._readAfterSecure();
+        this.destroy();
+      }
     } else {
       this.authorized = true;
     }

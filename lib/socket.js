@@ -520,6 +520,14 @@ class TLSSocket extends net.Socket {
     }
   }
 
+  // Node's TLSWrap reads once more when the 'secure' handlers return, even if one destroyed the
+  // socket: an error OpenSSL left queued while verifying the peer (a tampered signature's
+  // "EVP lib") then fails that read, and a rejecting server reports it as 'tlsClientError'.
+  _readAfterSecure() {
+    const session = this[kSession];
+    if (session && session.readCleartext(Buffer.alloc(1)) === READ_ERROR) this._onSessionError();
+  }
+
   _handleTimeout() {
     this._emitTLSError(new ERR_TLS_HANDSHAKE_TIMEOUT());
   }

@@ -163,6 +163,8 @@ pub struct TlsEngine {
     handshake_done: bool,
     peer_closed: bool,
     error: Option<OpenSslError>,
+    /// Counted in `liveObjects().sessions` until this engine is freed.
+    _live: crate::live_objects::Live,
 }
 
 impl TlsEngine {
@@ -195,7 +197,8 @@ impl TlsEngine {
             }
             (rbio, wbio)
         };
-        Ok(TlsEngine { ssl, rbio, wbio, is_server, handshake_done: false, peer_closed: false, error: None })
+        let _live = crate::live_objects::Live::new(crate::live_objects::Kind::Engine);
+        Ok(TlsEngine { ssl, rbio, wbio, is_server, handshake_done: false, peer_closed: false, error: None, _live })
     }
 
     pub fn ssl(&self) -> &SslRef {

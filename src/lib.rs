@@ -10,6 +10,11 @@ mod context;
 mod engine;
 mod error;
 mod ffi;
+/// Fuzz bodies shared by `fuzz/` (feature "fuzzing") and the seeded `cargo test` run.
+#[cfg(any(test, feature = "fuzzing"))]
+#[doc(hidden)]
+pub mod fuzzing;
+mod live_objects;
 mod root_store;
 mod session;
 mod session_ext;

@@ -54,6 +54,8 @@ pub struct NewSessionInfo {
 pub struct TlsSession {
     /// None once destroyed.
     pub(crate) engine: Option<TlsEngine>,
+    /// Counted in `liveObjects().sessionHandles` until the finalizer runs.
+    _live: crate::live_objects::Live,
 }
 
 #[napi]
@@ -62,7 +64,7 @@ impl TlsSession {
     #[napi(constructor)]
     pub fn new(env: &Env, context: &SecureContext, is_server: bool) -> Result<Self> {
         let engine = TlsEngine::new(context.ssl_context(), is_server).map_err(|e| throw_stack(env, e, "SSL_new"))?;
-        Ok(TlsSession { engine: Some(engine) })
+        Ok(TlsSession { engine: Some(engine), _live: crate::live_objects::Live::new(crate::live_objects::Kind::SessionHandle) })
     }
 
     fn engine(&mut self, env: &Env) -> Result<&mut TlsEngine> {
