@@ -621,17 +621,29 @@ class TLSSocket extends net.Socket {
       return true;
     }
     let out;
+    let start = -1;
     if (n > 0) {
+      start = slabUsed;
       out = takeSlab(n);
     } else if (-n <= SLAB_SIZE / 2) {
       newSlab();
       n = sessionTakeCiphertext(session, slab, 0);
+      start = 0;
       out = takeSlab(n);
     } else {
       out = Buffer.allocUnsafe(-n);
       session.readCiphertext(out);
     }
-    return transport.write(out, cb || undefined);
+    const end = slabUsed;
+    const accepted = transport.write(out, cb || undefined);
+    // A net.Socket with nothing queued wrote `out` synchronously and holds no reference to it:
+    // the next flush reuses that slab space, which stays warm in cache. (Any other Duplex may
+    // keep the chunk, so its slices are never reused.)
+    if (start >= 0 && slabUsed === end && out.buffer === slab.buffer &&
+        this[kTransportKind] !== 'stream' && transport.writableLength === 0) {
+      slabUsed = start;
+    }
+    return accepted;
   }
 
   // close_notify, then the transport's FIN (Node's TLSWrap::DoShutdown).
