@@ -207,6 +207,10 @@ class TLSSocket extends net.Socket {
     // tls-rs decides when the write side ends (after close_notify), not the transport.
     transport.allowHalfOpen = true;
     if (kind === 'socket') {
+      useSharedReadBuffer(transport, (nread, buf) => {
+        this._onCiphertext(buf.subarray(0, nread));
+        return !this[kReadPaused];
+      });
       transport.push = (chunk) => {
         if (chunk === null) {
           this._onTransportEnd();
@@ -1010,6 +1014,27 @@ class TLSSocket extends net.Socket {
   isSessionReused() {
     return this[kSession] ? this[kSession].isSessionReused() : null;
   }
+}
+
+// An accepted (or handed-in) net.Socket reads into the shared ciphertext buffer, as one tls-rs
+// connects does through `onread`: net's own read path otherwise allocates a 64 KiB buffer per
+// read. net keeps `onread` state under private symbols, set for every net.Socket, which the
+// handle's user-buffer mode (useUserBuffer) delivers to; without them the socket is left as is.
+function useSharedReadBuffer(socket, callback) {
+  const handle = socket._handle;
+  // Only a plain TCP or pipe handle (not, say, the TLSWrap of a built-in TLSSocket).
+  if (!handle || typeof handle.useUserBuffer !== 'function' ||
+      (handle.constructor.name !== 'TCP' && handle.constructor.name !== 'Pipe')) return;
+  let kBuffer;
+  let kBufferCb;
+  for (const sym of Object.getOwnPropertySymbols(socket)) {
+    if (sym.description === 'kBuffer') kBuffer = sym;
+    else if (sym.description === 'kBufferCb') kBufferCb = sym;
+  }
+  if (!kBuffer || !kBufferCb || socket[kBuffer] != null) return;
+  socket[kBuffer] = ciphertextReadBuffer;
+  socket[kBufferCb] = callback;
+  handle.useUserBuffer(ciphertextReadBuffer);
 }
 
 function asBuffer(view) {
