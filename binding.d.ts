@@ -456,3 +456,20 @@ export interface LiveObjects {
 
 /** How many native sessions, session handles and contexts exist now in this process. */
 export declare function liveObjects(): LiveObjects;
+
+// The per-record hot path as plain functions (src/session_io.rs): the same operations as the
+// TlsSession methods, without napi-rs's per-call borrow bookkeeping, writing into the caller's
+// buffer at `offset` so lib/socket.js can hand out slices of pooled slabs. A session that is not
+// a TlsSession, or a bad buffer or offset, throws a TypeError.
+
+/** TlsSession#receive: feeds ciphertext from the peer; returns SessionStatus bits. */
+export declare function sessionReceive(session: TlsSession, ciphertext: Uint8Array): number;
+/** TlsSession#readCleartext into `out[offset..]`: bytes written, 0, or a ReadResult. */
+export declare function sessionReadCleartext(session: TlsSession, out: Uint8Array, offset: number): number;
+/** TlsSession#encrypt: ciphertext bytes now waiting, or ReadResult.Error. */
+export declare function sessionEncrypt(session: TlsSession, cleartext: Uint8Array): number;
+/**
+ * Moves all waiting ciphertext into `out[offset..]` and returns its length (0 when none); when
+ * it does not fit, moves nothing and returns minus the length waiting.
+ */
+export declare function sessionTakeCiphertext(session: TlsSession, out: Uint8Array, offset: number): number;

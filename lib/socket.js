@@ -247,6 +247,10 @@ class TLSSocket extends net.Socket {
     // tls-rs decides when the write side ends (after close_notify), not the transport.
     transport.allowHalfOpen = true;
     if (kind === 'socket') {
+      useSharedReadBuffer(transport, (nread, buf) => {
+        this._onCiphertext(buf.subarray(0, nread));
+        return !this[kReadPaused];
+      });
       transport.push = (chunk) => {
         if (chunk === null) {
           this._onTransportEnd();
@@ -721,17 +725,29 @@ class TLSSocket extends net.Socket {
       return true;
     }
     let out;
+    let start = -1;
     if (n > 0) {
+      start = slabUsed;
       out = takeSlab(n);
     } else if (-n <= SLAB_SIZE / 2) {
       newSlab();
       n = sessionTakeCiphertext(session, slab, 0);
+      start = 0;
       out = takeSlab(n);
     } else {
       out = Buffer.allocUnsafe(-n);
       session.readCiphertext(out);
     }
-    return transport.write(out, cb || undefined);
+    const end = slabUsed;
+    const accepted = transport.write(out, cb || undefined);
+    // A net.Socket with nothing queued wrote `out` synchronously and holds no reference to it:
+    // the next flush reuses that slab space, which stays warm in cache. (Any other Duplex may
+    // keep the chunk, so its slices are never reused.)
+    if (start >= 0 && slabUsed === end && out.buffer === slab.buffer &&
+        this[kTransportKind] !== 'stream' && transport.writableLength === 0) {
+      slabUsed = start;
+    }
+    return accepted;
   }
 
   // close_notify, then the transport's FIN (Node's TLSWrap::DoShutdown).
@@ -1100,6 +1116,27 @@ class TLSSocket extends net.Socket {
   isSessionReused() {
     return this[kSession] ? this[kSession].isSessionReused() : null;
   }
+}
+
+// An accepted (or handed-in) net.Socket reads into the shared ciphertext buffer, as one tls-rs
+// connects does through `onread`: net's own read path otherwise allocates a 64 KiB buffer per
+// read. net keeps `onread` state under private symbols, set for every net.Socket, which the
+// handle's user-buffer mode (useUserBuffer) delivers to; without them the socket is left as is.
+function useSharedReadBuffer(socket, callback) {
+  const handle = socket._handle;
+  // Only a plain TCP or pipe handle (not, say, the TLSWrap of a built-in TLSSocket).
+  if (!handle || typeof handle.useUserBuffer !== 'function' ||
+      (handle.constructor.name !== 'TCP' && handle.constructor.name !== 'Pipe')) return;
+  let kBuffer;
+  let kBufferCb;
+  for (const sym of Object.getOwnPropertySymbols(socket)) {
+    if (sym.description === 'kBuffer') kBuffer = sym;
+    else if (sym.description === 'kBufferCb') kBufferCb = sym;
+  }
+  if (!kBuffer || !kBufferCb || socket[kBuffer] != null) return;
+  socket[kBuffer] = ciphertextReadBuffer;
+  socket[kBufferCb] = callback;
+  handle.useUserBuffer(ciphertextReadBuffer);
 }
 
 function asBuffer(view) {

@@ -38,6 +38,7 @@ mod ocsp;
 mod psk;
 pub use npn::NpnOutcome;
 pub use psk::{PskAnswer, PskExchange};
+mod queue_bio;
 #[cfg(test)]
 mod test_fixtures;
 pub use sessions::NewSession;
@@ -76,8 +77,7 @@ pub const READ_EVENTS: i32 = -3;
 
 const SSL_MODE_AUTO_RETRY: c_long = 0x4;
 const SSL_MODE_RELEASE_BUFFERS: c_long = 0x10;
-const BIO_C_SET_BUF_MEM_EOF_RETURN: c_int = 130;
-const BIO_CTRL_PENDING: c_int = 10;
+use queue_bio::BIO_CTRL_PENDING;
 const SSL_CTRL_MODE: c_int = 33;
 const SSL_CTRL_GET_PEER_TMP_KEY: c_int = 109;
 const NID_AUTH_PSK: c_int = 1048; // NID_auth_psk
@@ -174,8 +174,8 @@ impl TlsEngine {
         renegotiation::install(&mut ssl);
         let raw = ssl.as_ptr();
         let (rbio, wbio) = unsafe {
-            let rbio = sys::BIO_new(sys::BIO_s_mem());
-            let wbio = sys::BIO_new(sys::BIO_s_mem());
+            let rbio = queue_bio::new_queue_bio();
+            let wbio = queue_bio::new_queue_bio();
             if rbio.is_null() || wbio.is_null() {
                 if !rbio.is_null() {
                     sys::BIO_free_all(rbio);
@@ -185,8 +185,7 @@ impl TlsEngine {
                 }
                 return Err(ErrorStack::get());
             }
-            // An empty input BIO means "wait for more", not end of stream.
-            sys::BIO_ctrl(rbio, BIO_C_SET_BUF_MEM_EOF_RETURN, -1, std::ptr::null_mut());
+            // An empty input BIO means "wait for more", not end of stream (queue_bio.rs).
             sys::SSL_set_bio(raw, rbio, wbio);
             sys::SSL_ctrl(raw, SSL_CTRL_MODE, SSL_MODE_AUTO_RETRY | SSL_MODE_RELEASE_BUFFERS, std::ptr::null_mut());
             sys::SSL_set_verify(raw, sys::SSL_VERIFY_NONE, Some(accept_any_certificate));

@@ -1,0 +1,186 @@
+//! The engine's transport BIOs: a byte queue that behaves as a `BIO_s_mem` with
+//! `BIO_set_mem_eof_return(-1)` (an empty read asks to retry), without its costs.
+//!
+//! Why not `BIO_s_mem`: every write grows its `BUF_MEM` with `BUF_MEM_grow_clean`, which zeroes
+//! the bytes it is about to overwrite (one extra pass over all traffic, visible in bulk
+//! profiles), and the buffer keeps its largest size for the life of the connection. Here a
+//! write appends to a `Vec`, a read consumes from the front, and small storage is freed whenever
+//! the queue is drained, so a connection idle after its handshake holds no transport buffer.
+
+use openssl_sys as sys;
+use std::os::raw::{c_char, c_int, c_long, c_void};
+use std::sync::OnceLock;
+
+const BIO_TYPE_SOURCE_SINK: c_int = 0x0400;
+const BIO_FLAGS_READ: c_int = 0x01;
+const BIO_FLAGS_RWS: c_int = 0x07;
+const BIO_FLAGS_SHOULD_RETRY: c_int = 0x08;
+const BIO_CTRL_EOF: c_int = 2;
+const BIO_CTRL_GET_CLOSE: c_int = 8;
+const BIO_CTRL_SET_CLOSE: c_int = 9;
+/// The bytes waiting to be read (`BIO_pending`).
+pub const BIO_CTRL_PENDING: c_int = 10;
+const BIO_CTRL_FLUSH: c_int = 11;
+const BIO_CTRL_DUP: c_int = 12;
+const BIO_CTRL_WPENDING: c_int = 13;
+
+extern "C" {
+    fn BIO_get_new_index() -> c_int;
+    #[cfg(test)]
+    fn BIO_test_flags(b: *const sys::BIO, flags: c_int) -> c_int;
+}
+
+/// Drained storage larger than this (about two full records) is kept rather than freed.
+const KEEP_ABOVE: usize = 34 * 1024;
+
+/// The queued bytes are `buf[start..]`.
+#[derive(Default)]
+struct Queue {
+    buf: Vec<u8>,
+    start: usize,
+}
+
+struct Method(*mut sys::BIO_METHOD);
+// The method table is immutable once built and OpenSSL only reads it.
+unsafe impl Send for Method {}
+unsafe impl Sync for Method {}
+
+fn method() -> *mut sys::BIO_METHOD {
+    static METHOD: OnceLock<Method> = OnceLock::new();
+    METHOD
+        .get_or_init(|| unsafe {
+            let m = sys::BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, c"tls-rs queue".as_ptr());
+            if !m.is_null() {
+                sys::BIO_meth_set_write__fixed_rust(m, Some(queue_write));
+                sys::BIO_meth_set_read__fixed_rust(m, Some(queue_read));
+                sys::BIO_meth_set_ctrl__fixed_rust(m, Some(queue_ctrl));
+                sys::BIO_meth_set_create__fixed_rust(m, Some(queue_create));
+                sys::BIO_meth_set_destroy__fixed_rust(m, Some(queue_destroy));
+            }
+            Method(m)
+        })
+        .0
+}
+
+/// A new, empty queue BIO, or null if OpenSSL could not allocate one.
+pub fn new_queue_bio() -> *mut sys::BIO {
+    let m = method();
+    if m.is_null() {
+        return std::ptr::null_mut();
+    }
+    unsafe { sys::BIO_new(m) }
+}
+
+unsafe fn queue<'a>(bio: *mut sys::BIO) -> Option<&'a mut Queue> {
+    unsafe { (sys::BIO_get_data(bio) as *mut Queue).as_mut() }
+}
+
+unsafe extern "C" fn queue_create(bio: *mut sys::BIO) -> c_int {
+    unsafe {
+        sys::BIO_set_data(bio, Box::into_raw(Box::<Queue>::default()) as *mut c_void);
+        sys::BIO_set_init(bio, 1);
+    }
+    1
+}
+
+unsafe extern "C" fn queue_destroy(bio: *mut sys::BIO) -> c_int {
+    if bio.is_null() {
+        return 0;
+    }
+    unsafe {
+        let data = sys::BIO_get_data(bio) as *mut Queue;
+        if !data.is_null() {
+            drop(Box::from_raw(data));
+        }
+        sys::BIO_set_data(bio, std::ptr::null_mut());
+        sys::BIO_set_init(bio, 0);
+    }
+    1
+}
+
+unsafe extern "C" fn queue_write(bio: *mut sys::BIO, data: *const c_char, len: c_int) -> c_int {
+    unsafe { sys::BIO_clear_flags(bio, BIO_FLAGS_RWS | BIO_FLAGS_SHOULD_RETRY) };
+    let Some(q) = (unsafe { queue(bio) }) else { return -1 };
+    if len <= 0 || data.is_null() {
+        return 0;
+    }
+    let bytes = unsafe { std::slice::from_raw_parts(data as *const u8, len as usize) };
+    // Reclaim the consumed front before growing, instead of growing past it.
+    if q.start > 0 && q.buf.len() + bytes.len() > q.buf.capacity() {
+        q.buf.drain(..q.start);
+        q.start = 0;
+    }
+    q.buf.extend_from_slice(bytes);
+    len
+}
+
+unsafe extern "C" fn queue_read(bio: *mut sys::BIO, out: *mut c_char, len: c_int) -> c_int {
+    unsafe { sys::BIO_clear_flags(bio, BIO_FLAGS_RWS | BIO_FLAGS_SHOULD_RETRY) };
+    let Some(q) = (unsafe { queue(bio) }) else { return -1 };
+    let waiting = q.buf.len() - q.start;
+    if waiting == 0 {
+        // As BIO_s_mem with eof_return -1: nothing yet, try again later.
+        unsafe { sys::BIO_set_flags(bio, BIO_FLAGS_READ | BIO_FLAGS_SHOULD_RETRY) };
+        return -1;
+    }
+    if len <= 0 || out.is_null() {
+        return 0;
+    }
+    let n = waiting.min(len as usize);
+    unsafe { std::ptr::copy_nonoverlapping(q.buf.as_ptr().add(q.start), out as *mut u8, n) };
+    q.start += n;
+    if q.start == q.buf.len() {
+        // Drained. Small storage is freed (an idle connection keeps no buffer; a small malloc
+        // is cheap); large storage is kept for the next burst, as growing it again costs
+        // reallocations and page faults on every bulk write.
+        if q.buf.capacity() <= KEEP_ABOVE {
+            *q = Queue::default();
+        } else {
+            q.buf.clear();
+            q.start = 0;
+        }
+    }
+    n as c_int
+}
+
+unsafe extern "C" fn queue_ctrl(bio: *mut sys::BIO, cmd: c_int, _larg: c_long, _parg: *mut c_void) -> c_long {
+    let waiting = unsafe { queue(bio) }.map_or(0, |q| q.buf.len() - q.start);
+    match cmd {
+        BIO_CTRL_PENDING => waiting as c_long,
+        BIO_CTRL_EOF => c_long::from(waiting == 0),
+        BIO_CTRL_FLUSH | BIO_CTRL_DUP => 1,
+        // The SSL owns its BIOs and frees them (SSL_set_bio); BIO_CLOSE.
+        BIO_CTRL_GET_CLOSE => 1,
+        BIO_CTRL_SET_CLOSE => 1,
+        BIO_CTRL_WPENDING => 0,
+        _ => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_what_was_written_in_order_and_asks_to_retry_when_empty() {
+        let bio = new_queue_bio();
+        assert!(!bio.is_null());
+        unsafe {
+            let mut out = [0u8; 8];
+            assert_eq!(sys::BIO_read(bio, out.as_mut_ptr() as *mut c_void, 8), -1);
+            assert_ne!(BIO_test_flags(bio, BIO_FLAGS_SHOULD_RETRY), 0);
+            assert_eq!(sys::BIO_write(bio, b"hello".as_ptr() as *const c_void, 5), 5);
+            assert_eq!(sys::BIO_write(bio, b" world".as_ptr() as *const c_void, 6), 6);
+            assert_eq!(sys::BIO_ctrl(bio, BIO_CTRL_PENDING, 0, std::ptr::null_mut()), 11);
+            assert_eq!(sys::BIO_read(bio, out.as_mut_ptr() as *mut c_void, 8), 8);
+            assert_eq!(&out, b"hello wo");
+            assert_eq!(BIO_test_flags(bio, BIO_FLAGS_SHOULD_RETRY), 0);
+            // A write after a partial read keeps the order.
+            assert_eq!(sys::BIO_write(bio, b"!".as_ptr() as *const c_void, 1), 1);
+            assert_eq!(sys::BIO_read(bio, out.as_mut_ptr() as *mut c_void, 8), 4);
+            assert_eq!(&out[..4], b"rld!");
+            assert_eq!(sys::BIO_ctrl(bio, BIO_CTRL_PENDING, 0, std::ptr::null_mut()), 0);
+            sys::BIO_free_all(bio);
+        }
+    }
+}
