@@ -625,9 +625,10 @@ impl TlsEngine {
         c_string(unsafe { sys::X509_verify_cert_error_string(err) }).unwrap_or_default()
     }
 
-    /// The negotiated protocol ('TLSv1.3') once the handshake is done.
+    /// SSL_get_version, as Node's getProtocol(): the negotiated protocol ('TLSv1.3') once the
+    /// handshake is done; before it, what OpenSSL reports for the session ('TLSv1.3' too).
     pub fn protocol(&self) -> Option<&'static str> {
-        self.handshake_done.then(|| self.ssl.version_str())
+        Some(self.ssl.version_str())
     }
 
     /// The peer's ephemeral key-exchange key, if the handshake used one OpenSSL can report.

@@ -337,3 +337,23 @@ describe('setKeyCert', () => {
     }, { side: 'both' });
   });
 });
+
+describe('getProtocol', () => {
+  it('before the handshake, once secure and after close', async () => {
+    await differential(async ({ clientTls, serverTls, rec }) => {
+      const bare = new clientTls.TLSSocket(null, { isServer: true, secureContext: clientTls.createSecureContext({}) });
+      rec.add('bare', 'getProtocol', bare.getProtocol());
+      bare.destroy();
+      const srv = await echoServer(serverTls, { maxVersion: 'TLSv1.2' });
+      const c = clientTls.connect({ ...clientOptions, port: srv.port });
+      rec.add('client', 'before', c.getProtocol());
+      await once(c, 'secureConnect');
+      rec.add('client', 'secure', c.getProtocol());
+      c.end();
+      c.resume();
+      await once(c, 'close');
+      rec.add('client', 'closed', c.getProtocol());
+      await srv.close();
+    }, { side: 'client' });
+  });
+});
