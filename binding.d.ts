@@ -50,6 +50,22 @@ export declare const enum SessionStatus {
   OCSPRequest = 0x1000,
   /** Client with `requestOCSP()`: `takeOCSPResponse()` returns what the server stapled (or null). */
   OCSPResponse = 0x2000,
+  /**
+   * OpenSSL reported handshake starts, completed renegotiations (`enableHandshakeEvents()`) or
+   * key-log lines (`enableKeylogCallback()`); `takeEvents()` returns them.
+   */
+  Events = 256,
+}
+
+/**
+ * Entries of `TlsSession.takeEvents()` that are numbers (src/session_ext.rs); the Buffers are
+ * key-log lines ending in '\n'.
+ */
+export declare const enum SessionEvent {
+  /** A handshake started (Node's onhandshakestart; the first one too). */
+  HandshakeStart = 1,
+  /** A handshake after the first completed: a renegotiation (Node's onhandshakedone). */
+  HandshakeDone = 2,
 }
 
 /** A session OpenSSL created (Node's onnewsession arguments). */
@@ -66,6 +82,8 @@ export declare const enum ReadResult {
   CloseNotify = -1,
   /** The session failed; `takeError()` returns why. */
   Error = -2,
+  /** Events wait in `takeEvents()` (a renegotiation ran while reading); call again after. */
+  Events = -3,
 }
 
 /** One OpenSSL error as JS sees it (src/error.rs); lib/openssl-error.js turns it into an `Error`. */
@@ -287,6 +305,8 @@ export declare class TlsSession {
    * nothing; with `reportUnusable` (an answer given inside SNICallback) `resume()` then fails.
    */
   useSNIContext(context: SecureContext, reportUnusable: boolean): void;
+  /** setKeyCert (servers): the context's certificate, key, chain, trust store and client CA list. */
+  setKeyCert(context: SecureContext): void;
   /** Continues a handshake paused by a request; returns SessionStatus bits, as `receive()`. */
   resume(): number;
   /** The negotiated ALPN protocol (latin1), or false. */
@@ -385,6 +405,32 @@ export declare class TlsSession {
     { psk: Buffer; identity?: string } | null): void;
   /** Server: the TLS 1.2 PSK identity hint; false when OpenSSL refuses it (over 256 bytes). */
   setPskIdentityHint(hint: string): boolean;
+
+  // Renegotiation, OpenSSL's callback events, tracing, introspection (src/session_ext.rs).
+  /** The events queued since the last call, oldest first: SessionEvent numbers, key-log Buffers. */
+  takeEvents(): Array<SessionEvent | Buffer>;
+  /** Report handshake starts and completed renegotiations through `takeEvents()`. */
+  enableHandshakeEvents(): void;
+  /** Start a TLS 1.2 renegotiation: null, or the OpenSSL error saying why not (TLS 1.3). */
+  renegotiate(): OpenSslError | null;
+  /** Report key-log lines through `takeEvents()` (installs the SSL_CTX keylog callback). */
+  enableKeylogCallback(): void;
+  /** Print this connection's protocol messages to stderr (`openssl s_client -msg` layout). */
+  enableTrace(): void;
+  /** The Finished message this end sent, or undefined before there is one. */
+  getFinished(): Buffer | undefined;
+  /** The Finished message the peer sent, or undefined. */
+  getPeerFinished(): Buffer | undefined;
+  /** Node's getSharedSigalgs() names ("RSA-PSS+SHA256", "Ed25519+UNDEF"). */
+  getSharedSigalgs(): string[];
+  /** RFC 5705 keying material; `context` undefined means none. Throws OpenSSL's error. */
+  exportKeyingMaterial(length: number, label: string, context?: Uint8Array): Buffer;
+  /** DER of this end's certificate, or undefined. */
+  getX509Certificate(): Buffer | undefined;
+  /** DER of the peer's certificate, or undefined. */
+  getPeerX509Certificate(): Buffer | undefined;
+  /** SSL_set_max_send_fragment: 1 when accepted (512..=16384), else 0. */
+  setMaxSendFragment(size: number): number;
 }
 
 /**

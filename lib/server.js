@@ -13,10 +13,11 @@ const {
 } = require('./errors');
 const { validateObject, validateNumber, validateFunction, validateBuffer, validateString } = require('./validators');
 const { SecureContext } = require('./secure-context');
-const { rejectUnsupportedOptions } = require('./unsupported');
+const { forwardKeylog } = require('./keylog');
 
 const kHandshakeTimeout = Symbol('kHandshakeTimeout');
 const kSNICallback = Symbol('kSNICallback');
+const kEnableTrace = Symbol('kEnableTrace');
 const kPskCallback = Symbol('kPskCallback');
 const kPskIdentityHint = Symbol('kPskIdentityHint');
 const kEmptyObject = Object.freeze({ __proto__: null });
@@ -32,7 +33,6 @@ function Server(options, listener) {
   } else {
     throw new ERR_INVALID_ARG_TYPE('options', 'Object', options);
   }
-  rejectUnsupportedOptions(options, 'tls.createServer');
 
   this._contexts = [];
   this.requestCert = options.requestCert === true;
@@ -48,6 +48,7 @@ function Server(options, listener) {
   this.setSecureContext(options);
 
   this[kHandshakeTimeout] = options.handshakeTimeout || (120 * 1000);
+  this[kEnableTrace] = options.enableTrace;
   this[kSNICallback] = options.SNICallback;
   validateNumber(this[kHandshakeTimeout], 'options.handshakeTimeout');
   if (this[kSNICallback]) validateFunction(this[kSNICallback], 'options.SNICallback');
@@ -180,11 +181,13 @@ function tlsConnectionListener(rawSocket) {
     ALPNCallback: this.ALPNCallback,
     SNICallback: this[kSNICallback] || SNICallback,
     pauseOnConnect: this.pauseOnConnect,
+    enableTrace: this[kEnableTrace],
     NPNProtocols: this.NPNProtocols,
     pskCallback: this[kPskCallback],
     pskIdentityHint: this[kPskIdentityHint],
   });
   socket.on('secure', onServerSocketSecure);
+  forwardKeylog(this, socket);
   socket[kErrorEmitted] = false;
   socket.on('close', onSocketClose);
   socket.on('_tlsError', onSocketTLSError);

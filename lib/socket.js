@@ -2,8 +2,9 @@
 // TLSSocket: a net.Socket whose bytes go through one native TlsSession (sans-I/O) and a
 // transport stream. The transport is the net.Socket tls-rs connected or a server accepted.
 //
-// read:  transport 'data' → session.receive → session.readCleartext → push()
-// write: _write/_writev → session.encrypt → session.readCiphertext → transport.write(cb)
+// read:  transport 'data' → sessionReceive → sessionReadCleartext → push()
+// write: _write/_writev → sessionEncrypt → sessionTakeCiphertext → transport.write(cb)
+// The per-record calls are the free functions of src/session_io.rs (cheaper than methods).
 
 const net = require('node:net');
 const binding = require('./binding');
@@ -17,12 +18,16 @@ const {
     ERR_OUT_OF_RANGE,
     ERR_MULTIPLE_CALLBACK,
     ERR_TLS_ALPN_CALLBACK_INVALID_RESULT,
+    ERR_STREAM_WRAP,
   },
 } = require('./errors');
 const { validateString, validateNumber, validateFunction } = require('./validators');
 const { opensslError } = require('./openssl-error');
-const { rejectUnsupportedOptions } = require('./unsupported');
 const { X509Certificate } = require('node:crypto');
+const { installRenegotiation } = require('./renegotiation');
+const { installIntrospection } = require('./introspection');
+const { installKeylog } = require('./keylog');
+const { traceOption, installTrace } = require('./trace');
 const { setupNPN } = require('./npn');
 const { kSNIContext, setupOCSP, emitOCSPResponse, askOCSPRequest } = require('./ocsp');
 const { setupPSK } = require('./psk');
@@ -36,15 +41,33 @@ const STATUS_ALPN_REQUEST = 8;
 // created sessions (takeNewSessions()).
 const STATUS_RESUME_REQUEST = 16;
 const STATUS_NEW_SESSION = 32;
+// Handshake starts, renegotiations and key-log lines wait in takeEvents() (renegotiation.js).
+const STATUS_EVENTS = 256;
+const READ_EVENTS = -3;
 // OCSP stapling (src/engine/ocsp.rs): a server's pause for 'OCSPRequest'; a client's stapled response.
 const STATUS_OCSP_REQUEST = 0x1000;
 const STATUS_OCSP_RESPONSE = 0x2000;
 const READ_CLOSE_NOTIFY = -1;
 const READ_ERROR = -2;
 
-// Cleartext is decrypted into one shared buffer, one record (≤ 16 KiB) at a time, and copied
-// out per push(); JS is single threaded and the copy happens before anything else uses it.
-const cleartextBuffer = Buffer.allocUnsafeSlow(16 * 1024);
+const { sessionReceive, sessionReadCleartext, sessionEncrypt, sessionTakeCiphertext } = binding;
+// Cleartext records (≤ 16 KiB each) and ciphertext flushes are written by the session straight
+// into a shared slab and handed out as slices of it: no Buffer is allocated per message. A slab
+// is never written twice — the slices keep it alive until the reader dropped them and the
+// transport wrote them — and a fresh one replaces it when the space left is too small.
+const SLAB_SIZE = 256 * 1024;
+const MAX_RECORD = 16 * 1024;
+let slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
+let slabUsed = 0;
+function takeSlab(n) {
+  const start = slabUsed;
+  slabUsed = (start + n + 7) & ~7; // keep slices 8-byte aligned
+  return slab.subarray(start, start + n);
+}
+function newSlab() {
+  slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
+  slabUsed = 0;
+}
 // Large writes are encrypted in slices so the transport's backpressure bounds memory.
 const ENCRYPT_SLICE = 256 * 1024;
 const TIMEOUT_MAX = 2 ** 31 - 1;
@@ -79,7 +102,7 @@ const kHeldOutput = Symbol('kHeldOutput');
 class TLSSocket extends net.Socket {
   constructor(socket, opts) {
     const tlsOptions = { ...opts };
-    rejectUnsupportedOptions(tlsOptions, 'new TLSSocket');
+    const enableTrace = traceOption(tlsOptions);
     super({
       allowHalfOpen: socket ? socket.allowHalfOpen : tlsOptions.allowHalfOpen,
       highWaterMark: tlsOptions.highWaterMark,
@@ -121,7 +144,16 @@ class TLSSocket extends net.Socket {
     if (tlsOptions.pauseOnConnect) this.readableFlowing = false;
     this.on('error', this._tlsError);
     this._init(socket);
+    if (enableTrace) this[kSession].enableTrace();
     process.nextTick(initRead, this);
+    // An already-aborted signal ran _destroy inside super(), before the session existed.
+    if (tlsOptions.signal?.aborted) this._dropSession();
+  }
+
+  _dropSession() {
+    const session = this[kSession];
+    this[kSession] = null;
+    if (session) session.destroy();
   }
 
   _init(socket) {
@@ -137,6 +169,8 @@ class TLSSocket extends net.Socket {
       this[kSession].setVerifyMode(requestCert, rejectUnauthorized);
     }
     this._setupSessions();
+    this._setupKeylog();
+    this._setupRenegotiation();
     if (options.handshakeTimeout > 0) {
       this.setTimeout(options.handshakeTimeout, this._handleTimeout);
     }
@@ -222,7 +256,17 @@ class TLSSocket extends net.Socket {
         return !this[kReadPaused];
       };
     } else if (kind === 'stream') {
-      transport.on('data', (chunk) => this._onCiphertext(chunk));
+      const ondata = (chunk) => {
+        // As Node's JSStreamSocket: a stream that yields strings or objects cannot carry TLS.
+        if (typeof chunk === 'string' || transport.readableObjectMode === true) {
+          transport.pause();
+          transport.removeListener('data', ondata);
+          this.emit('error', new ERR_STREAM_WRAP());
+          return;
+        }
+        this._onCiphertext(chunk);
+      };
+      transport.on('data', ondata);
     }
     if (kind !== 'socket') transport.on('end', () => this._onTransportEnd());
     transport.on('drain', () => this._continueWrite());
@@ -300,6 +344,14 @@ class TLSSocket extends net.Socket {
     this._afterSessionStep(this[kSession].start());
   }
 
+  // Node's setKeyCert: takes a SecureContext or its options; only a server's session uses it
+  // (Node's TLSWrap ignores it on clients), and nothing happens once the socket is destroyed.
+  setKeyCert(context) {
+    if (!this[kSession]) return;
+    const secureContext = context instanceof SecureContext ? context : require('./tls').createSecureContext(context);
+    if (this._tlsOptions.isServer) this[kSession].setKeyCert(secureContext.context);
+  }
+
   setServername(name) {
     validateString(name, 'name');
     if (this._tlsOptions.isServer) throw new ERR_TLS_SNI_FROM_SERVER();
@@ -310,7 +362,7 @@ class TLSSocket extends net.Socket {
     const session = this[kSession];
     if (!session) return;
     this._refreshTimer();
-    this._afterSessionStep(session.receive(chunk));
+    this._afterSessionStep(sessionReceive(session, chunk));
   }
 
   _afterSessionStep(status) {
@@ -318,6 +370,10 @@ class TLSSocket extends net.Socket {
     if (this.servername === null && this._tlsOptions.isServer && this[kSession]) {
       const name = this[kSession].getServername();
       if (name) this.servername = name;
+    }
+    if (status & STATUS_EVENTS) {
+      this._onSessionEvents();
+      if (!this[kSession]) return;
     }
     if (status & STATUS_ERROR) {
       // The alert goes out before the error is reported.
@@ -492,10 +548,10 @@ class TLSSocket extends net.Socket {
 
   _readCleartext() {
     while (this[kSession]) {
-      const n = this[kSession].readCleartext(cleartextBuffer);
+      if (SLAB_SIZE - slabUsed < MAX_RECORD) newSlab();
+      const n = sessionReadCleartext(this[kSession], slab, slabUsed);
       if (n > 0) {
-        const chunk = Buffer.allocUnsafe(n);
-        cleartextBuffer.copy(chunk, 0, 0, n);
+        const chunk = takeSlab(n);
         this[kBytesRead] += n;
         if (!this._deliver(chunk)) {
           this[kReadPaused] = true;
@@ -504,6 +560,8 @@ class TLSSocket extends net.Socket {
         }
       } else if (n === 0) {
         break;
+      } else if (n === READ_EVENTS) {
+        this._onSessionEvents();
       } else if (n === READ_CLOSE_NOTIFY) {
         this._pushEOF();
         break;
@@ -540,6 +598,26 @@ class TLSSocket extends net.Socket {
     this[kReadPaused] = false;
     if (this._secureEstablished) this._readCleartext();
     if (!this[kReadPaused]) this._resumeTransport();
+  }
+
+  // With `onread` nothing is pushed, so the stream machinery never calls _read: as net does for
+  // its onread sockets, pause() stops reading and resume() / read() start it again.
+  pause() {
+    if (this[kOnread] && !this[kReadPaused]) {
+      this[kReadPaused] = true;
+      this._pauseTransport();
+    }
+    return super.pause();
+  }
+
+  resume() {
+    if (this[kOnread]) this._read();
+    return super.resume();
+  }
+
+  read(n) {
+    if (this[kOnread]) this._read();
+    return super.read(n);
   }
 
   _onTransportEnd() {
@@ -596,7 +674,7 @@ class TLSSocket extends net.Socket {
     do {
       const end = Math.min(data.length, write.offset + ENCRYPT_SLICE);
       const slice = write.offset === 0 && end === data.length ? data : data.subarray(write.offset, end);
-      if (this[kSession].encrypt(slice) < 0) {
+      if (sessionEncrypt(this[kSession], slice) < 0) {
         this[kPendingWrite] = null;
         const err = opensslError(this[kSession].takeError());
         cb(err);
@@ -629,13 +707,22 @@ class TLSSocket extends net.Socket {
       if (cb) process.nextTick(cb, new ERR_SOCKET_CLOSED());
       return true;
     }
-    const n = session.pendingCiphertext();
+    let n = sessionTakeCiphertext(session, slab, slabUsed);
     if (n === 0) {
       if (cb || always) return transport.write(EMPTY, cb || undefined);
       return true;
     }
-    const out = Buffer.allocUnsafe(n);
-    session.readCiphertext(out);
+    let out;
+    if (n > 0) {
+      out = takeSlab(n);
+    } else if (-n <= SLAB_SIZE / 2) {
+      newSlab();
+      n = sessionTakeCiphertext(session, slab, 0);
+      out = takeSlab(n);
+    } else {
+      out = Buffer.allocUnsafe(-n);
+      session.readCiphertext(out);
+    }
     return transport.write(out, cb || undefined);
   }
 
@@ -662,9 +749,7 @@ class TLSSocket extends net.Socket {
     this.connecting = false;
     clearTimeout(this[kTimer]);
     this[kTimer] = null;
-    const session = this[kSession];
-    this[kSession] = null;
-    if (session) session.destroy();
+    this._dropSession();
     const pending = this[kPendingWrite];
     this[kPendingWrite] = null;
     const transport = this[kTransport];
@@ -835,7 +920,11 @@ class TLSSocket extends net.Socket {
   getEphemeralKeyInfo() {
     if (!this[kSession]) return null;
     if (this._tlsOptions.isServer) return null;
-    return this[kSession].getEphemeralKeyInfo() || {};
+    const info = this[kSession].getEphemeralKeyInfo();
+    if (!info) return {};
+    // Node's key order: { type, size } for DH, { type, name, size } for ECDH.
+    return info.type === 'DH' ? { type: info.type, size: info.size } :
+      { type: info.type, name: info.name, size: info.size };
   }
 
   // ---- sessions and resumption ------------------------------------------------------------
@@ -1129,5 +1218,10 @@ function initRead(tlsSocket) {
   }
   tlsSocket.read(0);
 }
+
+installRenegotiation(TLSSocket.prototype, kSession);
+installIntrospection(TLSSocket.prototype, kSession);
+installKeylog(TLSSocket.prototype, kSession);
+installTrace(TLSSocket.prototype, kSession);
 
 module.exports = { TLSSocket, kConnectOptions, kErrorEmitted };

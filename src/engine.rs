@@ -27,6 +27,12 @@ mod hooks;
 use hooks::{certificate_callback, client_hello_callback, hooks_index, protocol_entries, select_alpn_callback, AlpnDecision, Hooks, SSL_set_cert_cb};
 
 mod sessions;
+mod events;
+mod introspection;
+mod keylog;
+mod renegotiation;
+mod trace;
+pub use events::EngineEvent;
 mod npn;
 mod ocsp;
 mod psk;
@@ -52,6 +58,8 @@ pub const STATUS_ALPN_REQUEST: u32 = 8;
 pub const STATUS_RESUME_REQUEST: u32 = 16;
 /// Status bit: OpenSSL created sessions the caller asked to hear about; `take_new_sessions()`.
 pub const STATUS_NEW_SESSION: u32 = 32;
+/// Status bit: OpenSSL reported handshake starts, renegotiations or key-log lines; `take_events()`.
+pub const STATUS_EVENTS: u32 = 256;
 /// Status bit (server): the handshake is paused until the caller has given the OCSP response
 /// to staple (`set_ocsp_response`, or nothing) and calls `resume()` (ocsp.rs).
 pub const STATUS_OCSP_REQUEST: u32 = 0x1000;
@@ -63,6 +71,8 @@ pub const STATUS_OCSP_RESPONSE: u32 = 0x2000;
 pub const READ_CLOSE_NOTIFY: i32 = -1;
 /// `read_cleartext` / `encrypt` result when the engine failed; `error()` says why.
 pub const READ_ERROR: i32 = -2;
+/// `read_cleartext` result: events wait in `take_events()` (a renegotiation ran); call again.
+pub const READ_EVENTS: i32 = -3;
 
 const SSL_MODE_AUTO_RETRY: c_long = 0x4;
 const SSL_MODE_RELEASE_BUFFERS: c_long = 0x10;
@@ -158,7 +168,8 @@ pub struct TlsEngine {
 impl TlsEngine {
     /// An endpoint using `context`; nothing is produced until `start()` (client) or `receive()`.
     pub fn new(context: &SslContextRef, is_server: bool) -> Result<Self, ErrorStack> {
-        let ssl = Ssl::new(context)?;
+        let mut ssl = Ssl::new(context)?;
+        renegotiation::install(&mut ssl);
         let raw = ssl.as_ptr();
         let (rbio, wbio) = unsafe {
             let rbio = sys::BIO_new(sys::BIO_s_mem());
@@ -338,6 +349,28 @@ impl TlsEngine {
     /// the error queued inside the handshake step). A failure to install the trust store is
     /// returned.
     pub fn use_sni_context(&mut self, context: &SslContextRef, report_unusable: bool) -> Result<(), OpenSslError> {
+        if !self.use_identity_of(context) {
+            let err = OpenSslError::take_printed();
+            if report_unusable {
+                self.hooks_mut().sni_error = err;
+            }
+            return Ok(());
+        }
+        self.use_trust_of(context)
+    }
+
+    /// Node's `setKeyCert` (servers): the context's certificate, key, chain, trust store and client
+    /// CA list replace the session's; an unusable context is an error now, as Node throws it.
+    pub fn set_key_cert(&mut self, context: &SslContextRef) -> Result<(), OpenSslError> {
+        if !self.use_identity_of(context) {
+            return Err(OpenSslError::take().unwrap_or_else(|| OpenSslError::plain("SetKeyCert", "ERR_SSL_INTERNAL_ERROR")));
+        }
+        self.use_trust_of(context)
+    }
+
+    // The context's certificate, private key and chain (Node's UseSNIContext); false on failure,
+    // with OpenSSL's reason queued.
+    fn use_identity_of(&mut self, context: &SslContextRef) -> bool {
         let ssl = self.ssl.as_ptr();
         let ctx = context.as_ptr();
         unsafe {
@@ -354,13 +387,15 @@ impl TlsEngine {
             if ok == 1 && !chain.is_null() {
                 ok = sys::SSL_ctrl(ssl, SSL_CTRL_CHAIN, 1, chain as *mut c_void) as c_int;
             }
-            if ok != 1 {
-                let err = OpenSslError::take_printed();
-                if report_unusable {
-                    self.hooks_mut().sni_error = err;
-                }
-                return Ok(());
-            }
+            ok == 1
+        }
+    }
+
+    // The context's trust store and client CA list (Node's SetCACerts).
+    fn use_trust_of(&mut self, context: &SslContextRef) -> Result<(), OpenSslError> {
+        let ssl = self.ssl.as_ptr();
+        let ctx = context.as_ptr();
+        unsafe {
             let store = crate::ffi::SSL_CTX_get_cert_store(ctx);
             if sys::SSL_ctrl(ssl, sys::SSL_CTRL_SET_VERIFY_CERT_STORE, 1, store as *mut c_void) != 1 {
                 return Err(OpenSslError::take().unwrap_or_else(|| OpenSslError::plain("CertCbDone", "ERR_SSL_INTERNAL_ERROR")));
@@ -445,6 +480,10 @@ impl TlsEngine {
     }
 
     fn advance(&mut self) -> u32 {
+        self.advance_handshake() | self.event_status()
+    }
+
+    fn advance_handshake(&mut self) -> u32 {
         if self.error.is_some() {
             return STATUS_ERROR;
         }
@@ -486,6 +525,9 @@ impl TlsEngine {
         if self.peer_closed {
             return READ_CLOSE_NOTIFY;
         }
+        if self.event_status() != 0 {
+            return READ_EVENTS;
+        }
         let raw = self.ssl.as_ptr();
         let limit = out.len().min(i32::MAX as usize);
         let mut n = 0usize;
@@ -494,6 +536,7 @@ impl TlsEngine {
             return n as i32;
         }
         match unsafe { sys::SSL_get_error(raw, 0) } {
+            sys::SSL_ERROR_WANT_READ | sys::SSL_ERROR_WANT_WRITE if self.event_status() != 0 => READ_EVENTS,
             sys::SSL_ERROR_WANT_READ | sys::SSL_ERROR_WANT_WRITE => 0,
             sys::SSL_ERROR_ZERO_RETURN => {
                 self.peer_closed = true;
@@ -609,6 +652,25 @@ impl TlsEngine {
             return None;
         };
         Some(EphemeralKey { kind: "ECDH", name, size })
+    }
+}
+
+/// Events queued by OpenSSL's callbacks (see events.rs).
+impl TlsEngine {
+    /// STATUS_EVENTS when events wait in `take_events()`.
+    fn event_status(&self) -> u32 {
+        match self.ssl.ex_data(events::events_index()) {
+            Some(state) if !state.queue.is_empty() => STATUS_EVENTS,
+            _ => 0,
+        }
+    }
+
+    /// The events queued since the last call, oldest first.
+    pub fn take_events(&mut self) -> Vec<EngineEvent> {
+        match self.ssl.ex_data_mut(events::events_index()) {
+            Some(state) => std::mem::take(&mut state.queue),
+            None => Vec::new(),
+        }
     }
 }
 

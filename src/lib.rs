@@ -12,5 +12,7 @@ mod error;
 mod ffi;
 mod root_store;
 mod session;
+mod session_ext;
+mod session_io;
 mod tickets;
 mod x509;

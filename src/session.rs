@@ -53,7 +53,7 @@ pub struct NewSessionInfo {
 #[napi]
 pub struct TlsSession {
     /// None once destroyed.
-    engine: Option<TlsEngine>,
+    pub(crate) engine: Option<TlsEngine>,
 }
 
 #[napi]
@@ -128,6 +128,12 @@ impl TlsSession {
     #[napi(js_name = "useSNIContext")]
     pub fn use_sni_context(&mut self, env: &Env, context: &SecureContext, report_unusable: bool) -> Result<()> {
         self.engine(env)?.use_sni_context(context.ssl_context(), report_unusable).map_err(|e| e.throw(env))
+    }
+
+    /// `setKeyCert(context)`: a server session takes the context's identity and trust (engine).
+    #[napi]
+    pub fn set_key_cert(&mut self, env: &Env, context: &SecureContext) -> Result<()> {
+        self.engine(env)?.set_key_cert(context.ssl_context()).map_err(|e| e.throw(env))
     }
 
     /// Continues a handshake paused by a request; returns status bits, as `receive` does.

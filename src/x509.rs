@@ -35,6 +35,7 @@ mod ffi {
         pub fn X509_NAME_print_ex(out: *mut BIO, nm: *const X509_NAME, indent: c_int, flags: c_ulong) -> c_int;
         pub fn X509_check_ca(x: *mut X509) -> c_int;
         pub fn X509_get0_pubkey(x: *const X509) -> *mut EVP_PKEY;
+        pub fn X509_get0_pubkey_bitstr(x: *const X509) -> *mut openssl_sys::ASN1_STRING;
         pub fn EVP_PKEY_get0_RSA(pkey: *const EVP_PKEY) -> *const RSA;
         pub fn EVP_PKEY_get0_EC_KEY(pkey: *const EVP_PKEY) -> *const EC_KEY;
         pub fn EC_KEY_get_conv_form(key: *const EC_KEY) -> c_int;
@@ -54,6 +55,7 @@ mod ffi {
 }
 
 const NID_UNDEF: c_int = 0;
+const POINT_CONVERSION_UNCOMPRESSED: c_int = 4;
 const NID_SUBJECT_ALT_NAME: c_int = 85;
 const NID_INFO_ACCESS: c_int = 177;
 const NID_EXT_KEY_USAGE: c_int = 126;
@@ -146,6 +148,8 @@ fn asn1_bytes<'a>(s: *const sys::ASN1_STRING) -> &'a [u8] {
     unsafe { std::slice::from_raw_parts(data, len as usize) }
 }
 
+const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
+
 /// Uppercase hex pairs joined by ':' (Node's AddFingerprintDigest).
 fn colon_hex(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len() * 3);
@@ -153,7 +157,9 @@ fn colon_hex(bytes: &[u8]) -> String {
         if i > 0 {
             out.push(':');
         }
-        out.push_str(&format!("{b:02X}"));
+        // A table, not format!: fingerprints are built on every client handshake.
+        out.push(HEX_UPPER[usize::from(b >> 4)] as char);
+        out.push(HEX_UPPER[usize::from(b & 0x0f)] as char);
     }
     out
 }
@@ -520,7 +526,7 @@ fn bn_get_word(bn: *const sys::BIGNUM) -> u64 {
 }
 
 /// `bits`, `pubkey`, `asn1Curve`, `nistCurve` of an EC key (Node's order).
-fn set_ec_fields(env: &Env, info: &mut Object, ec: *const sys::EC_KEY) -> Result<()> {
+fn set_ec_fields(env: &Env, info: &mut Object, cert: &X509Ref, ec: *const sys::EC_KEY) -> Result<()> {
     let group = unsafe { sys::EC_KEY_get0_group(ec) };
     if !group.is_null() {
         let bits = unsafe { sys::EC_GROUP_order_bits(group) };
@@ -531,16 +537,27 @@ fn set_ec_fields(env: &Env, info: &mut Object, ec: *const sys::EC_KEY) -> Result
     let point = unsafe { sys::EC_KEY_get0_public_key(ec) };
     if !point.is_null() && !group.is_null() {
         let form = unsafe { ffi::EC_KEY_get_conv_form(ec) };
-        let len = unsafe { ffi::EC_POINT_point2oct(group, point, form, std::ptr::null_mut(), 0, std::ptr::null_mut()) };
-        if len > 0 {
-            let mut buf = vec![0u8; len];
-            let written = unsafe { ffi::EC_POINT_point2oct(group, point, form, buf.as_mut_ptr(), len, std::ptr::null_mut()) };
-            if written > 0 {
-                buf.truncate(written);
-                info.set_named_property("pubkey", BufferSlice::copy_from(env, &buf)?)?;
-            }
+        // An uncompressed point is the certificate's own key bytes: no field inversion needed.
+        let encoded = asn1_bytes(unsafe { ffi::X509_get0_pubkey_bitstr(cert.as_ptr()) });
+        let field_bytes = (unsafe { sys::EC_GROUP_get_degree(group) } as usize).div_ceil(8);
+        if form == POINT_CONVERSION_UNCOMPRESSED && encoded.first() == Some(&4) && encoded.len() == 1 + 2 * field_bytes {
+            info.set_named_property("pubkey", BufferSlice::copy_from(env, encoded)?)?;
+            return set_ec_curve_fields(info, group);
+        }
+        // One call into a buffer big enough for any curve (P-521 uncompressed: 133 bytes): each
+        // point2oct converts the point to affine coordinates, a field inversion.
+        let mut buf = [0u8; 160];
+        let written =
+            unsafe { ffi::EC_POINT_point2oct(group, point, form, buf.as_mut_ptr(), buf.len(), std::ptr::null_mut()) };
+        if written > 0 {
+            info.set_named_property("pubkey", BufferSlice::copy_from(env, &buf[..written])?)?;
         }
     }
+    set_ec_curve_fields(info, group)
+}
+
+/// `asn1Curve`, `nistCurve` of an EC key's group (may be null).
+fn set_ec_curve_fields(info: &mut Object, group: *const sys::EC_GROUP) -> Result<()> {
     let nid = if group.is_null() { NID_UNDEF } else { unsafe { sys::EC_GROUP_get_curve_name(group) } };
     if nid != NID_UNDEF {
         if let Some(name) = c_str(unsafe { sys::OBJ_nid2sn(nid) }) {
@@ -622,7 +639,7 @@ impl<'e> Builder<'e> {
                 EVP_PKEY_EC => {
                     let ec = unsafe { ffi::EVP_PKEY_get0_EC_KEY(pkey) };
                     if !ec.is_null() {
-                        set_ec_fields(env, &mut info, ec)?;
+                        set_ec_fields(env, &mut info, cert, ec)?;
                     }
                 }
                 _ => {}

@@ -65,3 +65,21 @@ time('1 KiB message: the call sequence socket.js makes', () => {
   server.readCleartext(out);
   server.pendingCiphertext();
 }, 2e5);
+// The same through the free functions of src/session_io.rs (what socket.js uses): no napi-rs
+// borrow bookkeeping, ciphertext and cleartext into pooled slabs instead of fresh Buffers.
+const { sessionReceive, sessionReadCleartext, sessionEncrypt, sessionTakeCiphertext } = binding;
+time('sessionTakeCiphertext(s, buf, 0) → 0  (free function)', () => sessionTakeCiphertext(client, out, 0));
+time('sessionReadCleartext(s, buf, 0) → 0  (free function)', () => sessionReadCleartext(server, out, 0));
+time('sessionReceive(s, empty)  (free function)', () => sessionReceive(server, empty));
+const slab = Buffer.allocUnsafeSlow(64 * 1024);
+time('1 KiB message: the free-function sequence', () => {
+  sessionEncrypt(client, msg);
+  const n = sessionTakeCiphertext(client, slab, 0);
+  const ct = slab.subarray(0, n);
+  sessionReceive(server, ct);
+  const m = sessionReadCleartext(server, slab, 32 * 1024);
+  const chunk = slab.subarray(32 * 1024, 32 * 1024 + m);
+  sessionReadCleartext(server, slab, 48 * 1024);
+  sessionTakeCiphertext(server, slab, 48 * 1024);
+  if (chunk.length !== 1024) throw new Error('lost data');
+}, 2e5);
