@@ -69,7 +69,7 @@ impl TlsSession {
     }
 
     /// The NPN protocol this side ended with (latin1, as Node v5), or false.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn get_negotiated_protocol(&self) -> Either<String, bool> {
         match self.engine.as_ref().map(engine::TlsEngine::npn_protocol) {
             Some(NpnOutcome::Negotiated(p)) => Either::A(engine::latin1(&p)),
@@ -100,7 +100,7 @@ impl TlsSession {
     }
 
     /// Client, after status bit 0x2000: the server's stapled response, or null.
-    #[napi(js_name = "takeOCSPResponse")]
+    #[napi(js_name = "takeOCSPResponse", catch_unwind)]
     pub fn take_ocsp_response(&mut self) -> Option<Buffer> {
         self.engine.as_mut()?.take_ocsp_response().flatten().map(Buffer::from)
     }
