@@ -426,7 +426,8 @@ export declare class TlsSession {
    * Answers OpenSSL's PSK questions, synchronously from inside `start` / `receive` / `resume`:
    * `callback(hint, maxPskLen, maxIdentityLen)` on a client (hint null in TLS 1.3),
    * `callback(identity, maxPskLen, 0)` on a server; it returns `{ psk, identity }` (a server's
-   * identity is ignored) or null to fail the handshake. The callback must not free the session.
+   * identity is ignored) or null to fail the handshake. The callback must not free the session,
+   * and is held weakly: the caller keeps it alive as long as the session.
    */
   enablePskCallback(callback: (hintOrIdentity: string | null, maxPskLen: number, maxIdentityLen: number) =>
     { psk: Buffer; identity?: string } | null): void;

@@ -10,6 +10,8 @@ const {
 } = require('./errors');
 const { validateFunction, validateString, validateObject, validateBuffer } = require('./validators');
 
+const kPskExchange = Symbol('kPskExchange');
+
 function asBuffer(view) {
   return Buffer.isBuffer(view) ? view : Buffer.from(view.buffer, view.byteOffset, view.byteLength);
 }
@@ -79,7 +81,8 @@ function setupPSK(socket, session, options) {
     if (inExchange) destroyLater = true;
     else nativeDestroy.call(session);
   };
-  session.enablePskCallback((a, b, c) => {
+  // The native session holds the function weakly; the session object keeps it alive.
+  session[kPskExchange] = (a, b, c) => {
     inExchange = true;
     try {
       return exchange(a, b, c);
@@ -87,7 +90,8 @@ function setupPSK(socket, session, options) {
       inExchange = false;
       if (destroyLater) process.nextTick(() => nativeDestroy.call(session));
     }
-  });
+  };
+  session.enablePskCallback(session[kPskExchange]);
   if (options.pskIdentityHint) {
     validateString(options.pskIdentityHint, 'options.pskIdentityHint');
     if (!session.setPskIdentityHint(options.pskIdentityHint)) {

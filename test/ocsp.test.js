@@ -199,3 +199,34 @@ describe('OCSP interop with openssl', () => {
     socket.end();
   });
 });
+
+describe('bytes that are not a DER OCSPResponse (OpenSSL 3.6 differs from Node 20)', () => {
+  it('a tls-rs server staples nothing for them: the client gets null', async () => {
+    const srv = tlsRs.createServer(CERT, (s) => s.end());
+    srv.on('OCSPRequest', (cert, issuer, cb) => cb(null, Buffer.from('not an OCSP response')));
+    const port = await listen(srv);
+    const c = tlsRs.connect({ port, host: '127.0.0.1', ca, servername: 'localhost', requestOCSP: true });
+    const events = [];
+    c.on('OCSPResponse', (resp) => events.push(['OCSPResponse', resp]));
+    c.on('secureConnect', () => events.push('secureConnect'));
+    c.resume();
+    await withTimeout(once(c, 'close'), 10_000, 'close');
+    srv.close();
+    assert.deepEqual(events, [['OCSPResponse', null], 'secureConnect']);
+  });
+
+  it('a tls-rs client fails the handshake cleanly when a built-in server staples them', async () => {
+    const nodeTls = require('node:tls');
+    const srv = nodeTls.createServer(CERT, (s) => s.end());
+    srv.on('OCSPRequest', (cert, issuer, cb) => cb(null, Buffer.from('not an OCSP response')));
+    const port = await listen(srv);
+    const c = tlsRs.connect({ port, host: '127.0.0.1', ca, servername: 'localhost', requestOCSP: true });
+    const events = [];
+    c.on('OCSPResponse', () => events.push('OCSPResponse'));
+    c.on('secureConnect', () => events.push('secureConnect'));
+    c.on('error', (err) => events.push(err.library));
+    await withTimeout(once(c, 'close'), 10_000, 'close');
+    srv.close();
+    assert.deepEqual(events, ['asn1 encoding routines']);
+  });
+});

@@ -77,6 +77,7 @@ describe('PSK handshakes match built-in tls', () => {
       client: { pskCallback: () => ({ psk: new DataView(KEY.buffer.slice(KEY.byteOffset, KEY.byteOffset + KEY.length)), identity: 'user' }) },
     },
     'the server returns { psk }': { server: { pskCallback: () => ({ psk: KEY }) } },
+    'default cipher settings on both ends': { server: { ciphers: undefined }, client: { ciphers: undefined } },
     'the default checkServerIdentity fails without a certificate': { client: { defaultCheckServerIdentity: true } },
     'the client returns null: handshake fails': { client: { pskCallback: () => null } },
     'the server returns null: unknown identity': { server: { pskCallback: () => null } },

@@ -15,17 +15,46 @@ pub struct PskReply {
 }
 
 /// The JS PSK function: (hint or identity, maxPskLen, maxIdentityLen) => PskReply | null.
-type PskFunction = FunctionRef<FnArgs<(Option<String>, u32, u32)>, Option<PskReply>>;
+type PskFunction<'f> = Function<'f, FnArgs<(Option<String>, u32, u32)>, Option<PskReply>>;
 
-/// The env the PSK function was given in. OpenSSL calls the PSK callback only from inside this
-/// session's own N-API calls, on the JS thread that owns the env.
-struct JsThread(napi::sys::napi_env);
-unsafe impl Send for JsThread {}
-unsafe impl Sync for JsThread {}
+/// A weak reference to the JS PSK function: the JS session object keeps the function alive
+/// (lib/psk.js stores it on the session), so the function, which closes over the socket, does
+/// not keep the session alive from native code. OpenSSL calls the PSK callback only from inside
+/// this session's own N-API calls, on the JS thread that owns the env.
+struct WeakPskFunction {
+    env: napi::sys::napi_env,
+    reference: napi::sys::napi_ref,
+}
+unsafe impl Send for WeakPskFunction {}
+unsafe impl Sync for WeakPskFunction {}
 
-impl JsThread {
-    fn env(&self) -> Env {
-        Env::from_raw(self.0)
+impl WeakPskFunction {
+    fn new(env: &Env, function: &PskFunction) -> Result<Self> {
+        let mut reference = std::ptr::null_mut();
+        let status = unsafe { napi::sys::napi_create_reference(env.raw(), function.raw(), 0, &mut reference) };
+        if status != napi::sys::Status::napi_ok {
+            return Err(Error::from_reason("napi_create_reference failed"));
+        }
+        Ok(WeakPskFunction { env: env.raw(), reference })
+    }
+
+    /// Calls the function; None when it is gone, throws, or returns null.
+    fn call(&self, args: (Option<String>, u32, u32)) -> Option<PskReply> {
+        let mut value = std::ptr::null_mut();
+        let status = unsafe { napi::sys::napi_get_reference_value(self.env, self.reference, &mut value) };
+        if status != napi::sys::Status::napi_ok || value.is_null() {
+            return None;
+        }
+        let function = unsafe { PskFunction::from_napi_value(self.env, value) }.ok()?;
+        // A throw (the JS side catches user errors itself) fails the handshake.
+        function.call(FnArgs::from(args)).ok()?
+    }
+}
+
+impl Drop for WeakPskFunction {
+    fn drop(&mut self) {
+        // Dropped with the engine: on the JS thread (destroy, or the session's finalizer).
+        unsafe { napi::sys::napi_delete_reference(self.env, self.reference) };
     }
 }
 
@@ -40,7 +69,7 @@ impl TlsSession {
     }
 
     /// The NPN protocol this side ended with (latin1, as Node v5), or false.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn get_negotiated_protocol(&self) -> Either<String, bool> {
         match self.engine.as_ref().map(engine::TlsEngine::npn_protocol) {
             Some(NpnOutcome::Negotiated(p)) => Either::A(engine::latin1(&p)),
@@ -71,26 +100,24 @@ impl TlsSession {
     }
 
     /// Client, after status bit 0x2000: the server's stapled response, or null.
-    #[napi(js_name = "takeOCSPResponse")]
+    #[napi(js_name = "takeOCSPResponse", catch_unwind)]
     pub fn take_ocsp_response(&mut self) -> Option<Buffer> {
         self.engine.as_mut()?.take_ocsp_response().flatten().map(Buffer::from)
     }
 
     /// Answers OpenSSL's PSK questions with `callback(hintOrIdentity, maxPskLen, maxIdentityLen)`,
     /// called synchronously during `start` / `receive` / `resume`; it returns `{ psk, identity }`
-    /// (the client's identity) or null to fail the handshake.
+    /// (the client's identity) or null to fail the handshake. Only a weak reference is kept: the
+    /// caller keeps `callback` alive as long as the session.
     #[napi]
     pub fn enable_psk_callback(&mut self, env: &Env, callback: PskFunction) -> Result<()> {
-        let thread = JsThread(env.raw());
+        let function = WeakPskFunction::new(env, &callback)?;
         self.engine(env)?.enable_psk_callback(Box::new(move |exchange| {
-            let env = thread.env();
-            let function = callback.borrow_back(&env).ok()?;
             let args = match exchange {
                 PskExchange::Client { hint, max_psk_len, max_identity_len } => (hint, max_psk_len, max_identity_len),
                 PskExchange::Server { identity, max_psk_len } => (Some(identity), max_psk_len, 0),
             };
-            // A throw (the JS side catches user errors itself) fails the handshake.
-            let reply = function.call(FnArgs::from(args)).ok()??;
+            let reply = function.call(args)?;
             Some(PskAnswer { psk: reply.psk.to_vec(), identity: reply.identity })
         }));
         Ok(())
