@@ -421,7 +421,8 @@ impl SecureContext {
         self.cert = None;
         self.issuer = None;
         clear_errors();
-        let ok = self.load_pkcs12_inner(&der, pass.as_deref());
+        let pass = pass.as_deref().and_then(|bytes| std::ffi::CStr::from_bytes_until_nul(bytes).ok());
+        let ok = self.load_pkcs12_inner(&der, pass);
         if !ok {
             let err = unsafe { sys::ERR_get_error() };
             let reason = unsafe { sys::ERR_reason_error_string(err) };
@@ -596,7 +597,9 @@ impl SecureContext {
         Ok(())
     }
 
-    fn load_pkcs12_inner(&mut self, der: &[u8], pass: Option<&[u8]>) -> bool {
+    /// Installs the key, certificate and CAs of the PFX in `der`; `pass` is a C string because
+    /// PKCS12_parse reads it up to its NUL (a fuzz-found over-read when it was a byte slice).
+    fn load_pkcs12_inner(&mut self, der: &[u8], pass: Option<&std::ffi::CStr>) -> bool {
         let Ok(bio) = MemBio::new(der) else { return false };
         unsafe {
             let p12 = d2i_PKCS12_bio(bio.0, ptr::null_mut());
@@ -606,7 +609,7 @@ impl SecureContext {
             let mut pkey: *mut sys::EVP_PKEY = ptr::null_mut();
             let mut cert: *mut sys::X509 = ptr::null_mut();
             let mut cas: *mut sys::stack_st_X509 = ptr::null_mut();
-            let pass_ptr = pass.map(|p| p.as_ptr() as *const c_char).unwrap_or(ptr::null());
+            let pass_ptr = pass.map(|p| p.as_ptr()).unwrap_or(ptr::null());
             let parsed = sys::PKCS12_parse(p12, pass_ptr, &mut pkey, &mut cert, &mut cas);
             sys::PKCS12_free(p12);
             if parsed != 1 {
@@ -665,7 +668,7 @@ impl SecureContext {
     }
 
     /// `loadPKCS12` over raw bytes; whether the PFX was installed.
-    pub(crate) fn fuzz_load_pkcs12(&mut self, der: &[u8], pass: Option<&[u8]>) -> bool {
+    pub(crate) fn fuzz_load_pkcs12(&mut self, der: &[u8], pass: Option<&std::ffi::CStr>) -> bool {
         let ok = self.load_pkcs12_inner(der, pass);
         clear_errors();
         ok
