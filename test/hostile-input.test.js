@@ -189,6 +189,29 @@ describe('hostile peers against a server, compared with built-in tls', () => {
     });
   }
 
+  for (const [name, record] of [
+    ['a plaintext fatal alert in mid-stream', [0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28]],
+    ['a plaintext warning alert in mid-stream', [0x15, 0x03, 0x03, 0x00, 0x02, 0x01, 0x00]],
+    ['a handshake record in mid-stream', [0x16, 0x03, 0x03, 0x00, 0x04, 0x01, 0x00, 0x00, 0x00]],
+  ]) {
+    it(`${name} ends only that socket`, async () => {
+      await differential((env) => withBystander(env, async (port) => {
+        const raw = net.connect(port, '127.0.0.1');
+        raw.on('error', () => {});
+        const c = nodeTls.connect({ ...clientOptions, socket: raw });
+        c.on('error', () => {});
+        await once(c, 'secureConnect');
+        c.write('before');
+        await once(c, 'data');
+        raw.write(Buffer.from(record));
+        // The server answers with an alert (or closes); then this client goes away.
+        await new Promise((resolve) => { c.once('error', resolve); c.once('end', resolve); });
+        c.destroy();
+        raw.destroy();
+      }), { side: 'server' });
+    });
+  }
+
   it('a client reset after its Finished (handshake complete on the client) ends only that socket', async () => {
     await differential((env) => withBystander(env, async (port) => {
       const raw = net.connect(port, '127.0.0.1');
