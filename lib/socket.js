@@ -281,6 +281,10 @@ class TLSSocket extends net.Socket {
       // Like Node's afterShutdown, a failure to deliver close_notify to a peer that is already
       // gone is not reported; the connection just closes.
       if (this[kShuttingDown] && (err.code === 'EPIPE' || err.code === 'ECONNRESET')) this.destroy();
+      // Node's TLSWrap has no write request for handshake records, so a peer that reset before
+      // they were delivered is not a write error: the socket closes ('socket hang up').
+      else if (!this._secureEstablished && err.syscall === 'write' &&
+               (err.code === 'EPIPE' || err.code === 'ECONNRESET')) this.destroy();
       else if (kind === 'owned') this.destroy(err);
       else this._emitTLSError(err);
     });

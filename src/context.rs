@@ -81,7 +81,7 @@ impl SecureContext {
     /// (0x0301..0x0304; 0 for max means the highest supported). A string `secureProtocol` names
     /// an OpenSSL method (`TLSv1_2_method`, `SSLv23_server_method`, ...) which overrides the range;
     /// SSLv2/SSLv3 methods and unknown names throw ERR_TLS_INVALID_PROTOCOL_METHOD (TypeError).
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn init(&mut self, env: &Env, secure_protocol: Unknown, min_version: i32, max_version: i32) -> Result<()> {
         let _clear = ClearErrorOnReturn;
         let mut min_version = min_version;
@@ -140,7 +140,7 @@ impl SecureContext {
     /// absent passphrase is the empty one, so an encrypted key fails with "bad decrypt" instead
     /// of prompting). Must come after the matching certificate: a mismatch throws
     /// ERR_OSSL_X509_KEY_VALUES_MISMATCH.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn set_key(&mut self, env: &Env, key: Unknown, passphrase: Option<Unknown>) -> Result<()> {
         let _clear = ClearErrorOnReturn;
         let Some(pem) = view_bytes(env, &key)? else { return Ok(()) };
@@ -154,7 +154,7 @@ impl SecureContext {
 
     /// A PEM certificate chain: the first certificate (`CERTIFICATE` or `TRUSTED CERTIFICATE`)
     /// is the leaf, the rest its chain (sent to the peer; several key types keep separate chains).
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn set_cert(&mut self, env: &Env, cert: Unknown) -> Result<()> {
         let _clear = ClearErrorOnReturn;
         let Some(pem) = view_bytes(env, &cert)? else { return Ok(()) };
@@ -168,7 +168,7 @@ impl SecureContext {
     /// `TRUSTED CERTIFICATE`; anything unparsable is ignored) and names each as an acceptable
     /// client-certificate issuer. On a context using the shared root store, the store is first
     /// replaced by a private copy of the bundled roots.
-    #[napi(js_name = "addCACert")]
+    #[napi(catch_unwind, js_name = "addCACert")]
     pub fn add_ca_cert(&mut self, env: &Env, ca: Unknown) -> Result<()> {
         let _clear = ClearErrorOnReturn;
         let Some(pem) = view_bytes(env, &ca)? else { return Ok(()) };
@@ -180,7 +180,7 @@ impl SecureContext {
     /// Adds a PEM CRL to the trust store and turns on CRL checking for the whole chain
     /// (X509_V_FLAG_CRL_CHECK | CRL_CHECK_ALL). Unparsable input throws
     /// ERR_CRYPTO_OPERATION_FAILED "Failed to parse CRL".
-    #[napi(js_name = "addCRL")]
+    #[napi(catch_unwind, js_name = "addCRL")]
     pub fn add_crl(&mut self, env: &Env, crl: Unknown) -> Result<()> {
         let _clear = ClearErrorOnReturn;
         let Some(pem) = view_bytes(env, &crl)? else { return Ok(()) };
@@ -209,7 +209,7 @@ impl SecureContext {
     }
 
     /// TLS 1.3 cipher suites (colon-separated `TLS_*` names).
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn set_cipher_suites(&mut self, env: &Env, suites: String) -> Result<()> {
         let _clear = ClearErrorOnReturn;
         clear_errors();
@@ -223,7 +223,7 @@ impl SecureContext {
 
     /// The TLS 1.2-and-below cipher list (OpenSSL syntax, `@SECLEVEL=n` included). An empty list
     /// is accepted (TLS 1.2 ciphers deliberately cleared).
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn set_ciphers(&mut self, env: &Env, ciphers: String) -> Result<()> {
         let _clear = ClearErrorOnReturn;
         clear_errors();
@@ -240,7 +240,7 @@ impl SecureContext {
     }
 
     /// Signature algorithms (`SSL_CTX_set1_sigalgs_list` syntax, e.g. `RSA-PSS+SHA256:ed25519`).
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn set_sigalgs(&mut self, env: &Env, sigalgs: String) -> Result<()> {
         let _clear = ClearErrorOnReturn;
         clear_errors();
@@ -254,7 +254,7 @@ impl SecureContext {
     /// Key-exchange groups: `'auto'` keeps OpenSSL's defaults (which include X25519MLKEM768),
     /// anything else is a `SSL_CTX_set1_groups_list` list such as `'X25519MLKEM768:X25519'`;
     /// failure throws ERR_CRYPTO_OPERATION_FAILED "Failed to set ECDH curve".
-    #[napi(js_name = "setECDHCurve")]
+    #[napi(catch_unwind, js_name = "setECDHCurve")]
     pub fn set_ecdh_curve(&mut self, env: &Env, curve: String) -> Result<()> {
         let _clear = ClearErrorOnReturn;
         if curve == "auto" {
@@ -274,7 +274,7 @@ impl SecureContext {
     /// otherwise PEM `DH PARAMETERS`. Unparsable parameters are silently ignored; fewer than
     /// 1024 bits throw; fewer than 2048 return the warning text Node emits as a SecurityWarning
     /// (otherwise undefined).
-    #[napi(js_name = "setDHParam")]
+    #[napi(catch_unwind, js_name = "setDHParam")]
     pub fn set_dh_param(&mut self, env: &Env, dh: Unknown) -> Result<Either<String, ()>> {
         let _clear = ClearErrorOnReturn;
         let ctx = self.builder.as_ptr();
@@ -340,7 +340,7 @@ impl SecureContext {
 
     /// The session ID context (at most 32 bytes of UTF-8); a longer one throws a TypeError whose
     /// message is OpenSSL's printed error queue, as in Node.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn set_session_id_context(&mut self, env: &Env, session_id_context: String) -> Result<()> {
         let _clear = ClearErrorOnReturn;
         let bytes = session_id_context.as_bytes();
@@ -384,7 +384,7 @@ impl SecureContext {
 
     /// Replaces the session-ticket keys (an ArrayBufferView of 48 bytes); tickets issued with
     /// other keys then fall back to a full handshake. Returns true.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn set_ticket_keys(&mut self, env: &Env, keys: Unknown) -> Result<bool> {
         let bytes = buffer_view_bytes(env, &keys)?;
         let Some(keys) = bytes.as_deref().and_then(|b| <&[u8; tickets::TICKET_KEYS_LEN]>::try_from(b).ok()) else {
@@ -397,7 +397,7 @@ impl SecureContext {
     /// Loads a PKCS#12 (PFX) bundle: key, leaf, chain; the bundle's CA certificates are also
     /// trusted and named as client-certificate issuers. `passphrase` must be an
     /// ArrayBufferView when given. Failures throw Node's plain `Error(reason)`.
-    #[napi(js_name = "loadPKCS12")]
+    #[napi(catch_unwind, js_name = "loadPKCS12")]
     pub fn load_pkcs12(&mut self, env: &Env, pfx: Option<Unknown>, passphrase: Option<Unknown>) -> Result<()> {
         let _clear = ClearErrorOnReturn;
         let der = match &pfx {
@@ -421,7 +421,8 @@ impl SecureContext {
         self.cert = None;
         self.issuer = None;
         clear_errors();
-        let ok = self.load_pkcs12_inner(&der, pass.as_deref());
+        let pass = pass.as_deref().and_then(|bytes| std::ffi::CStr::from_bytes_until_nul(bytes).ok());
+        let ok = self.load_pkcs12_inner(&der, pass);
         if !ok {
             let err = unsafe { sys::ERR_get_error() };
             let reason = unsafe { sys::ERR_reason_error_string(err) };
@@ -596,7 +597,9 @@ impl SecureContext {
         Ok(())
     }
 
-    fn load_pkcs12_inner(&mut self, der: &[u8], pass: Option<&[u8]>) -> bool {
+    /// Installs the key, certificate and CAs of the PFX in `der`; `pass` is a C string because
+    /// PKCS12_parse reads it up to its NUL (a fuzz-found over-read when it was a byte slice).
+    fn load_pkcs12_inner(&mut self, der: &[u8], pass: Option<&std::ffi::CStr>) -> bool {
         let Ok(bio) = MemBio::new(der) else { return false };
         unsafe {
             let p12 = d2i_PKCS12_bio(bio.0, ptr::null_mut());
@@ -606,7 +609,7 @@ impl SecureContext {
             let mut pkey: *mut sys::EVP_PKEY = ptr::null_mut();
             let mut cert: *mut sys::X509 = ptr::null_mut();
             let mut cas: *mut sys::stack_st_X509 = ptr::null_mut();
-            let pass_ptr = pass.map(|p| p.as_ptr() as *const c_char).unwrap_or(ptr::null());
+            let pass_ptr = pass.map(|p| p.as_ptr()).unwrap_or(ptr::null());
             let parsed = sys::PKCS12_parse(p12, pass_ptr, &mut pkey, &mut cert, &mut cas);
             sys::PKCS12_free(p12);
             if parsed != 1 {
@@ -665,7 +668,7 @@ impl SecureContext {
     }
 
     /// `loadPKCS12` over raw bytes; whether the PFX was installed.
-    pub(crate) fn fuzz_load_pkcs12(&mut self, der: &[u8], pass: Option<&[u8]>) -> bool {
+    pub(crate) fn fuzz_load_pkcs12(&mut self, der: &[u8], pass: Option<&std::ffi::CStr>) -> bool {
         let ok = self.load_pkcs12_inner(der, pass);
         clear_errors();
         ok

@@ -502,6 +502,12 @@ impl TlsEngine {
             sys::SSL_ERROR_WANT_READ | sys::SSL_ERROR_WANT_WRITE => 0,
             // Paused by our client-hello or certificate callback: report the question.
             sys::SSL_ERROR_WANT_CLIENT_HELLO_CB | sys::SSL_ERROR_WANT_X509_LOOKUP => self.pending_request(),
+            // close_notify during the handshake: the peer is gone, not an error (Node reports
+            // the transport's end as 'socket hang up').
+            sys::SSL_ERROR_ZERO_RETURN => {
+                self.peer_closed = true;
+                0
+            }
             _ => {
                 self.record_error("handshake failed");
                 STATUS_ERROR

@@ -61,6 +61,9 @@ fn node_code(lib: i32, reason: Option<&str>) -> String {
 const ERR_LIB_EVP: i32 = 6;
 const EVP_R_PROVIDER_SIGNATURE_FAILURE: i32 = 234;
 
+/// The text of SSL_R_RECORD_LAYER_FAILURE's entry as printed.
+const RECORD_LAYER_FAILURE: &str = ":record layer failure:";
+
 const RENAMED_ALERT_PREFIX: &str = "ssl/tls alert ";
 const NODE_ALERT_PREFIX: &str = "sslv3 alert ";
 
@@ -129,6 +132,18 @@ impl OpenSslError {
         unsafe { ffi::ERR_print_errors_cb(append_line, &mut printed as *mut String as *mut std::os::raw::c_void) };
         if !printed.is_empty() {
             err.message = printed.replace(RENAMED_ALERT_PREFIX, NODE_ALERT_PREFIX);
+        }
+        // OpenSSL 3.6's record layer (3.2+) follows each record error with a "record layer
+        // failure" entry and says "encrypted length too long" where 3.0 (Node 20) says "packet
+        // length too long" for a record longer than any buffer: reported in 3.0's words.
+        if err.message.contains(RECORD_LAYER_FAILURE) {
+            err.message = err.message.split_inclusive('\n').filter(|l| !l.contains(RECORD_LAYER_FAILURE)).collect();
+        }
+        if err.reason.as_deref() == Some("encrypted length too long") {
+            err.message = err.message.replacen(":encrypted length too long:", ":packet length too long:", 1);
+            err.message = err.message.replacen(":0A000096:", ":0A0000C6:", 1);
+            err.reason = Some("packet length too long".into());
+            err.code = node_code(20, err.reason.as_deref());
         }
         Some(err)
     }

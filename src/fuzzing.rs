@@ -165,7 +165,7 @@ pub fn option_parsers(data: &[u8]) {
     match which % 7 {
         0 => drop(ctx.use_private_key_pem(input, b"sample")),
         1 => drop(ctx.use_certificate_chain_pem(input)),
-        2 => drop(ctx.fuzz_load_pkcs12(input, Some(b"sample"))),
+        2 => drop(ctx.fuzz_load_pkcs12(input, Some(c"sample"))),
         3 => drop(ctx.fuzz_load_pkcs12(input, None)),
         4 => ctx.fuzz_add_ca(input),
         5 => drop(ctx.fuzz_add_crl(input)),
@@ -330,6 +330,20 @@ mod tests {
             }
             run(body, &input);
         }
+    }
+
+    /// Every input the long fuzz runs found crashing (fuzz/regressions/<body>/*) runs clean now.
+    #[test]
+    fn fuzz_regressions() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fuzz/regressions");
+        let mut ran = 0;
+        for body in ["server_receive", "client_receive", "option_parsers"] {
+            for entry in std::fs::read_dir(format!("{dir}/{body}")).into_iter().flatten().flatten() {
+                run(body, &std::fs::read(entry.path()).unwrap());
+                ran += 1;
+            }
+        }
+        assert!(ran >= 1, "the regression inputs are present");
     }
 
     /// `TLS_RS_WRITE_FUZZ_SEEDS=<dir> cargo test write_seed_corpus`: the seeds as a cargo-fuzz

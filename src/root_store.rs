@@ -102,7 +102,7 @@ fn add_certs_from_file(store: *mut sys::X509_STORE, file: &str) -> c_ulong {
 /// Builds the shared root store from the bundled PEM roots and, when `extraCertsFile` is given,
 /// the PEM certificates in that file (Node's NODE_EXTRA_CA_CERTS). Only the first call builds;
 /// later calls report what was built.
-#[napi(js_name = "loadRootCertificates")]
+#[napi(catch_unwind, js_name = "loadRootCertificates")]
 pub fn load_root_certificates(env: Env, roots: Vec<String>, extra_certs_file: Option<String>) -> Result<RootStoreInfo> {
     if ROOTS.get().is_none() {
         let mut bundled = Vec::with_capacity(roots.len());

@@ -72,21 +72,21 @@ impl TlsSession {
     }
 
     /// Server side: request a client certificate; with `rejectUnauthorized`, fail without one.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn set_verify_mode(&mut self, env: &Env, request_cert: bool, reject_unauthorized: bool) -> Result<()> {
         self.engine(env)?.set_verify_mode(request_cert, reject_unauthorized);
         Ok(())
     }
 
     /// Client side: the SNI host name to send ('' sends none, as in Node).
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn set_servername(&mut self, env: &Env, name: String) -> Result<()> {
         self.engine(env)?.set_servername(&name);
         Ok(())
     }
 
     /// The ALPN protocols in wire format: offered (client) or selected from (server).
-    #[napi(js_name = "setALPNProtocols")]
+    #[napi(catch_unwind, js_name = "setALPNProtocols")]
     pub fn set_alpn_protocols(&mut self, env: &Env, protocols: &[u8]) -> Result<()> {
         self.engine(env)?.set_alpn_protocols(protocols).map_err(|e| e.throw(env))
     }
@@ -109,7 +109,7 @@ impl TlsSession {
 
     /// While STATUS_ALPN_REQUEST is pending: `{ servername, protocols }`, the server name as
     /// Node's ALPNCallback sees it (or null) and the client's protocol list in wire format.
-    #[napi(js_name = "getALPNRequest")]
+    #[napi(catch_unwind, js_name = "getALPNRequest")]
     pub fn get_alpn_request(&self) -> Option<AlpnRequest> {
         let (servername, offer) = self.engine.as_ref()?.alpn_request()?;
         Some(AlpnRequest { servername, protocols: offer.to_vec().into() })
@@ -117,7 +117,7 @@ impl TlsSession {
 
     /// Answers STATUS_ALPN_REQUEST: the index of the chosen protocol in the offer, or -1 to
     /// refuse them all (a fatal no_application_protocol alert).
-    #[napi(js_name = "selectALPN")]
+    #[napi(catch_unwind, js_name = "selectALPN")]
     pub fn select_alpn(&mut self, env: &Env, index: i32) -> Result<()> {
         self.engine(env)?.select_alpn(usize::try_from(index).ok());
         Ok(())
@@ -127,7 +127,7 @@ impl TlsSession {
     /// client-CA list (Node's UseSNIContext); throws if the trust store cannot be installed. A
     /// context without certificate changes nothing; with `reportUnusable` (an answer given
     /// inside SNICallback, in Node) `resume` then fails with OpenSSL's error.
-    #[napi(js_name = "useSNIContext")]
+    #[napi(catch_unwind, js_name = "useSNIContext")]
     pub fn use_sni_context(&mut self, env: &Env, context: &SecureContext, report_unusable: bool) -> Result<()> {
         self.engine(env)?.use_sni_context(context.ssl_context(), report_unusable).map_err(|e| e.throw(env))
     }
@@ -145,7 +145,7 @@ impl TlsSession {
     }
 
     /// The negotiated ALPN protocol (latin1, as Node), or false when none was agreed.
-    #[napi(js_name = "getALPNNegotiatedProtocol")]
+    #[napi(catch_unwind, js_name = "getALPNNegotiatedProtocol")]
     pub fn get_alpn_negotiated_protocol(&self) -> Either<String, bool> {
         match self.engine.as_ref().and_then(TlsEngine::alpn_protocol) {
             Some(p) => Either::A(engine::latin1(p)),
@@ -193,13 +193,13 @@ impl TlsSession {
     }
 
     /// Queues close_notify (once the handshake is done); returns the ciphertext bytes waiting.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn shutdown(&mut self) -> u32 {
         self.engine.as_mut().map_or(0, |e| e.shutdown() as u32)
     }
 
     /// The fatal error, if one happened.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn take_error(&self) -> Option<OpenSslError> {
         self.engine.as_ref().and_then(|e| e.error().cloned())
     }
@@ -228,13 +228,13 @@ impl TlsSession {
     }
 
     /// The negotiated protocol ('TLSv1.3'), or null before the handshake.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn get_protocol(&self) -> Option<String> {
         self.engine.as_ref()?.protocol().map(str::to_string)
     }
 
     /// The SNI name as OpenSSL reports it: the one set (client) or received (server).
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn get_servername(&self) -> Option<String> {
         self.engine.as_ref()?.servername()
     }
@@ -290,7 +290,7 @@ impl TlsSession {
     }
 
     /// The sessions created since the last call (`[{ id, data }]`, oldest first).
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn take_new_sessions(&mut self) -> Vec<NewSessionInfo> {
         let Some(engine) = self.engine.as_mut() else { return Vec::new() };
         engine.take_new_sessions().into_iter().map(|s| NewSessionInfo { id: s.id.into(), data: s.der.into() }).collect()
@@ -298,7 +298,7 @@ impl TlsSession {
 
     /// Client side: the session to resume (DER). Bytes that are not a session are ignored, as
     /// in Node; a session OpenSSL refuses throws "SSL_set_session error".
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn set_session(&mut self, env: &Env, session: &[u8]) -> Result<()> {
         match self.engine(env)?.set_session(session) {
             Ok(_) => Ok(()),
@@ -311,25 +311,25 @@ impl TlsSession {
     }
 
     /// DER of the current session, or undefined.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn get_session(&self) -> Option<Buffer> {
         self.engine.as_ref()?.session().map(Buffer::from)
     }
 
     /// The session's ticket, or undefined.
-    #[napi(js_name = "getTLSTicket")]
+    #[napi(catch_unwind, js_name = "getTLSTicket")]
     pub fn get_tls_ticket(&self) -> Option<Buffer> {
         self.engine.as_ref()?.tls_ticket().map(Buffer::from)
     }
 
     /// While status bit 16 is pending: the session id to look up.
-    #[napi(getter)]
+    #[napi(catch_unwind, getter)]
     pub fn resume_session_id(&self) -> Option<Buffer> {
         self.engine.as_ref()?.resume_session_id().map(|id| Buffer::from(id.to_vec()))
     }
 
     /// Server side: the session found for `resumeSessionId` (DER).
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn load_session(&mut self, env: &Env, session: &[u8]) -> Result<()> {
         self.engine(env)?.load_session(session);
         Ok(())

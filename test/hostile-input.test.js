@@ -95,3 +95,197 @@ describe('hostile input', () => {
     });
   }
 });
+
+// ---- hostile peers compared with built-in tls ---------------------------------------------
+// Each scenario runs against a built-in and a tls-rs server (or client); what the hostile
+// connection ends with (tlsClientError / 'error' code and message) must be the same, and a
+// connection established before it must still echo afterwards.
+
+const { differential, describeError, SOCKET_EVENTS } = require('./helpers/differential');
+
+// A raw TCP peer: runs `script(raw)`, resolves when the connection is closed.
+function rawPeer(port, script) {
+  return new Promise((resolve) => {
+    const raw = net.connect(port, '127.0.0.1');
+    raw.on('error', () => {});
+    raw.on('close', resolve);
+    raw.resume();
+    raw.once('connect', () => script(raw));
+  });
+}
+
+// Resolves with the next chunk `raw` receives.
+const nextData = (raw) => new Promise((resolve) => raw.once('data', resolve));
+
+// An echo server of `serverTls` with one established client kept open; `hostile(port)` runs a
+// hostile connection, then the bystander must still echo. Records the server's view.
+async function withBystander({ serverTls, rec }, hostile) {
+  const srv = serverTls.createServer(certs, (s) => {
+    s.on('error', (err) => rec.add('server', 'socket error', describeError(err)));
+    s.pipe(s);
+  });
+  srv.on('tlsClientError', (err) => rec.add('server', 'tlsClientError', describeError(err)));
+  const port = await listen(srv);
+  const bystander = nodeTls.connect({ ...clientOptions, port });
+  await once(bystander, 'secureConnect');
+  await hostile(port);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  bystander.setEncoding('utf8');
+  bystander.write('still alive');
+  rec.add('bystander', await once(bystander, 'data'));
+  bystander.end();
+  srv.close();
+  await once(srv, 'close');
+}
+
+describe('hostile peers against a server, compared with built-in tls', () => {
+  let hello;
+  const helloFor = async () => (hello ??= await captureClientHello());
+  const cases = [
+    // Garbage with a record version (OpenSSL 3.6 checks a record's type before its version, 3.0
+    // the other way round: text garbage is "bad record type" here, "wrong version number" in Node).
+    ['a valid ClientHello followed by garbage', async (raw) => {
+      raw.write(Buffer.concat([await helloFor(), Buffer.from([0x63, 0x03, 0x03, 0x00, 0x05]), Buffer.from('garbage')]));
+    }],
+    ['a valid ClientHello followed by an oversized record header', async (raw) => {
+      raw.write(Buffer.concat([await helloFor(), Buffer.from([0x17, 0x03, 0x03, 0x7f, 0xff])]));
+    }],
+    ['a plaintext HTTP request', (raw) => raw.write('GET / HTTP/1.1\r\nHost: localhost\r\n\r\n')],
+    ['a plaintext HTTP POST', (raw) => raw.write('POST /upload HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc')],
+    ['a fatal alert instead of a ClientHello', (raw) => raw.write(Buffer.from([0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 0x28]))],
+    ['a fatal alert after the ClientHello', async (raw) => {
+      raw.write(await helloFor());
+      await nextData(raw);
+      raw.write(Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28]));
+    }],
+    ['a warning alert after the ClientHello', async (raw) => {
+      raw.write(await helloFor());
+      await nextData(raw);
+      raw.end(Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x01, 0x00]));
+    }],
+    ['reset right after connecting', (raw) => raw.resetAndDestroy()],
+    ['reset after half a ClientHello', async (raw) => {
+      const h = await helloFor();
+      raw.write(h.subarray(0, h.length >> 1), () => setTimeout(() => raw.resetAndDestroy(), 20));
+    }],
+    ['reset after the ClientHello, before the server answers', async (raw) => {
+      raw.write(await helloFor(), () => raw.resetAndDestroy());
+    }],
+    ['reset after the server flight', async (raw) => {
+      raw.write(await helloFor());
+      await nextData(raw);
+      raw.resetAndDestroy();
+    }],
+    ['close (FIN) after the server flight', async (raw) => {
+      raw.write(await helloFor());
+      await nextData(raw);
+      raw.end();
+    }],
+  ];
+  for (const [name, script] of cases) {
+    it(name, async () => {
+      await helloFor();
+      await differential((env) => withBystander(env, (port) => rawPeer(port, script)), { side: 'server' });
+    });
+  }
+
+  for (const [name, record] of [
+    ['a plaintext fatal alert in mid-stream', [0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28]],
+    ['a plaintext warning alert in mid-stream', [0x15, 0x03, 0x03, 0x00, 0x02, 0x01, 0x00]],
+    ['a handshake record in mid-stream', [0x16, 0x03, 0x03, 0x00, 0x04, 0x01, 0x00, 0x00, 0x00]],
+  ]) {
+    it(`${name} ends only that socket`, async () => {
+      await differential((env) => withBystander(env, async (port) => {
+        const raw = net.connect(port, '127.0.0.1');
+        raw.on('error', () => {});
+        const c = nodeTls.connect({ ...clientOptions, socket: raw });
+        c.on('error', () => {});
+        await once(c, 'secureConnect');
+        c.write('before');
+        await once(c, 'data');
+        raw.write(Buffer.from(record));
+        // The server answers with an alert (or closes); then this client goes away.
+        await new Promise((resolve) => { c.once('error', resolve); c.once('end', resolve); });
+        c.destroy();
+        raw.destroy();
+      }), { side: 'server' });
+    });
+  }
+
+  it('a client reset after its Finished (handshake complete on the client) ends only that socket', async () => {
+    await differential((env) => withBystander(env, async (port) => {
+      const raw = net.connect(port, '127.0.0.1');
+      raw.on('error', () => {});
+      const c = nodeTls.connect({ ...clientOptions, socket: raw });
+      c.on('error', () => {});
+      await once(c, 'secureConnect');
+      // Give the server the Finished first, so the reset hits an established socket.
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      raw.resetAndDestroy();
+      await once(c, 'close');
+    }), { side: 'server' });
+  });
+});
+
+// A raw server: each accepted connection runs `script(raw)`.
+async function rawServer(script) {
+  const srv = net.createServer((raw) => {
+    raw.on('error', () => {});
+    script(raw);
+  });
+  const port = await listen(srv);
+  return { port, close: () => new Promise((resolve) => srv.close(resolve)) };
+}
+
+// A proxy to a real (built-in) TLS server that runs `onChunk(direction, chunk, n, client)` before
+// forwarding; returning false stops forwarding.
+async function proxyToRealServer(onChunk) {
+  const real = nodeTls.createServer(certs, (s) => s.pipe(s));
+  real.on('tlsClientError', () => {});
+  const realPort = await listen(real);
+  const proxy = await rawServer((client) => {
+    const upstream = net.connect(realPort, '127.0.0.1');
+    upstream.on('error', () => {});
+    const counts = { up: 0, down: 0 };
+    client.on('data', (d) => { if (onChunk('up', d, counts.up++, client) !== false) upstream.write(d); });
+    upstream.on('data', (d) => { if (onChunk('down', d, counts.down++, client) !== false) client.write(d); });
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  return { port: proxy.port, close: async () => { await proxy.close(); real.close(); } };
+}
+
+describe('hostile servers against a client, compared with built-in tls', () => {
+  // Each case: how the server side misbehaves; the client's events are compared.
+  const cases = [
+    ['reset right after accepting', () => rawServer((raw) => raw.resetAndDestroy())],
+    ['reset after the ClientHello', () => rawServer((raw) => raw.once('data', () => raw.resetAndDestroy()))],
+    ['close (FIN) after the ClientHello', () => rawServer((raw) => raw.once('data', () => raw.end()))],
+    ['a plaintext HTTP response', () => rawServer((raw) => raw.once('data', () => raw.end('HTTP/1.1 400 Bad Request\r\n\r\n')))],
+    ['a fatal alert answering the ClientHello', () => rawServer((raw) => raw.once('data', () => {
+      raw.end(Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28]));
+    }))],
+    ['reset after the server flight', () => proxyToRealServer((dir, chunk, n, client) => {
+      if (dir === 'down' && n === 0) {
+        client.write(chunk, () => setTimeout(() => client.resetAndDestroy(), 20));
+        return false;
+      }
+    })],
+    ['reset after the client Finished', () => proxyToRealServer((dir, chunk, n, client) => {
+      if (dir === 'up' && n === 1) setTimeout(() => client.resetAndDestroy(), 20);
+    })],
+  ];
+  for (const [name, makeServer] of cases) {
+    it(name, async () => {
+      await differential(async ({ clientTls, rec }) => {
+        const server = await makeServer();
+        const c = clientTls.connect({ ...clientOptions, port: server.port, maxVersion: 'TLSv1.3' });
+        rec.watch(c, 'client', SOCKET_EVENTS);
+        c.on('error', () => {});
+        c.resume();
+        await once(c, 'close');
+        await server.close();
+      }, { side: 'client' });
+    });
+  }
+});
