@@ -43,6 +43,29 @@ export declare const enum SessionStatus {
   ResumeRequest = 16,
   /** Sessions were created (session callbacks enabled); `takeNewSessions()` returns them. */
   NewSession = 32,
+  /**
+   * OpenSSL reported handshake starts, completed renegotiations (`enableHandshakeEvents()`) or
+   * key-log lines (`enableKeylogCallback()`); `takeEvents()` returns them.
+   */
+  Events = 256,
+  /**
+   * Server with `enableOCSPRequest()`: the client asked for an OCSP response; the handshake waits
+   * for `setOCSPResponse()` (or nothing), then `resume()`.
+   */
+  OCSPRequest = 0x1000,
+  /** Client with `requestOCSP()`: `takeOCSPResponse()` returns what the server stapled (or null). */
+  OCSPResponse = 0x2000,
+}
+
+/**
+ * Entries of `TlsSession.takeEvents()` that are numbers (src/session_ext.rs); the Buffers are
+ * key-log lines ending in '\n'.
+ */
+export declare const enum SessionEvent {
+  /** A handshake started (Node's onhandshakestart; the first one too). */
+  HandshakeStart = 1,
+  /** A handshake after the first completed: a renegotiation (Node's onhandshakedone). */
+  HandshakeDone = 2,
 }
 
 /** A session OpenSSL created (Node's onnewsession arguments). */
@@ -59,6 +82,8 @@ export declare const enum ReadResult {
   CloseNotify = -1,
   /** The session failed; `takeError()` returns why. */
   Error = -2,
+  /** Events wait in `takeEvents()` (a renegotiation ran while reading); call again after. */
+  Events = -3,
 }
 
 /** One OpenSSL error as JS sees it (src/error.rs); lib/openssl-error.js turns it into an `Error`. */
@@ -280,6 +305,8 @@ export declare class TlsSession {
    * nothing; with `reportUnusable` (an answer given inside SNICallback) `resume()` then fails.
    */
   useSNIContext(context: SecureContext, reportUnusable: boolean): void;
+  /** setKeyCert (servers): the context's certificate, key, chain, trust store and client CA list. */
+  setKeyCert(context: SecureContext): void;
   /** Continues a handshake paused by a request; returns SessionStatus bits, as `receive()`. */
   resume(): number;
   /** The negotiated ALPN protocol (latin1), or false. */
@@ -352,6 +379,60 @@ export declare class TlsSession {
   getCertificate(): CertificateObject | null;
   /** Frees the SSL; later calls behave as on a destroyed session. */
   destroy(): void;
+
+  // Renegotiation, OpenSSL's callback events, tracing, introspection (src/session_ext.rs).
+  /** The events queued since the last call, oldest first: SessionEvent numbers, key-log Buffers. */
+  takeEvents(): Array<SessionEvent | Buffer>;
+  /** Report handshake starts and completed renegotiations through `takeEvents()`. */
+  enableHandshakeEvents(): void;
+  /** Start a TLS 1.2 renegotiation: null, or the OpenSSL error saying why not (TLS 1.3). */
+  renegotiate(): OpenSslError | null;
+  /** Report key-log lines through `takeEvents()` (installs the SSL_CTX keylog callback). */
+  enableKeylogCallback(): void;
+  /** Print this connection's protocol messages to stderr (`openssl s_client -msg` layout). */
+  enableTrace(): void;
+  /** The Finished message this end sent, or undefined before there is one. */
+  getFinished(): Buffer | undefined;
+  /** The Finished message the peer sent, or undefined. */
+  getPeerFinished(): Buffer | undefined;
+  /** Node's getSharedSigalgs() names ("RSA-PSS+SHA256", "Ed25519+UNDEF"). */
+  getSharedSigalgs(): string[];
+  /** RFC 5705 keying material; `context` undefined means none. Throws OpenSSL's error. */
+  exportKeyingMaterial(length: number, label: string, context?: Uint8Array): Buffer;
+  /** DER of this end's certificate, or undefined. */
+  getX509Certificate(): Buffer | undefined;
+  /** DER of the peer's certificate, or undefined. */
+  getPeerX509Certificate(): Buffer | undefined;
+  /** SSL_set_max_send_fragment: 1 when accepted (512..=16384), else 0. */
+  setMaxSendFragment(size: number): number;
+
+  // ---- NPN, OCSP stapling, PSK (src/session/extensions.rs) ----
+  /**
+   * This side's NPN protocols in wire format (TLS 1.2 and below); null on a client offers NPN
+   * without protocols of its own (it answers an NPN server with http/1.1, as Node v5).
+   */
+  setNPNProtocols(protocols: Uint8Array | null): void;
+  /** The NPN protocol this side ended with (latin1), or false. */
+  getNegotiatedProtocol(): string | false;
+  /** Client: ask for a stapled OCSP response (SessionStatus.OCSPResponse reports it). */
+  requestOCSP(): void;
+  /** Server: pause with SessionStatus.OCSPRequest when the client asks for an OCSP response. */
+  enableOCSPRequest(): void;
+  /** Server: the OCSP response to staple (OpenSSL 3.6 staples it only if it is a DER OCSPResponse). */
+  setOCSPResponse(response: Uint8Array): void;
+  /** Client, after SessionStatus.OCSPResponse: the stapled response, or null. */
+  takeOCSPResponse(): Buffer | null;
+  /**
+   * Answers OpenSSL's PSK questions, synchronously from inside `start` / `receive` / `resume`:
+   * `callback(hint, maxPskLen, maxIdentityLen)` on a client (hint null in TLS 1.3),
+   * `callback(identity, maxPskLen, 0)` on a server; it returns `{ psk, identity }` (a server's
+   * identity is ignored) or null to fail the handshake. The callback must not free the session,
+   * and is held weakly: the caller keeps it alive as long as the session.
+   */
+  enablePskCallback(callback: (hintOrIdentity: string | null, maxPskLen: number, maxIdentityLen: number) =>
+    { psk: Buffer; identity?: string } | null): void;
+  /** Server: the TLS 1.2 PSK identity hint; false when OpenSSL refuses it (over 256 bytes). */
+  setPskIdentityHint(hint: string): boolean;
 }
 
 /**
@@ -363,6 +444,19 @@ export declare function loadRootCertificates(roots: string[], extraCertsFile?: s
 
 /** Every cipher (TLS 1.3 suites included) of a default TLS context, as OpenSSL names them. */
 export declare function getSSLCiphers(): string[];
+
+/** Live native object counts (tests prove sockets free their native state on close). */
+export interface LiveObjects {
+  /** TLS engines (SSL objects) not yet freed: a session's is freed by `destroy()`. */
+  sessions: number;
+  /** TlsSession handles not yet garbage-collected. */
+  sessionHandles: number;
+  /** SecureContext objects not yet garbage-collected. */
+  contexts: number;
+}
+
+/** How many native sessions, session handles and contexts exist now in this process. */
+export declare function liveObjects(): LiveObjects;
 
 // The per-record hot path as plain functions (src/session_io.rs): the same operations as the
 // TlsSession methods, without napi-rs's per-call borrow bookkeeping, writing into the caller's

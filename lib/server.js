@@ -11,12 +11,15 @@ const {
   ConnResetException,
   assertInternal: assert,
 } = require('./errors');
-const { validateObject, validateNumber, validateFunction, validateBuffer } = require('./validators');
+const { validateObject, validateNumber, validateFunction, validateBuffer, validateString } = require('./validators');
 const { SecureContext } = require('./secure-context');
-const { rejectUnsupportedOptions } = require('./unsupported');
+const { forwardKeylog } = require('./keylog');
 
 const kHandshakeTimeout = Symbol('kHandshakeTimeout');
 const kSNICallback = Symbol('kSNICallback');
+const kEnableTrace = Symbol('kEnableTrace');
+const kPskCallback = Symbol('kPskCallback');
+const kPskIdentityHint = Symbol('kPskIdentityHint');
 const kEmptyObject = Object.freeze({ __proto__: null });
 
 function Server(options, listener) {
@@ -30,7 +33,6 @@ function Server(options, listener) {
   } else {
     throw new ERR_INVALID_ARG_TYPE('options', 'Object', options);
   }
-  rejectUnsupportedOptions(options, 'tls.createServer');
 
   this._contexts = [];
   this.requestCert = options.requestCert === true;
@@ -46,9 +48,16 @@ function Server(options, listener) {
   this.setSecureContext(options);
 
   this[kHandshakeTimeout] = options.handshakeTimeout || (120 * 1000);
+  this[kEnableTrace] = options.enableTrace;
   this[kSNICallback] = options.SNICallback;
   validateNumber(this[kHandshakeTimeout], 'options.handshakeTimeout');
   if (this[kSNICallback]) validateFunction(this[kSNICallback], 'options.SNICallback');
+  // NPN (seed docs) and PSK (lib/npn.js, lib/psk.js).
+  if (options.NPNProtocols) require('./npn').convertNPNProtocols(options.NPNProtocols, this);
+  this[kPskCallback] = options.pskCallback;
+  this[kPskIdentityHint] = options.pskIdentityHint;
+  if (this[kPskCallback]) validateFunction(this[kPskCallback], 'options.pskCallback');
+  if (this[kPskIdentityHint]) validateString(this[kPskIdentityHint], 'options.pskIdentityHint');
 
   Reflect.apply(net.Server, this, [options, tlsConnectionListener]);
 
@@ -172,8 +181,13 @@ function tlsConnectionListener(rawSocket) {
     ALPNCallback: this.ALPNCallback,
     SNICallback: this[kSNICallback] || SNICallback,
     pauseOnConnect: this.pauseOnConnect,
+    enableTrace: this[kEnableTrace],
+    NPNProtocols: this.NPNProtocols,
+    pskCallback: this[kPskCallback],
+    pskIdentityHint: this[kPskIdentityHint],
   });
   socket.on('secure', onServerSocketSecure);
+  forwardKeylog(this, socket);
   socket[kErrorEmitted] = false;
   socket.on('close', onSocketClose);
   socket.on('_tlsError', onSocketTLSError);
@@ -185,7 +199,10 @@ function onServerSocketSecure() {
     const verifyError = this.ssl.verifyError();
     if (verifyError) {
       this.authorizationError = verifyError.code;
-      if (this._rejectUnauthorized) this.destroy();
+      if (this._rejectUnauthorized) {
+        this._readAfterSecure();
+        this.destroy();
+      }
     } else {
       this.authorized = true;
     }

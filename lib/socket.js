@@ -18,12 +18,19 @@ const {
     ERR_OUT_OF_RANGE,
     ERR_MULTIPLE_CALLBACK,
     ERR_TLS_ALPN_CALLBACK_INVALID_RESULT,
+    ERR_STREAM_WRAP,
   },
 } = require('./errors');
 const { validateString, validateNumber, validateFunction } = require('./validators');
 const { opensslError } = require('./openssl-error');
-const { rejectUnsupportedOptions } = require('./unsupported');
 const { X509Certificate } = require('node:crypto');
+const { installRenegotiation } = require('./renegotiation');
+const { installIntrospection } = require('./introspection');
+const { installKeylog } = require('./keylog');
+const { traceOption, installTrace } = require('./trace');
+const { setupNPN } = require('./npn');
+const { kSNIContext, setupOCSP, emitOCSPResponse, askOCSPRequest } = require('./ocsp');
+const { setupPSK } = require('./psk');
 
 // Status bits and read results of the native session (src/session.rs).
 const STATUS_HANDSHAKE_DONE = 1;
@@ -34,6 +41,12 @@ const STATUS_ALPN_REQUEST = 8;
 // created sessions (takeNewSessions()).
 const STATUS_RESUME_REQUEST = 16;
 const STATUS_NEW_SESSION = 32;
+// Handshake starts, renegotiations and key-log lines wait in takeEvents() (renegotiation.js).
+const STATUS_EVENTS = 256;
+const READ_EVENTS = -3;
+// OCSP stapling (src/engine/ocsp.rs): a server's pause for 'OCSPRequest'; a client's stapled response.
+const STATUS_OCSP_REQUEST = 0x1000;
+const STATUS_OCSP_RESPONSE = 0x2000;
 const READ_CLOSE_NOTIFY = -1;
 const READ_ERROR = -2;
 
@@ -89,7 +102,7 @@ const kHeldOutput = Symbol('kHeldOutput');
 class TLSSocket extends net.Socket {
   constructor(socket, opts) {
     const tlsOptions = { ...opts };
-    rejectUnsupportedOptions(tlsOptions, 'new TLSSocket');
+    const enableTrace = traceOption(tlsOptions);
     super({
       allowHalfOpen: socket ? socket.allowHalfOpen : tlsOptions.allowHalfOpen,
       highWaterMark: tlsOptions.highWaterMark,
@@ -104,6 +117,7 @@ class TLSSocket extends net.Socket {
     this._SNICallback = null;
     this.servername = null;
     this.alpnProtocol = null;
+    this.npnProtocol = null;
     this.authorized = false;
     this.authorizationError = null;
     this.encrypted = true;
@@ -130,7 +144,16 @@ class TLSSocket extends net.Socket {
     if (tlsOptions.pauseOnConnect) this.readableFlowing = false;
     this.on('error', this._tlsError);
     this._init(socket);
+    if (enableTrace) this[kSession].enableTrace();
     process.nextTick(initRead, this);
+    // An already-aborted signal ran _destroy inside super(), before the session existed.
+    if (tlsOptions.signal?.aborted) this._dropSession();
+  }
+
+  _dropSession() {
+    const session = this[kSession];
+    this[kSession] = null;
+    if (session) session.destroy();
   }
 
   _init(socket) {
@@ -146,6 +169,8 @@ class TLSSocket extends net.Socket {
       this[kSession].setVerifyMode(requestCert, rejectUnauthorized);
     }
     this._setupSessions();
+    this._setupKeylog();
+    this._setupRenegotiation();
     if (options.handshakeTimeout > 0) {
       this.setTimeout(options.handshakeTimeout, this._handleTimeout);
     }
@@ -162,6 +187,21 @@ class TLSSocket extends net.Socket {
     } else {
       this.connecting = true;
     }
+    this._initExtensions(options);
+  }
+
+  // NPN, OCSP stapling and PSK (lib/npn.js, ocsp.js, psk.js).
+  _initExtensions(options) {
+    const session = this[kSession];
+    setupNPN(session, options);
+    setupOCSP(this, session, options);
+    setupPSK(this, session, options);
+  }
+
+  _onOCSPRequest() {
+    askOCSPRequest(this, () => this[kSession], () => {
+      if (this[kSession]) this._afterSessionStep(this[kSession].resume());
+    });
   }
 
   // ALPN and SNI, as Node's TLSSocket constructor and _init set them up.
@@ -220,7 +260,17 @@ class TLSSocket extends net.Socket {
         return !this[kReadPaused];
       };
     } else if (kind === 'stream') {
-      transport.on('data', (chunk) => this._onCiphertext(chunk));
+      const ondata = (chunk) => {
+        // As Node's JSStreamSocket: a stream that yields strings or objects cannot carry TLS.
+        if (typeof chunk === 'string' || transport.readableObjectMode === true) {
+          transport.pause();
+          transport.removeListener('data', ondata);
+          this.emit('error', new ERR_STREAM_WRAP());
+          return;
+        }
+        this._onCiphertext(chunk);
+      };
+      transport.on('data', ondata);
     }
     if (kind !== 'socket') transport.on('end', () => this._onTransportEnd());
     transport.on('drain', () => this._continueWrite());
@@ -294,7 +344,16 @@ class TLSSocket extends net.Socket {
       return;
     }
     if (!this[kSession]) return;
+    if (this._tlsOptions.requestOCSP) this[kSession].requestOCSP();
     this._afterSessionStep(this[kSession].start());
+  }
+
+  // Node's setKeyCert: takes a SecureContext or its options; only a server's session uses it
+  // (Node's TLSWrap ignores it on clients), and nothing happens once the socket is destroyed.
+  setKeyCert(context) {
+    if (!this[kSession]) return;
+    const secureContext = context instanceof SecureContext ? context : require('./tls').createSecureContext(context);
+    if (this._tlsOptions.isServer) this[kSession].setKeyCert(secureContext.context);
   }
 
   setServername(name) {
@@ -316,19 +375,28 @@ class TLSSocket extends net.Socket {
       const name = this[kSession].getServername();
       if (name) this.servername = name;
     }
+    if (status & STATUS_EVENTS) {
+      this._onSessionEvents();
+      if (!this[kSession]) return;
+    }
     if (status & STATUS_ERROR) {
       // The alert goes out before the error is reported.
       this._flushCiphertext(null);
       this._onSessionError();
       return;
     }
+    if (status & STATUS_OCSP_RESPONSE) {
+      emitOCSPResponse(this, this[kSession]);
+      if (!this[kSession]) return;
+    }
     if (status & (STATUS_NEW_SESSION | STATUS_RESUME_REQUEST)) {
       status = this._onSessionStatus(status);
       if (status < 0) return;
     }
-    if (status & (STATUS_SNI_REQUEST | STATUS_ALPN_REQUEST)) {
+    if (status & (STATUS_SNI_REQUEST | STATUS_ALPN_REQUEST | STATUS_OCSP_REQUEST)) {
       this._flushCiphertext(null);
       if (status & STATUS_ALPN_REQUEST) this._onALPNRequest();
+      else if (status & STATUS_OCSP_REQUEST) this._onOCSPRequest();
       else this._onSNIRequest();
       return;
     }
@@ -345,6 +413,7 @@ class TLSSocket extends net.Socket {
     const session = this[kSession];
     if (!session) return;
     this.alpnProtocol = session.getALPNNegotiatedProtocol();
+    this.npnProtocol = session.getNegotiatedProtocol();
     if (this.servername === null) this.servername = session.getServername() ?? false;
     this._secureEstablished = true;
     if (this._tlsOptions.handshakeTimeout > 0) this.setTimeout(0, this._handleTimeout);
@@ -409,6 +478,7 @@ class TLSSocket extends net.Socket {
         if (context) {
           const ctx = context.context || context;
           if (ctx instanceof binding.SecureContext) {
+            this[kSNIContext] = ctx;
             // Node: a context without certificate, given before SNICallback returned, fails the
             // handshake (its OpenSSL error stays queued in that handshake step); later, not.
             this[kSession].useSNIContext(ctx, sync);
@@ -454,6 +524,14 @@ class TLSSocket extends net.Socket {
     }
   }
 
+  // Node's TLSWrap reads once more when the 'secure' handlers return, even if one destroyed the
+  // socket: an error OpenSSL left queued while verifying the peer (a tampered signature's
+  // "EVP lib") then fails that read, and a rejecting server reports it as 'tlsClientError'.
+  _readAfterSecure() {
+    const session = this[kSession];
+    if (session && session.readCleartext(Buffer.alloc(1)) === READ_ERROR) this._onSessionError();
+  }
+
   _handleTimeout() {
     this._emitTLSError(new ERR_TLS_HANDSHAKE_TIMEOUT());
   }
@@ -494,6 +572,8 @@ class TLSSocket extends net.Socket {
         }
       } else if (n === 0) {
         break;
+      } else if (n === READ_EVENTS) {
+        this._onSessionEvents();
       } else if (n === READ_CLOSE_NOTIFY) {
         this._pushEOF();
         break;
@@ -530,6 +610,26 @@ class TLSSocket extends net.Socket {
     this[kReadPaused] = false;
     if (this._secureEstablished) this._readCleartext();
     if (!this[kReadPaused]) this._resumeTransport();
+  }
+
+  // With `onread` nothing is pushed, so the stream machinery never calls _read: as net does for
+  // its onread sockets, pause() stops reading and resume() / read() start it again.
+  pause() {
+    if (this[kOnread] && !this[kReadPaused]) {
+      this[kReadPaused] = true;
+      this._pauseTransport();
+    }
+    return super.pause();
+  }
+
+  resume() {
+    if (this[kOnread]) this._read();
+    return super.resume();
+  }
+
+  read(n) {
+    if (this[kOnread]) this._read();
+    return super.read(n);
   }
 
   _onTransportEnd() {
@@ -673,9 +773,7 @@ class TLSSocket extends net.Socket {
     this.connecting = false;
     clearTimeout(this[kTimer]);
     this[kTimer] = null;
-    const session = this[kSession];
-    this[kSession] = null;
-    if (session) session.destroy();
+    this._dropSession();
     const pending = this[kPendingWrite];
     this[kPendingWrite] = null;
     const transport = this[kTransport];
@@ -846,7 +944,11 @@ class TLSSocket extends net.Socket {
   getEphemeralKeyInfo() {
     if (!this[kSession]) return null;
     if (this._tlsOptions.isServer) return null;
-    return this[kSession].getEphemeralKeyInfo() || {};
+    const info = this[kSession].getEphemeralKeyInfo();
+    if (!info) return {};
+    // Node's key order: { type, size } for DH, { type, name, size } for ECDH.
+    return info.type === 'DH' ? { type: info.type, size: info.size } :
+      { type: info.type, name: info.name, size: info.size };
   }
 
   // ---- sessions and resumption ------------------------------------------------------------
@@ -1161,5 +1263,10 @@ function initRead(tlsSocket) {
   }
   tlsSocket.read(0);
 }
+
+installRenegotiation(TLSSocket.prototype, kSession);
+installIntrospection(TLSSocket.prototype, kSession);
+installKeylog(TLSSocket.prototype, kSession);
+installTrace(TLSSocket.prototype, kSession);
 
 module.exports = { TLSSocket, kConnectOptions, kErrorEmitted };

@@ -15,7 +15,6 @@ const {
   ConnResetException,
   assertInternal: assert,
 } = require('./errors');
-const { rejectUnsupportedOptions } = require('./unsupported');
 
 exports.CLIENT_RENEG_LIMIT = 3;
 exports.CLIENT_RENEG_WINDOW = 600;
@@ -83,6 +82,9 @@ exports.convertALPNProtocols = function convertALPNProtocols(protocols, out) {
   }
 };
 
+// Node v5's NPN helper (lib/npn.js).
+exports.convertNPNProtocols = require('./npn').convertNPNProtocols;
+
 exports.checkServerIdentity = checkServerIdentity;
 exports.createSecureContext = createSecureContext;
 exports.SecureContext = SecureContext;
@@ -128,7 +130,6 @@ exports.connect = function connect(...args) {
   args = normalizeConnectArgs(args);
   let options = args[0];
   const cb = args[1];
-  rejectUnsupportedOptions(options, 'tls.connect');
   const allowUnauthorized = getAllowUnauthorized();
 
   options = {
@@ -158,12 +159,20 @@ exports.connect = function connect(...args) {
     highWaterMark: options.highWaterMark,
     onread: options.onread,
     signal: options.signal,
+    enableTrace: options.enableTrace,
     session: options.session,
+    NPNProtocols: options.NPNProtocols,
+    requestOCSP: options.requestOCSP,
+    pskCallback: options.pskCallback,
   });
   options.rejectUnauthorized = options.rejectUnauthorized !== false;
   tlssock[kConnectOptions] = options;
 
   if (cb) tlssock.once('secureConnect', cb);
+
+  // An already-aborted `signal` destroyed the socket in its constructor: connect nothing.
+  // (Built-in tls connects anyway, and asserts in its C++ stream code when data arrives.)
+  if (options.signal?.aborted) return tlssock;
 
   if (!options.socket) {
     if (options.timeout) tlssock.setTimeout(options.timeout);

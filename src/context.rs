@@ -62,6 +62,8 @@ pub struct SecureContext {
     /// Whether `init()` has run; until then the constructor's TLS_method context is untouched
     /// and `init()` may keep it instead of building a second SSL_CTX.
     initialized: bool,
+    /// Counted in `liveObjects().contexts` until the finalizer runs.
+    _live: crate::live_objects::Live,
 }
 
 #[napi]
@@ -72,7 +74,7 @@ impl SecureContext {
     #[napi(constructor)]
     pub fn new(env: &Env) -> Result<Self> {
         let builder = new_ssl_ctx(unsafe { sys::TLS_method() }).map_err(|e| throw_crypto(env, &e, None))?;
-        Ok(SecureContext { builder, cert: None, issuer: None, initialized: false })
+        Ok(SecureContext { builder, cert: None, issuer: None, initialized: false, _live: crate::live_objects::Live::new(crate::live_objects::Kind::Context) })
     }
 
     /// Node's `init(secureProtocol, minVersion, maxVersion)`: versions are TLS version numbers
@@ -147,20 +149,7 @@ impl SecureContext {
             _ => Vec::new(),
         };
         clear_errors();
-        let bio = MemBio::new(&pem)?;
-        let mut pass_ref: &[u8] = &pass;
-        let pkey = unsafe {
-            sys::PEM_read_bio_PrivateKey(bio.0, ptr::null_mut(), Some(password_callback), &mut pass_ref as *mut &[u8] as *mut c_void)
-        };
-        if pkey.is_null() {
-            return Err(throw_crypto_queue(env, Some("PEM_read_bio_PrivateKey")));
-        }
-        let ok = unsafe { sys::SSL_CTX_use_PrivateKey(self.builder.as_ptr(), pkey) };
-        unsafe { sys::EVP_PKEY_free(pkey) };
-        if ok != 1 {
-            return Err(throw_crypto_queue(env, Some("SSL_CTX_use_PrivateKey")));
-        }
-        Ok(())
+        self.use_private_key_pem(&pem, &pass).map_err(|function| throw_crypto_queue(env, Some(function)))
     }
 
     /// A PEM certificate chain: the first certificate (`CERTIFICATE` or `TRUSTED CERTIFICATE`)
@@ -172,29 +161,7 @@ impl SecureContext {
         self.cert = None;
         self.issuer = None;
         clear_errors();
-        let bio = MemBio::new(&pem)?;
-        let leaf = unsafe { PEM_read_bio_X509_AUX(bio.0, ptr::null_mut(), Some(no_password_callback), ptr::null_mut()) };
-        if leaf.is_null() {
-            return Err(throw_crypto_queue(env, Some("SSL_CTX_use_certificate_chain")));
-        }
-        let leaf = unsafe { X509::from_ptr(leaf) };
-        let mut extra = Vec::new();
-        loop {
-            let x = unsafe { sys::PEM_read_bio_X509(bio.0, ptr::null_mut(), Some(no_password_callback), ptr::null_mut()) };
-            if x.is_null() {
-                break;
-            }
-            extra.push(unsafe { X509::from_ptr(x) });
-        }
-        // The loop normally ends at "no start line" (end of input); anything else is a real error.
-        let err = unsafe { sys::ERR_peek_last_error() };
-        if sys::ERR_GET_LIB(err) == ERR_LIB_PEM && sys::ERR_GET_REASON(err) == PEM_R_NO_START_LINE {
-            clear_errors();
-        } else {
-            return Err(throw_crypto_queue(env, Some("SSL_CTX_use_certificate_chain")));
-        }
-        self.use_certificate_chain(leaf, &extra)
-            .map_err(|()| throw_crypto_queue(env, Some("SSL_CTX_use_certificate_chain")))
+        self.use_certificate_chain_pem(&pem).map_err(|()| throw_crypto_queue(env, Some("SSL_CTX_use_certificate_chain")))
     }
 
     /// Trusts every PEM certificate in `ca` (`CERTIFICATE`, `X509 CERTIFICATE` or
@@ -206,19 +173,7 @@ impl SecureContext {
         let _clear = ClearErrorOnReturn;
         let Some(pem) = view_bytes(env, &ca)? else { return Ok(()) };
         let bio = MemBio::new(&pem)?;
-        loop {
-            let x = unsafe { PEM_read_bio_X509_AUX(bio.0, ptr::null_mut(), Some(no_password_callback), ptr::null_mut()) };
-            if x.is_null() {
-                break;
-            }
-            let store = self.writable_cert_store();
-            unsafe {
-                sys::X509_STORE_add_cert(store, x);
-                sys::SSL_CTX_add_client_CA(self.builder.as_ptr(), x);
-                sys::X509_free(x);
-            }
-        }
-        clear_errors();
+        self.add_ca_certs(&bio);
         Ok(())
     }
 
@@ -230,18 +185,9 @@ impl SecureContext {
         let _clear = ClearErrorOnReturn;
         let Some(pem) = view_bytes(env, &crl)? else { return Ok(()) };
         let bio = MemBio::new(&pem)?;
-        let crl = unsafe { sys::PEM_read_bio_X509_CRL(bio.0, ptr::null_mut(), Some(no_password_callback), ptr::null_mut()) };
-        clear_errors();
-        if crl.is_null() {
+        if !self.add_crl_from(&bio) {
             return Err(throw_node_error(env, ErrorKind::Error, Some("ERR_CRYPTO_OPERATION_FAILED"), "Failed to parse CRL"));
         }
-        let store = self.writable_cert_store();
-        unsafe {
-            X509_STORE_add_crl(store, crl);
-            sys::X509_CRL_free(crl);
-            sys::X509_STORE_set_flags(store, sys::X509_V_FLAG_CRL_CHECK | sys::X509_V_FLAG_CRL_CHECK_ALL);
-        }
-        clear_errors();
         Ok(())
     }
 
@@ -545,6 +491,86 @@ impl SecureContext {
         current
     }
 
+    /// `addCACert`'s work: trusts every PEM certificate in `bio` (the unparsable rest is ignored).
+    fn add_ca_certs(&mut self, bio: &MemBio) {
+        loop {
+            let x = unsafe { PEM_read_bio_X509_AUX(bio.0, ptr::null_mut(), Some(no_password_callback), ptr::null_mut()) };
+            if x.is_null() {
+                break;
+            }
+            let store = self.writable_cert_store();
+            unsafe {
+                sys::X509_STORE_add_cert(store, x);
+                sys::SSL_CTX_add_client_CA(self.builder.as_ptr(), x);
+                sys::X509_free(x);
+            }
+        }
+        clear_errors();
+    }
+
+    /// `addCRL`'s work: the first PEM CRL in `bio` joins the trust store; false when none parses.
+    fn add_crl_from(&mut self, bio: &MemBio) -> bool {
+        let crl = unsafe { sys::PEM_read_bio_X509_CRL(bio.0, ptr::null_mut(), Some(no_password_callback), ptr::null_mut()) };
+        clear_errors();
+        if crl.is_null() {
+            return false;
+        }
+        let store = self.writable_cert_store();
+        unsafe {
+            X509_STORE_add_crl(store, crl);
+            sys::X509_CRL_free(crl);
+            sys::X509_STORE_set_flags(store, sys::X509_V_FLAG_CRL_CHECK | sys::X509_V_FLAG_CRL_CHECK_ALL);
+        }
+        clear_errors();
+        true
+    }
+
+    /// `setKey`'s work: installs the PEM private key in `pem`, decrypted with `pass`. On failure,
+    /// the OpenSSL function to name in the error (its reason is on the error queue).
+    pub(crate) fn use_private_key_pem(&mut self, pem: &[u8], pass: &[u8]) -> std::result::Result<(), &'static str> {
+        let bio = MemBio::new(pem).map_err(|_| "PEM_read_bio_PrivateKey")?;
+        let mut pass_ref: &[u8] = pass;
+        let pkey = unsafe {
+            sys::PEM_read_bio_PrivateKey(bio.0, ptr::null_mut(), Some(password_callback), &mut pass_ref as *mut &[u8] as *mut c_void)
+        };
+        if pkey.is_null() {
+            return Err("PEM_read_bio_PrivateKey");
+        }
+        let ok = unsafe { sys::SSL_CTX_use_PrivateKey(self.builder.as_ptr(), pkey) };
+        unsafe { sys::EVP_PKEY_free(pkey) };
+        if ok != 1 {
+            return Err("SSL_CTX_use_PrivateKey");
+        }
+        Ok(())
+    }
+
+    /// `setCert`'s work: the first PEM certificate in `pem` becomes the leaf, the rest its chain.
+    /// On failure the reason is on the OpenSSL error queue.
+    pub(crate) fn use_certificate_chain_pem(&mut self, pem: &[u8]) -> std::result::Result<(), ()> {
+        let bio = MemBio::new(pem).map_err(|_| ())?;
+        let leaf = unsafe { PEM_read_bio_X509_AUX(bio.0, ptr::null_mut(), Some(no_password_callback), ptr::null_mut()) };
+        if leaf.is_null() {
+            return Err(());
+        }
+        let leaf = unsafe { X509::from_ptr(leaf) };
+        let mut extra = Vec::new();
+        loop {
+            let x = unsafe { sys::PEM_read_bio_X509(bio.0, ptr::null_mut(), Some(no_password_callback), ptr::null_mut()) };
+            if x.is_null() {
+                break;
+            }
+            extra.push(unsafe { X509::from_ptr(x) });
+        }
+        // The loop normally ends at "no start line" (end of input); anything else is a real error.
+        let err = unsafe { sys::ERR_peek_last_error() };
+        if sys::ERR_GET_LIB(err) == ERR_LIB_PEM && sys::ERR_GET_REASON(err) == PEM_R_NO_START_LINE {
+            clear_errors();
+        } else {
+            return Err(());
+        }
+        self.use_certificate_chain(leaf, &extra)
+    }
+
     /// Node's SSL_CTX_use_certificate_chain(ctx, x, extra_certs, &cert, &issuer).
     fn use_certificate_chain(&mut self, leaf: X509, extra: &[X509]) -> std::result::Result<(), ()> {
         let ctx = self.builder.as_ptr();
@@ -613,6 +639,36 @@ impl SecureContext {
             }
             true
         }
+    }
+}
+
+/// The option parsers without a JS environment, for the fuzz bodies (fuzzing.rs).
+#[cfg(any(test, feature = "fuzzing"))]
+impl SecureContext {
+    /// A fresh TLS_method context with Node's base settings, as `new SecureContext()`.
+    pub(crate) fn for_fuzzing() -> std::result::Result<Self, ErrorStack> {
+        let builder = new_ssl_ctx(unsafe { sys::TLS_method() })?;
+        let _live = crate::live_objects::Live::new(crate::live_objects::Kind::Context);
+        Ok(SecureContext { builder, cert: None, issuer: None, initialized: false, _live })
+    }
+
+    /// `addCACert` over raw bytes.
+    pub(crate) fn fuzz_add_ca(&mut self, pem: &[u8]) {
+        if let Ok(bio) = MemBio::new(pem) {
+            self.add_ca_certs(&bio);
+        }
+    }
+
+    /// `addCRL` over raw bytes; whether a CRL was added.
+    pub(crate) fn fuzz_add_crl(&mut self, pem: &[u8]) -> bool {
+        MemBio::new(pem).is_ok_and(|bio| self.add_crl_from(&bio))
+    }
+
+    /// `loadPKCS12` over raw bytes; whether the PFX was installed.
+    pub(crate) fn fuzz_load_pkcs12(&mut self, der: &[u8], pass: Option<&[u8]>) -> bool {
+        let ok = self.load_pkcs12_inner(der, pass);
+        clear_errors();
+        ok
     }
 }
 

@@ -27,6 +27,17 @@ mod hooks;
 use hooks::{certificate_callback, client_hello_callback, hooks_index, protocol_entries, select_alpn_callback, AlpnDecision, Hooks, SSL_set_cert_cb};
 
 mod sessions;
+mod events;
+mod introspection;
+mod keylog;
+mod renegotiation;
+mod trace;
+pub use events::EngineEvent;
+mod npn;
+mod ocsp;
+mod psk;
+pub use npn::NpnOutcome;
+pub use psk::{PskAnswer, PskExchange};
 mod queue_bio;
 #[cfg(test)]
 mod test_fixtures;
@@ -48,18 +59,28 @@ pub const STATUS_ALPN_REQUEST: u32 = 8;
 pub const STATUS_RESUME_REQUEST: u32 = 16;
 /// Status bit: OpenSSL created sessions the caller asked to hear about; `take_new_sessions()`.
 pub const STATUS_NEW_SESSION: u32 = 32;
+/// Status bit: OpenSSL reported handshake starts, renegotiations or key-log lines; `take_events()`.
+pub const STATUS_EVENTS: u32 = 256;
+/// Status bit (server): the handshake is paused until the caller has given the OCSP response
+/// to staple (`set_ocsp_response`, or nothing) and calls `resume()` (ocsp.rs).
+pub const STATUS_OCSP_REQUEST: u32 = 0x1000;
+/// Status bit (client): the server's stapled OCSP response (or its absence) waits in
+/// `take_ocsp_response()`; reported before the handshake completes (ocsp.rs).
+pub const STATUS_OCSP_RESPONSE: u32 = 0x2000;
 
 /// `read_cleartext` result once the peer sent close_notify and no cleartext is left.
 pub const READ_CLOSE_NOTIFY: i32 = -1;
 /// `read_cleartext` / `encrypt` result when the engine failed; `error()` says why.
 pub const READ_ERROR: i32 = -2;
+/// `read_cleartext` result: events wait in `take_events()` (a renegotiation ran); call again.
+pub const READ_EVENTS: i32 = -3;
 
 const SSL_MODE_AUTO_RETRY: c_long = 0x4;
 const SSL_MODE_RELEASE_BUFFERS: c_long = 0x10;
 use queue_bio::BIO_CTRL_PENDING;
 const SSL_CTRL_MODE: c_int = 33;
 const SSL_CTRL_GET_PEER_TMP_KEY: c_int = 109;
-const NID_AUTH_PSK: c_int = 1049;
+const NID_AUTH_PSK: c_int = 1048; // NID_auth_psk
 const X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT: c_long = 2;
 const X509_V_ERR_CERT_NOT_YET_VALID: c_long = 9;
 const SSL_CTRL_CHAIN: c_int = 88;
@@ -142,12 +163,15 @@ pub struct TlsEngine {
     handshake_done: bool,
     peer_closed: bool,
     error: Option<OpenSslError>,
+    /// Counted in `liveObjects().sessions` until this engine is freed.
+    _live: crate::live_objects::Live,
 }
 
 impl TlsEngine {
     /// An endpoint using `context`; nothing is produced until `start()` (client) or `receive()`.
     pub fn new(context: &SslContextRef, is_server: bool) -> Result<Self, ErrorStack> {
-        let ssl = Ssl::new(context)?;
+        let mut ssl = Ssl::new(context)?;
+        renegotiation::install(&mut ssl);
         let raw = ssl.as_ptr();
         let (rbio, wbio) = unsafe {
             let rbio = queue_bio::new_queue_bio();
@@ -172,7 +196,8 @@ impl TlsEngine {
             }
             (rbio, wbio)
         };
-        Ok(TlsEngine { ssl, rbio, wbio, is_server, handshake_done: false, peer_closed: false, error: None })
+        let _live = crate::live_objects::Live::new(crate::live_objects::Kind::Engine);
+        Ok(TlsEngine { ssl, rbio, wbio, is_server, handshake_done: false, peer_closed: false, error: None, _live })
     }
 
     pub fn ssl(&self) -> &SslRef {
@@ -326,6 +351,28 @@ impl TlsEngine {
     /// the error queued inside the handshake step). A failure to install the trust store is
     /// returned.
     pub fn use_sni_context(&mut self, context: &SslContextRef, report_unusable: bool) -> Result<(), OpenSslError> {
+        if !self.use_identity_of(context) {
+            let err = OpenSslError::take_printed();
+            if report_unusable {
+                self.hooks_mut().sni_error = err;
+            }
+            return Ok(());
+        }
+        self.use_trust_of(context)
+    }
+
+    /// Node's `setKeyCert` (servers): the context's certificate, key, chain, trust store and client
+    /// CA list replace the session's; an unusable context is an error now, as Node throws it.
+    pub fn set_key_cert(&mut self, context: &SslContextRef) -> Result<(), OpenSslError> {
+        if !self.use_identity_of(context) {
+            return Err(OpenSslError::take().unwrap_or_else(|| OpenSslError::plain("SetKeyCert", "ERR_SSL_INTERNAL_ERROR")));
+        }
+        self.use_trust_of(context)
+    }
+
+    // The context's certificate, private key and chain (Node's UseSNIContext); false on failure,
+    // with OpenSSL's reason queued.
+    fn use_identity_of(&mut self, context: &SslContextRef) -> bool {
         let ssl = self.ssl.as_ptr();
         let ctx = context.as_ptr();
         unsafe {
@@ -342,13 +389,15 @@ impl TlsEngine {
             if ok == 1 && !chain.is_null() {
                 ok = sys::SSL_ctrl(ssl, SSL_CTRL_CHAIN, 1, chain as *mut c_void) as c_int;
             }
-            if ok != 1 {
-                let err = OpenSslError::take_printed();
-                if report_unusable {
-                    self.hooks_mut().sni_error = err;
-                }
-                return Ok(());
-            }
+            ok == 1
+        }
+    }
+
+    // The context's trust store and client CA list (Node's SetCACerts).
+    fn use_trust_of(&mut self, context: &SslContextRef) -> Result<(), OpenSslError> {
+        let ssl = self.ssl.as_ptr();
+        let ctx = context.as_ptr();
+        unsafe {
             let store = crate::ffi::SSL_CTX_get_cert_store(ctx);
             if sys::SSL_ctrl(ssl, sys::SSL_CTRL_SET_VERIFY_CERT_STORE, 1, store as *mut c_void) != 1 {
                 return Err(OpenSslError::take().unwrap_or_else(|| OpenSslError::plain("CertCbDone", "ERR_SSL_INTERNAL_ERROR")));
@@ -370,7 +419,7 @@ impl TlsEngine {
         }
         hooks.request = 0;
         // The handshake may complete here, creating sessions (STATUS_NEW_SESSION).
-        let status = self.advance() | self.session_status();
+        let status = self.advance() | self.session_status() | self.ocsp_status();
         match self.hooks_mut().sni_error.take() {
             Some(err) if status & STATUS_ERROR == 0 => {
                 self.error = Some(err);
@@ -388,7 +437,7 @@ impl TlsEngine {
     /// Advances the handshake without new input (the client's ClientHello). Returns status bits.
     pub fn start(&mut self) -> u32 {
         let status = self.advance();
-        status | self.session_status()
+        status | self.session_status() | self.ocsp_status()
     }
 
     /// Feeds ciphertext from the peer and advances the handshake. Returns status bits.
@@ -429,10 +478,14 @@ impl TlsEngine {
             return 0;
         }
         let status = self.advance();
-        status | self.session_status()
+        status | self.session_status() | self.ocsp_status()
     }
 
     fn advance(&mut self) -> u32 {
+        self.advance_handshake() | self.event_status()
+    }
+
+    fn advance_handshake(&mut self) -> u32 {
         if self.error.is_some() {
             return STATUS_ERROR;
         }
@@ -474,6 +527,9 @@ impl TlsEngine {
         if self.peer_closed {
             return READ_CLOSE_NOTIFY;
         }
+        if self.event_status() != 0 {
+            return READ_EVENTS;
+        }
         let raw = self.ssl.as_ptr();
         let limit = out.len().min(i32::MAX as usize);
         let mut n = 0usize;
@@ -482,6 +538,7 @@ impl TlsEngine {
             return n as i32;
         }
         match unsafe { sys::SSL_get_error(raw, 0) } {
+            sys::SSL_ERROR_WANT_READ | sys::SSL_ERROR_WANT_WRITE if self.event_status() != 0 => READ_EVENTS,
             sys::SSL_ERROR_WANT_READ | sys::SSL_ERROR_WANT_WRITE => 0,
             sys::SSL_ERROR_ZERO_RETURN => {
                 self.peer_closed = true;
@@ -568,9 +625,10 @@ impl TlsEngine {
         c_string(unsafe { sys::X509_verify_cert_error_string(err) }).unwrap_or_default()
     }
 
-    /// The negotiated protocol ('TLSv1.3') once the handshake is done.
+    /// SSL_get_version, as Node's getProtocol(): the negotiated protocol ('TLSv1.3') once the
+    /// handshake is done; before it, what OpenSSL reports for the session ('TLSv1.3' too).
     pub fn protocol(&self) -> Option<&'static str> {
-        self.handshake_done.then(|| self.ssl.version_str())
+        Some(self.ssl.version_str())
     }
 
     /// The peer's ephemeral key-exchange key, if the handshake used one OpenSSL can report.
@@ -597,6 +655,25 @@ impl TlsEngine {
             return None;
         };
         Some(EphemeralKey { kind: "ECDH", name, size })
+    }
+}
+
+/// Events queued by OpenSSL's callbacks (see events.rs).
+impl TlsEngine {
+    /// STATUS_EVENTS when events wait in `take_events()`.
+    fn event_status(&self) -> u32 {
+        match self.ssl.ex_data(events::events_index()) {
+            Some(state) if !state.queue.is_empty() => STATUS_EVENTS,
+            _ => 0,
+        }
+    }
+
+    /// The events queued since the last call, oldest first.
+    pub fn take_events(&mut self) -> Vec<EngineEvent> {
+        match self.ssl.ex_data_mut(events::events_index()) {
+            Some(state) => std::mem::take(&mut state.queue),
+            None => Vec::new(),
+        }
     }
 }
 

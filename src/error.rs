@@ -57,6 +57,10 @@ fn node_code(lib: i32, reason: Option<&str>) -> String {
 
 // OpenSSL 3.2 renamed the SSLv3 alert reasons ("ssl/tls alert handshake failure"); Node's
 // codes (ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE) and messages use the 3.0 names.
+/// ERR_LIB_EVP and EVP_R_PROVIDER_SIGNATURE_FAILURE (OpenSSL 3.x evperr.h).
+const ERR_LIB_EVP: i32 = 6;
+const EVP_R_PROVIDER_SIGNATURE_FAILURE: i32 = 234;
+
 const RENAMED_ALERT_PREFIX: &str = "ssl/tls alert ";
 const NODE_ALERT_PREFIX: &str = "sslv3 alert ";
 
@@ -100,12 +104,27 @@ impl OpenSslError {
 
     /// Takes the whole queue the way Node's TLSWrap reports a failed read or handshake: code,
     /// library and reason of the first entry, and `ERR_print_errors` lines as the message.
+    /// TLSWrap's code is `ERR_SSL_` + the reason whatever the library (an RSA padding error left
+    /// by certificate verification is ERR_SSL_INVALID_PADDING there, not ERR_OSSL_RSA_...).
     pub fn take_printed() -> Option<Self> {
-        let first = unsafe { ffi::ERR_peek_error() };
+        let mut first = unsafe { ffi::ERR_peek_error() };
         if first == 0 {
             return None;
         }
+        // OpenSSL 3.6's signature providers queue "provider signature failure" (EVP) ahead of the
+        // ASN1 "EVP lib" entry that 3.0 (Node 20) reports first for a tampered certificate:
+        // drop it when other entries follow.
+        if err_lib(first) == ERR_LIB_EVP
+            && (first & 0x7F_FFFF) as i32 == EVP_R_PROVIDER_SIGNATURE_FAILURE
+            && unsafe { openssl_sys::ERR_peek_last_error() } != first
+        {
+            unsafe { openssl_sys::ERR_get_error() };
+            first = unsafe { ffi::ERR_peek_error() };
+        }
         let mut err = Self::from_code(first);
+        if let Some(reason) = &err.reason {
+            err.code = node_code(20, Some(reason));
+        }
         let mut printed = String::new();
         unsafe { ffi::ERR_print_errors_cb(append_line, &mut printed as *mut String as *mut std::os::raw::c_void) };
         if !printed.is_empty() {

@@ -16,3 +16,25 @@ extern "C" {
     pub fn SSL_get_SSL_CTX(ssl: *const openssl_sys::SSL) -> *mut openssl_sys::SSL_CTX;
     pub fn SSL_CTX_get_cert_store(ctx: *const openssl_sys::SSL_CTX) -> *mut X509_STORE;
 }
+
+/// OpenSSL's PSK callbacks (per SSL; openssl-sys only declares the SSL_CTX setters).
+pub type PskClientCallback = unsafe extern "C" fn(
+    ssl: *mut openssl_sys::SSL,
+    hint: *const c_char,
+    identity: *mut c_char,
+    max_identity_len: std::os::raw::c_uint,
+    psk: *mut std::os::raw::c_uchar,
+    max_psk_len: std::os::raw::c_uint,
+) -> std::os::raw::c_uint;
+pub type PskServerCallback = unsafe extern "C" fn(
+    ssl: *mut openssl_sys::SSL,
+    identity: *const c_char,
+    psk: *mut std::os::raw::c_uchar,
+    max_psk_len: std::os::raw::c_uint,
+) -> std::os::raw::c_uint;
+
+extern "C" {
+    pub fn SSL_set_psk_client_callback(ssl: *mut openssl_sys::SSL, cb: Option<PskClientCallback>);
+    pub fn SSL_set_psk_server_callback(ssl: *mut openssl_sys::SSL, cb: Option<PskServerCallback>);
+    pub fn SSL_use_psk_identity_hint(ssl: *mut openssl_sys::SSL, hint: *const c_char) -> c_int;
+}

@@ -10,8 +10,14 @@ mod context;
 mod engine;
 mod error;
 mod ffi;
+/// Fuzz bodies shared by `fuzz/` (feature "fuzzing") and the seeded `cargo test` run.
+#[cfg(any(test, feature = "fuzzing"))]
+#[doc(hidden)]
+pub mod fuzzing;
+mod live_objects;
 mod root_store;
 mod session;
+mod session_ext;
 mod session_io;
 mod tickets;
 mod x509;

@@ -8,6 +8,8 @@ use crate::x509;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
+mod extensions;
+
 /// Why the peer's certificate is not trusted: `code` as in Node, `message` OpenSSL's text.
 #[napi(object)]
 pub struct VerifyError {
@@ -52,6 +54,8 @@ pub struct NewSessionInfo {
 pub struct TlsSession {
     /// None once destroyed.
     pub(crate) engine: Option<TlsEngine>,
+    /// Counted in `liveObjects().sessionHandles` until the finalizer runs.
+    _live: crate::live_objects::Live,
 }
 
 #[napi]
@@ -60,7 +64,7 @@ impl TlsSession {
     #[napi(constructor)]
     pub fn new(env: &Env, context: &SecureContext, is_server: bool) -> Result<Self> {
         let engine = TlsEngine::new(context.ssl_context(), is_server).map_err(|e| throw_stack(env, e, "SSL_new"))?;
-        Ok(TlsSession { engine: Some(engine) })
+        Ok(TlsSession { engine: Some(engine), _live: crate::live_objects::Live::new(crate::live_objects::Kind::SessionHandle) })
     }
 
     fn engine(&mut self, env: &Env) -> Result<&mut TlsEngine> {
@@ -126,6 +130,12 @@ impl TlsSession {
     #[napi(js_name = "useSNIContext")]
     pub fn use_sni_context(&mut self, env: &Env, context: &SecureContext, report_unusable: bool) -> Result<()> {
         self.engine(env)?.use_sni_context(context.ssl_context(), report_unusable).map_err(|e| e.throw(env))
+    }
+
+    /// `setKeyCert(context)`: a server session takes the context's identity and trust (engine).
+    #[napi]
+    pub fn set_key_cert(&mut self, env: &Env, context: &SecureContext) -> Result<()> {
+        self.engine(env)?.set_key_cert(context.ssl_context()).map_err(|e| e.throw(env))
     }
 
     /// Continues a handshake paused by a request; returns status bits, as `receive` does.

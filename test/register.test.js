@@ -82,4 +82,24 @@ describe('tls-rs/register', () => {
       });`);
     assert.deepEqual(out, { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
   });
+
+  it('ESM: static, named and dynamic imports of tls / node:tls get tls-rs (-r and --import)', () => {
+    fs.writeFileSync(path.join(dir, 'app.mjs'), `
+      import tls, { connect, TLSSocket, rootCertificates } from 'node:tls';
+      import plainName from 'tls';
+      import { createRequire } from 'node:module';
+      const tlsRs = createRequire(import.meta.url)('tls-rs');
+      const dynamic = await import('node:tls');
+      console.log(JSON.stringify({ default: tls === tlsRs, plainName: plainName === tlsRs,
+        connect: connect === tlsRs.connect, TLSSocket: TLSSocket === tlsRs.TLSSocket,
+        rootCertificates: rootCertificates === tlsRs.rootCertificates, dynamic: dynamic.default === tlsRs }));`);
+    const expected = { default: true, plainName: true, connect: true, TLSSocket: true, rootCertificates: true, dynamic: true };
+    for (const args of [['-r', 'tls-rs/register'], ['--import', 'tls-rs/register']]) {
+      const result = spawnSync(process.execPath, [...args, 'app.mjs'], { cwd: dir, encoding: 'utf8', timeout: 20000 });
+      assert.equal(result.status, 0, result.stderr);
+      assert.deepEqual(JSON.parse(result.stdout), expected, args.join(' '));
+    }
+    const without = spawnSync(process.execPath, ['app.mjs'], { cwd: dir, encoding: 'utf8', timeout: 20000 });
+    assert.equal(JSON.parse(without.stdout).default, false);
+  });
 });

@@ -96,4 +96,25 @@ describe('tls.Server', () => {
       await once(plain, 'close');
     }, { side: 'server' });
   });
+
+  it('server.emit(\'connection\', duplex) serves a Duplex that has no fd', async () => {
+    const { Duplex } = require('node:stream');
+    await differential(async ({ serverTls, clientTls, rec }) => {
+      const a = new Duplex({ read() {}, write(chunk, enc, cb) { b.push(chunk); cb(); }, final(cb) { b.push(null); cb(); } });
+      const b = new Duplex({ read() {}, write(chunk, enc, cb) { a.push(chunk); cb(); }, final(cb) { a.push(null); cb(); } });
+      const srv = serverTls.createServer(certs, (s) => {
+        rec.add('server', 'secureConnection', { authorized: s.authorized, servername: s.servername });
+        s.setEncoding('utf8');
+        s.on('data', (d) => s.end(`injected ${d}`));
+      });
+      srv.emit('connection', b);
+      const c = clientTls.connect({ socket: a, servername: 'localhost', ca: clientOptions.ca }, () => c.write('hi'));
+      c.setEncoding('utf8');
+      let got = '';
+      c.on('data', (d) => { got += d; });
+      await once(c, 'end');
+      rec.add('client', 'received', got);
+      c.end();
+    }, { side: 'server' });
+  });
 });

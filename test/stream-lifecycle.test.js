@@ -88,8 +88,10 @@ describe('stream lifecycle matches built-in tls', () => {
           s.end();
         });
       }, async (port) => {
-        const c = env.clientTls.connect({ ...clientOptions, port });
-        const chained = c.setTimeout(30) === c;
+        // The idle timer starts once secure, so a slow handshake on a loaded machine cannot
+        // reorder 'timeout' and 'secureConnect'.
+        const c = env.clientTls.connect({ ...clientOptions, port }, () => c.setTimeout(30));
+        const chained = c.setTimeout(0) === c;
         c.on('timeout', () => env.rec.add('client', 'timeout, chained', chained));
         env.rec.watch(c, 'client', SOCKET_EVENTS);
         c.resume();

@@ -81,6 +81,113 @@ describe('STARTTLS upgrades match built-in tls', () => {
   }
 });
 
+// PostgreSQL's SSLRequest: an 8-byte request, a one-byte 'S' answer, then TLS on both sides.
+async function pgSSLRequest({ clientTls, serverTls, rec }) {
+  const SSL_REQUEST = Buffer.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f]);
+  const serverContext = serverTls.createSecureContext(certs);
+  const plainServer = net.createServer((raw) => {
+    raw.once('readable', function readRequest() {
+      const request = raw.read(8);
+      if (request === null) return raw.once('readable', readRequest);
+      rec.add('server', 'request', request.equals(SSL_REQUEST));
+      raw.write('S');
+      const secure = new serverTls.TLSSocket(raw, { isServer: true, secureContext: serverContext });
+      rec.watch(secure, 'server', SOCKET_EVENTS);
+      secure.on('secure', () => rec.add('server', 'secure', secure.getProtocol()));
+      secure.setEncoding('utf8');
+      secure.on('data', (d) => secure.end(`R${d}`));
+    });
+  });
+  const port = await listen(plainServer);
+  const raw = net.connect(port, '127.0.0.1');
+  raw.write(SSL_REQUEST);
+  const [answer] = await once(raw, 'data').then((d) => [d.toString('latin1')]);
+  rec.add('client', 'answer', answer);
+  const c = clientTls.connect({ socket: raw, servername: 'localhost', ca }, () => c.write('Q'));
+  rec.watch(c, 'client', SOCKET_EVENTS);
+  c.setEncoding('utf8');
+  c.resume();
+  await once(c, 'close');
+  plainServer.close();
+  await once(plainServer, 'close');
+}
+
+// The client wraps a socket that is still connecting and already has a plaintext line queued:
+// the line goes out before the ClientHello, and the server upgrades after reading it.
+async function wrapWhileConnecting({ clientTls, serverTls, rec }) {
+  const serverContext = serverTls.createSecureContext(certs);
+  const plainServer = net.createServer((raw) => {
+    let text = '';
+    raw.on('data', function onData(chunk) {
+      text += chunk.toString('latin1');
+      const end = text.indexOf('\n');
+      if (end === -1) return;
+      raw.removeListener('data', onData);
+      raw.pause();
+      rec.add('server', 'line', text.slice(0, end));
+      const rest = Buffer.from(text.slice(end + 1), 'latin1');
+      if (rest.length) raw.unshift(rest);
+      const secure = new serverTls.TLSSocket(raw, { isServer: true, secureContext: serverContext });
+      rec.watch(secure, 'server', SOCKET_EVENTS);
+      secure.setEncoding('utf8');
+      secure.on('data', (d) => secure.end(`echo ${d}`));
+    });
+  });
+  const port = await listen(plainServer);
+  const raw = net.connect(port, '127.0.0.1');
+  raw.write('UPGRADE\n');
+  rec.add('client', 'connecting when wrapped', raw.connecting);
+  const c = clientTls.connect({ socket: raw, servername: 'localhost', ca }, () => c.write('hi'));
+  rec.watch(c, 'client', SOCKET_EVENTS);
+  c.setEncoding('utf8');
+  c.resume();
+  await once(c, 'close');
+  plainServer.close();
+  await once(plainServer, 'close');
+}
+
+describe('PostgreSQL SSLRequest and a socket still connecting', () => {
+  for (const side of ['client', 'server', 'both']) {
+    it(`SSLRequest, 'S', then TLS (tls-rs as ${side})`, async () => {
+      await differential(pgSSLRequest, { side });
+    });
+    it(`wrapping a connecting socket with a plaintext write queued (tls-rs as ${side})`, async () => {
+      await differential(wrapWhileConnecting, { side });
+    });
+  }
+});
+
+describe('TLS inside TLS', () => {
+  for (const side of ['client', 'server', 'both']) {
+    it(`an inner TLS connection carried over an outer one (tls-rs as ${side})`, async () => {
+      await differential(async ({ clientTls, serverTls, rec }) => {
+        const innerContext = serverTls.createSecureContext(certs);
+        const outerServer = serverTls.createServer(certs, (outer) => {
+          const inner = new serverTls.TLSSocket(outer, { isServer: true, secureContext: innerContext });
+          inner.on('secure', () => rec.add('server', 'inner secure', inner.getProtocol()));
+          inner.setEncoding('utf8');
+          inner.on('data', (d) => inner.end(`inner echo ${d}`));
+        });
+        const port = await listen(outerServer);
+        const outer = clientTls.connect({ port, host: '127.0.0.1', servername: 'localhost', ca });
+        await once(outer, 'secureConnect');
+        const inner = clientTls.connect({ socket: outer, servername: 'localhost', ca }, () => {
+          rec.add('client', 'inner secureConnect', { authorized: inner.authorized, protocol: inner.getProtocol() });
+          inner.write('ping');
+        });
+        rec.watch(inner, 'inner', SOCKET_EVENTS);
+        rec.watch(outer, 'outer', new Set(['end', 'close', 'error']));
+        inner.setEncoding('utf8');
+        inner.resume();
+        await once(inner, 'close');
+        outer.destroy();
+        outerServer.close();
+        await once(outerServer, 'close');
+      }, { side });
+    });
+  }
+});
+
 describe('TLS over an in-memory Duplex', () => {
   for (const side of ['client', 'server', 'both']) {
     it(`handshake, data both ways and close (tls-rs as ${side})`, async () => {

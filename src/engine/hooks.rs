@@ -6,7 +6,7 @@
 //! certificate callback in TLS 1.3 (so the client-hello callback asks), after it in TLS 1.2 (so
 //! the certificate callback asks, after the SNI question); SNI from the certificate callback.
 
-use super::{STATUS_ALPN_REQUEST, STATUS_SNI_REQUEST};
+use super::{STATUS_ALPN_REQUEST, STATUS_OCSP_REQUEST, STATUS_SNI_REQUEST};
 use crate::error::OpenSslError;
 use foreign_types_shared::ForeignTypeRef;
 use openssl::ex_data::Index;
@@ -63,8 +63,12 @@ pub(super) struct Hooks {
     pub(super) hello_paused: bool,
     /// Why the SNI context could not be used; the handshake fails with it once resumed.
     pub(super) sni_error: Option<OpenSslError>,
-    /// What the current pause waits for (STATUS_SNI_REQUEST / STATUS_ALPN_REQUEST), or 0.
+    /// What the current pause waits for (STATUS_SNI_REQUEST / STATUS_ALPN_REQUEST /
+    /// STATUS_OCSP_REQUEST), or 0.
     pub(super) request: u32,
+    /// Server: ask the caller for an OCSP response when the client requests one (ocsp.rs).
+    pub(super) ocsp_callback: bool,
+    pub(super) ocsp_asked: bool,
 }
 
 impl Default for Hooks {
@@ -80,6 +84,8 @@ impl Default for Hooks {
             hello_paused: false,
             sni_error: None,
             request: 0,
+            ocsp_callback: false,
+            ocsp_asked: false,
         }
     }
 }
@@ -219,7 +225,8 @@ pub(super) unsafe extern "C" fn client_hello_callback(ssl: *mut sys::SSL, _alert
 }
 
 /// Certificate callback (server): pauses for the SNI question (when the client sent a name),
-/// then for a TLS 1.2 ALPN question. -1 makes SSL_do_handshake return SSL_ERROR_WANT_X509_LOOKUP.
+/// then for the OCSP question (when the client asked for a response), then for a TLS 1.2 ALPN
+/// question. -1 makes SSL_do_handshake return SSL_ERROR_WANT_X509_LOOKUP.
 pub(super) unsafe extern "C" fn certificate_callback(ssl: *mut sys::SSL, _arg: *mut c_void) -> c_int {
     let Some(hooks) = hooks_of(ssl) else { return 1 };
     if hooks.request != 0 {
@@ -229,6 +236,14 @@ pub(super) unsafe extern "C" fn certificate_callback(ssl: *mut sys::SSL, _arg: *
         hooks.sni_asked = true;
         if !sys::SSL_get_servername(ssl, sys::TLSEXT_NAMETYPE_host_name).is_null() {
             hooks.request = STATUS_SNI_REQUEST;
+            return -1;
+        }
+    }
+    // Node asks for the OCSP response after the SNI question, from the same callback.
+    if hooks.ocsp_callback && !hooks.ocsp_asked {
+        hooks.ocsp_asked = true;
+        if super::ocsp::ocsp_requested(ssl) {
+            hooks.request = STATUS_OCSP_REQUEST;
             return -1;
         }
     }

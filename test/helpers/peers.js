@@ -40,7 +40,7 @@ process.on('exit', () => {
  * `exited` resolves with { code, signal }; `kill()` ends it (idempotent).
  */
 class Peer {
-  constructor(cmd, args, { t, cwd, env } = {}) {
+  constructor(cmd, args, { t, cwd, env, uid, gid, stdin = 'pipe' } = {}) {
     this.cmd = cmd;
     this.args = args;
     this.stdout = '';
@@ -48,14 +48,14 @@ class Peer {
     this.exitCode = undefined;
     this.signal = undefined;
     this._waiters = [];
-    this.proc = spawn(cmd, args, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.proc = spawn(cmd, args, { cwd, env, uid, gid, stdio: [stdin, 'pipe', 'pipe'] });
     live.add(this.proc);
     this.proc.stdout.setEncoding('utf8');
     this.proc.stderr.setEncoding('utf8');
     this.proc.stdout.on('data', (d) => { this.stdout += d; this._check(); });
     this.proc.stderr.on('data', (d) => { this.stderr += d; this._check(); });
     // A peer that exits closes its stdin; writes after that must not crash the test process.
-    this.proc.stdin.on('error', () => {});
+    this.proc.stdin?.on('error', () => {});
     this.exited = new Promise((resolve) => {
       this.proc.on('error', (err) => {
         this.stderr += `\n[spawn error: ${err.message}]`;
@@ -125,11 +125,11 @@ class Peer {
   }
 
   write(data) {
-    if (!this.proc.stdin.destroyed) this.proc.stdin.write(data);
+    if (this.proc.stdin && !this.proc.stdin.destroyed) this.proc.stdin.write(data);
   }
 
   end(data) {
-    if (!this.proc.stdin.destroyed) this.proc.stdin.end(data);
+    if (this.proc.stdin && !this.proc.stdin.destroyed) this.proc.stdin.end(data);
   }
 
   kill() {

@@ -18,7 +18,7 @@ const path = require('node:path');
 const ROOT = path.join(__dirname, '..', '..');
 // The fixtures and small helpers are the interop tests' (peers.js); this file adds servers.
 const peers = require('./peers');
-const { CERTS, certPath, readCert, withTimeout } = peers;
+const { CERTS, Peer, certPath, readCert, withTimeout } = peers;
 
 const START_TIMEOUT = 15_000;
 const STOP_TIMEOUT = 5_000;
@@ -68,71 +68,23 @@ function freePort() {
 }
 
 /**
- * A server process whose output is collected. `waitFor(re)` resolves once the output matches
- * (rejects with the output when it exits first or after `ms`); `stop()` sends `signal`, then
- * SIGKILL if it has not exited within STOP_TIMEOUT, and resolves when it is gone (idempotent).
+ * A server process: a Peer (peers.js: output collected, bounded `waitFor`, killed when the test
+ * process exits) without stdin, whose waits default to START_TIMEOUT. `stop()` sends
+ * `stopSignal`, then SIGKILL if it has not exited within STOP_TIMEOUT, and resolves with
+ * { code, signal } once it is gone (idempotent).
  */
-class Service {
+class Service extends Peer {
   constructor(cmd, args, { cwd, env, uid, gid, stopSignal = 'SIGTERM' } = {}) {
-    this.cmd = cmd;
-    this.args = args;
-    this.output = '';
+    super(cmd, args, { cwd, env: env || process.env, uid, gid, stdin: 'ignore' });
     this.stopSignal = stopSignal;
-    this.exit = undefined;
-    this._waiters = [];
-    this.proc = spawn(cmd, args, { cwd, env: env || process.env, uid, gid, stdio: ['ignore', 'pipe', 'pipe'] });
-    this.proc.stdout.setEncoding('utf8');
-    this.proc.stderr.setEncoding('utf8');
-    this.proc.stdout.on('data', (d) => { this.output += d; this._check(); });
-    this.proc.stderr.on('data', (d) => { this.output += d; this._check(); });
-    this.exited = new Promise((resolve) => {
-      this.proc.on('error', (err) => {
-        this.output += `\n[spawn error: ${err.message}]`;
-        this.exit = { code: null, signal: null, error: err };
-        this._check();
-        resolve(this.exit);
-      });
-      this.proc.on('close', (code, signal) => {
-        this.exit = { code, signal };
-        this._check();
-        resolve(this.exit);
-      });
-    });
-    live.add(this);
-    this.exited.then(() => live.delete(this));
   }
 
-  _describe(what) {
-    return new Error(`${this.cmd} ${this.args.join(' ')}: ${what}\n--- output ---\n${this.output}`);
-  }
-
-  _check() {
-    for (const w of [...this._waiters]) {
-      const m = w.re.exec(this.output.slice(w.from));
-      if (m || this.exit) {
-        this._waiters.splice(this._waiters.indexOf(w), 1);
-        clearTimeout(w.timer);
-        if (m) w.resolve(m);
-        else w.reject(this._describe(`exited (${JSON.stringify(this.exit)}) before printing ${w.re}`));
-      }
-    }
-  }
-
-  /** Resolves with the match of `re` against the output printed from offset `from` on. */
-  waitFor(re, { ms = START_TIMEOUT, from = 0 } = {}) {
-    return new Promise((resolve, reject) => {
-      const w = { re, from, resolve, reject };
-      w.timer = setTimeout(() => {
-        this._waiters.splice(this._waiters.indexOf(w), 1);
-        reject(this._describe(`did not print ${re} within ${ms} ms`));
-      }, ms);
-      this._waiters.push(w);
-      this._check();
-    });
+  waitFor(re, { ms = START_TIMEOUT, stream } = {}) {
+    return super.waitFor(re, { ms, stream });
   }
 
   async stop() {
-    if (!this.exit) {
+    if (this.exitCode === undefined) {
       try { this.proc.kill(this.stopSignal); } catch { /* gone */ }
       const timer = setTimeout(() => {
         try { this.proc.kill('SIGKILL'); } catch { /* gone */ }
@@ -140,16 +92,9 @@ class Service {
       await this.exited;
       clearTimeout(timer);
     }
-    return this.exit;
+    return this.exited;
   }
 }
-
-const live = new Set();
-process.on('exit', () => {
-  for (const service of live) {
-    try { service.proc.kill('SIGKILL'); } catch { /* already gone */ }
-  }
-});
 
 /** Resolves once something accepts TCP connections on 127.0.0.1:port (polls, bounded by `ms`). */
 async function waitForPort(port, ms = START_TIMEOUT) {

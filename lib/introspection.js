@@ -1,0 +1,60 @@
+'use strict';
+// What a TLSSocket tells about its connection beyond the basics, with Node's validation and
+// its results before the handshake and after destroy(): exportKeyingMaterial, getFinished,
+// getPeerFinished, getSharedSigalgs, getX509Certificate, getPeerX509Certificate, and
+// setMaxSendFragment.
+
+const { X509Certificate } = require('node:crypto');
+const { codes: { ERR_TLS_INVALID_STATE } } = require('./errors');
+const { validateUint32, validateString, validateBuffer, validateInt32 } = require('./validators');
+
+function installIntrospection(proto, kSession) {
+  proto.exportKeyingMaterial = function exportKeyingMaterial(length, label, context) {
+    validateUint32(length, 'length', true);
+    validateString(label, 'label');
+    if (context !== undefined) validateBuffer(context, 'context');
+    if (!this._secureEstablished) throw new ERR_TLS_INVALID_STATE();
+    const session = this[kSession];
+    // Node reads a null handle here (a TypeError); length past int32 aborts Node's process.
+    if (!session) throw new TypeError("Cannot read properties of null (reading 'exportKeyingMaterial')");
+    if (length > 2147483647) throw new RangeError(`tls-rs: exportKeyingMaterial length ${length} is too large`);
+    const ctx = context === undefined ? undefined :
+      Buffer.from(context.buffer, context.byteOffset, context.byteLength);
+    return session.exportKeyingMaterial(length, label, ctx);
+  };
+
+  // Node proxies these to the handle: null once destroyed, undefined when OpenSSL has none.
+  proto.getFinished = function getFinished() {
+    const session = this[kSession];
+    return session ? session.getFinished() ?? undefined : null;
+  };
+
+  proto.getPeerFinished = function getPeerFinished() {
+    const session = this[kSession];
+    return session ? session.getPeerFinished() ?? undefined : null;
+  };
+
+  proto.getSharedSigalgs = function getSharedSigalgs() {
+    const session = this[kSession];
+    return session ? session.getSharedSigalgs() : null;
+  };
+
+  proto.getX509Certificate = function getX509Certificate() {
+    const der = this[kSession]?.getX509Certificate();
+    return der ? new X509Certificate(der) : undefined;
+  };
+
+  proto.getPeerX509Certificate = function getPeerX509Certificate() {
+    const der = this[kSession]?.getPeerX509Certificate();
+    return der ? new X509Certificate(der) : undefined;
+  };
+
+  proto.setMaxSendFragment = function setMaxSendFragment(size) {
+    validateInt32(size, 'size');
+    const session = this[kSession];
+    if (!session) throw new TypeError("Cannot read properties of null (reading 'setMaxSendFragment')");
+    return session.setMaxSendFragment(size) === 1;
+  };
+}
+
+module.exports = { installIntrospection };

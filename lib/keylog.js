@@ -1,0 +1,66 @@
+'use strict';
+// The 'keylog' event: NSS key-log lines (Buffers ending in '\n') for a TLSSocket, and
+// ('keylog', line, tlsSocket) for a Server. As in Node, the native session produces lines only
+// once a 'keylog' listener is added (Node's keylogNewListener); the lines themselves arrive as
+// session events (lib/renegotiation.js dispatches them). Node's --tls-keylog=file flag appends
+// every socket's lines to that file, for tls-rs sockets too.
+
+const { appendFile } = require('node:fs');
+
+let warnOnTlsKeylog = true;
+let warnOnTlsKeylogError = true;
+
+/** The file of Node's --tls-keylog flag (command line or NODE_OPTIONS), or null. */
+function tlsKeylogFile() {
+  const args = [...process.execArgv, ...(process.env.NODE_OPTIONS || '').split(/\s+/)];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i].startsWith('--tls-keylog=')) return args[i].slice('--tls-keylog='.length);
+    if (args[i] === '--tls-keylog' && i + 1 < args.length) return args[i + 1];
+  }
+  return null;
+}
+const tlsKeylog = tlsKeylogFile();
+
+function installKeylog(proto, kSession) {
+  function keylogNewListener(event) {
+    if (event !== 'keylog') return;
+    if (!this[kSession]) return;
+    this[kSession].enableKeylogCallback();
+    this.removeListener('newListener', keylogNewListener);
+  }
+
+  // Called from _init, as Node's _init registers keylogNewListener.
+  proto._setupKeylog = function _setupKeylog() {
+    if (this.listenerCount('newListener', keylogNewListener) === 0) {
+      this.on('newListener', keylogNewListener);
+    }
+    if (tlsKeylog) {
+      if (warnOnTlsKeylog) {
+        warnOnTlsKeylog = false;
+        process.emitWarning('Using --tls-keylog makes TLS connections insecure ' +
+          'by writing secret key material to file ' + tlsKeylog);
+      }
+      this.on('keylog', (line) => {
+        appendFile(tlsKeylog, line, { mode: 0o600 }, (err) => {
+          if (err && warnOnTlsKeylogError) {
+            warnOnTlsKeylogError = false;
+            process.emitWarning('Failed to write TLS keylog (this warning ' +
+              'will not be repeated): ' + err);
+          }
+        });
+      });
+    }
+  };
+}
+
+// Node's onSocketKeylog: a server re-emits its connections' lines.
+function onSocketKeylog(line) {
+  this._tlsOptions.server.emit('keylog', line, this);
+}
+
+/** Forwards `socket`'s key-log lines to `server` when the server has 'keylog' listeners. */
+function forwardKeylog(server, socket) {
+  if (server.listenerCount('keylog') > 0) socket.on('keylog', onSocketKeylog);
+}
+
+module.exports = { installKeylog, forwardKeylog };

@@ -1,0 +1,103 @@
+'use strict';
+// Pre-shared keys, as Node's _tls_wrap does them: `pskCallback` on clients (hint) => ({ psk,
+// identity }) and on servers (socket, identity) => psk, with Node's validation; `pskIdentityHint`
+// on servers. OpenSSL asks from inside a handshake step, so the native session calls the
+// exchange function synchronously (src/engine/psk.rs).
+
+const { isArrayBufferView } = require('node:util').types;
+const {
+  codes: { ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE, ERR_TLS_PSK_SET_IDENTIY_HINT_FAILED },
+} = require('./errors');
+const { validateFunction, validateString, validateObject, validateBuffer } = require('./validators');
+
+const kPskExchange = Symbol('kPskExchange');
+
+function asBuffer(view) {
+  return Buffer.isBuffer(view) ? view : Buffer.from(view.buffer, view.byteOffset, view.byteLength);
+}
+
+// Node's onPskClientCallback: any error destroys the socket and fails the handshake.
+function clientExchange(socket, callback, hint, maxPskLen, maxIdentityLen) {
+  try {
+    const ret = callback.call(socket, hint);
+    if (ret == null) return null;
+    validateObject(ret, 'ret');
+    validateBuffer(ret.psk, 'psk');
+    if (ret.psk.length > maxPskLen) {
+      throw new ERR_INVALID_ARG_VALUE('psk', ret.psk, `Pre-shared key exceeds ${maxPskLen} bytes`);
+    }
+    validateString(ret.identity, 'identity');
+    if (Buffer.byteLength(ret.identity) > maxIdentityLen) {
+      throw new ERR_INVALID_ARG_VALUE('identity', ret.identity, `PSK identity exceeds ${maxIdentityLen} bytes`);
+    }
+    return { psk: asBuffer(ret.psk), identity: ret.identity };
+  } catch (err) {
+    socket.destroy(err);
+    return null;
+  }
+}
+
+// Node's onPskServerCallback.
+function serverExchange(socket, callback, identity, maxPskLen) {
+  try {
+    const ret = callback.call(socket, socket, identity);
+    if (ret == null) return null;
+    let psk;
+    if (isArrayBufferView(ret)) {
+      psk = ret;
+    } else {
+      if (typeof ret !== 'object') {
+        throw new ERR_INVALID_ARG_TYPE('ret', ['Object', 'Buffer', 'TypedArray', 'DataView'], ret);
+      }
+      psk = ret.psk;
+      validateBuffer(psk, 'psk');
+    }
+    if (psk.length > maxPskLen) {
+      throw new ERR_INVALID_ARG_VALUE('psk', psk, `Pre-shared key exceeds ${maxPskLen} bytes`);
+    }
+    return { psk: asBuffer(psk) };
+  } catch (err) {
+    socket.destroy(err);
+    return null;
+  }
+}
+
+/**
+ * TLSSocket _init: installs the PSK exchange when `options.pskCallback` is set. The user's
+ * callback may destroy the socket while OpenSSL is inside the session; freeing the session
+ * waits until that native call has returned.
+ */
+function setupPSK(socket, session, options) {
+  if (!options.pskCallback) return;
+  validateFunction(options.pskCallback, 'pskCallback');
+  const callback = options.pskCallback;
+  const exchange = options.isServer ?
+    (identity, maxPskLen) => serverExchange(socket, callback, identity, maxPskLen) :
+    (hint, maxPskLen, maxIdentityLen) => clientExchange(socket, callback, hint, maxPskLen, maxIdentityLen);
+  let inExchange = false;
+  let destroyLater = false;
+  const nativeDestroy = session.destroy;
+  session.destroy = function destroy() {
+    if (inExchange) destroyLater = true;
+    else nativeDestroy.call(session);
+  };
+  // The native session holds the function weakly; the session object keeps it alive.
+  session[kPskExchange] = (a, b, c) => {
+    inExchange = true;
+    try {
+      return exchange(a, b, c);
+    } finally {
+      inExchange = false;
+      if (destroyLater) process.nextTick(() => nativeDestroy.call(session));
+    }
+  };
+  session.enablePskCallback(session[kPskExchange]);
+  if (options.pskIdentityHint) {
+    validateString(options.pskIdentityHint, 'options.pskIdentityHint');
+    if (!session.setPskIdentityHint(options.pskIdentityHint)) {
+      socket._onHandshakeError(new ERR_TLS_PSK_SET_IDENTIY_HINT_FAILED());
+    }
+  }
+}
+
+module.exports = { setupPSK };

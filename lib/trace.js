@@ -1,0 +1,41 @@
+'use strict';
+// enableTrace(): the `enableTrace` option of tls.connect / tls.createServer / new TLSSocket,
+// the socket method, and Node's --trace-tls flag. Node prints OpenSSL's SSL_trace decoding to
+// stderr; the vendored OpenSSL has no SSL_trace, so tls-rs prints each protocol message in
+// the layout of `openssl s_client -msg` instead (src/engine/trace.rs).
+
+const { validateBoolean } = require('./validators');
+
+let tracingWarned = false;
+
+function traceFlag() {
+  const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS || '').split(/\s+/)];
+  return flags.includes('--trace-tls');
+}
+
+/** Node's TLSSocket constructor: whether to trace this socket (validates the option). */
+function traceOption(options) {
+  let enableTrace = options.enableTrace;
+  if (enableTrace == null) {
+    enableTrace = traceFlag();
+    if (enableTrace && !tracingWarned) {
+      tracingWarned = true;
+      process.emitWarning('Enabling --trace-tls can expose sensitive data in the resulting log.');
+    }
+  } else {
+    validateBoolean(enableTrace, 'options.enableTrace');
+  }
+  return enableTrace;
+}
+
+function installTrace(proto, kSession) {
+  // Node proxies enableTrace to the handle: undefined, or null once destroyed.
+  proto.enableTrace = function enableTrace() {
+    const session = this[kSession];
+    if (!session) return null;
+    session.enableTrace();
+    return undefined;
+  };
+}
+
+module.exports = { traceOption, installTrace };

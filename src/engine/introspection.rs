@@ -1,0 +1,130 @@
+//! What a connection tells about itself beyond the basics (Node's getFinished,
+//! getPeerFinished, getSharedSigalgs, exportKeyingMaterial, getX509Certificate,
+//! getPeerX509Certificate), and the record size it sends (setMaxSendFragment).
+
+use super::TlsEngine;
+use foreign_types_shared::ForeignType;
+use crate::error::OpenSslError;
+use openssl_sys as sys;
+use std::ffi::CStr;
+use std::os::raw::{c_int, c_long, c_uchar, c_void};
+
+const SSL_CTRL_SET_MAX_SEND_FRAGMENT: c_int = 52;
+const EVP_PKEY_RSA: c_int = 6;
+const EVP_PKEY_RSA_PSS: c_int = 912;
+const EVP_PKEY_DSA: c_int = 116;
+const EVP_PKEY_EC: c_int = 408;
+const NID_ED25519: c_int = 1087;
+const NID_ED448: c_int = 1088;
+const NID_GOST2001: c_int = 811;
+const NID_GOST2012_256: c_int = 979;
+const NID_GOST2012_512: c_int = 980;
+
+extern "C" {
+    fn SSL_get_shared_sigalgs(
+        ssl: *mut sys::SSL,
+        idx: c_int,
+        psign: *mut c_int,
+        phash: *mut c_int,
+        psignhash: *mut c_int,
+        rsig: *mut c_uchar,
+        rhash: *mut c_uchar,
+    ) -> c_int;
+}
+
+fn short_name(nid: c_int) -> Option<String> {
+    let p = unsafe { sys::OBJ_nid2sn(nid) };
+    (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned())
+}
+
+impl TlsEngine {
+    /// The Finished message this end sent (`peer` false) or received, or None before there is one.
+    pub fn finished(&self, peer: bool) -> Option<Vec<u8>> {
+        let raw = self.ssl.as_ptr();
+        let get = |buf: *mut c_void, len: usize| unsafe {
+            if peer {
+                sys::SSL_get_peer_finished(raw, buf, len)
+            } else {
+                sys::SSL_get_finished(raw, buf, len)
+            }
+        };
+        let mut probe = [0u8; 1];
+        let len = get(probe.as_mut_ptr() as *mut c_void, 1);
+        if len == 0 {
+            return None;
+        }
+        let mut out = vec![0u8; len];
+        let n = get(out.as_mut_ptr() as *mut c_void, len);
+        out.truncate(n);
+        Some(out)
+    }
+
+    /// The signature algorithms both ends support, named as Node names them ("RSA-PSS+SHA256",
+    /// "Ed25519+UNDEF"); empty on a client, which OpenSSL does not tell.
+    pub fn shared_sigalgs(&self) -> Vec<String> {
+        let raw = self.ssl.as_ptr();
+        let null = std::ptr::null_mut();
+        let count = unsafe { SSL_get_shared_sigalgs(raw, 0, null, null, null, null as *mut c_uchar, null as *mut c_uchar) };
+        (0..count.max(0))
+            .map(|i| {
+                let (mut sign, mut hash) = (0, 0);
+                unsafe { SSL_get_shared_sigalgs(raw, i, &mut sign, &mut hash, null, null as *mut c_uchar, null as *mut c_uchar) };
+                let sign_name = match sign {
+                    EVP_PKEY_RSA => "RSA".to_string(),
+                    EVP_PKEY_RSA_PSS => "RSA-PSS".to_string(),
+                    EVP_PKEY_DSA => "DSA".to_string(),
+                    EVP_PKEY_EC => "ECDSA".to_string(),
+                    NID_ED25519 => "Ed25519".to_string(),
+                    NID_ED448 => "Ed448".to_string(),
+                    NID_GOST2001 => "gost2001".to_string(),
+                    NID_GOST2012_256 => "gost2012_256".to_string(),
+                    NID_GOST2012_512 => "gost2012_512".to_string(),
+                    other => short_name(other).unwrap_or_else(|| "UNDEF".to_string()),
+                };
+                format!("{sign_name}+{}", short_name(hash).unwrap_or_else(|| "UNDEF".to_string()))
+            })
+            .collect()
+    }
+
+    /// RFC 5705 keying material (SSL_export_keying_material); `context` None is "no context",
+    /// which differs from an empty one before TLS 1.3.
+    pub fn export_keying_material(&self, length: usize, label: &[u8], context: Option<&[u8]>) -> Result<Vec<u8>, OpenSslError> {
+        let mut out = vec![0u8; length];
+        let (ctx_ptr, ctx_len) = context.map_or((std::ptr::null(), 0), |c| (c.as_ptr(), c.len()));
+        let ok = unsafe {
+            sys::SSL_export_keying_material(
+                self.ssl.as_ptr(),
+                out.as_mut_ptr(),
+                length,
+                label.as_ptr() as *const _,
+                label.len(),
+                ctx_ptr,
+                ctx_len,
+                c_int::from(context.is_some()),
+            )
+        };
+        if ok != 1 {
+            return Err(OpenSslError::take().unwrap_or_else(|| {
+                OpenSslError::plain("SSL_export_keying_material failed", "ERR_CRYPTO_OPERATION_FAILED")
+            }));
+        }
+        Ok(out)
+    }
+
+    /// DER of this end's certificate, if it has one.
+    pub fn certificate_der(&self) -> Option<Vec<u8>> {
+        self.ssl.certificate()?.to_der().ok()
+    }
+
+    /// DER of the peer's certificate, if it sent one.
+    pub fn peer_certificate_der(&self) -> Option<Vec<u8>> {
+        self.ssl.peer_certificate()?.to_der().ok()
+    }
+
+    /// SSL_set_max_send_fragment: 1 when `size` is accepted (512..=16384), else 0.
+    pub fn set_max_send_fragment(&mut self, size: i32) -> i32 {
+        let ok = unsafe { sys::SSL_ctrl(self.ssl.as_ptr(), SSL_CTRL_SET_MAX_SEND_FRAGMENT, size as c_long, std::ptr::null_mut()) };
+        unsafe { sys::ERR_clear_error() };
+        ok as i32
+    }
+}

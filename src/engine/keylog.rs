@@ -1,0 +1,82 @@
+//! Key logging (Node's 'keylog' event): OpenSSL's NSS key-log lines for this SSL, queued as
+//! events. As in Node, the callback sits on the SSL_CTX (OpenSSL has no per-SSL one) and is
+//! installed only when a connection asks for lines; SSLs that did not ask ignore it.
+
+use super::events::{events_of, EngineEvent};
+use super::TlsEngine;
+use foreign_types_shared::ForeignType;
+use openssl_sys as sys;
+use std::ffi::CStr;
+use std::os::raw::c_char;
+
+/// Queues `line` plus the '\n' Node appends, if this SSL wants key-log lines.
+unsafe extern "C" fn keylog_callback(ssl: *const sys::SSL, line: *const c_char) {
+    if line.is_null() {
+        return;
+    }
+    let Some(state) = events_of(ssl) else { return };
+    if !state.keylog {
+        return;
+    }
+    let mut bytes = CStr::from_ptr(line).to_bytes().to_vec();
+    bytes.push(b'\n');
+    state.queue.push(EngineEvent::Keylog(bytes));
+}
+
+impl TlsEngine {
+    /// Node's enableKeylogCallback: from now on, every secret OpenSSL derives for this
+    /// connection is reported as an `EngineEvent::Keylog` line.
+    pub fn enable_keylog(&mut self) {
+        let raw = self.ssl.as_ptr();
+        if let Some(state) = unsafe { events_of(raw) } {
+            state.keylog = true;
+        }
+        unsafe { sys::SSL_CTX_set_keylog_callback(crate::ffi::SSL_get_SSL_CTX(raw), Some(keylog_callback)) };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_fixtures::{pump, trust, use_identity};
+    use super::super::TlsEngine;
+    use super::EngineEvent;
+    use openssl::ssl::{SslContext, SslMethod, SslVersion};
+
+    #[test]
+    fn both_ends_log_the_same_secrets_and_agree_on_finished_and_keying_material() {
+        for version in [SslVersion::TLS1_2, SslVersion::TLS1_3] {
+            let mut s = SslContext::builder(SslMethod::tls()).unwrap();
+            use_identity(&mut s, "agent-key.pem", "agent-chain.pem");
+            s.set_max_proto_version(Some(version)).unwrap();
+            let mut c = SslContext::builder(SslMethod::tls()).unwrap();
+            trust(&mut c, "ca-cert.pem");
+            let mut client = TlsEngine::new(&c.build(), false).unwrap();
+            let mut server = TlsEngine::new(&s.build(), true).unwrap();
+            client.enable_keylog();
+            server.enable_keylog();
+            client.start();
+            for _ in 0..10 {
+                pump(&mut client, &mut server);
+                pump(&mut server, &mut client);
+            }
+            let lines = |e: &mut TlsEngine| {
+                let mut v: Vec<Vec<u8>> = e
+                    .take_events()
+                    .into_iter()
+                    .filter_map(|ev| if let EngineEvent::Keylog(l) = ev { Some(l) } else { None })
+                    .collect();
+                v.sort();
+                v
+            };
+            let (c_lines, s_lines) = (lines(&mut client), lines(&mut server));
+            assert_eq!(c_lines.len(), if version == SslVersion::TLS1_3 { 5 } else { 1 });
+            assert!(c_lines.iter().all(|l| l.ends_with(b"\n")));
+            assert_eq!(c_lines, s_lines);
+            assert_eq!(client.finished(false), server.finished(true));
+            assert_eq!(
+                client.export_keying_material(16, b"EXPERIMENTAL-x", None).unwrap(),
+                server.export_keying_material(16, b"EXPERIMENTAL-x", None).unwrap()
+            );
+        }
+    }
+}

@@ -1,0 +1,61 @@
+'use strict';
+// destroy() and destroy(err) at each stage of a connection, on the client and on the server's
+// socket: both ends must see the same events, errors and close flags as with built-in tls.
+
+const { describe, it } = require('node:test');
+const { differential, describeError, fixture, once, listen, SOCKET_EVENTS, SERVER_EVENTS } = require('./helpers/differential');
+
+const certs = { key: fixture('agent-key.pem'), cert: fixture('agent-chain.pem') };
+const clientOptions = { host: '127.0.0.1', servername: 'localhost', ca: fixture('ca-cert.pem') };
+
+// Where the destroying end calls destroy: the event on its own socket.
+const CLIENT_STAGES = ['connect', 'secureConnect', 'data'];
+const SERVER_STAGES = ['secureConnection', 'data'];
+
+async function scenario({ clientTls, serverTls, rec }, { who, stage, withError }) {
+  const kill = (socket, label) => {
+    rec.add(label, 'destroying', { stage, secureConnecting: !!socket.secureConnecting, writable: socket.writable });
+    socket.destroy(withError ? new Error(`${label} gives up`) : undefined);
+    rec.add(label, 'destroyed', { destroyed: socket.destroyed, readyState: socket.readyState });
+  };
+  const srv = serverTls.createServer(certs, (s) => {
+    rec.watch(s, 'server-socket', SOCKET_EVENTS);
+    s.on('error', () => {}); // recorded by watch
+    if (who === 'server' && stage === 'secureConnection') kill(s, 'server-socket');
+    else if (who === 'server' && stage === 'data') s.once('data', () => kill(s, 'server-socket'));
+    else s.on('data', (d) => s.write(d));
+    s.write('welcome');
+  });
+  rec.watch(srv, 'server', SERVER_EVENTS);
+  srv.on('tlsClientError', (err) => rec.add('server', 'tlsClientError detail', describeError(err)));
+  const port = await listen(srv);
+  const c = clientTls.connect({ ...clientOptions, port });
+  rec.watch(c, 'client', SOCKET_EVENTS);
+  c.on('error', () => {}); // recorded by watch
+  if (who === 'client') {
+    c.once(stage, () => kill(c, 'client'));
+    c.resume();
+  } else {
+    // Answering the welcome (not writing at secureConnect) keeps the order deterministic: the
+    // server's write is out before the data that makes it destroy arrives.
+    c.once('data', () => c.write('hello'));
+    c.resume();
+  }
+  await once(c, 'close');
+  srv.close();
+  await once(srv, 'close');
+}
+
+describe('destroy at every stage matches built-in tls', () => {
+  for (const who of ['client', 'server']) {
+    for (const stage of who === 'client' ? CLIENT_STAGES : SERVER_STAGES) {
+      for (const withError of [false, true]) {
+        for (const side of ['client', 'server', 'both']) {
+          it(`${who} destroy(${withError ? 'err' : ''}) at '${stage}' (tls-rs as ${side})`, async () => {
+            await differential((env) => scenario(env, { who, stage, withError }), { side });
+          });
+        }
+      }
+    }
+  }
+});

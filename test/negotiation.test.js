@@ -1,0 +1,165 @@
+'use strict';
+// What the options that steer negotiation actually negotiate: minDHSize, dhparam, ecdhCurve,
+// sigalgs, honorCipherOrder, minVersion / maxVersion — compared with built-in tls on the wire
+// result (cipher, protocol, ephemeral key, shared sigalgs, the error when nothing overlaps) —
+// and the hybrid post-quantum group that two tls-rs ends agree on, read off the wire.
+
+const assert = require('node:assert/strict');
+const { Duplex } = require('node:stream');
+const { describe, it } = require('node:test');
+const { differential, describeError, fixture, once, listen } = require('./helpers/differential');
+
+const rsa = { key: fixture('agent-key.pem'), cert: fixture('agent-chain.pem') };
+const ecdsa = { key: fixture('ec-key.pem'), cert: fixture('ec-cert.pem') };
+const ca = fixture('ca-cert.pem');
+
+// One connection: records what each end negotiated, or the errors when the handshake fails.
+async function negotiate({ clientTls, serverTls, rec }, serverOptions, clientOptions) {
+  const srv = serverTls.createServer({ ...rsa, ...serverOptions }, (s) => {
+    rec.add('server', 'secure', {
+      cipher: s.getCipher(), protocol: s.getProtocol(), sigalgs: s.getSharedSigalgs(),
+    });
+    s.end();
+  });
+  srv.on('tlsClientError', (err) => rec.add('server', 'tlsClientError', describeError(err)));
+  const port = await listen(srv);
+  const c = clientTls.connect({ host: '127.0.0.1', servername: 'localhost', ca, port, ...clientOptions }, () => {
+    rec.add('client', 'secureConnect', {
+      cipher: c.getCipher(), protocol: c.getProtocol(), key: c.getEphemeralKeyInfo(),
+    });
+  });
+  c.on('error', (err) => rec.add('client', 'error', describeError(err)));
+  c.resume();
+  await once(c, 'close');
+  srv.close();
+  await once(srv, 'close');
+}
+
+const CASES = {
+  'minDHSize: a 1024-bit DHE group is refused by a client wanting 2048': [
+    { dhparam: fixture('dhparam-1024.pem'), ciphers: 'DHE-RSA-AES128-GCM-SHA256', maxVersion: 'TLSv1.2' },
+    { minDHSize: 2048 }],
+  'minDHSize: a 2048-bit DHE group is accepted; getEphemeralKeyInfo reports it': [
+    { dhparam: fixture('dhparam-2048.pem'), ciphers: 'DHE-RSA-AES128-GCM-SHA256', maxVersion: 'TLSv1.2' },
+    { minDHSize: 2048 }],
+  'dhparam: "auto" picks a group for DHE': [
+    { dhparam: 'auto', ciphers: 'DHE-RSA-AES256-GCM-SHA384', maxVersion: 'TLSv1.2' }, {}],
+  'ecdhCurve: the server\'s P-384 is the key exchange group (TLS 1.2)': [
+    { ecdhCurve: 'P-384', maxVersion: 'TLSv1.2' }, {}],
+  'ecdhCurve: P-521 in TLS 1.3 via a list': [{ ecdhCurve: 'P-521:P-384' }, { ecdhCurve: 'P-521' }],
+  'ecdhCurve: no common group fails the handshake': [{ ecdhCurve: 'P-384' }, { ecdhCurve: 'X25519' }],
+  'sigalgs: the server restricts to RSA-PSS+SHA384': [{ sigalgs: 'RSA-PSS+SHA384' }, {}],
+  'sigalgs: no common signature algorithm fails the handshake': [
+    { sigalgs: 'RSA-PSS+SHA512' }, { sigalgs: 'ECDSA+SHA256' }],
+  'honorCipherOrder: the server\'s order wins (TLS 1.2)': [
+    { ciphers: 'AES256-GCM-SHA384:AES128-GCM-SHA256', honorCipherOrder: true, maxVersion: 'TLSv1.2' },
+    { ciphers: 'AES128-GCM-SHA256:AES256-GCM-SHA384' }],
+  'honorCipherOrder off: the client\'s order wins (TLS 1.2)': [
+    { ciphers: 'AES256-GCM-SHA384:AES128-GCM-SHA256', maxVersion: 'TLSv1.2' },
+    { ciphers: 'AES128-GCM-SHA256:AES256-GCM-SHA384' }],
+  'TLS 1.3 cipher suites: the client\'s only suite is used': [
+    {}, { ciphers: 'TLS_CHACHA20_POLY1305_SHA256' }],
+  'minVersion above the peer\'s maxVersion fails with protocol errors': [
+    { minVersion: 'TLSv1.3' }, { maxVersion: 'TLSv1.2' }],
+  'secureProtocol TLSv1_2_method on the client caps the version': [{}, { secureProtocol: 'TLSv1_2_method' }],
+};
+
+// tls-rs against built-in tls in each role. (tls-rs on both ends differs by design: OpenSSL 3.6
+// also offers ML-DSA signature algorithms and agrees on the hybrid ML-KEM group — see below.)
+describe('negotiation options match built-in tls', () => {
+  for (const side of ['client', 'server']) {
+    for (const [name, [serverOptions, clientOptions]] of Object.entries(CASES)) {
+      it(`${name} (tls-rs as ${side})`, async () => {
+        await differential((env) => negotiate(env, serverOptions, clientOptions), { side });
+      });
+    }
+
+    it(`an ECDSA certificate: the shared sigalgs are ECDSA ones (tls-rs as ${side})`, async () => {
+      await differential((env) => negotiate(env, ecdsa, {}), { side });
+    });
+  }
+});
+
+// The groups in a TLS 1.3 key_share extension of the first handshake message in `bytes`
+// (ClientHello: every share offered; ServerHello: the one chosen).
+function keyShareGroups(bytes) {
+  if (bytes.length < 9 || bytes[0] !== 22) return null;
+  const body = bytes.subarray(9); // record header (5) + handshake header (4)
+  let at = 2 + 32; // legacy_version, random
+  at += 1 + body[at]; // session id
+  const isClientHello = bytes[5] === 1;
+  if (isClientHello) at += 2 + body.readUInt16BE(at); // cipher suites
+  else at += 2;
+  if (isClientHello) at += 1 + body[at]; // compression methods
+  else at += 1;
+  const end = at + 2 + body.readUInt16BE(at);
+  at += 2;
+  while (at + 4 <= end) {
+    const type = body.readUInt16BE(at);
+    const len = body.readUInt16BE(at + 2);
+    const ext = body.subarray(at + 4, at + 4 + len);
+    if (type === 0x33) {
+      if (!isClientHello) return [ext.readUInt16BE(0)];
+      const groups = [];
+      for (let p = 2; p + 4 <= ext.length; p += 4 + ext.readUInt16BE(p + 2)) groups.push(ext.readUInt16BE(p));
+      return groups;
+    }
+    at += 4 + len;
+  }
+  return [];
+}
+
+describe('hybrid post-quantum key exchange', () => {
+  const X25519MLKEM768 = 0x11ec;
+  const X25519 = 0x1d;
+
+  it('two tls-rs ends agree on X25519MLKEM768 by default (seen in the ServerHello on the wire)', async () => {
+    const tls = require('..');
+    const firstFlight = { client: null, server: null };
+    // In-memory wire that remembers each direction's first chunk.
+    const a = new Duplex({
+      read() {},
+      write(chunk, enc, cb) { firstFlight.client ??= Buffer.from(chunk); b.push(chunk); cb(); },
+      final(cb) { b.push(null); cb(); },
+    });
+    const b = new Duplex({
+      read() {},
+      write(chunk, enc, cb) { firstFlight.server ??= Buffer.from(chunk); a.push(chunk); cb(); },
+      final(cb) { a.push(null); cb(); },
+    });
+    const server = new tls.TLSSocket(b, { isServer: true, secureContext: tls.createSecureContext(rsa) });
+    server.on('data', (d) => server.end(d));
+    let protocol;
+    const c = tls.connect({ socket: a, servername: 'localhost', ca }, () => {
+      protocol = c.getProtocol();
+      c.end('pq');
+    });
+    c.setEncoding('utf8');
+    let echoed = '';
+    c.on('data', (d) => { echoed += d; });
+    await once(c, 'end');
+    assert.equal(echoed, 'pq');
+    assert.equal(protocol, 'TLSv1.3');
+    assert.ok(keyShareGroups(firstFlight.client).includes(X25519MLKEM768), 'the ClientHello offers the hybrid share');
+    assert.deepEqual(keyShareGroups(firstFlight.server), [X25519MLKEM768], 'the server chose it');
+  });
+
+  it('ecdhCurve X25519 leaves it out; built-in tls as server picks X25519', async () => {
+    const tls = require('..');
+    const nodeTls = require('node:tls');
+    let hello = null;
+    const srv = nodeTls.createServer(rsa, (s) => s.end());
+    const port = await listen(srv);
+    const net = require('node:net');
+    const raw = net.connect(port, '127.0.0.1');
+    const write = raw.write;
+    raw.write = function (chunk, ...rest) { hello ??= Buffer.from(chunk); return write.call(this, chunk, ...rest); };
+    await once(raw, 'connect');
+    const c = tls.connect({ socket: raw, servername: 'localhost', ca, ecdhCurve: 'X25519' });
+    await once(c, 'secureConnect');
+    assert.deepEqual(keyShareGroups(hello), [X25519]);
+    assert.deepEqual(c.getEphemeralKeyInfo(), { type: 'ECDH', name: 'X25519', size: 253 });
+    c.destroy();
+    srv.close();
+  });
+});

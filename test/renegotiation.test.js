@@ -1,0 +1,311 @@
+'use strict';
+// TLS 1.2 renegotiation: renegotiate() from either end (requestCert / rejectUnauthorized, the
+// callback, what it returns, its argument validation, TLS 1.3 and destroyed sockets), the
+// server's guard (tls.CLIENT_RENEG_LIMIT / CLIENT_RENEG_WINDOW → ERR_TLS_SESSION_ATTACK) and
+// disableRenegotiation() (ERR_TLS_RENEGOTIATION_DISABLED). Differential against built-in tls
+// with tls-rs as client, server and both; then `openssl s_client -tls1_2` typing `R` against a
+// tls-rs server and a built-in one, comparing what the servers see.
+
+const { describe, it } = require('node:test');
+const assert = require('node:assert/strict');
+const {
+  differential, describeError, fixture, once, listen, SOCKET_EVENTS, nodeTls, tlsRs,
+} = require('./helpers/differential');
+const { startOpensslClient, startOpensslServer, withTimeout } = require('./helpers/peers');
+
+const CERT = { key: fixture('agent-key.pem'), cert: fixture('agent-chain.pem') };
+const CLIENT_CERT = { key: fixture('client-key.pem'), cert: fixture('client-cert.pem') };
+const ca = fixture('ca-cert.pem');
+const SIDES = ['client', 'server', 'both'];
+
+/** What `fn()` throws (or returns), described for comparison. */
+function outcome(fn) {
+  try {
+    const returned = fn();
+    return { returned };
+  } catch (err) {
+    return { threw: describeError(err) };
+  }
+}
+
+/** The peer certificate's CN, or what getPeerCertificate() gave when it has none. */
+function peerName(socket) {
+  const cert = socket.getPeerCertificate();
+  return cert && cert.subject ? cert.subject.CN : cert && Object.keys(cert).length;
+}
+
+/** A secure pair of sockets: `server` runs on the server's socket once it is secure. */
+async function pair({ clientTls, serverTls, rec }, { server = {}, client = {}, onServer, onClient }) {
+  const srv = serverTls.createServer({ ...CERT, ...server }, (s) => {
+    rec.add('server', 'secureConnection', { authorized: s.authorized, peer: peerName(s) });
+    s.on('secure', () => rec.add('server', 'secure', { authorized: s.authorized, peer: peerName(s) }));
+    s.on('error', (err) => rec.add('server', 'socket error', describeError(err)));
+    s.on('close', () => rec.add('server', 'socket close'));
+    s.resume();
+    if (onServer) onServer(s);
+  });
+  srv.on('tlsClientError', (err) => rec.add('server', 'tlsClientError', describeError(err)));
+  const port = await listen(srv);
+  const c = clientTls.connect({ port, host: '127.0.0.1', ca, ...client });
+  rec.watch(c, 'client', SOCKET_EVENTS);
+  c.on('error', () => {}); // recorded by watch()
+  c.on('secureConnect', () => {
+    rec.add('client', 'at secureConnect', { authorized: c.authorized, protocol: c.getProtocol() });
+  });
+  c.resume();
+  if (onClient) c.once('secureConnect', () => onClient(c));
+  await once(c, 'close');
+  srv.close();
+  await once(srv, 'close');
+}
+
+describe('renegotiate(): argument validation, TLS 1.3, destroyed sockets', () => {
+  for (const side of SIDES) {
+    it(`validation and results (tls-rs as ${side})`, () => differential(async (env) => {
+      const { rec } = env;
+      const probe = (label, s) => {
+        rec.add(label, 'null options', outcome(() => s.renegotiate(null)));
+        rec.add(label, 'string options', outcome(() => s.renegotiate('x')));
+        rec.add(label, 'bad callback', outcome(() => s.renegotiate({}, 1)));
+        rec.add(label, 'no callback', outcome(() => typeof s.renegotiate));
+      };
+      await pair(env, {
+        server: { maxVersion: 'TLSv1.3' },
+        onServer(s) {
+          probe('server', s);
+          // TLS 1.3 has no renegotiation: false, and the callback gets OpenSSL's error.
+          const returned = s.renegotiate({}, (err) => {
+            rec.add('server', 'TLS 1.3 callback', describeError(err), err && Object.keys(err));
+            s.destroy();
+            rec.add('server', 'after destroy', outcome(() => s.renegotiate({}, () => rec.add('server', 'never'))));
+          });
+          rec.add('server', 'TLS 1.3 returned', returned);
+        },
+        onClient(c) { probe('client', c); },
+      });
+    }, { side }));
+  }
+});
+
+describe('renegotiate() before any handshake', () => {
+  it('sets the request and waits (as built-in tls)', async () => {
+    const run = async (tls) => {
+      const s = new tls.TLSSocket();
+      const seen = [];
+      s.on('error', (err) => seen.push(['error', describeError(err)]));
+      seen.push(['returned', s.renegotiate({ requestCert: true }, (err) => seen.push(['callback', describeError(err)]))]);
+      await new Promise((resolve) => setImmediate(resolve));
+      s.destroy();
+      await once(s, 'close');
+      seen.push(['after destroy', s.renegotiate({})]);
+      return seen;
+    };
+    assert.deepStrictEqual(await run(tlsRs), await run(nodeTls));
+  });
+});
+
+describe('renegotiate() in TLS 1.2', () => {
+  for (const side of SIDES) {
+    it(`server asks for the client certificate (tls-rs as ${side})`, () => differential(async (env) => {
+      const { rec } = env;
+      await pair(env, {
+        server: { maxVersion: 'TLSv1.2', ca },
+        client: { ...CLIENT_CERT },
+        onServer(s) {
+          const returned = s.renegotiate({ requestCert: true, rejectUnauthorized: true }, (err) => {
+            rec.add('server', 'callback', describeError(err),
+              { authorized: s.authorized, peer: peerName(s), error: s.authorizationError });
+            s.end('done');
+          });
+          rec.add('server', 'returned', returned);
+        },
+      });
+    }, { side }));
+
+    it(`server asks a client without certificate, rejecting it (tls-rs as ${side})`, () => differential(async (env) => {
+      const { rec } = env;
+      await pair(env, {
+        server: { maxVersion: 'TLSv1.2', ca },
+        onServer(s) {
+          rec.add('server', 'returned', s.renegotiate({ requestCert: true, rejectUnauthorized: true }, (err) => {
+            rec.add('server', 'callback', describeError(err));
+          }));
+        },
+      });
+    }, { side }));
+
+    it(`client renegotiates, server sees 'secure' again (tls-rs as ${side})`, () => differential(async (env) => {
+      const { rec } = env;
+      await pair(env, {
+        server: { maxVersion: 'TLSv1.2' },
+        onClient(c) {
+          rec.add('client', 'returned', c.renegotiate({}, (err) => {
+            rec.add('client', 'callback', describeError(err), { protocol: c.getProtocol() });
+            c.end();
+          }));
+        },
+      });
+    }, { side }));
+  }
+});
+
+describe('the server guard: CLIENT_RENEG_LIMIT, CLIENT_RENEG_WINDOW, disableRenegotiation()', () => {
+  /** A client renegotiating `times` times in a row, each after the previous one finished. */
+  function renegotiateTimes(rec, times) {
+    return (c) => {
+      let n = 0;
+      const next = () => {
+        if (n++ === times) {
+          c.end();
+          return;
+        }
+        c.renegotiate({}, (err) => {
+          rec.add('client', 'callback', describeError(err));
+          if (!err) next();
+        });
+      };
+      next();
+    };
+  }
+
+  for (const side of ['server', 'both']) {
+    it(`tls.CLIENT_RENEG_LIMIT assigned by the user (tls-rs as ${side})`, () => differential(async (env) => {
+      const { rec, serverTls } = env;
+      const saved = serverTls.CLIENT_RENEG_LIMIT;
+      serverTls.CLIENT_RENEG_LIMIT = 1;
+      try {
+        await pair(env, { server: { maxVersion: 'TLSv1.2' }, onClient: renegotiateTimes(rec, 3) });
+      } finally {
+        serverTls.CLIENT_RENEG_LIMIT = saved;
+      }
+    }, { side }));
+
+    it(`a window of 0 s restarts the count at every handshake (tls-rs as ${side})`, async () => {
+      const log = await differential(async (env) => {
+        const { rec, serverTls } = env;
+        const saved = [serverTls.CLIENT_RENEG_LIMIT, serverTls.CLIENT_RENEG_WINDOW];
+        serverTls.CLIENT_RENEG_LIMIT = 1;
+        serverTls.CLIENT_RENEG_WINDOW = 0;
+        try {
+          await pair(env, { server: { maxVersion: 'TLSv1.2' }, onClient: renegotiateTimes(rec, 3) });
+        } finally {
+          [serverTls.CLIENT_RENEG_LIMIT, serverTls.CLIENT_RENEG_WINDOW] = saved;
+        }
+      }, { side });
+      assert.equal(log.server.filter((e) => e[0] === 'socket error').length, 0);
+      assert.equal(log.server.filter((e) => e[0] === 'secure').length, 3);
+    });
+
+    it(`disableRenegotiation() on the server (tls-rs as ${side})`, () => differential(async (env) => {
+      const { rec } = env;
+      await pair(env, {
+        server: { maxVersion: 'TLSv1.2' },
+        onServer(s) { rec.add('server', 'disable', s.disableRenegotiation()); },
+        onClient: renegotiateTimes(rec, 1),
+      });
+    }, { side }));
+  }
+
+  for (const side of ['client', 'both']) {
+    it(`disableRenegotiation() on a client does not stop the server's (tls-rs as ${side})`, () => differential(async (env) => {
+      const { rec } = env;
+      await pair(env, {
+        server: { maxVersion: 'TLSv1.2' },
+        onClient(c) { c.disableRenegotiation(); },
+        onServer(s) {
+          s.renegotiate({}, (err) => {
+            rec.add('server', 'callback', describeError(err));
+            s.end();
+          });
+        },
+      });
+    }, { side }));
+  }
+});
+
+describe('openssl s_server -tls1_2 typing r and R', () => {
+  /** A client's events while s_server renegotiates ('r'), then renegotiates asking for a certificate ('R'). */
+  async function clientSees(tls, t) {
+    const server = await startOpensslServer(['-key', 'agent-key.pem', '-cert', 'agent-cert.pem',
+      '-cert_chain', 'intermediate-cert.pem', '-tls1_2'], { t });
+    const log = [];
+    const c = tls.connect({ port: server.port, host: '127.0.0.1', ca, servername: 'localhost', ...CLIENT_CERT });
+    try {
+      let secure = 0;
+      const done = new Promise((resolve, reject) => {
+        c.on('secureConnect', () => {
+          log.push(['secureConnect', ++secure, c.authorized, c.getProtocol()]);
+          if (secure === 1) server.write('r\n');
+          else if (secure === 2) server.write('R\n');
+          else resolve();
+        });
+        c.on('error', reject);
+      });
+      c.on('data', (d) => log.push(['data', String(d)]));
+      c.on('close', () => log.push('close'));
+      await withTimeout(done, 10000, 'three handshakes');
+      c.write('bye from the client\n');
+      await server.waitFor(/bye from the client/, { stream: 'stdout' });
+      c.end();
+      await withTimeout(once(c, 'close'), 10000, 'close');
+    } finally {
+      c.destroy();
+      await server.kill();
+    }
+    return log;
+  }
+
+  it("the client emits 'secureConnect' for each handshake, as built-in tls", async (t) => {
+    const expected = await clientSees(nodeTls, t);
+    assert.deepStrictEqual(await clientSees(tlsRs, t), expected);
+    assert.equal(expected.filter((e) => e[0] === 'secureConnect').length, 3);
+  });
+});
+
+describe('openssl s_client -tls1_2 typing R', () => {
+  /** The server's record while s_client renegotiates `times` times, one R after each 'secure'. */
+  async function serverSees(tls, times, t) {
+    const log = [];
+    let socket;
+    let secured = () => {};
+    const srv = tls.createServer({ ...CERT }, (s) => {
+      socket = s;
+      log.push(['secureConnection', s.getProtocol()]);
+      s.on('secure', () => { log.push('secure'); secured(); });
+      s.on('error', (err) => log.push(['error', describeError(err)]));
+      s.on('data', (d) => log.push(['data', String(d)]));
+      s.on('close', () => log.push('close'));
+      secured();
+    });
+    srv.on('tlsClientError', (err) => log.push(['tlsClientError', describeError(err)]));
+    const port = await listen(srv);
+    const client = startOpensslClient(port, ['-tls1_2', '-servername', 'localhost'], { t });
+    try {
+      const secure = () => new Promise((resolve) => { secured = resolve; });
+      await withTimeout(secure(), 10000, 'first handshake');
+      for (let i = 0; i < times; i++) {
+        const next = secure();
+        client.write('R\n');
+        await withTimeout(next, 10000, `renegotiation ${i + 1}`);
+      }
+      client.write('bye\n');
+      await withTimeout(new Promise((resolve) => socket.once('data', resolve)), 10000, 'data');
+      client.end();
+      await withTimeout(once(socket, 'close'), 10000, 'close');
+      assert.equal(((client.stdout + client.stderr).match(/RENEGOTIATING/g) || []).length, times);
+    } finally {
+      await client.kill();
+      srv.close();
+    }
+    return log;
+  }
+
+  it('the server sees the same handshakes and ERR_TLS_SESSION_ATTACK past the limit', async (t) => {
+    const expected = await serverSees(nodeTls, 5, t);
+    const actual = await serverSees(tlsRs, 5, t);
+    assert.deepStrictEqual(actual, expected);
+    // The guard fired on the 4th and 5th renegotiation, and the connection went on.
+    assert.equal(expected.filter((e) => Array.isArray(e) && e[0] === 'error').length, 2);
+    assert.deepEqual(expected.at(-2), ['data', 'bye\n']);
+  });
+});
