@@ -52,22 +52,34 @@ const READ_ERROR = -2;
 
 const { sessionReceive, sessionReadCleartext, sessionEncrypt, sessionTakeCiphertext } = binding;
 // Cleartext records (≤ 16 KiB each) and ciphertext flushes are written by the session straight
-// into a shared slab and handed out as slices of it: no Buffer is allocated per message. A slab
-// is never written twice — the slices keep it alive until the reader dropped them and the
-// transport wrote them — and a fresh one replaces it when the space left is too small.
-const SLAB_SIZE = 256 * 1024;
+// into a shared slab and handed out as slices of it: no Buffer is allocated per message. Slab
+// space is not written twice while a slice may still be in use — slices keep their slab alive
+// until the reader dropped them and the transport wrote them — and a fresh slab replaces one
+// whose space left is too small.
+class Slab {
+  constructor(size) {
+    this.size = size;
+    this.buf = Buffer.allocUnsafeSlow(size);
+    this.used = 0;
+  }
+
+  take(n) {
+    const start = this.used;
+    this.used = (start + n + 7) & ~7; // keep slices 8-byte aligned
+    return this.buf.subarray(start, start + n);
+  }
+
+  renew() {
+    this.buf = Buffer.allocUnsafeSlow(this.size);
+    this.used = 0;
+  }
+}
 const MAX_RECORD = 16 * 1024;
-let slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
-let slabUsed = 0;
-function takeSlab(n) {
-  const start = slabUsed;
-  slabUsed = (start + n + 7) & ~7; // keep slices 8-byte aligned
-  return slab.subarray(start, start + n);
-}
-function newSlab() {
-  slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
-  slabUsed = 0;
-}
+// Cleartext slices reach the user, who may keep one: a smaller slab bounds what one kept chunk
+// holds alive. Ciphertext slices only reach the transport; that slab fits a 64 KiB write's
+// records several times over.
+const cleartextSlab = new Slab(64 * 1024);
+const ciphertextSlab = new Slab(256 * 1024);
 // Large writes are encrypted in slices so the transport's backpressure bounds memory.
 const ENCRYPT_SLICE = 256 * 1024;
 const TIMEOUT_MAX = 2 ** 31 - 1;
@@ -564,10 +576,11 @@ class TLSSocket extends net.Socket {
 
   _readCleartext() {
     while (this[kSession]) {
-      if (SLAB_SIZE - slabUsed < MAX_RECORD) newSlab();
-      const n = sessionReadCleartext(this[kSession], slab, slabUsed);
+      const slab = cleartextSlab;
+      if (slab.size - slab.used < MAX_RECORD) slab.renew();
+      const n = sessionReadCleartext(this[kSession], slab.buf, slab.used);
       if (n > 0) {
-        const chunk = takeSlab(n);
+        const chunk = slab.take(n);
         this[kBytesRead] += n;
         if (!this._deliver(chunk)) {
           this[kReadPaused] = true;
@@ -723,7 +736,8 @@ class TLSSocket extends net.Socket {
       if (cb) process.nextTick(cb, new ERR_SOCKET_CLOSED());
       return true;
     }
-    let n = sessionTakeCiphertext(session, slab, slabUsed);
+    const slab = ciphertextSlab;
+    let n = sessionTakeCiphertext(session, slab.buf, slab.used);
     if (n === 0) {
       if (cb || always) return transport.write(EMPTY, cb || undefined);
       return true;
@@ -731,25 +745,25 @@ class TLSSocket extends net.Socket {
     let out;
     let start = -1;
     if (n > 0) {
-      start = slabUsed;
-      out = takeSlab(n);
-    } else if (-n <= SLAB_SIZE / 2) {
-      newSlab();
-      n = sessionTakeCiphertext(session, slab, 0);
+      start = slab.used;
+      out = slab.take(n);
+    } else if (-n <= slab.size / 2) {
+      slab.renew();
+      n = sessionTakeCiphertext(session, slab.buf, 0);
       start = 0;
-      out = takeSlab(n);
+      out = slab.take(n);
     } else {
       out = Buffer.allocUnsafe(-n);
       session.readCiphertext(out);
     }
-    const end = slabUsed;
+    const end = slab.used;
     const accepted = transport.write(out, cb || undefined);
     // A net.Socket with nothing queued wrote `out` synchronously and holds no reference to it:
     // the next flush reuses that slab space, which stays warm in cache. (Any other Duplex may
     // keep the chunk, so its slices are never reused.)
-    if (start >= 0 && slabUsed === end && out.buffer === slab.buffer &&
+    if (start >= 0 && slab.used === end && out.buffer === slab.buf.buffer &&
         this[kTransportKind] !== 'stream' && transport.writableLength === 0) {
-      slabUsed = start;
+      slab.used = start;
     }
     return accepted;
   }
