@@ -26,6 +26,7 @@ use std::os::raw::{c_int, c_long, c_uint, c_void};
 mod hooks;
 use hooks::{certificate_callback, client_hello_callback, hooks_index, protocol_entries, select_alpn_callback, AlpnDecision, Hooks, SSL_set_cert_cb};
 
+mod record_scan;
 mod sessions;
 mod events;
 mod introspection;
@@ -165,6 +166,8 @@ pub struct TlsEngine {
     error: Option<OpenSslError>,
     /// Counted in `liveObjects().sessions` until this engine is freed.
     _live: crate::live_objects::Live,
+    /// The peer's record headers, for reporting errors in OpenSSL 3.0's words.
+    records: record_scan::RecordScan,
 }
 
 impl TlsEngine {
@@ -197,7 +200,7 @@ impl TlsEngine {
             (rbio, wbio)
         };
         let _live = crate::live_objects::Live::new(crate::live_objects::Kind::Engine);
-        Ok(TlsEngine { ssl, rbio, wbio, is_server, handshake_done: false, peer_closed: false, error: None, _live })
+        Ok(TlsEngine { ssl, rbio, wbio, is_server, handshake_done: false, peer_closed: false, error: None, _live, records: Default::default() })
     }
 
     pub fn ssl(&self) -> &SslRef {
@@ -463,6 +466,7 @@ impl TlsEngine {
 
     /// Writes ciphertext into OpenSSL's input and advances the handshake.
     fn feed(&mut self, ciphertext: &[u8]) -> u32 {
+        self.records.follow(ciphertext);
         let mut rest = ciphertext;
         while !rest.is_empty() {
             let len = rest.len().min(i32::MAX as usize);
@@ -517,7 +521,7 @@ impl TlsEngine {
 
     fn record_error(&mut self, fallback: &str) {
         let err = OpenSslError::take_printed().unwrap_or_else(|| OpenSslError::plain(fallback, "ERR_SSL_SYSCALL"));
-        self.error = Some(err);
+        self.error = Some(self.records.as_openssl_30(err));
     }
 
     /// Decrypts the next record into `out` (one record per call, as Node emits one 'data' chunk

@@ -802,6 +802,23 @@ fn peer_certificate_inner<'e>(env: &'e Env, ssl: &SslRef, is_server: bool, detai
     Ok(Some(result))
 }
 
+/// The env-free part of `certificate_object` (names, subjectaltname, infoAccess, EKU) over any
+/// certificate, for the fuzz bodies: the text a peer's certificate is turned into.
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) fn fuzz_certificate_text(cert: &X509Ref) -> usize {
+    let mut seen = 0;
+    for name in [cert.subject_name(), cert.issuer_name()] {
+        seen += name_entries(name.as_ptr()).map_or(0, |e| e.len());
+    }
+    if let Text::Value(s) = subject_alt_name(cert) {
+        seen += s.len();
+    }
+    if let Text::Value(s) = info_access_text(cert) {
+        seen += parse_info_access(&s).len();
+    }
+    seen + ext_key_usage(cert).map_or(0, |e| e.len())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -843,21 +860,4 @@ mod tests {
         assert_eq!(json_string("\"a\"b\""), None);
         assert_eq!(json_string("\"\\u+abc\""), None);
     }
-}
-
-/// The env-free part of `certificate_object` (names, subjectaltname, infoAccess, EKU) over any
-/// certificate, for the fuzz bodies: the text a peer's certificate is turned into.
-#[cfg(any(test, feature = "fuzzing"))]
-pub(crate) fn fuzz_certificate_text(cert: &X509Ref) -> usize {
-    let mut seen = 0;
-    for name in [cert.subject_name(), cert.issuer_name()] {
-        seen += name_entries(name.as_ptr()).map_or(0, |e| e.len());
-    }
-    if let Text::Value(s) = subject_alt_name(cert) {
-        seen += s.len();
-    }
-    if let Text::Value(s) = info_access_text(cert) {
-        seen += parse_info_access(&s).len();
-    }
-    seen + ext_key_usage(cert).map_or(0, |e| e.len())
 }
