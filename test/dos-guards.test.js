@@ -7,20 +7,11 @@ const assert = require('node:assert/strict');
 const net = require('node:net');
 const { describe, it } = require('node:test');
 const { describeError, fixture, once, listen, nodeTls, tlsRs } = require('./helpers/differential');
+const { captureClientHello } = require('./helpers/wire');
 
 const certs = { key: fixture('ec-key.pem'), cert: fixture('ec-cert.pem') };
 const clientOptions = { host: '127.0.0.1', servername: 'localhost', ca: fixture('ca-cert.pem') };
 
-async function captureClientHello() {
-  const sink = net.createServer();
-  const port = await listen(sink);
-  const hello = new Promise((resolve) => sink.once('connection', (s) => s.once('data', (d) => { resolve(d); s.destroy(); })));
-  const c = nodeTls.connect({ ...clientOptions, port });
-  c.on('error', () => {});
-  const bytes = await hello;
-  sink.close();
-  return bytes;
-}
 
 // `count` slow peers (silent, half a ClientHello, a whole ClientHello and nothing more) and,
 // while they hang, clients that complete an exchange. Returns what the server reported.

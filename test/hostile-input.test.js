@@ -7,6 +7,7 @@ const crypto = require('node:crypto');
 const net = require('node:net');
 const { describe, it } = require('node:test');
 const { fixture, once, listen, tlsRs, nodeTls } = require('./helpers/differential');
+const { captureClientHello } = require('./helpers/wire');
 
 const certs = { key: fixture('agent-key.pem'), cert: fixture('agent-chain.pem') };
 const clientOptions = { host: '127.0.0.1', servername: 'localhost', ca: fixture('ca-cert.pem') };
@@ -21,17 +22,6 @@ function sendRaw(port, bytes) {
   });
 }
 
-// A real ClientHello, captured from a built-in client, to mutate.
-async function captureClientHello() {
-  const sink = net.createServer();
-  const port = await listen(sink);
-  const hello = new Promise((resolve) => sink.once('connection', (s) => s.once('data', (d) => { resolve(d); s.destroy(); })));
-  const c = nodeTls.connect({ ...clientOptions, port });
-  c.on('error', () => {});
-  const bytes = await hello;
-  sink.close();
-  return bytes;
-}
 
 async function echoWorks(port) {
   const c = tlsRs.connect({ ...clientOptions, port });

@@ -98,10 +98,9 @@ describe('tls.Server', () => {
   });
 
   it('server.emit(\'connection\', duplex) serves a Duplex that has no fd', async () => {
-    const { Duplex } = require('node:stream');
+    const { duplexPair } = require('./helpers/wire');
     await differential(async ({ serverTls, clientTls, rec }) => {
-      const a = new Duplex({ read() {}, write(chunk, enc, cb) { b.push(chunk); cb(); }, final(cb) { b.push(null); cb(); } });
-      const b = new Duplex({ read() {}, write(chunk, enc, cb) { a.push(chunk); cb(); }, final(cb) { a.push(null); cb(); } });
+      const [a, b] = duplexPair();
       const srv = serverTls.createServer(certs, (s) => {
         rec.add('server', 'secureConnection', { authorized: s.authorized, servername: s.servername });
         s.setEncoding('utf8');

@@ -8,6 +8,7 @@ const { describe, it } = require('node:test');
 const assert = require('node:assert/strict');
 const { Duplex } = require('node:stream');
 const { differential, describeError, fixture, once, listen, SOCKET_EVENTS } = require('./helpers/differential');
+const { duplexPair } = require('./helpers/wire');
 
 const certs = { key: fixture('agent-key.pem'), cert: fixture('agent-chain.pem') };
 const clientOptions = { host: '127.0.0.1', servername: 'localhost', ca: fixture('ca-cert.pem') };
@@ -268,13 +269,6 @@ describe('a Duplex that does not carry bytes', () => {
 });
 
 describe('members real packages use', () => {
-  // Duplex ends wired to each other in memory.
-  function duplexPair() {
-    const a = new Duplex({ read() {}, write(chunk, enc, cb) { b.push(chunk); cb(); }, final(cb) { b.push(null); cb(); } });
-    const b = new Duplex({ read() {}, write(chunk, enc, cb) { a.push(chunk); cb(); }, final(cb) { a.push(null); cb(); } });
-    return [a, b];
-  }
-
   it('`credentials` (the oldest seed doc\'s name for secureContext) is used as the context', async () => {
     await differential(async ({ clientTls, serverTls, rec }) => {
       const [a, b] = duplexPair();
@@ -306,12 +300,6 @@ describe('members real packages use', () => {
 });
 
 describe('setKeyCert', () => {
-  function duplexPair() {
-    const a = new Duplex({ read() {}, write(chunk, enc, cb) { b.push(chunk); cb(); }, final(cb) { b.push(null); cb(); } });
-    const b = new Duplex({ read() {}, write(chunk, enc, cb) { a.push(chunk); cb(); }, final(cb) { a.push(null); cb(); } });
-    return [a, b];
-  }
-
   it('a server without a certificate gets one before the handshake; errors as Node; clients ignore it', async () => {
     await differential(async ({ clientTls, serverTls, rec }) => {
       const [a, b] = duplexPair();

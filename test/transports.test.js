@@ -4,19 +4,12 @@
 
 const assert = require('node:assert/strict');
 const net = require('node:net');
-const { Duplex } = require('node:stream');
 const { describe, it } = require('node:test');
 const { differential, fixture, once, listen, SOCKET_EVENTS } = require('./helpers/differential');
+const { duplexPair } = require('./helpers/wire');
 
 const certs = { key: fixture('agent-key.pem'), cert: fixture('agent-chain.pem') };
 const ca = fixture('ca-cert.pem');
-
-/** Two Duplex ends wired to each other in memory (what tedious and test harnesses use). */
-function duplexPair() {
-  const a = new Duplex({ read() {}, write(chunk, enc, cb) { b.push(chunk); cb(); }, final(cb) { b.push(null); cb(); } });
-  const b = new Duplex({ read() {}, write(chunk, enc, cb) { a.push(chunk); cb(); }, final(cb) { a.push(null); cb(); } });
-  return [a, b];
-}
 
 // A line protocol: the client says STARTTLS, the server answers "220 ready" and both upgrade.
 // `lateServer`: the server wraps its socket only a while after answering, so the client's

@@ -145,21 +145,15 @@ impl TlsEngine {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::test_fixtures::{pump, trust, use_identity};
-    use openssl::ssl::{SslContext, SslMethod, SslVersion};
+    use crate::engine::test_fixtures::{engine_pair, pump};
+    use openssl::ssl::SslVersion;
 
     fn wire(protocols: &[&str]) -> Vec<u8> {
         protocols.iter().flat_map(|p| std::iter::once(p.len() as u8).chain(p.bytes())).collect()
     }
 
     fn connect(max: SslVersion, client_npn: Option<&[&str]>, server_npn: Option<&[&str]>) -> (TlsEngine, TlsEngine) {
-        let mut b = SslContext::builder(SslMethod::tls()).unwrap();
-        trust(&mut b, "ca-cert.pem");
-        let mut client = TlsEngine::new(&b.build(), false).unwrap();
-        let mut b = SslContext::builder(SslMethod::tls()).unwrap();
-        use_identity(&mut b, "agent-key.pem", "agent-chain.pem");
-        b.set_max_proto_version(Some(max)).unwrap();
-        let mut server = TlsEngine::new(&b.build(), true).unwrap();
+        let (mut client, mut server) = engine_pair(max);
         client.set_npn_protocols(client_npn.map(wire).as_deref());
         server.set_npn_protocols(server_npn.map(wire).as_deref());
         client.start();

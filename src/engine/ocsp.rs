@@ -141,20 +141,14 @@ impl TlsEngine {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::test_fixtures::{pump, trust, use_identity};
+    use crate::engine::test_fixtures::{engine_pair, pump};
     use crate::engine::{STATUS_OCSP_REQUEST, STATUS_ERROR};
-    use openssl::ssl::{SslContext, SslMethod, SslVersion};
+    use openssl::ssl::SslVersion;
 
     /// Runs a handshake where the server answers OCSP requests with `answer`; returns the
     /// client's report and whether the server was asked.
     fn staple(max: SslVersion, request: bool, answer: Option<&[u8]>) -> (Option<Option<Vec<u8>>>, bool) {
-        let mut b = SslContext::builder(SslMethod::tls()).unwrap();
-        trust(&mut b, "ca-cert.pem");
-        let mut client = TlsEngine::new(&b.build(), false).unwrap();
-        let mut b = SslContext::builder(SslMethod::tls()).unwrap();
-        use_identity(&mut b, "agent-key.pem", "agent-chain.pem");
-        b.set_max_proto_version(Some(max)).unwrap();
-        let mut server = TlsEngine::new(&b.build(), true).unwrap();
+        let (mut client, mut server) = engine_pair(max);
         if request {
             client.request_ocsp();
         }

@@ -3,7 +3,7 @@
 use super::TlsEngine;
 use foreign_types_shared::ForeignType;
 use openssl::pkey::PKey;
-use openssl::ssl::SslContextBuilder;
+use openssl::ssl::{SslContext, SslContextBuilder, SslMethod, SslVersion};
 use openssl::x509::X509;
 use openssl_sys as sys;
 use std::os::raw::c_void;
@@ -38,4 +38,17 @@ pub fn pump(from: &mut TlsEngine, to: &mut TlsEngine) -> u32 {
     let mut buf = vec![0u8; from.pending_ciphertext()];
     let n = from.read_ciphertext(&mut buf);
     to.receive(&buf[..n])
+}
+
+/// A client trusting the test root and a server with the agent identity (localhost), at most
+/// `max`; neither has started.
+pub fn engine_pair(max: SslVersion) -> (TlsEngine, TlsEngine) {
+    let mut b = SslContext::builder(SslMethod::tls()).unwrap();
+    trust(&mut b, "ca-cert.pem");
+    let client = TlsEngine::new(&b.build(), false).unwrap();
+    let mut b = SslContext::builder(SslMethod::tls()).unwrap();
+    use_identity(&mut b, "agent-key.pem", "agent-chain.pem");
+    b.set_max_proto_version(Some(max)).unwrap();
+    let server = TlsEngine::new(&b.build(), true).unwrap();
+    (client, server)
 }

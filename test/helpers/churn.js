@@ -10,6 +10,7 @@
 
 const net = require('node:net');
 const { fixture, once, listen, tlsRs, nodeTls } = require('./differential');
+const { captureClientHello } = require('./wire');
 const { liveObjects } = require('../../lib/binding');
 
 const [cycles = 1000, aborts = 200, concurrency = 32] = process.argv.slice(2).map(Number);
@@ -63,16 +64,6 @@ async function inParallel(count, fn) {
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
 }
 
-async function captureClientHello() {
-  const sink = net.createServer();
-  const port = await listen(sink);
-  const hello = new Promise((resolve) => sink.once('connection', (s) => s.once('data', (d) => { resolve(d); s.destroy(); })));
-  const c = nodeTls.connect({ ...clientOptions, port });
-  c.on('error', () => {});
-  const bytes = await hello;
-  sink.close();
-  return bytes;
-}
 
 async function main() {
   const report = {};
