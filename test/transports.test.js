@@ -74,6 +74,18 @@ describe('STARTTLS upgrades match built-in tls', () => {
   }
 });
 
+// The client side of an upgrade: TLS over `raw`, says `hello` once secure, reads until the
+// server closes; then the plaintext server is closed.
+async function upgradeAndTalk({ clientTls, rec }, raw, hello, plainServer) {
+  const c = clientTls.connect({ socket: raw, servername: 'localhost', ca }, () => c.write(hello));
+  rec.watch(c, 'client', SOCKET_EVENTS);
+  c.setEncoding('utf8');
+  c.resume();
+  await once(c, 'close');
+  plainServer.close();
+  await once(plainServer, 'close');
+}
+
 // PostgreSQL's SSLRequest: an 8-byte request, a one-byte 'S' answer, then TLS on both sides.
 async function pgSSLRequest({ clientTls, serverTls, rec }) {
   const SSL_REQUEST = Buffer.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f]);
@@ -96,13 +108,7 @@ async function pgSSLRequest({ clientTls, serverTls, rec }) {
   raw.write(SSL_REQUEST);
   const [answer] = await once(raw, 'data').then((d) => [d.toString('latin1')]);
   rec.add('client', 'answer', answer);
-  const c = clientTls.connect({ socket: raw, servername: 'localhost', ca }, () => c.write('Q'));
-  rec.watch(c, 'client', SOCKET_EVENTS);
-  c.setEncoding('utf8');
-  c.resume();
-  await once(c, 'close');
-  plainServer.close();
-  await once(plainServer, 'close');
+  await upgradeAndTalk({ clientTls, rec }, raw, 'Q', plainServer);
 }
 
 // The client wraps a socket that is still connecting and already has a plaintext line queued:
@@ -130,13 +136,7 @@ async function wrapWhileConnecting({ clientTls, serverTls, rec }) {
   const raw = net.connect(port, '127.0.0.1');
   raw.write('UPGRADE\n');
   rec.add('client', 'connecting when wrapped', raw.connecting);
-  const c = clientTls.connect({ socket: raw, servername: 'localhost', ca }, () => c.write('hi'));
-  rec.watch(c, 'client', SOCKET_EVENTS);
-  c.setEncoding('utf8');
-  c.resume();
-  await once(c, 'close');
-  plainServer.close();
-  await once(plainServer, 'close');
+  await upgradeAndTalk({ clientTls, rec }, raw, 'hi', plainServer);
 }
 
 describe('PostgreSQL SSLRequest and a socket still connecting', () => {
