@@ -12,8 +12,9 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { after, describe, it } = require('node:test');
-const { differential, describeError, fixture, once, SOCKET_EVENTS, SERVER_EVENTS, nodeTls, tlsRs } =
+const { differential, describeError, fixture, once, nodeTls, tlsRs } =
   require('./helpers/differential');
+const { connectAndRecord: connect } = require('./helpers/verification');
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tls-rs-matrix-'));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -92,31 +93,6 @@ const bothRoots = [root, fixtureCa];
 const crl = fixture('ca-crl.pem');
 // Lets a context load a key below security level 1 (the weak-key cases).
 const SECLEVEL0 = 'DEFAULT@SECLEVEL=0';
-
-/**
- * One connection: a server with `server` options (its `listen` host defaults to 127.0.0.1) and
- * a client with `client` options; records what both ends observe about verification.
- */
-async function connect({ clientTls, serverTls, rec }, { server, client, listenHost = '127.0.0.1' }) {
-  const srv = serverTls.createServer(server, (s) => {
-    rec.add('server', 'secureConnection', { authorized: s.authorized, authorizationError: s.authorizationError });
-    // An error OpenSSL left queued while verifying surfaces on the next read (as in Node).
-    s.on('error', (err) => rec.add('server', 'socket error', describeError(err)));
-    s.end('bye');
-  });
-  rec.watch(srv, 'server', SERVER_EVENTS);
-  await new Promise((resolve) => srv.listen(0, listenHost, resolve));
-  const c = clientTls.connect({ port: srv.address().port, host: listenHost, ...client });
-  rec.watch(c, 'client', SOCKET_EVENTS);
-  c.on('secureConnect', () => {
-    rec.add('client', 'at secureConnect', { authorized: c.authorized, authorizationError: c.authorizationError });
-  });
-  c.on('error', () => {});
-  c.resume();
-  await once(c, 'close');
-  srv.close();
-  await once(srv, 'close');
-}
 
 // [name, server identity and options, client options]; each runs with rejectUnauthorized true and false.
 const CLIENT_CASES = [

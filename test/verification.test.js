@@ -3,29 +3,14 @@
 // message, rejectUnauthorized decides between 'error' and an unauthorized 'secureConnect'.
 
 const { describe, it } = require('node:test');
-const { differential, fixture, once, listen, SOCKET_EVENTS, SERVER_EVENTS } = require('./helpers/differential');
+const { differential, fixture } = require('./helpers/differential');
+const { connectAndRecord } = require('./helpers/verification');
 
 const ca = fixture('ca-cert.pem');
 
 // The server is always a plain echo server; the client's options vary.
-async function connectTo({ clientTls, serverTls, rec }, { serverCerts, server = {}, client }) {
-  const srv = serverTls.createServer({ ...serverCerts, ...server }, (s) => {
-    rec.add('server', 'secureConnection', { authorized: s.authorized, authorizationError: s.authorizationError });
-    s.end('bye');
-  });
-  rec.watch(srv, 'server', SERVER_EVENTS);
-  const port = await listen(srv);
-  const c = clientTls.connect({ port, host: '127.0.0.1', ...client });
-  rec.watch(c, 'client', SOCKET_EVENTS);
-  c.on('secureConnect', () => {
-    rec.add('client', 'at secureConnect', { authorized: c.authorized, authorizationError: c.authorizationError });
-  });
-  c.on('error', () => {});
-  c.resume();
-  await once(c, 'close');
-  srv.close();
-  await once(srv, 'close');
-}
+const connectTo = (env, { serverCerts, server = {}, client }) =>
+  connectAndRecord(env, { server: { ...serverCerts, ...server }, client });
 
 const leaf = (name, chain) => ({ key: fixture(`${name}-key.pem`), cert: fixture(chain || `${name}-cert.pem`) });
 
