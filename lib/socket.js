@@ -23,7 +23,6 @@ const {
 } = require('./errors');
 const { validateString, validateNumber, validateFunction } = require('./validators');
 const { opensslError } = require('./openssl-error');
-const { X509Certificate } = require('node:crypto');
 const { installRenegotiation } = require('./renegotiation');
 const { installIntrospection } = require('./introspection');
 const { installKeylog } = require('./keylog');
@@ -939,16 +938,6 @@ class TLSSocket extends net.Socket {
   getCertificate() {
     if (!this[kSession]) return null;
     return this[kSession].getCertificate() || {};
-  }
-
-  getPeerX509Certificate() {
-    const cert = this[kSession] && this[kSession].getPeerCertificate(false);
-    return cert ? new X509Certificate(cert.raw) : undefined;
-  }
-
-  getX509Certificate() {
-    const cert = this[kSession] && this[kSession].getCertificate();
-    return cert ? new X509Certificate(cert.raw) : undefined;
   }
 
   getCipher() {
