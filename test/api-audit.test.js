@@ -278,3 +278,37 @@ describe('server and socket options no other test proves', () => {
     }, { side: 'server', timeout: 5000 });
   });
 });
+
+describe('net.Socket calls made before connect()', () => {
+  // A child makes a bare TLSSocket, calls unref(), then connects to this process's server: with
+  // the socket unreferenced, the child exits at once (in Node the TLSSocket has its handle from
+  // the start). Each child is killed after 10 s so that a socket kept referenced fails the test.
+  const child = `
+    const tls = require(process.argv[1]);
+    const s = new tls.TLSSocket(null, { secureContext: tls.createSecureContext({ ca: '' }) });
+    console.log('unref returns the socket', s.unref() === s);
+    s.connect({ port: Number(process.argv[2]), host: '127.0.0.1' }, () => s._start());
+    s.on('error', () => {});
+    process.on('exit', () => console.log('exit'));
+  `;
+  it('unref() before connect() lets the process exit, as Node', async () => {
+    const { spawn } = require('node:child_process');
+    const srv = nodeTls.createServer(certs);
+    srv.on('tlsClientError', () => {});
+    const port = await listen(srv);
+    const run = async (module) => {
+      const proc = spawn(process.execPath, ['-e', child, module, String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      proc.stdout.on('data', (d) => { out += d; });
+      const kill = setTimeout(() => proc.kill(), 10_000);
+      const [code, signal] = await once(proc, 'exit').then(() => [proc.exitCode, proc.signalCode]);
+      clearTimeout(kill);
+      return { code, signal, out };
+    };
+    const expected = await run('node:tls');
+    assert.deepEqual(expected, { code: 0, signal: null, out: 'unref returns the socket true\nexit\n' });
+    assert.deepEqual(await run(require.resolve('..')), expected);
+    srv.close();
+    await once(srv, 'close');
+  });
+});
