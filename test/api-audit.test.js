@@ -312,3 +312,57 @@ describe('net.Socket calls made before connect()', () => {
     await once(srv, 'close');
   });
 });
+
+describe('--use-openssl-ca: the default trust store is OpenSSL\'s, as in Node', () => {
+  // A child connects, without `ca`, to a server whose chain ends at the test CA, and prints
+  // whether the module under test trusted it.
+  const child = `
+    const fs = require('fs');
+    const tls = require(process.argv[1]);
+    const certs = ${JSON.stringify(require('node:path').join(__dirname, 'fixtures', 'certs'))};
+    const srv = require('node:tls').createServer({ key: fs.readFileSync(certs + '/agent-key.pem'),
+      cert: fs.readFileSync(certs + '/agent-chain.pem') }, (s) => s.end());
+    srv.on('tlsClientError', () => {});
+    srv.listen(0, '127.0.0.1', () => {
+      const c = tls.connect({ port: srv.address().port, host: '127.0.0.1', servername: 'localhost' }, () => {
+        console.log('authorized', c.authorized);
+        c.end();
+        srv.close();
+      });
+      c.on('error', (err) => { console.log('error', err.code); srv.close(); });
+    });
+  `;
+  const { execFileSync } = require('node:child_process');
+  const os = require('node:os');
+  const path = require('node:path');
+  const fs = require('node:fs');
+  const caFile = path.join(__dirname, 'fixtures', 'certs', 'ca-cert.pem');
+
+  function run(module, flags, env) {
+    return execFileSync(process.execPath, [...flags, '-e', child, module],
+      { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '', ...env }, timeout: 20_000 });
+  }
+  const cases = {
+    'flag + SSL_CERT_FILE: trusted': [['--use-openssl-ca'], () => ({ SSL_CERT_FILE: caFile })],
+    'NODE_OPTIONS flag + SSL_CERT_FILE: trusted': [[], () => ({ NODE_OPTIONS: '--use-openssl-ca', SSL_CERT_FILE: caFile })],
+    'flag + SSL_CERT_DIR (hashed directory): trusted': [['--use-openssl-ca'], () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tls-rs-certdir-'));
+      const hash = execFileSync('openssl', ['x509', '-hash', '-noout', '-in', caFile], { encoding: 'utf8' }).trim();
+      fs.copyFileSync(caFile, path.join(dir, `${hash}.0`));
+      return { SSL_CERT_FILE: path.join(dir, 'none.pem'), SSL_CERT_DIR: dir };
+    }],
+    'SSL_CERT_FILE without the flag: the bundled roots, not trusted': [[], () => ({ SSL_CERT_FILE: caFile })],
+  };
+  for (const [name, [flags, makeEnv]] of Object.entries(cases)) {
+    it(name, () => {
+      const env = makeEnv();
+      try {
+        const expected = run('node:tls', flags, env);
+        assert.match(expected, /^(authorized true|error UNABLE_TO_GET_ISSUER_CERT_LOCALLY)\n$/);
+        assert.equal(run(require.resolve('..'), flags, env), expected);
+      } finally {
+        if (env.SSL_CERT_DIR) fs.rmSync(env.SSL_CERT_DIR, { recursive: true, force: true });
+      }
+    });
+  }
+});
