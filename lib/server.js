@@ -6,6 +6,7 @@
 const net = require('node:net');
 const crypto = require('node:crypto');
 const EventEmitter = require('node:events');
+const { deprecate } = require('node:util');
 const { TLSSocket, kErrorEmitted } = require('./socket');
 const {
   codes: { ERR_INVALID_ARG_TYPE, ERR_TLS_ALPN_CALLBACK_WITH_PROTOCOLS, ERR_TLS_REQUIRED_SERVER_NAME },
@@ -173,7 +174,7 @@ Object.defineProperty(Server.prototype, 'connections', {
 // Node 20's deprecated setOptions (DEP0122): it sets the server's fields as Node does. Fields
 // read per connection (requestCert, rejectUnauthorized, ALPNProtocols, PSK) apply to the next
 // connection; context fields (key, cert, ciphers, ...) only to a later setSecureContext(), as in Node.
-Server.prototype.setOptions = require('node:util').deprecate(function setOptions(options) {
+Server.prototype.setOptions = deprecate(function setOptions(options) {
   this.requestCert = options.requestCert === true;
   this.rejectUnauthorized = options.rejectUnauthorized !== false;
   for (const name of ['pfx', 'key', 'passphrase', 'cert', 'clientCertEngine', 'ca', 'minVersion', 'maxVersion',
