@@ -435,12 +435,19 @@ export declare class TlsSession {
   setPskIdentityHint(hint: string): boolean;
 }
 
+/** Where OpenSSL's CA store is (Node's --use-openssl-ca): a PEM file and hashed directories. */
+export interface OpenSslStorePaths {
+  file: string
+  dir: string
+}
+
 /**
  * Builds the process-wide root store from `roots` (PEM strings: `require('tls').rootCertificates`)
- * and, when given, the PEM certificates in `extraCertsFile` (NODE_EXTRA_CA_CERTS). Only the first
- * call builds; later calls report what was built.
+ * — or, given `opensslStore`, from OpenSSL's CA store instead — and, when given, the PEM
+ * certificates in `extraCertsFile` (NODE_EXTRA_CA_CERTS). Only the first call builds; later
+ * calls report what was built.
  */
-export declare function loadRootCertificates(roots: string[], extraCertsFile?: string | null): RootStoreInfo;
+export declare function loadRootCertificates(roots: string[], extraCertsFile?: string | null, opensslStore?: OpenSslStorePaths | null): RootStoreInfo;
 
 /** Every cipher (TLS 1.3 suites included) of a default TLS context, as OpenSSL names them. */
 export declare function getSSLCiphers(): string[];

@@ -44,7 +44,8 @@ function installIntrospection(proto, kSession) {
     return der ? new X509Certificate(der) : undefined;
   };
 
-  proto.getPeerX509Certificate = function getPeerX509Certificate() {
+  // `detailed` is unused, as in Node; it is declared so the function's length is Node's.
+  proto.getPeerX509Certificate = function getPeerX509Certificate(detailed) { // eslint-disable-line no-unused-vars
     const der = this[kSession]?.getPeerX509Certificate();
     return der ? new X509Certificate(der) : undefined;
   };

@@ -10,8 +10,8 @@
 //
 // Defaults are read from `require('tls')` at each call, as Node does, so assignments to
 // tls.DEFAULT_CIPHERS / DEFAULT_ECDH_CURVE / DEFAULT_MIN_VERSION / DEFAULT_MAX_VERSION apply.
-// Without `ca`, contexts share one root store: require('tls').rootCertificates plus the
-// NODE_EXTRA_CA_CERTS file, built once, on first use.
+// Without `ca`, contexts share one root store: require('tls').rootCertificates (OpenSSL's CA
+// store under --use-openssl-ca) plus the NODE_EXTRA_CA_CERTS file, built once, on first use.
 //
 // Where tls-rs differs from Node 20 on purpose (test/secure-context.test.js pins each one):
 // - OpenSSL is 3.6, not 3.0: newer group syntax and groups work (ecdhCurve 'X25519MLKEM768',
@@ -96,13 +96,25 @@ function startupEnv(name) {
   return undefined;
 }
 
-// Builds the process-wide root store on first use: the running Node's bundled roots and the
-// certificates of the NODE_EXTRA_CA_CERTS file. A file that cannot be read is reported with
+// Under Node's --use-openssl-ca the default store is OpenSSL's, not the bundled roots: the file
+// and directories OpenSSL reads (SSL_CERT_FILE / SSL_CERT_DIR, else under Node's OPENSSLDIR,
+// /etc/ssl — tls-rs's vendored OpenSSL has another default directory).
+function opensslStorePaths() {
+  const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS || '').split(/\s+/)];
+  if (!flags.includes('--use-openssl-ca')) return undefined;
+  return {
+    file: process.env.SSL_CERT_FILE || '/etc/ssl/cert.pem',
+    dir: process.env.SSL_CERT_DIR || '/etc/ssl/certs',
+  };
+}
+
+// Builds the process-wide root store on first use: the running Node's bundled roots (or
+// OpenSSL's CA store) and the certificates of the NODE_EXTRA_CA_CERTS file. A file that cannot be read is reported with
 // Node's warning, unless Node itself already printed it at startup for the same file.
 function ensureRootStore() {
   if (rootStoreLoaded) return;
   const file = process.env.NODE_EXTRA_CA_CERTS || undefined;
-  const info = binding.loadRootCertificates(tlsModule().rootCertificates, file);
+  const info = binding.loadRootCertificates(tlsModule().rootCertificates, file, opensslStorePaths());
   rootStoreLoaded = true;
   if (info.extraError) {
     const atStartup = startupEnv('NODE_EXTRA_CA_CERTS');

@@ -5,6 +5,8 @@
 
 const net = require('node:net');
 const crypto = require('node:crypto');
+const EventEmitter = require('node:events');
+const { deprecate } = require('node:util');
 const { TLSSocket, kErrorEmitted } = require('./socket');
 const {
   codes: { ERR_INVALID_ARG_TYPE, ERR_TLS_ALPN_CALLBACK_WITH_PROTOCOLS, ERR_TLS_REQUIRED_SERVER_NAME },
@@ -168,6 +170,40 @@ Object.defineProperty(Server.prototype, 'connections', {
   enumerable: false,
   get() { return this._connections; },
 });
+
+// Node 20's deprecated setOptions (DEP0122): it sets the server's fields as Node does. Fields
+// read per connection (requestCert, rejectUnauthorized, ALPNProtocols, PSK) apply to the next
+// connection; context fields (key, cert, ciphers, ...) only to a later setSecureContext(), as in Node.
+Server.prototype.setOptions = deprecate(function setOptions(options) {
+  this.requestCert = options.requestCert === true;
+  this.rejectUnauthorized = options.rejectUnauthorized !== false;
+  for (const name of ['pfx', 'key', 'passphrase', 'cert', 'clientCertEngine', 'ca', 'minVersion', 'maxVersion',
+    'secureProtocol', 'crl', 'ciphers']) {
+    if (options[name]) this[name] = options[name];
+  }
+  if (options.ecdhCurve !== undefined) this.ecdhCurve = options.ecdhCurve;
+  if (options.dhparam) this.dhparam = options.dhparam;
+  if (options.sessionTimeout) this.sessionTimeout = options.sessionTimeout;
+  if (options.ticketKeys) this.ticketKeys = options.ticketKeys;
+  const secureOptions = options.secureOptions || 0;
+  this.honorCipherOrder = options.honorCipherOrder !== undefined ? !!options.honorCipherOrder : true;
+  if (secureOptions) this.secureOptions = secureOptions;
+  if (options.ALPNProtocols) require('./tls').convertALPNProtocols(options.ALPNProtocols, this);
+  this.sessionIdContext = options.sessionIdContext ||
+    crypto.createHash('sha1').update(process.argv.join(' ')).digest('hex').slice(0, 32);
+  if (options.pskCallback) this[kPskCallback] = options.pskCallback;
+  if (options.pskIdentityHint) this[kPskIdentityHint] = options.pskIdentityHint;
+  if (options.sigalgs) this.sigalgs = options.sigalgs;
+  if (options.privateKeyIdentifier !== undefined) this.privateKeyIdentifier = options.privateKeyIdentifier;
+  if (options.privateKeyEngine !== undefined) this.privateKeyEngine = options.privateKeyEngine;
+}, 'Server.prototype.setOptions() is deprecated', 'DEP0122');
+
+// With captureRejections, a rejected async 'secureConnection' listener destroys that socket
+// with the error (Node's tls.Server); other events fall back to net.Server's handling.
+Server.prototype[EventEmitter.captureRejectionSymbol] = function(err, event, sock) {
+  if (event === 'secureConnection') sock.destroy(err);
+  else Reflect.apply(net.Server.prototype[EventEmitter.captureRejectionSymbol], this, [err, event, sock]);
+};
 
 function tlsConnectionListener(rawSocket) {
   const socket = new TLSSocket(rawSocket, {

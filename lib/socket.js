@@ -23,7 +23,6 @@ const {
 } = require('./errors');
 const { validateString, validateNumber, validateFunction } = require('./validators');
 const { opensslError } = require('./openssl-error');
-const { X509Certificate } = require('node:crypto');
 const { installRenegotiation } = require('./renegotiation');
 const { installIntrospection } = require('./introspection');
 const { installKeylog } = require('./keylog');
@@ -109,6 +108,7 @@ const kPendingSession = Symbol('kPendingSession');
 const kSessionCallbacks = Symbol('kSessionCallbacks');
 const kNewSessionsPending = Symbol('kNewSessionsPending');
 const kHeldOutput = Symbol('kHeldOutput');
+const kBeforeTransport = Symbol('kBeforeTransport');
 
 /** @param {object} [opts] Node's TLSSocket options. */
 class TLSSocket extends net.Socket {
@@ -349,6 +349,9 @@ class TLSSocket extends net.Socket {
     this.connecting = true;
     this._attachTransport(transport, 'owned');
     transport.connect(options);
+    // Calls made before there was a transport, in order, now that it has its handle.
+    for (const [method, methodArgs] of this[kBeforeTransport] ?? []) transport[method](...methodArgs);
+    this[kBeforeTransport] = null;
     return this;
   }
 
@@ -894,27 +897,19 @@ class TLSSocket extends net.Socket {
   // ---- the transport's properties --------------------------------------------------------
 
   setNoDelay(enable) {
-    const transport = this[kTransport];
-    if (transport && typeof transport.setNoDelay === 'function') transport.setNoDelay(enable);
-    return this;
+    return forwardToTransport(this, 'setNoDelay', [enable]);
   }
 
   setKeepAlive(enable, initialDelay) {
-    const transport = this[kTransport];
-    if (transport && typeof transport.setKeepAlive === 'function') transport.setKeepAlive(enable, initialDelay);
-    return this;
+    return forwardToTransport(this, 'setKeepAlive', [enable, initialDelay]);
   }
 
   ref() {
-    const transport = this[kTransport];
-    if (transport && typeof transport.ref === 'function') transport.ref();
-    return this;
+    return forwardToTransport(this, 'ref', []);
   }
 
   unref() {
-    const transport = this[kTransport];
-    if (transport && typeof transport.unref === 'function') transport.unref();
-    return this;
+    return forwardToTransport(this, 'unref', []);
   }
 
   _getpeername() {
@@ -939,16 +934,6 @@ class TLSSocket extends net.Socket {
   getCertificate() {
     if (!this[kSession]) return null;
     return this[kSession].getCertificate() || {};
-  }
-
-  getPeerX509Certificate() {
-    const cert = this[kSession] && this[kSession].getPeerCertificate(false);
-    return cert ? new X509Certificate(cert.raw) : undefined;
-  }
-
-  getX509Certificate() {
-    const cert = this[kSession] && this[kSession].getCertificate();
-    return cert ? new X509Certificate(cert.raw) : undefined;
   }
 
   getCipher() {
@@ -1155,6 +1140,19 @@ function useSharedReadBuffer(socket, callback) {
   socket[kBuffer] = ciphertextReadBuffer;
   socket[kBufferCb] = callback;
   handle.useUserBuffer(ciphertextReadBuffer);
+}
+
+// setNoDelay / setKeepAlive / ref / unref act on the transport. On a socket whose transport
+// connect() has not created yet they are kept and replayed on it, as net.Socket keeps them for
+// its handle (Node's TLSSocket has that handle from the start: unref() before connect counts).
+function forwardToTransport(socket, method, args) {
+  const transport = socket[kTransport];
+  if (transport) {
+    if (typeof transport[method] === 'function') transport[method](...args);
+  } else if (!socket.destroyed) {
+    (socket[kBeforeTransport] ??= []).push([method, args]);
+  }
+  return socket;
 }
 
 function asBuffer(view) {

@@ -24,13 +24,19 @@ exports.DEFAULT_ECDH_CURVE = 'auto';
 exports.DEFAULT_MIN_VERSION = nodeTls.DEFAULT_MIN_VERSION;
 exports.DEFAULT_MAX_VERSION = nodeTls.DEFAULT_MAX_VERSION;
 
+// OpenSSL lists only the TLS 1.3 suites enabled by default; Node names all five.
+const TLS13_CIPHERS = ['tls_aes_256_gcm_sha384', 'tls_chacha20_poly1305_sha256', 'tls_aes_128_gcm_sha256',
+  'tls_aes_128_ccm_8_sha256', 'tls_aes_128_ccm_sha256'];
 let ciphers;
-/** The cipher names tls-rs's OpenSSL supports, lower-cased, deduplicated and sorted. */
+/**
+ * The cipher names tls-rs's OpenSSL supports, lower-cased, deduplicated and sorted; a fresh
+ * array each call (as Node), so a caller changing it does not change the next answer.
+ */
 exports.getCiphers = function getCiphers() {
   if (!ciphers) {
-    ciphers = [...new Set(binding.getSSLCiphers().map((c) => c.toLowerCase()))].sort();
+    ciphers = [...new Set([...binding.getSSLCiphers(), ...TLS13_CIPHERS].map((c) => c.toLowerCase()))].sort();
   }
-  return ciphers;
+  return ciphers.slice();
 };
 
 // The same bundled Mozilla roots as the running Node (the default trust store uses them too).

@@ -1,6 +1,7 @@
-//! The default trust store: the running Node's bundled roots (`tls.rootCertificates`) plus the
-//! certificates in the `NODE_EXTRA_CA_CERTS` file, parsed once per process and shared by every
-//! context that has no `ca` (Node's `root_cert_store`).
+//! The default trust store: the running Node's bundled roots (`tls.rootCertificates`), or
+//! OpenSSL's CA store under `--use-openssl-ca`, plus the certificates in the `NODE_EXTRA_CA_CERTS`
+//! file, parsed once per process and shared by every context that has no `ca` (Node's
+//! `root_cert_store`).
 //!
 //! A context that then adds trust of its own (addCACert / addCRL / loadPKCS12 /
 //! setAllowPartialTrustChain) swaps the shared store for a private copy of the bundled roots
@@ -18,6 +19,8 @@ use std::os::raw::{c_char, c_int, c_ulong};
 use std::sync::OnceLock;
 
 extern "C" {
+    fn X509_STORE_load_file(store: *mut sys::X509_STORE, file: *const c_char) -> c_int;
+    fn X509_STORE_load_path(store: *mut sys::X509_STORE, path: *const c_char) -> c_int;
     fn BIO_new_file(filename: *const c_char, mode: *const c_char) -> *mut sys::BIO;
     fn ERR_set_mark() -> c_int;
     fn ERR_pop_to_mark() -> c_int;
@@ -36,6 +39,8 @@ struct Roots {
     extra_loaded: bool,
     /// Why the extra certificates file could not be loaded (OpenSSL's error string).
     extra_error: Option<String>,
+    /// OpenSSL's CA store locations, used instead of the bundled roots (Node's --use-openssl-ca).
+    openssl_store: Option<(CString, CString)>,
 }
 // X509_STORE lookups take OpenSSL's own lock; the store and the certificates are never mutated
 // after they are built.
@@ -54,6 +59,25 @@ pub struct RootStoreInfo {
     /// OpenSSL's error string when the extra file could not be loaded, for Node's warning
     /// "Warning: Ignoring extra certs from `FILE`, load failed: ERROR".
     pub extra_error: Option<String>,
+}
+
+/// Where OpenSSL's default CA store is (Node's `--use-openssl-ca`): the certificates (and CRLs)
+/// of a PEM file, and hashed certificate directories (`:`-separated).
+#[napi(object)]
+pub struct OpenSslStorePaths {
+    pub file: String,
+    pub dir: String,
+}
+
+/// What X509_STORE_set_default_paths does, with Node's locations rather than the vendored
+/// OpenSSL's: a missing file or directory just adds nothing.
+fn add_openssl_store(store: *mut sys::X509_STORE, (file, dir): &(CString, CString)) {
+    unsafe {
+        ERR_set_mark();
+        X509_STORE_load_file(store, file.as_ptr());
+        X509_STORE_load_path(store, dir.as_ptr());
+        ERR_pop_to_mark();
+    }
 }
 
 fn error_string(e: c_ulong) -> String {
@@ -99,22 +123,39 @@ fn add_certs_from_file(store: *mut sys::X509_STORE, file: &str) -> c_ulong {
     result
 }
 
-/// Builds the shared root store from the bundled PEM roots and, when `extraCertsFile` is given,
-/// the PEM certificates in that file (Node's NODE_EXTRA_CA_CERTS). Only the first call builds;
-/// later calls report what was built.
+/// Builds the shared root store from the bundled PEM roots (or, given `opensslStore`, from
+/// OpenSSL's CA store instead) and, when `extraCertsFile` is given, the PEM certificates in that
+/// file (Node's NODE_EXTRA_CA_CERTS). Only the first call builds; later calls report what was built.
 #[napi(catch_unwind, js_name = "loadRootCertificates")]
-pub fn load_root_certificates(env: Env, roots: Vec<String>, extra_certs_file: Option<String>) -> Result<RootStoreInfo> {
+pub fn load_root_certificates(
+    env: Env,
+    roots: Vec<String>,
+    extra_certs_file: Option<String>,
+    openssl_store: Option<OpenSslStorePaths>,
+) -> Result<RootStoreInfo> {
     if ROOTS.get().is_none() {
+        let openssl_store = match openssl_store {
+            Some(paths) => {
+                let c = |v: String| CString::new(v).map_err(|_| Error::new(Status::InvalidArg, "path contains NUL"));
+                Some((c(paths.file)?, c(paths.dir)?))
+            }
+            None => None,
+        };
         let mut bundled = Vec::with_capacity(roots.len());
         for pem in &roots {
             bundled.push(X509::from_pem(pem.as_bytes()).map_err(|e| throw_stack(&env, e, "PEM_read_bio_X509"))?);
         }
         let mut builder = X509StoreBuilder::new().map_err(|e| throw_stack(&env, e, "X509_STORE_new"))?;
-        for cert in &bundled {
-            // A duplicate root is harmless; ignore that error.
-            let _ = builder.add_cert(cert.clone());
+        if openssl_store.is_none() {
+            for cert in &bundled {
+                // A duplicate root is harmless; ignore that error.
+                let _ = builder.add_cert(cert.clone());
+            }
         }
         let shared = builder.build();
+        if let Some(paths) = &openssl_store {
+            add_openssl_store(shared.as_ptr(), paths);
+        }
         let (mut extra_loaded, mut extra_error) = (false, None);
         if let Some(file) = extra_certs_file.as_deref().filter(|f| !f.is_empty()) {
             match add_certs_from_file(shared.as_ptr(), file) {
@@ -123,7 +164,7 @@ pub fn load_root_certificates(env: Env, roots: Vec<String>, extra_certs_file: Op
             }
         }
         unsafe { sys::ERR_clear_error() };
-        let _ = ROOTS.set(Roots { bundled, shared, extra_loaded, extra_error });
+        let _ = ROOTS.set(Roots { bundled, shared, extra_loaded, extra_error, openssl_store });
     }
     let roots = ROOTS.get().expect("root store was just built");
     Ok(RootStoreInfo {
@@ -147,14 +188,16 @@ pub fn is_shared_root_store(store: *mut sys::X509_STORE) -> bool {
     ROOTS.get().map(|r| r.shared.as_ptr() == store).unwrap_or(false)
 }
 
-/// Node's NewRootCertStore(): a new, owned store holding the bundled roots (not the extra
-/// certificates). Null when allocation fails.
+/// Node's NewRootCertStore(): a new, owned store holding the bundled roots, or OpenSSL's CA
+/// store under --use-openssl-ca (not the extra certificates). Null when allocation fails.
 pub fn new_root_cert_store() -> *mut sys::X509_STORE {
     let store = unsafe { sys::X509_STORE_new() };
     if store.is_null() {
         return store;
     }
-    if let Some(roots) = ROOTS.get() {
+    if let Some(paths) = ROOTS.get().and_then(|r| r.openssl_store.as_ref()) {
+        add_openssl_store(store, paths);
+    } else if let Some(roots) = ROOTS.get() {
         for cert in &roots.bundled {
             // X509_STORE_add_cert takes its own reference.
             unsafe { sys::X509_STORE_add_cert(store, cert.as_ptr()) };

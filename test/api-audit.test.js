@@ -1,0 +1,368 @@
+'use strict';
+// The public surface against built-in tls, member by member: module exports, TLSSocket and
+// Server prototypes (kind and arity), instance properties, getCiphers(); then the effect of
+// options and members no other test file proves (assignable tls.DEFAULT_*, pauseOnConnect,
+// allowHalfOpen, server.setOptions, captureRejections), each compared with built-in tls.
+
+const assert = require('node:assert/strict');
+const EventEmitter = require('node:events');
+const { describe, it } = require('node:test');
+const {
+  differential, describeError, fixture, once, listen, SOCKET_EVENTS, SERVER_EVENTS, nodeTls, tlsRs,
+} = require('./helpers/differential');
+
+const certs = { key: fixture('agent-key.pem'), cert: fixture('agent-chain.pem') };
+const clientOptions = { host: '127.0.0.1', servername: 'localhost', ca: fixture('ca-cert.pem') };
+const clientCert = { key: fixture('client-key.pem'), cert: fixture('client-cert.pem') };
+
+// Node-internal members tls-rs has no counterpart for, and why.
+const NODE_ONLY = new Set([
+  // TLSWrap plumbing of a handle-based socket; tls-rs's socket has no libuv handle to wrap.
+  'TLSSocket._wrapHandle', 'TLSSocket._destroySSL', 'TLSSocket.Symbol(kReinitializeHandle)',
+  // Node's _init(socket, wrap) also takes that TLSWrap handle.
+  'TLSSocket._init',
+]);
+
+/** A member's shape: 'value:<type>', 'accessor' or 'function/<length>'. */
+function shape(obj, key) {
+  const d = Object.getOwnPropertyDescriptor(obj, key);
+  if (!('value' in d)) return 'accessor';
+  if (typeof d.value === 'function') return `function/${d.value.length}`;
+  return `value:${Array.isArray(d.value) ? 'array' : typeof d.value}`;
+}
+
+/** The shape of `key` where a lookup on `obj` finds it (own or inherited), or 'absent'. */
+function resolvedShape(obj, key) {
+  for (let o = obj; o; o = Object.getPrototypeOf(o)) {
+    if (Object.prototype.hasOwnProperty.call(o, key)) {
+      const s = shape(o, key);
+      // A prototype accessor stands for a value Node keeps per instance: only presence counts.
+      return s === 'accessor' || s.startsWith('value:') ? 'property' : s;
+    }
+  }
+  return 'absent';
+}
+
+describe('the public surface matches built-in tls', () => {
+  it('every export of require("tls") exists in tls-rs with the same shape', () => {
+    const differences = [];
+    for (const key of Reflect.ownKeys(nodeTls)) {
+      const expected = shape(nodeTls, key);
+      const actual = Object.prototype.hasOwnProperty.call(tlsRs, key) ? shape(tlsRs, key) : 'absent';
+      if (actual !== expected) differences.push(`${String(key)}: ${actual}, Node ${expected}`);
+    }
+    assert.deepEqual(differences, []);
+  });
+
+  for (const cls of ['TLSSocket', 'Server']) {
+    it(`every member of Node's ${cls}.prototype resolves on tls-rs's with the same arity`, () => {
+      const differences = [];
+      for (const key of Reflect.ownKeys(nodeTls[cls].prototype)) {
+        if (NODE_ONLY.has(`${cls}.${String(key)}`)) continue;
+        const expected = shape(nodeTls[cls].prototype, key);
+        const actual = resolvedShape(tlsRs[cls].prototype, key);
+        const comparable = expected.startsWith('function') ? expected : 'property';
+        if (actual !== comparable) differences.push(`${String(key)}: ${actual}, Node ${expected}`);
+      }
+      assert.deepEqual(differences, []);
+      // Below the TLS layer both are net's own classes.
+      assert.equal(Object.getPrototypeOf(tlsRs[cls].prototype), Object.getPrototypeOf(nodeTls[cls].prototype));
+    });
+  }
+
+  it('connected sockets and their server carry every property Node sets on them', async () => {
+    const missing = {};
+    for (const [name, tls] of [['node', nodeTls], ['rs', tlsRs]]) {
+      const srv = tls.createServer(certs);
+      const accepted = once(srv, 'secureConnection');
+      const c = tls.connect({ ...clientOptions, port: await listen(srv) });
+      await once(c, 'secureConnect');
+      const s = await accepted;
+      missing[name] = { client: Object.keys(c), server: Object.keys(s), srv: Object.keys(srv) };
+      if (name === 'rs') {
+        const node = missing.node;
+        missing.node = null;
+        missing.rs = {
+          client: node.client.filter((k) => !(k in c)),
+          server: node.server.filter((k) => !(k in s)),
+          srv: node.srv.filter((k) => !(k in srv)),
+        };
+      }
+      c.end();
+      s.end();
+      await once(c, 'close');
+      srv.close();
+      await once(srv, 'close');
+    }
+    assert.deepEqual(missing.rs, { client: [], server: [], srv: [] });
+  });
+
+  it('getCiphers() lists what Node lists (all five TLS 1.3 suites) in a fresh array each call', () => {
+    assert.deepEqual(tlsRs.getCiphers(), nodeTls.getCiphers());
+    const first = tlsRs.getCiphers();
+    first.length = 0;
+    assert.notEqual(tlsRs.getCiphers(), first);
+    assert.deepEqual(tlsRs.getCiphers(), nodeTls.getCiphers());
+  });
+
+  it('constants and rootCertificates equal Node\'s', () => {
+    for (const key of ['DEFAULT_CIPHERS', 'DEFAULT_ECDH_CURVE', 'DEFAULT_MIN_VERSION', 'DEFAULT_MAX_VERSION',
+      'CLIENT_RENEG_LIMIT', 'CLIENT_RENEG_WINDOW']) {
+      assert.equal(tlsRs[key], nodeTls[key], key);
+    }
+    assert.ok(Object.isFrozen(tlsRs.rootCertificates));
+    assert.deepEqual(tlsRs.rootCertificates, nodeTls.rootCertificates);
+  });
+});
+
+// One connection; each end reports protocol, cipher and key exchange once secure.
+async function negotiated({ clientTls, serverTls, rec }, client = {}) {
+  const srv = serverTls.createServer(certs, (s) => {
+    rec.add('server', 'secure', { protocol: s.getProtocol(), cipher: s.getCipher().name, key: s.getEphemeralKeyInfo() });
+    s.end();
+  });
+  rec.watch(srv, 'server', SERVER_EVENTS);
+  const c = clientTls.connect({ ...clientOptions, ...client, port: await listen(srv) });
+  rec.watch(c, 'client', SOCKET_EVENTS);
+  c.on('error', () => {});
+  c.on('secureConnect', () => {
+    rec.add('client', 'secure', { protocol: c.getProtocol(), cipher: c.getCipher().name, key: c.getEphemeralKeyInfo() });
+  });
+  c.resume();
+  await once(c, 'close');
+  srv.close();
+  await once(srv, 'close');
+}
+
+// Sets `values` on the tls module under test for the scenario, then restores them.
+async function withDefaults(tls, values, fn) {
+  const saved = Object.fromEntries(Object.keys(values).map((k) => [k, tls[k]]));
+  Object.assign(tls, values);
+  try {
+    return await fn();
+  } finally {
+    Object.assign(tls, saved);
+  }
+}
+
+describe('assigned tls.DEFAULT_* values take effect, as in Node', () => {
+  it('DEFAULT_MAX_VERSION, DEFAULT_CIPHERS and DEFAULT_ECDH_CURVE on both ends', async () => {
+    const log = await differential(async (ctx) => {
+      const values = { DEFAULT_MAX_VERSION: 'TLSv1.2', DEFAULT_CIPHERS: 'ECDHE-RSA-AES128-GCM-SHA256',
+        DEFAULT_ECDH_CURVE: 'secp384r1' };
+      await withDefaults(ctx.serverTls, values, () => withDefaults(ctx.clientTls, values, () => negotiated(ctx)));
+    });
+    assert.deepEqual(log.client.find((e) => e[0] === 'secure'), ['secure', { protocol: 'TLSv1.2', cipher: 'ECDHE-RSA-AES128-GCM-SHA256',
+      key: { type: 'ECDH', name: 'secp384r1', size: 384 } }]);
+  });
+
+  it('DEFAULT_MIN_VERSION on a client refuses an older server; an invalid value throws Node\'s error', async () => {
+    const log = await differential(async (ctx) => {
+      const srv = nodeTls.createServer({ ...certs, maxVersion: 'TLSv1.2' });
+      srv.on('tlsClientError', () => {});
+      const port = await listen(srv);
+      await withDefaults(ctx.clientTls, { DEFAULT_MIN_VERSION: 'TLSv1.3' }, async () => {
+        const c = ctx.clientTls.connect({ ...clientOptions, port });
+        ctx.rec.watch(c, 'client', SOCKET_EVENTS);
+        c.on('error', () => {});
+        await once(c, 'close');
+      });
+      await withDefaults(ctx.clientTls, { DEFAULT_MIN_VERSION: 'SSLv3' }, () => {
+        try {
+          ctx.clientTls.createSecureContext();
+        } catch (err) {
+          ctx.rec.add('client', 'threw', describeError(err));
+        }
+      });
+      srv.close();
+      await once(srv, 'close');
+    }, { side: 'client' });
+    assert.equal(log.client.at(-1)[1].code, 'ERR_TLS_INVALID_PROTOCOL_VERSION');
+  });
+});
+
+describe('server and socket options no other test proves', () => {
+  it('pauseOnConnect: the handshake completes, data waits for resume()', async () => {
+    await differential(async ({ clientTls, serverTls, rec }) => {
+      const srv = serverTls.createServer({ ...certs, pauseOnConnect: true }, (s) => {
+        rec.add('server', 'secure', { flowing: s.readableFlowing, paused: s.isPaused() });
+        s.on('data', (d) => rec.add('server', 'data', String(d)));
+        setTimeout(() => {
+          rec.add('server', 'resume');
+          s.resume();
+        }, 50);
+        s.once('data', () => s.end());
+      });
+      srv.on('connection', (raw) => rec.add('server', 'connection', { flowing: raw.readableFlowing }));
+      const c = clientTls.connect({ ...clientOptions, port: await listen(srv) }, () => c.write('hello'));
+      c.resume();
+      await once(c, 'close');
+      srv.close();
+      await once(srv, 'close');
+    });
+  });
+
+  it('allowHalfOpen on both ends: the server answers after the client ended', async () => {
+    await differential(async ({ clientTls, serverTls, rec }) => {
+      const srv = serverTls.createServer({ ...certs, allowHalfOpen: true }, (s) => {
+        rec.add('server', 'allowHalfOpen', s.allowHalfOpen);
+        s.on('end', () => {
+          rec.add('server', 'end', { writable: s.writable });
+          setTimeout(() => s.end('late reply'), 20);
+        });
+        s.resume();
+      });
+      const c = clientTls.connect({ ...clientOptions, allowHalfOpen: true, port: await listen(srv) }, () => {
+        rec.add('client', 'allowHalfOpen', c.allowHalfOpen);
+        c.end();
+      });
+      rec.watch(c, 'client', SOCKET_EVENTS);
+      c.resume();
+      await once(c, 'close');
+      srv.close();
+      await once(srv, 'close');
+    });
+  });
+
+  it('server.setOptions() (DEP0122) sets the fields; requestCert applies to the next connection', async () => {
+    await differential(async ({ clientTls, serverTls, rec }) => {
+      const srv = serverTls.createServer(certs, (s) => {
+        rec.add('server', 'secure', { authorized: s.authorized, peer: s.getPeerCertificate().subject?.CN });
+        s.end();
+      });
+      srv.setOptions({ requestCert: true, rejectUnauthorized: false, ciphers: 'AES128-SHA', ecdhCurve: 'P-256',
+        ALPNProtocols: ['h2'], sessionIdContext: 'audit' });
+      const { requestCert, rejectUnauthorized, honorCipherOrder, ciphers, ecdhCurve, ALPNProtocols,
+        sessionIdContext } = srv;
+      rec.add('server', 'fields', { requestCert, rejectUnauthorized, honorCipherOrder, ciphers, ecdhCurve,
+        ALPNProtocols: ALPNProtocols.toString('hex'), sessionIdContext });
+      const c = clientTls.connect({ ...clientOptions, ...clientCert, ALPNProtocols: ['h2'],
+        port: await listen(srv) });
+      c.on('secureConnect', () => rec.add('client', 'alpn', c.alpnProtocol));
+      c.resume();
+      await once(c, 'close');
+      srv.close();
+      await once(srv, 'close');
+    }, { side: 'server' });
+  });
+
+  it('server.setOptions() warns DEP0122 once, as Node', () => {
+    // In a child: Node warns once per deprecation code and process.
+    const { spawnSync } = require('node:child_process');
+    const code = 'const s = require(process.argv[1]).createServer(); s.setOptions({}); s.setOptions({});';
+    const stderrOf = (module) =>
+      spawnSync(process.execPath, ['-e', code, module], { encoding: 'utf8' }).stderr.replace(/\(node:\d+\)/, '');
+    assert.equal(stderrOf(require.resolve('..')), stderrOf('node:tls'));
+    assert.match(stderrOf(require.resolve('..')), /DEP0122.*Server\.prototype\.setOptions\(\) is deprecated/);
+  });
+
+  it('captureRejections: a rejecting async secureConnection listener destroys that socket', async () => {
+    await differential(async ({ clientTls, serverTls, rec }) => {
+      EventEmitter.captureRejections = true;
+      let srv;
+      try {
+        srv = serverTls.createServer(certs, async (s) => {
+          s.on('close', () => rec.add('server', 'socket close'));
+          throw new Error('listener failed');
+        });
+      } finally {
+        EventEmitter.captureRejections = false;
+      }
+      srv.on('error', (err) => rec.add('server', 'server error', err.message));
+      const c = clientTls.connect({ ...clientOptions, port: await listen(srv) });
+      rec.watch(c, 'client', SOCKET_EVENTS);
+      c.on('error', () => {});
+      await once(c, 'close');
+      srv.close();
+      await once(srv, 'close');
+    }, { side: 'server', timeout: 5000 });
+  });
+});
+
+describe('net.Socket calls made before connect()', () => {
+  // A child makes a bare TLSSocket, calls unref(), then connects to this process's server: with
+  // the socket unreferenced, the child exits at once (in Node the TLSSocket has its handle from
+  // the start). Each child is killed after 10 s so that a socket kept referenced fails the test.
+  const child = `
+    const tls = require(process.argv[1]);
+    const s = new tls.TLSSocket(null, { secureContext: tls.createSecureContext({ ca: '' }) });
+    console.log('unref returns the socket', s.unref() === s);
+    s.connect({ port: Number(process.argv[2]), host: '127.0.0.1' }, () => s._start());
+    s.on('error', () => {});
+    process.on('exit', () => console.log('exit'));
+  `;
+  it('unref() before connect() lets the process exit, as Node', async () => {
+    const { spawn } = require('node:child_process');
+    const srv = nodeTls.createServer(certs);
+    srv.on('tlsClientError', () => {});
+    const port = await listen(srv);
+    const run = async (module) => {
+      const proc = spawn(process.execPath, ['-e', child, module, String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      proc.stdout.on('data', (d) => { out += d; });
+      const kill = setTimeout(() => proc.kill(), 10_000);
+      const [code, signal] = await once(proc, 'exit').then(() => [proc.exitCode, proc.signalCode]);
+      clearTimeout(kill);
+      return { code, signal, out };
+    };
+    const expected = await run('node:tls');
+    assert.deepEqual(expected, { code: 0, signal: null, out: 'unref returns the socket true\nexit\n' });
+    assert.deepEqual(await run(require.resolve('..')), expected);
+    srv.close();
+    await once(srv, 'close');
+  });
+});
+
+describe('--use-openssl-ca: the default trust store is OpenSSL\'s, as in Node', () => {
+  // A child connects, without `ca`, to a server whose chain ends at the test CA, and prints
+  // whether the module under test trusted it.
+  const child = `
+    const fs = require('fs');
+    const tls = require(process.argv[1]);
+    const certs = ${JSON.stringify(require('node:path').join(__dirname, 'fixtures', 'certs'))};
+    const srv = require('node:tls').createServer({ key: fs.readFileSync(certs + '/agent-key.pem'),
+      cert: fs.readFileSync(certs + '/agent-chain.pem') }, (s) => s.end());
+    srv.on('tlsClientError', () => {});
+    srv.listen(0, '127.0.0.1', () => {
+      const c = tls.connect({ port: srv.address().port, host: '127.0.0.1', servername: 'localhost' }, () => {
+        console.log('authorized', c.authorized);
+        c.end();
+        srv.close();
+      });
+      c.on('error', (err) => { console.log('error', err.code); srv.close(); });
+    });
+  `;
+  const { execFileSync } = require('node:child_process');
+  const os = require('node:os');
+  const path = require('node:path');
+  const fs = require('node:fs');
+  const caFile = path.join(__dirname, 'fixtures', 'certs', 'ca-cert.pem');
+
+  function run(module, flags, env) {
+    return execFileSync(process.execPath, [...flags, '-e', child, module],
+      { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '', ...env }, timeout: 20_000 });
+  }
+  const cases = {
+    'flag + SSL_CERT_FILE: trusted': [['--use-openssl-ca'], () => ({ SSL_CERT_FILE: caFile })],
+    'NODE_OPTIONS flag + SSL_CERT_FILE: trusted': [[], () => ({ NODE_OPTIONS: '--use-openssl-ca', SSL_CERT_FILE: caFile })],
+    'flag + SSL_CERT_DIR (hashed directory): trusted': [['--use-openssl-ca'], () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tls-rs-certdir-'));
+      const hash = execFileSync('openssl', ['x509', '-hash', '-noout', '-in', caFile], { encoding: 'utf8' }).trim();
+      fs.copyFileSync(caFile, path.join(dir, `${hash}.0`));
+      return { SSL_CERT_FILE: path.join(dir, 'none.pem'), SSL_CERT_DIR: dir };
+    }],
+    'SSL_CERT_FILE without the flag: the bundled roots, not trusted': [[], () => ({ SSL_CERT_FILE: caFile })],
+  };
+  for (const [name, [flags, makeEnv]] of Object.entries(cases)) {
+    it(name, () => {
+      const env = makeEnv();
+      try {
+        const expected = run('node:tls', flags, env);
+        assert.match(expected, /^(authorized true|error UNABLE_TO_GET_ISSUER_CERT_LOCALLY)\n$/);
+        assert.equal(run(require.resolve('..'), flags, env), expected);
+      } finally {
+        if (env.SSL_CERT_DIR) fs.rmSync(env.SSL_CERT_DIR, { recursive: true, force: true });
+      }
+    });
+  }
+});
