@@ -14,7 +14,8 @@
 //   plain    no TLS: the same exchange (client flight, server flight, client flight + FIN,
 //            server flight + FIN) over net sockets — the floor of net.Socket and the kernel
 // Without --full the client offers a ticket (resumed handshakes). The engine alone is
-// bench/micro/engine-handshake.js.
+// bench/micro/engine-handshake.js. TLS_RS_ROOT=DIR runs another tls-rs checkout (its lib/ and
+// build/) in the tls-rs and engine modes, to compare two versions in one run.
 
 const { fork, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -25,6 +26,7 @@ const { tlsOptions } = require('../common');
 
 const OPTIONS = tlsOptions({ version: 'TLSv1.3', cipher: 'AES-128-GCM', cert: 'ec' });
 const MODES = ['builtin', 'tls-rs', 'engine', 'plain'];
+const ROOT = process.env.TLS_RS_ROOT ? path.resolve(process.env.TLS_RS_ROOT) : path.join(__dirname, '..', '..');
 
 function parseArgs(argv) {
   const args = { full: false, concurrency: 32, ms: 2000, modes: [] };
@@ -39,7 +41,7 @@ function parseArgs(argv) {
   return args;
 }
 
-const tlsImpl = (mode) => (mode === 'builtin' ? require('node:tls') : require('../..'));
+const tlsImpl = (mode) => (mode === 'builtin' ? require('node:tls') : require(ROOT));
 
 // ---- client process ----------------------------------------------------------------------------
 
@@ -118,9 +120,9 @@ function tlsServer(mode, counters, key, cert) {
 
 // TlsSession over the accepted socket: ciphertext in, ciphertext out, close_notify answered.
 function engineServer(counters, key, cert) {
-  const binding = require('../../lib/binding');
+  const binding = require(path.join(ROOT, 'lib', 'binding'));
   const { sessionReceive, sessionReadCleartext, sessionTakeCiphertext } = binding;
-  const context = require('../..').createSecureContext({ key, cert, ...OPTIONS, sessionIdContext: 'floor' }).context;
+  const context = require(ROOT).createSecureContext({ key, cert, ...OPTIONS, sessionIdContext: 'floor' }).context;
   const out = Buffer.allocUnsafe(64 * 1024);
   const cleartext = Buffer.allocUnsafe(16 * 1024);
   const STATUS_HANDSHAKE_DONE = 1;
