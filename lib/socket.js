@@ -177,7 +177,9 @@ class TLSSocket extends net.Socket {
     const rejectUnauthorized = !!options.rejectUnauthorized;
     this._requestCert = requestCert;
     this._rejectUnauthorized = rejectUnauthorized;
-    if (requestCert || rejectUnauthorized) {
+    // Only a server asking for certificates changes the session's verify mode (a new session
+    // already has OpenSSL's SSL_VERIFY_NONE; clients verify in JS).
+    if (options.isServer && requestCert) {
       this[kSession].setVerifyMode(requestCert, rejectUnauthorized);
     }
     this._setupSessions();
@@ -1130,12 +1132,7 @@ function useSharedReadBuffer(socket, callback) {
   // Only a plain TCP or pipe handle (not, say, the TLSWrap of a built-in TLSSocket).
   if (!handle || typeof handle.useUserBuffer !== 'function' ||
       (handle.constructor.name !== 'TCP' && handle.constructor.name !== 'Pipe')) return;
-  let kBuffer;
-  let kBufferCb;
-  for (const sym of Object.getOwnPropertySymbols(socket)) {
-    if (sym.description === 'kBuffer') kBuffer = sym;
-    else if (sym.description === 'kBufferCb') kBufferCb = sym;
-  }
+  const { kBuffer, kBufferCb } = netReadSymbols ?? findNetReadSymbols(socket);
   if (!kBuffer || !kBufferCb || socket[kBuffer] != null) return;
   socket[kBuffer] = ciphertextReadBuffer;
   socket[kBufferCb] = callback;
@@ -1153,6 +1150,19 @@ function forwardToTransport(socket, method, args) {
     (socket[kBeforeTransport] ??= []).push([method, args]);
   }
   return socket;
+}
+
+// net's private `onread` symbols are module-level, the same for every net.Socket: found once
+// (on the first plain socket) instead of scanning each accepted socket's symbols.
+let netReadSymbols = null;
+function findNetReadSymbols(socket) {
+  const found = { kBuffer: undefined, kBufferCb: undefined };
+  for (const sym of Object.getOwnPropertySymbols(socket)) {
+    if (sym.description === 'kBuffer') found.kBuffer = sym;
+    else if (sym.description === 'kBufferCb') found.kBufferCb = sym;
+  }
+  if (found.kBuffer && found.kBufferCb) netReadSymbols = found;
+  return found;
 }
 
 function asBuffer(view) {

@@ -8,9 +8,15 @@ const { validateBoolean } = require('./validators');
 
 let tracingWarned = false;
 
+let traceTls = null;
+// --trace-tls, from the process's start-up options: Node reads it once (getOptionValue), and
+// looking it up per socket is a cost every connection paid.
 function traceFlag() {
-  const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS || '').split(/\s+/)];
-  return flags.includes('--trace-tls');
+  if (traceTls === null) {
+    const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS || '').split(/\s+/)];
+    traceTls = flags.includes('--trace-tls');
+  }
+  return traceTls;
 }
 
 /** Node's TLSSocket constructor: whether to trace this socket (validates the option). */

@@ -69,9 +69,23 @@ pub fn set(ctx: &SslContextRef, keys: &[u8; TICKET_KEYS_LEN]) -> bool {
     }
 }
 
+/// AES-128-CBC fetched from the default provider once: `EVP_aes_128_cbc()` is a legacy
+/// cipher that EVP_EncryptInit_ex / EVP_DecryptInit_ex fetch again by name on every ticket
+/// sealed or opened. None when the fetch fails (the legacy cipher is used then).
+fn ticket_cipher() -> *const sys::EVP_CIPHER {
+    static CIPHER: OnceLock<Option<openssl::cipher::Cipher>> = OnceLock::new();
+    match CIPHER.get_or_init(|| openssl::cipher::Cipher::fetch(None, "AES-128-CBC", None).ok()) {
+        Some(cipher) => cipher.as_ptr(),
+        None => unsafe { sys::EVP_aes_128_cbc() },
+    }
+}
+
 /// Sets the ticket HMAC (SHA-256 with `key`) on OpenSSL's MAC context.
 unsafe fn init_hmac(hctx: *mut sys::EVP_MAC_CTX, key: &[u8]) -> bool {
-    let mut key = key.to_vec();
+    let mut key: [u8; PART] = match key.try_into() {
+        Ok(key) => key,
+        Err(_) => return false,
+    };
     let mut digest = *b"SHA256\0";
     let params = [
         sys::OSSL_PARAM_construct_octet_string(c"key".as_ptr(), key.as_mut_ptr().cast(), key.len()),
@@ -99,7 +113,7 @@ unsafe extern "C" fn ticket_key_callback(
     if enc != 0 {
         std::ptr::copy_nonoverlapping(key_name.as_ptr(), name, PART);
         if sys::RAND_bytes(iv, PART as c_int) <= 0
-            || sys::EVP_EncryptInit_ex(ectx, sys::EVP_aes_128_cbc(), std::ptr::null_mut(), aes_key.as_ptr(), iv) <= 0
+            || sys::EVP_EncryptInit_ex(ectx, ticket_cipher(), std::ptr::null_mut(), aes_key.as_ptr(), iv) <= 0
             || !init_hmac(hctx, hmac_key)
         {
             return -1;
@@ -110,7 +124,7 @@ unsafe extern "C" fn ticket_key_callback(
         // Not our key: discard the ticket.
         return 0;
     }
-    if sys::EVP_DecryptInit_ex(ectx, sys::EVP_aes_128_cbc(), std::ptr::null_mut(), aes_key.as_ptr(), iv) <= 0
+    if sys::EVP_DecryptInit_ex(ectx, ticket_cipher(), std::ptr::null_mut(), aes_key.as_ptr(), iv) <= 0
         || !init_hmac(hctx, hmac_key)
     {
         return -1;

@@ -67,3 +67,46 @@ for (const cert of ['ec', 'rsa']) {
                 `(client+server in process: ${wall.toFixed(0)} µs wall, ${((cpu.user + cpu.system) / N).toFixed(0)} µs CPU)`);
   }
 }
+
+// TLS 1.3 ticket resumption (the bench's resumed workload): the client offers the session of
+// its previous handshake; the server opens the ticket and seals a new one.
+{
+  const o = tlsOptions({ version: 'TLSv1.3', cipher: 'AES-128-GCM', cert: 'ec' });
+  const sctx = tlsRs.createSecureContext({ ...certs.ec, ...o }).context;
+  const cctx = tlsRs.createSecureContext({ ca: certs.ec.cert, ...o }).context;
+  const scratch = Buffer.alloc(16 * 1024);
+  let session = null;
+  let serverNs = 0n;
+  let resumed = 0;
+  for (let i = -1; i < N; i++) {
+    const client = new binding.TlsSession(cctx, false);
+    if (session) client.setSession(session);
+    client.start();
+    let toServer = take(client);
+    let t = process.hrtime.bigint();
+    const server = new binding.TlsSession(sctx, true);
+    let ns = process.hrtime.bigint() - t;
+    for (let round = 0; round < 6 && !(server.handshakeDone && client.handshakeDone && toServer.length === 0); round++) {
+      t = process.hrtime.bigint();
+      if (toServer.length) server.receive(toServer);
+      const toClient = take(server);
+      ns += process.hrtime.bigint() - t;
+      toServer = Buffer.alloc(0);
+      if (toClient.length) {
+        client.receive(toClient);
+        client.readCleartext(scratch); // the tickets
+      }
+      toServer = take(client);
+    }
+    if (!server.handshakeDone || !client.handshakeDone) throw new Error('handshake did not complete');
+    if (server.isSessionReused()) resumed++;
+    session = client.getSession();
+    t = process.hrtime.bigint();
+    server.destroy();
+    ns += process.hrtime.bigint() - t;
+    client.destroy();
+    if (i >= 0) serverNs += ns;
+  }
+  if (resumed < N) throw new Error(`only ${resumed} of ${N} handshakes resumed`);
+  console.log(`ECDSA P-256 TLSv1.3 resumed (ticket): server ${(Number(serverNs) / 1e3 / N).toFixed(0)} µs/handshake`);
+}
