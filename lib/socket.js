@@ -111,1017 +111,1037 @@ const kHeldOutput = Symbol('kHeldOutput');
 const kBeforeTransport = Symbol('kBeforeTransport');
 
 /** @param {object} [opts] Node's TLSSocket options. */
-class TLSSocket extends net.Socket {
-  constructor(socket, opts) {
-    const tlsOptions = { ...opts };
-    const enableTrace = traceOption(tlsOptions);
-    super({
-      allowHalfOpen: socket ? socket.allowHalfOpen : tlsOptions.allowHalfOpen,
-      highWaterMark: tlsOptions.highWaterMark,
-      signal: tlsOptions.signal,
+function TLSSocket(socket, opts) {
+  const tlsOptions = { ...opts };
+  const enableTrace = traceOption(tlsOptions);
+  Reflect.apply(net.Socket, this, [{
+    allowHalfOpen: socket ? socket.allowHalfOpen : tlsOptions.allowHalfOpen,
+    highWaterMark: tlsOptions.highWaterMark,
+    signal: tlsOptions.signal,
+  }]);
+  this._tlsOptions = tlsOptions;
+  this._secureEstablished = false;
+  this._securePending = false;
+  this._newSessionPending = false;
+  this._controlReleased = false;
+  this.secureConnecting = true;
+  this._SNICallback = null;
+  this.servername = null;
+  this.alpnProtocol = null;
+  this.npnProtocol = null;
+  this.authorized = false;
+  this.authorizationError = null;
+  this.encrypted = true;
+
+  const context = tlsOptions.secureContext || tlsOptions.credentials ||
+    require('./tls').createSecureContext(tlsOptions);
+  if (!(context instanceof SecureContext) || !(context.context instanceof binding.SecureContext)) {
+    throw new ERR_TLS_INVALID_CONTEXT('context');
+  }
+  this[kSession] = new binding.TlsSession(context.context, !!tlsOptions.isServer);
+  this[kHandle] = null;
+  this[kTransport] = null;
+  this[kTransportKind] = null;
+  this[kPendingWrite] = null;
+  this[kReadPaused] = false;
+  this[kEOF] = false;
+  this[kTimer] = null;
+  this[kOnread] = !socket ? onreadOption(tlsOptions.onread) : null;
+  // Cleartext counts, as Node's TLSWrap reports them through bytesRead / bytesWritten.
+  this[kBytesRead] = 0;
+  this[kBytesDispatched] = 0;
+
+  // Node's pauseOnCreate: the handshake proceeds, 'data' waits for resume().
+  if (tlsOptions.pauseOnConnect) this.readableFlowing = false;
+  this.on('error', this._tlsError);
+  this._init(socket);
+  if (enableTrace) this[kSession].enableTrace();
+  process.nextTick(initRead, this);
+  // An already-aborted signal ran _destroy inside net.Socket(), before the session existed.
+  if (tlsOptions.signal?.aborted) this._dropSession();
+}
+Object.setPrototypeOf(TLSSocket.prototype, net.Socket.prototype);
+Object.setPrototypeOf(TLSSocket, net.Socket);
+
+TLSSocket.prototype._dropSession = function _dropSession() {
+  const session = this[kSession];
+  this[kSession] = null;
+  if (session) session.destroy();
+};
+
+TLSSocket.prototype._init = function _init(socket) {
+  const options = this._tlsOptions;
+  this._initALPNAndSNI(options);
+  this.server = options.server;
+  // Clients always request (and check) the server's certificate; servers only on request.
+  const requestCert = !!options.requestCert || !options.isServer;
+  const rejectUnauthorized = !!options.rejectUnauthorized;
+  this._requestCert = requestCert;
+  this._rejectUnauthorized = rejectUnauthorized;
+  // Only a server asking for certificates changes the session's verify mode (a new session
+  // already has OpenSSL's SSL_VERIFY_NONE; clients verify in JS).
+  if (options.isServer && requestCert) {
+    this[kSession].setVerifyMode(requestCert, rejectUnauthorized);
+  }
+  this._setupSessions();
+  this._setupKeylog();
+  this._setupRenegotiation();
+  if (options.handshakeTimeout > 0) {
+    this.setTimeout(options.handshakeTimeout, this._handleTimeout);
+  }
+  if (socket) {
+    this._parent = socket;
+    this.connecting = socket.connecting || false;
+    if (this.connecting) {
+      socket.once('connect', () => {
+        this.connecting = false;
+        this.emit('connect');
+      });
+    }
+    this._attachTransport(socket, socket instanceof net.Socket ? 'socket' : 'stream');
+  } else {
+    this.connecting = true;
+  }
+  this._initExtensions(options);
+};
+
+// NPN, OCSP stapling and PSK (lib/npn.js, ocsp.js, psk.js).
+TLSSocket.prototype._initExtensions = function _initExtensions(options) {
+  const session = this[kSession];
+  setupNPN(session, options);
+  setupOCSP(this, session, options);
+  setupPSK(this, session, options);
+};
+
+TLSSocket.prototype._onOCSPRequest = function _onOCSPRequest() {
+  askOCSPRequest(this, () => this[kSession], () => {
+    if (this[kSession]) this._afterSessionStep(this[kSession].resume());
+  });
+};
+
+// ALPN and SNI, as Node's TLSSocket constructor and _init set them up.
+TLSSocket.prototype._initALPNAndSNI = function _initALPNAndSNI(options) {
+  const session = this[kSession];
+  if (options.ALPNProtocols) require('./tls').convertALPNProtocols(options.ALPNProtocols, options);
+  this[kALPNCallback] = null;
+  if (options.isServer && options.ALPNCallback) {
+    validateFunction(options.ALPNCallback, 'options.ALPNCallback');
+    this[kALPNCallback] = options.ALPNCallback;
+    session.enableALPNCallback();
+  }
+  // The server's default SNICallback only matters once server.addContext() was used.
+  if (options.isServer && options.SNICallback &&
+      (options.SNICallback !== defaultSNICallback() ||
+       (options.server && options.server._contexts.length))) {
+    validateFunction(options.SNICallback, 'options.SNICallback');
+    this._SNICallback = options.SNICallback;
+    session.enableSNICallback();
+  }
+  if (options.ALPNProtocols) {
+    if (!Buffer.isBuffer(options.ALPNProtocols)) {
+      throw new TypeError('Must give a Buffer as first argument');
+    }
+    session.setALPNProtocols(options.ALPNProtocols);
+  }
+};
+
+// ---- transport -------------------------------------------------------------------------
+
+/**
+ * Takes over `transport`'s reads. Three kinds of transport, as in Node:
+ * - 'owned': the net.Socket tls-rs connected; it reads through net's public `onread` into one
+ *   shared buffer, so no chunk is allocated on the way in;
+ * - 'socket': a net.Socket handed in (accepted, or STARTTLS): its reads are taken over where
+ *   net delivers them (`push`), so its old 'data' listeners never see ciphertext and its
+ *   buffer never grows — what Node's TLSWrap does to the handle;
+ * - 'stream': any other Duplex, read through 'data' (Node's JSStreamSocket does the same).
+ */
+TLSSocket.prototype._attachTransport = function _attachTransport(transport, kind) {
+  this[kTransport] = transport;
+  this[kTransportKind] = kind;
+  // tls-rs decides when the write side ends (after close_notify), not the transport.
+  transport.allowHalfOpen = true;
+  if (kind === 'socket') {
+    useSharedReadBuffer(transport, (nread, buf) => {
+      this._onCiphertext(buf.subarray(0, nread));
+      return !this[kReadPaused];
     });
-    this._tlsOptions = tlsOptions;
-    this._secureEstablished = false;
-    this._securePending = false;
-    this._newSessionPending = false;
-    this._controlReleased = false;
-    this.secureConnecting = true;
-    this._SNICallback = null;
-    this.servername = null;
-    this.alpnProtocol = null;
-    this.npnProtocol = null;
-    this.authorized = false;
-    this.authorizationError = null;
-    this.encrypted = true;
-
-    const context = tlsOptions.secureContext || tlsOptions.credentials ||
-      require('./tls').createSecureContext(tlsOptions);
-    if (!(context instanceof SecureContext) || !(context.context instanceof binding.SecureContext)) {
-      throw new ERR_TLS_INVALID_CONTEXT('context');
-    }
-    this[kSession] = new binding.TlsSession(context.context, !!tlsOptions.isServer);
-    this[kHandle] = null;
-    this[kTransport] = null;
-    this[kTransportKind] = null;
-    this[kPendingWrite] = null;
-    this[kReadPaused] = false;
-    this[kEOF] = false;
-    this[kTimer] = null;
-    this[kOnread] = !socket ? onreadOption(tlsOptions.onread) : null;
-    // Cleartext counts, as Node's TLSWrap reports them through bytesRead / bytesWritten.
-    this[kBytesRead] = 0;
-    this[kBytesDispatched] = 0;
-
-    // Node's pauseOnCreate: the handshake proceeds, 'data' waits for resume().
-    if (tlsOptions.pauseOnConnect) this.readableFlowing = false;
-    this.on('error', this._tlsError);
-    this._init(socket);
-    if (enableTrace) this[kSession].enableTrace();
-    process.nextTick(initRead, this);
-    // An already-aborted signal ran _destroy inside super(), before the session existed.
-    if (tlsOptions.signal?.aborted) this._dropSession();
-  }
-
-  _dropSession() {
-    const session = this[kSession];
-    this[kSession] = null;
-    if (session) session.destroy();
-  }
-
-  _init(socket) {
-    const options = this._tlsOptions;
-    this._initALPNAndSNI(options);
-    this.server = options.server;
-    // Clients always request (and check) the server's certificate; servers only on request.
-    const requestCert = !!options.requestCert || !options.isServer;
-    const rejectUnauthorized = !!options.rejectUnauthorized;
-    this._requestCert = requestCert;
-    this._rejectUnauthorized = rejectUnauthorized;
-    // Only a server asking for certificates changes the session's verify mode (a new session
-    // already has OpenSSL's SSL_VERIFY_NONE; clients verify in JS).
-    if (options.isServer && requestCert) {
-      this[kSession].setVerifyMode(requestCert, rejectUnauthorized);
-    }
-    this._setupSessions();
-    this._setupKeylog();
-    this._setupRenegotiation();
-    if (options.handshakeTimeout > 0) {
-      this.setTimeout(options.handshakeTimeout, this._handleTimeout);
-    }
-    if (socket) {
-      this._parent = socket;
-      this.connecting = socket.connecting || false;
-      if (this.connecting) {
-        socket.once('connect', () => {
-          this.connecting = false;
-          this.emit('connect');
-        });
+    transport.push = (chunk) => {
+      if (chunk === null) {
+        this._onTransportEnd();
+        return false;
       }
-      this._attachTransport(socket, socket instanceof net.Socket ? 'socket' : 'stream');
-    } else {
-      this.connecting = true;
-    }
-    this._initExtensions(options);
-  }
-
-  // NPN, OCSP stapling and PSK (lib/npn.js, ocsp.js, psk.js).
-  _initExtensions(options) {
-    const session = this[kSession];
-    setupNPN(session, options);
-    setupOCSP(this, session, options);
-    setupPSK(this, session, options);
-  }
-
-  _onOCSPRequest() {
-    askOCSPRequest(this, () => this[kSession], () => {
-      if (this[kSession]) this._afterSessionStep(this[kSession].resume());
-    });
-  }
-
-  // ALPN and SNI, as Node's TLSSocket constructor and _init set them up.
-  _initALPNAndSNI(options) {
-    const session = this[kSession];
-    if (options.ALPNProtocols) require('./tls').convertALPNProtocols(options.ALPNProtocols, options);
-    this[kALPNCallback] = null;
-    if (options.isServer && options.ALPNCallback) {
-      validateFunction(options.ALPNCallback, 'options.ALPNCallback');
-      this[kALPNCallback] = options.ALPNCallback;
-      session.enableALPNCallback();
-    }
-    // The server's default SNICallback only matters once server.addContext() was used.
-    if (options.isServer && options.SNICallback &&
-        (options.SNICallback !== defaultSNICallback() ||
-         (options.server && options.server._contexts.length))) {
-      validateFunction(options.SNICallback, 'options.SNICallback');
-      this._SNICallback = options.SNICallback;
-      session.enableSNICallback();
-    }
-    if (options.ALPNProtocols) {
-      if (!Buffer.isBuffer(options.ALPNProtocols)) {
-        throw new TypeError('Must give a Buffer as first argument');
+      this._onCiphertext(chunk);
+      return !this[kReadPaused];
+    };
+  } else if (kind === 'stream') {
+    const ondata = (chunk) => {
+      // As Node's JSStreamSocket: a stream that yields strings or objects cannot carry TLS.
+      if (typeof chunk === 'string' || transport.readableObjectMode === true) {
+        transport.pause();
+        transport.removeListener('data', ondata);
+        this.emit('error', new ERR_STREAM_WRAP());
+        return;
       }
-      session.setALPNProtocols(options.ALPNProtocols);
-    }
+      this._onCiphertext(chunk);
+    };
+    transport.on('data', ondata);
   }
+  if (kind !== 'socket') transport.on('end', () => this._onTransportEnd());
+  transport.on('drain', () => this._continueWrite());
+  transport.on('close', () => {
+    if (!this.destroyed) this.destroy();
+  });
+  transport.on('error', (err) => {
+    // Like Node's afterShutdown, a failure to deliver close_notify to a peer that is already
+    // gone is not reported; the connection just closes.
+    if (this[kShuttingDown] && (err.code === 'EPIPE' || err.code === 'ECONNRESET')) this.destroy();
+    // Node's TLSWrap has no write request for handshake records, so a peer that reset before
+    // they were delivered is not a write error: the socket closes ('socket hang up').
+    else if (!this._secureEstablished && err.syscall === 'write' &&
+             (err.code === 'EPIPE' || err.code === 'ECONNRESET')) this.destroy();
+    else if (kind === 'owned') this.destroy(err);
+    else this._emitTLSError(err);
+  });
+};
 
-  // ---- transport -------------------------------------------------------------------------
+// Backpressure from our reader reaches the transport.
+TLSSocket.prototype._pauseTransport = function _pauseTransport() {
+  const transport = this[kTransport];
+  // A hijacked socket stops itself: our push() returned false, so net stops reading.
+  if (transport && this[kTransportKind] !== 'socket') transport.pause();
+};
 
-  /**
-   * Takes over `transport`'s reads. Three kinds of transport, as in Node:
-   * - 'owned': the net.Socket tls-rs connected; it reads through net's public `onread` into one
-   *   shared buffer, so no chunk is allocated on the way in;
-   * - 'socket': a net.Socket handed in (accepted, or STARTTLS): its reads are taken over where
-   *   net delivers them (`push`), so its old 'data' listeners never see ciphertext and its
-   *   buffer never grows — what Node's TLSWrap does to the handle;
-   * - 'stream': any other Duplex, read through 'data' (Node's JSStreamSocket does the same).
-   */
-  _attachTransport(transport, kind) {
-    this[kTransport] = transport;
-    this[kTransportKind] = kind;
-    // tls-rs decides when the write side ends (after close_notify), not the transport.
-    transport.allowHalfOpen = true;
-    if (kind === 'socket') {
-      useSharedReadBuffer(transport, (nread, buf) => {
+TLSSocket.prototype._resumeTransport = function _resumeTransport() {
+  const transport = this[kTransport];
+  if (!transport || transport.destroyed) return;
+  if (this[kTransportKind] === 'socket') {
+    // net's own _read restarts a handle that stopped reading.
+    if (!transport.connecting) transport._read(0);
+  } else {
+    transport.resume();
+  }
+};
+
+/** net.Socket#connect: connects the TCP (or IPC) transport this socket owns. */
+TLSSocket.prototype.connect = function connect(...args) {
+  const [options, cb] = net._normalizeArgs(args);
+  if (cb) this.once('connect', cb);
+  const transport = new net.Socket({
+    allowHalfOpen: true,
+    noDelay: options.noDelay,
+    keepAlive: options.keepAlive,
+    keepAliveInitialDelay: options.keepAliveInitialDelay,
+    onread: {
+      buffer: ciphertextReadBuffer,
+      callback: (nread, buf) => {
         this._onCiphertext(buf.subarray(0, nread));
         return !this[kReadPaused];
-      });
-      transport.push = (chunk) => {
-        if (chunk === null) {
-          this._onTransportEnd();
-          return false;
-        }
-        this._onCiphertext(chunk);
-        return !this[kReadPaused];
-      };
-    } else if (kind === 'stream') {
-      const ondata = (chunk) => {
-        // As Node's JSStreamSocket: a stream that yields strings or objects cannot carry TLS.
-        if (typeof chunk === 'string' || transport.readableObjectMode === true) {
-          transport.pause();
-          transport.removeListener('data', ondata);
-          this.emit('error', new ERR_STREAM_WRAP());
+      },
+    },
+  });
+  for (const event of ['lookup', 'connectionAttempt', 'connectionAttemptFailed', 'connectionAttemptTimeout']) {
+    transport.on(event, (...eventArgs) => this.emit(event, ...eventArgs));
+  }
+  transport.once('connect', () => {
+    this.connecting = false;
+    this.emit('connect');
+    this.emit('ready');
+  });
+  this._parent = transport;
+  this.connecting = true;
+  this._attachTransport(transport, 'owned');
+  transport.connect(options);
+  // Calls made before there was a transport, in order, now that it has its handle.
+  for (const [method, methodArgs] of this[kBeforeTransport] ?? []) transport[method](...methodArgs);
+  this[kBeforeTransport] = null;
+  return this;
+};
+
+// ---- handshake -------------------------------------------------------------------------
+
+TLSSocket.prototype._start = function _start() {
+  if (this.connecting) {
+    this.once('connect', this._start);
+    return;
+  }
+  if (!this[kSession]) return;
+  if (this._tlsOptions.requestOCSP) this[kSession].requestOCSP();
+  this._afterSessionStep(this[kSession].start());
+};
+
+// Node's setKeyCert: takes a SecureContext or its options; only a server's session uses it
+// (Node's TLSWrap ignores it on clients), and nothing happens once the socket is destroyed.
+TLSSocket.prototype.setKeyCert = function setKeyCert(context) {
+  if (!this[kSession]) return;
+  const secureContext = context instanceof SecureContext ? context : require('./tls').createSecureContext(context);
+  if (this._tlsOptions.isServer) this[kSession].setKeyCert(secureContext.context);
+};
+
+TLSSocket.prototype.setServername = function setServername(name) {
+  validateString(name, 'name');
+  if (this._tlsOptions.isServer) throw new ERR_TLS_SNI_FROM_SERVER();
+  this[kSession].setServername(name);
+};
+
+TLSSocket.prototype._onCiphertext = function _onCiphertext(chunk) {
+  const session = this[kSession];
+  if (!session) return;
+  this._refreshTimer();
+  this._afterSessionStep(sessionReceive(session, chunk));
+};
+
+TLSSocket.prototype._afterSessionStep = function _afterSessionStep(status) {
+  // A server learns the name from the ClientHello, before 'secure' (Node's servername callback).
+  if (this.servername === null && this._tlsOptions.isServer && this[kSession]) {
+    const name = this[kSession].getServername();
+    if (name) this.servername = name;
+  }
+  if (status & STATUS_EVENTS) {
+    this._onSessionEvents();
+    if (!this[kSession]) return;
+  }
+  if (status & STATUS_ERROR) {
+    // The alert goes out before the error is reported.
+    this._flushCiphertext(null);
+    this._onSessionError();
+    return;
+  }
+  if (status & STATUS_OCSP_RESPONSE) {
+    emitOCSPResponse(this, this[kSession]);
+    if (!this[kSession]) return;
+  }
+  if (status & (STATUS_NEW_SESSION | STATUS_RESUME_REQUEST)) {
+    status = this._onSessionStatus(status);
+    if (status < 0) return;
+  }
+  if (status & (STATUS_SNI_REQUEST | STATUS_ALPN_REQUEST | STATUS_OCSP_REQUEST)) {
+    this._flushCiphertext(null);
+    if (status & STATUS_ALPN_REQUEST) this._onALPNRequest();
+    else if (status & STATUS_OCSP_REQUEST) this._onOCSPRequest();
+    else this._onSNIRequest();
+    return;
+  }
+  // As in Node, 'secure' (and the client's verification) runs before this step's output is
+  // sent: a client rejecting the server never sends its TLS 1.3 Finished.
+  if (status & STATUS_HANDSHAKE_DONE) this._finishInit();
+  // _readCleartext flushes when it is done; the output BIO is FIFO, so handshake bytes still
+  // precede anything written from a 'data' handler. One flush per incoming chunk.
+  if (this._secureEstablished && !this[kReadPaused]) this._readCleartext();
+  else this._flushCiphertext(null);
+};
+
+TLSSocket.prototype._finishInit = function _finishInit() {
+  const session = this[kSession];
+  if (!session) return;
+  this.alpnProtocol = session.getALPNNegotiatedProtocol();
+  this.npnProtocol = session.getNegotiatedProtocol();
+  if (this.servername === null) this.servername = session.getServername() ?? false;
+  this._secureEstablished = true;
+  if (this._tlsOptions.handshakeTimeout > 0) this.setTimeout(0, this._handleTimeout);
+  this.emit('secure');
+  // Writes made before the handshake go out once the peer is verified (or not rejected).
+  if (!this.destroyed && this[kPendingWrite]) {
+    const [data, cb] = this[kPendingWrite];
+    this[kPendingWrite] = null;
+    this._writeCleartext(data, cb);
+  }
+};
+
+// ---- the server's handshake questions (the engine waits for the answer) -----------------
+
+// Node's callALPNCallback: ALPNCallback({ servername, protocols }) returns one of protocols,
+// or undefined to refuse them all (a fatal no_application_protocol alert).
+TLSSocket.prototype._onALPNRequest = function _onALPNRequest() {
+  const session = this[kSession];
+  let index = -1;
+  try {
+    const request = session.getALPNRequest();
+    // Node's servername callback has already seen the name (TLS 1.3 asks this early).
+    if (this.servername === null && request.servername) this.servername = request.servername;
+    const servername = request.servername ?? false;
+    const offer = request.protocols;
+    const protocols = [];
+    for (let offset = 0; offset < offer.length;) {
+      const len = offer[offset];
+      offset += 1;
+      protocols.push(offer.slice(offset, offset + len).toString('ascii'));
+      offset += len;
+    }
+    const selected = this[kALPNCallback]({ servername, protocols });
+    if (selected !== undefined) {
+      index = protocols.indexOf(selected);
+      if (index === -1) throw new ERR_TLS_ALPN_CALLBACK_INVALID_RESULT(selected, protocols);
+    }
+  } catch (err) {
+    this.destroy(err);
+    return;
+  }
+  session.selectALPN(index);
+  this._afterSessionStep(session.resume());
+};
+
+// Node's loadSNI: SNICallback(servername, cb) answers, now or later, with a SecureContext (or
+// its .context) whose certificate, key, chain and trust store this connection then uses.
+TLSSocket.prototype._onSNIRequest = function _onSNIRequest() {
+  const servername = this[kSession].getServername();
+  let once = false;
+  let sync = true;
+  let answered = false;
+  const done = () => {
+    if (this[kSession]) this._afterSessionStep(this[kSession].resume());
+  };
+  try {
+    this._SNICallback(servername, (err, context) => {
+      if (once) return this.destroy(new ERR_MULTIPLE_CALLBACK());
+      once = true;
+      if (err) return this.destroy(err);
+      if (!this[kSession]) return this.destroy(new ERR_SOCKET_CLOSED());
+      if (context) {
+        const ctx = context.context || context;
+        if (ctx instanceof binding.SecureContext) {
+          this[kSNIContext] = ctx;
+          // Node: a context without certificate, given before SNICallback returned, fails the
+          // handshake (its OpenSSL error stays queued in that handshake step); later, not.
+          this[kSession].useSNIContext(ctx, sync);
+        } else if (ctx !== null && (typeof ctx === 'object' || typeof ctx === 'function')) {
+          this._onHandshakeError(new TypeError('Invalid SNI context'));
           return;
         }
-        this._onCiphertext(chunk);
-      };
-      transport.on('data', ondata);
-    }
-    if (kind !== 'socket') transport.on('end', () => this._onTransportEnd());
-    transport.on('drain', () => this._continueWrite());
-    transport.on('close', () => {
-      if (!this.destroyed) this.destroy();
+      }
+      // As in Node, an answer given inside SNICallback takes effect once it returns (a
+      // second call made there still stops the handshake before anything is sent).
+      if (sync) answered = true;
+      else done();
     });
-    transport.on('error', (err) => {
-      // Like Node's afterShutdown, a failure to deliver close_notify to a peer that is already
-      // gone is not reported; the connection just closes.
-      if (this[kShuttingDown] && (err.code === 'EPIPE' || err.code === 'ECONNRESET')) this.destroy();
-      // Node's TLSWrap has no write request for handshake records, so a peer that reset before
-      // they were delivered is not a write error: the socket closes ('socket hang up').
-      else if (!this._secureEstablished && err.syscall === 'write' &&
-               (err.code === 'EPIPE' || err.code === 'ECONNRESET')) this.destroy();
-      else if (kind === 'owned') this.destroy(err);
-      else this._emitTLSError(err);
-    });
+  } catch (err) {
+    this.destroy(err);
+    return;
   }
+  sync = false;
+  if (answered && !this.destroyed) done();
+};
 
-  // Backpressure from our reader reaches the transport.
-  _pauseTransport() {
-    const transport = this[kTransport];
-    // A hijacked socket stops itself: our push() returned false, so net stops reading.
-    if (transport && this[kTransportKind] !== 'socket') transport.pause();
+// Node's onerror before the handshake completed.
+TLSSocket.prototype._onHandshakeError = function _onHandshakeError(err) {
+  if (this._hadError) return;
+  this._hadError = true;
+  this._closeAfterHandlingError = true;
+  this.destroy(err);
+};
+
+TLSSocket.prototype._onSessionError = function _onSessionError() {
+  const info = this[kSession] && this[kSession].takeError();
+  const err = opensslError(info);
+  if (this._hadError) return;
+  this._hadError = true;
+  if (!this._secureEstablished) {
+    this._closeAfterHandlingError = true;
+    this.destroy(err);
+  } else if (this._tlsOptions.isServer && this._rejectUnauthorized &&
+             /peer did not return a certificate/.test(err.message)) {
+    this.destroy();
+  } else {
+    this._emitTLSError(err);
   }
+};
 
-  _resumeTransport() {
-    const transport = this[kTransport];
-    if (!transport || transport.destroyed) return;
-    if (this[kTransportKind] === 'socket') {
-      // net's own _read restarts a handle that stopped reading.
-      if (!transport.connecting) transport._read(0);
-    } else {
-      transport.resume();
-    }
-  }
+// Node's TLSWrap reads once more when the 'secure' handlers return, even if one destroyed the
+// socket: an error OpenSSL left queued while verifying the peer (a tampered signature's
+// "EVP lib") then fails that read, and a rejecting server reports it as 'tlsClientError'.
+TLSSocket.prototype._readAfterSecure = function _readAfterSecure() {
+  const session = this[kSession];
+  if (session && session.readCleartext(Buffer.alloc(1)) === READ_ERROR) this._onSessionError();
+};
 
-  /** net.Socket#connect: connects the TCP (or IPC) transport this socket owns. */
-  connect(...args) {
-    const [options, cb] = net._normalizeArgs(args);
-    if (cb) this.once('connect', cb);
-    const transport = new net.Socket({
-      allowHalfOpen: true,
-      noDelay: options.noDelay,
-      keepAlive: options.keepAlive,
-      keepAliveInitialDelay: options.keepAliveInitialDelay,
-      onread: {
-        buffer: ciphertextReadBuffer,
-        callback: (nread, buf) => {
-          this._onCiphertext(buf.subarray(0, nread));
-          return !this[kReadPaused];
-        },
-      },
-    });
-    for (const event of ['lookup', 'connectionAttempt', 'connectionAttemptFailed', 'connectionAttemptTimeout']) {
-      transport.on(event, (...eventArgs) => this.emit(event, ...eventArgs));
-    }
-    transport.once('connect', () => {
-      this.connecting = false;
-      this.emit('connect');
-      this.emit('ready');
-    });
-    this._parent = transport;
-    this.connecting = true;
-    this._attachTransport(transport, 'owned');
-    transport.connect(options);
-    // Calls made before there was a transport, in order, now that it has its handle.
-    for (const [method, methodArgs] of this[kBeforeTransport] ?? []) transport[method](...methodArgs);
-    this[kBeforeTransport] = null;
-    return this;
-  }
+TLSSocket.prototype._handleTimeout = function _handleTimeout() {
+  this._emitTLSError(new ERR_TLS_HANDSHAKE_TIMEOUT());
+};
 
-  // ---- handshake -------------------------------------------------------------------------
+TLSSocket.prototype._emitTLSError = function _emitTLSError(err) {
+  const e = this._tlsError(err);
+  if (e) this.emit('error', e);
+};
 
-  _start() {
-    if (this.connecting) {
-      this.once('connect', this._start);
-      return;
-    }
-    if (!this[kSession]) return;
-    if (this._tlsOptions.requestOCSP) this[kSession].requestOCSP();
-    this._afterSessionStep(this[kSession].start());
-  }
+// Until control is released, TLS errors go to '_tlsError' (the server turns them into
+// 'tlsClientError'); afterwards they are ordinary 'error' events.
+TLSSocket.prototype._tlsError = function _tlsError(err) {
+  this.emit('_tlsError', err);
+  if (this._controlReleased) return err;
+  return null;
+};
 
-  // Node's setKeyCert: takes a SecureContext or its options; only a server's session uses it
-  // (Node's TLSWrap ignores it on clients), and nothing happens once the socket is destroyed.
-  setKeyCert(context) {
-    if (!this[kSession]) return;
-    const secureContext = context instanceof SecureContext ? context : require('./tls').createSecureContext(context);
-    if (this._tlsOptions.isServer) this[kSession].setKeyCert(secureContext.context);
-  }
+TLSSocket.prototype._releaseControl = function _releaseControl() {
+  if (this._controlReleased) return false;
+  this._controlReleased = true;
+  this.removeListener('error', this._tlsError);
+  return true;
+};
 
-  setServername(name) {
-    validateString(name, 'name');
-    if (this._tlsOptions.isServer) throw new ERR_TLS_SNI_FROM_SERVER();
-    this[kSession].setServername(name);
-  }
+// ---- reading ---------------------------------------------------------------------------
 
-  _onCiphertext(chunk) {
-    const session = this[kSession];
-    if (!session) return;
-    this._refreshTimer();
-    this._afterSessionStep(sessionReceive(session, chunk));
-  }
-
-  _afterSessionStep(status) {
-    // A server learns the name from the ClientHello, before 'secure' (Node's servername callback).
-    if (this.servername === null && this._tlsOptions.isServer && this[kSession]) {
-      const name = this[kSession].getServername();
-      if (name) this.servername = name;
-    }
-    if (status & STATUS_EVENTS) {
+TLSSocket.prototype._readCleartext = function _readCleartext() {
+  while (this[kSession]) {
+    const slab = cleartextSlab;
+    if (slab.size - slab.used < MAX_RECORD) slab.renew();
+    const n = sessionReadCleartext(this[kSession], slab.buf, slab.used);
+    if (n > 0) {
+      const chunk = slab.take(n);
+      this[kBytesRead] += n;
+      if (!this._deliver(chunk)) {
+        this[kReadPaused] = true;
+        this._pauseTransport();
+        break;
+      }
+    } else if (n === 0) {
+      break;
+    } else if (n === READ_EVENTS) {
       this._onSessionEvents();
-      if (!this[kSession]) return;
-    }
-    if (status & STATUS_ERROR) {
-      // The alert goes out before the error is reported.
+    } else if (n === READ_CLOSE_NOTIFY) {
+      this._pushEOF();
+      break;
+    } else {
       this._flushCiphertext(null);
       this._onSessionError();
       return;
     }
-    if (status & STATUS_OCSP_RESPONSE) {
-      emitOCSPResponse(this, this[kSession]);
-      if (!this[kSession]) return;
-    }
-    if (status & (STATUS_NEW_SESSION | STATUS_RESUME_REQUEST)) {
-      status = this._onSessionStatus(status);
-      if (status < 0) return;
-    }
-    if (status & (STATUS_SNI_REQUEST | STATUS_ALPN_REQUEST | STATUS_OCSP_REQUEST)) {
-      this._flushCiphertext(null);
-      if (status & STATUS_ALPN_REQUEST) this._onALPNRequest();
-      else if (status & STATUS_OCSP_REQUEST) this._onOCSPRequest();
-      else this._onSNIRequest();
-      return;
-    }
-    // As in Node, 'secure' (and the client's verification) runs before this step's output is
-    // sent: a client rejecting the server never sends its TLS 1.3 Finished.
-    if (status & STATUS_HANDSHAKE_DONE) this._finishInit();
-    // _readCleartext flushes when it is done; the output BIO is FIFO, so handshake bytes still
-    // precede anything written from a 'data' handler. One flush per incoming chunk.
-    if (this._secureEstablished && !this[kReadPaused]) this._readCleartext();
-    else this._flushCiphertext(null);
   }
+  // A TLS 1.3 client receives its tickets while reading.
+  if (this[kSessionCallbacks] && !this._tlsOptions.isServer && this[kSession]) this._onNewSessions(0);
+  // Reading can produce output too (TLS 1.3 key updates, renegotiation replies).
+  this._flushCiphertext(null);
+};
 
-  _finishInit() {
-    const session = this[kSession];
-    if (!session) return;
-    this.alpnProtocol = session.getALPNNegotiatedProtocol();
-    this.npnProtocol = session.getNegotiatedProtocol();
-    if (this.servername === null) this.servername = session.getServername() ?? false;
-    this._secureEstablished = true;
-    if (this._tlsOptions.handshakeTimeout > 0) this.setTimeout(0, this._handleTimeout);
-    this.emit('secure');
-    // Writes made before the handshake go out once the peer is verified (or not rejected).
-    if (!this.destroyed && this[kPendingWrite]) {
-      const [data, cb] = this[kPendingWrite];
-      this[kPendingWrite] = null;
-      this._writeCleartext(data, cb);
-    }
+TLSSocket.prototype._deliver = function _deliver(chunk) {
+  const onread = this[kOnread];
+  if (!onread) return this.push(chunk);
+  let offset = 0;
+  let keepReading = true;
+  while (offset < chunk.length) {
+    const buf = typeof onread.buffer === 'function' ? onread.buffer() : onread.buffer;
+    const n = Math.min(buf.length, chunk.length - offset);
+    chunk.copy(buf, 0, offset, offset + n);
+    offset += n;
+    if (onread.callback.call(this, n, buf) === false) keepReading = false;
   }
+  return keepReading;
+};
 
-  // ---- the server's handshake questions (the engine waits for the answer) -----------------
+// The consumer wants more: continue where backpressure stopped us.
+TLSSocket.prototype._read = function _read() {
+  if (!this[kReadPaused]) return;
+  this[kReadPaused] = false;
+  if (this._secureEstablished) this._readCleartext();
+  if (!this[kReadPaused]) this._resumeTransport();
+};
 
-  // Node's callALPNCallback: ALPNCallback({ servername, protocols }) returns one of protocols,
-  // or undefined to refuse them all (a fatal no_application_protocol alert).
-  _onALPNRequest() {
-    const session = this[kSession];
-    let index = -1;
-    try {
-      const request = session.getALPNRequest();
-      // Node's servername callback has already seen the name (TLS 1.3 asks this early).
-      if (this.servername === null && request.servername) this.servername = request.servername;
-      const servername = request.servername ?? false;
-      const offer = request.protocols;
-      const protocols = [];
-      for (let offset = 0; offset < offer.length;) {
-        const len = offer[offset];
-        offset += 1;
-        protocols.push(offer.slice(offset, offset + len).toString('ascii'));
-        offset += len;
-      }
-      const selected = this[kALPNCallback]({ servername, protocols });
-      if (selected !== undefined) {
-        index = protocols.indexOf(selected);
-        if (index === -1) throw new ERR_TLS_ALPN_CALLBACK_INVALID_RESULT(selected, protocols);
-      }
-    } catch (err) {
-      this.destroy(err);
-      return;
-    }
-    session.selectALPN(index);
-    this._afterSessionStep(session.resume());
+// With `onread` nothing is pushed, so the stream machinery never calls _read: as net does for
+// its onread sockets, pause() stops reading and resume() / read() start it again.
+TLSSocket.prototype.pause = function pause() {
+  if (this[kOnread] && !this[kReadPaused]) {
+    this[kReadPaused] = true;
+    this._pauseTransport();
   }
+  return net.Socket.prototype.pause.call(this);
+};
 
-  // Node's loadSNI: SNICallback(servername, cb) answers, now or later, with a SecureContext (or
-  // its .context) whose certificate, key, chain and trust store this connection then uses.
-  _onSNIRequest() {
-    const servername = this[kSession].getServername();
-    let once = false;
-    let sync = true;
-    let answered = false;
-    const done = () => {
-      if (this[kSession]) this._afterSessionStep(this[kSession].resume());
-    };
-    try {
-      this._SNICallback(servername, (err, context) => {
-        if (once) return this.destroy(new ERR_MULTIPLE_CALLBACK());
-        once = true;
-        if (err) return this.destroy(err);
-        if (!this[kSession]) return this.destroy(new ERR_SOCKET_CLOSED());
-        if (context) {
-          const ctx = context.context || context;
-          if (ctx instanceof binding.SecureContext) {
-            this[kSNIContext] = ctx;
-            // Node: a context without certificate, given before SNICallback returned, fails the
-            // handshake (its OpenSSL error stays queued in that handshake step); later, not.
-            this[kSession].useSNIContext(ctx, sync);
-          } else if (ctx !== null && (typeof ctx === 'object' || typeof ctx === 'function')) {
-            this._onHandshakeError(new TypeError('Invalid SNI context'));
-            return;
-          }
-        }
-        // As in Node, an answer given inside SNICallback takes effect once it returns (a
-        // second call made there still stops the handshake before anything is sent).
-        if (sync) answered = true;
-        else done();
-      });
-    } catch (err) {
-      this.destroy(err);
-      return;
-    }
-    sync = false;
-    if (answered && !this.destroyed) done();
-  }
+TLSSocket.prototype.resume = function resume() {
+  if (this[kOnread]) this._read();
+  return net.Socket.prototype.resume.call(this);
+};
 
-  // Node's onerror before the handshake completed.
-  _onHandshakeError(err) {
-    if (this._hadError) return;
-    this._hadError = true;
-    this._closeAfterHandlingError = true;
-    this.destroy(err);
-  }
+TLSSocket.prototype.read = function read(n) {
+  if (this[kOnread]) this._read();
+  return net.Socket.prototype.read.call(this, n);
+};
 
-  _onSessionError() {
-    const info = this[kSession] && this[kSession].takeError();
-    const err = opensslError(info);
-    if (this._hadError) return;
-    this._hadError = true;
-    if (!this._secureEstablished) {
-      this._closeAfterHandlingError = true;
-      this.destroy(err);
-    } else if (this._tlsOptions.isServer && this._rejectUnauthorized &&
-               /peer did not return a certificate/.test(err.message)) {
-      this.destroy();
+TLSSocket.prototype._onTransportEnd = function _onTransportEnd() {
+  this._pushEOF();
+};
+
+TLSSocket.prototype._pushEOF = function _pushEOF() {
+  if (this[kEOF]) return;
+  this[kEOF] = true;
+  this.push(null);
+  // As Node's onStreamRead: lets 'end' fire even when nobody is reading.
+  this.read(0);
+};
+
+// ---- writing ---------------------------------------------------------------------------
+
+TLSSocket.prototype._write = function _write(chunk, encoding, cb) {
+  const data = typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk;
+  this[kBytesDispatched] += data.length;
+  this._writeCleartext(data, cb);
+};
+
+TLSSocket.prototype._writev = function _writev(chunks, cb) {
+  const buffers = chunks.map(({ chunk, encoding }) =>
+    (typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk));
+  const data = buffers.length === 1 ? buffers[0] : Buffer.concat(buffers);
+  this[kBytesDispatched] += data.length;
+  this._writeCleartext(data, cb);
+};
+
+TLSSocket.prototype._writeCleartext = function _writeCleartext(data, cb) {
+  if (!this[kSession] || !this[kTransport]) {
+    if (this.connecting || (this[kSession] && !this._secureEstablished)) {
+      this[kPendingWrite] = [data, cb];
     } else {
-      this._emitTLSError(err);
+      cb(new ERR_SOCKET_CLOSED());
     }
+    return;
   }
-
-  // Node's TLSWrap reads once more when the 'secure' handlers return, even if one destroyed the
-  // socket: an error OpenSSL left queued while verifying the peer (a tampered signature's
-  // "EVP lib") then fails that read, and a rejecting server reports it as 'tlsClientError'.
-  _readAfterSecure() {
-    const session = this[kSession];
-    if (session && session.readCleartext(Buffer.alloc(1)) === READ_ERROR) this._onSessionError();
+  if (!this._secureEstablished) {
+    this[kPendingWrite] = [data, cb];
+    return;
   }
+  this._refreshTimer();
+  this[kPendingWrite] = { data, offset: 0, cb };
+  this._continueWrite();
+};
 
-  _handleTimeout() {
-    this._emitTLSError(new ERR_TLS_HANDSHAKE_TIMEOUT());
-  }
+// Encrypts the current write slice by slice while the transport accepts more.
+TLSSocket.prototype._continueWrite = function _continueWrite() {
+  const write = this[kPendingWrite];
+  if (!write || Array.isArray(write) || !this[kSession]) return;
+  const { data, cb } = write;
+  do {
+    const end = Math.min(data.length, write.offset + ENCRYPT_SLICE);
+    const slice = write.offset === 0 && end === data.length ? data : data.subarray(write.offset, end);
+    if (sessionEncrypt(this[kSession], slice) < 0) {
+      this[kPendingWrite] = null;
+      const err = opensslError(this[kSession].takeError());
+      cb(err);
+      return;
+    }
+    write.offset = end;
+    const last = write.offset >= data.length;
+    const accepted = this._flushCiphertext(last ? cb : null, last);
+    if (last) {
+      this[kPendingWrite] = null;
+      return;
+    }
+    if (!accepted) return; // resumed on the transport's 'drain'
+  } while (this[kSession]);
+};
 
-  _emitTLSError(err) {
-    const e = this._tlsError(err);
-    if (e) this.emit('error', e);
-  }
-
-  // Until control is released, TLS errors go to '_tlsError' (the server turns them into
-  // 'tlsClientError'); afterwards they are ordinary 'error' events.
-  _tlsError(err) {
-    this.emit('_tlsError', err);
-    if (this._controlReleased) return err;
-    return null;
-  }
-
-  _releaseControl() {
-    if (this._controlReleased) return false;
-    this._controlReleased = true;
-    this.removeListener('error', this._tlsError);
+/**
+ * Sends the ciphertext the session holds. `cb` (if any) runs once the transport took it;
+ * `always` sends an empty write so `cb` still runs when nothing is pending.
+ */
+TLSSocket.prototype._flushCiphertext = function _flushCiphertext(cb, always = false) {
+  // Held while 'newSession' callbacks are pending (Node's EncOut waits for newSessionDone).
+  if (this[kHeldOutput]) {
+    if (cb) this[kHeldOutput].push(cb);
     return true;
   }
+  const session = this[kSession];
+  const transport = this[kTransport];
+  if (!session || !transport || transport.destroyed) {
+    if (cb) process.nextTick(cb, new ERR_SOCKET_CLOSED());
+    return true;
+  }
+  const slab = ciphertextSlab;
+  let n = sessionTakeCiphertext(session, slab.buf, slab.used);
+  if (n === 0) {
+    if (cb || always) return transport.write(EMPTY, cb || undefined);
+    return true;
+  }
+  let out;
+  let start = -1;
+  if (n > 0) {
+    start = slab.used;
+    out = slab.take(n);
+  } else if (-n <= slab.size / 2) {
+    slab.renew();
+    n = sessionTakeCiphertext(session, slab.buf, 0);
+    start = 0;
+    out = slab.take(n);
+  } else {
+    out = Buffer.allocUnsafe(-n);
+    session.readCiphertext(out);
+  }
+  const end = slab.used;
+  const accepted = transport.write(out, cb || undefined);
+  // A net.Socket with nothing queued wrote `out` synchronously and holds no reference to it:
+  // the next flush reuses that slab space, which stays warm in cache. (Any other Duplex may
+  // keep the chunk, so its slices are never reused.)
+  if (start >= 0 && slab.used === end && out.buffer === slab.buf.buffer &&
+      this[kTransportKind] !== 'stream' && transport.writableLength === 0) {
+    slab.used = start;
+  }
+  return accepted;
+};
 
-  // ---- reading ---------------------------------------------------------------------------
+// close_notify, then the transport's FIN (Node's TLSWrap::DoShutdown).
+TLSSocket.prototype._final = function _final(cb) {
+  if (this.connecting) {
+    this.once('connect', () => this._final(cb));
+    return;
+  }
+  const transport = this[kTransport];
+  if (!transport || transport.destroyed) {
+    cb();
+    return;
+  }
+  this[kShuttingDown] = true;
+  if (this[kSession] && this._secureEstablished) this[kSession].shutdown();
+  this._flushCiphertext(null);
+  transport.end(() => cb());
+};
 
-  _readCleartext() {
-    while (this[kSession]) {
-      const slab = cleartextSlab;
-      if (slab.size - slab.used < MAX_RECORD) slab.renew();
-      const n = sessionReadCleartext(this[kSession], slab.buf, slab.used);
-      if (n > 0) {
-        const chunk = slab.take(n);
-        this[kBytesRead] += n;
-        if (!this._deliver(chunk)) {
-          this[kReadPaused] = true;
-          this._pauseTransport();
-          break;
-        }
-      } else if (n === 0) {
-        break;
-      } else if (n === READ_EVENTS) {
-        this._onSessionEvents();
-      } else if (n === READ_CLOSE_NOTIFY) {
-        this._pushEOF();
-        break;
-      } else {
-        this._flushCiphertext(null);
-        this._onSessionError();
-        return;
-      }
+// ---- teardown --------------------------------------------------------------------------
+
+TLSSocket.prototype._destroy = function _destroy(err, cb) {
+  this.connecting = false;
+  clearTimeout(this[kTimer]);
+  this[kTimer] = null;
+  this._dropSession();
+  const pending = this[kPendingWrite];
+  this[kPendingWrite] = null;
+  const transport = this[kTransport];
+  cb(err);
+  if (Array.isArray(pending)) pending[1](new ERR_SOCKET_CLOSED());
+  else if (pending) pending.cb(new ERR_SOCKET_CLOSED());
+  this._dropHeldOutput();
+  const emitClose = () => this.emit('close', !!err);
+  if (transport && !transport.closed) {
+    transport.once('close', emitClose);
+    transport.destroy();
+  } else {
+    process.nextTick(emitClose);
+  }
+};
+
+// ---- timeouts --------------------------------------------------------------------------
+
+// Unnamed: a function named setTimeout would shadow the timer function it calls.
+TLSSocket.prototype.setTimeout = function(msecs, callback) {
+  if (this.destroyed) return this;
+  this.timeout = msecs;
+  msecs = timerDuration(msecs, 'msecs');
+  clearTimeout(this[kTimer]);
+  this[kTimer] = null;
+  if (msecs === 0) {
+    if (callback !== undefined) {
+      validateFunction(callback, 'callback');
+      this.removeListener('timeout', callback);
     }
-    // A TLS 1.3 client receives its tickets while reading.
-    if (this[kSessionCallbacks] && !this._tlsOptions.isServer && this[kSession]) this._onNewSessions(0);
-    // Reading can produce output too (TLS 1.3 key updates, renegotiation replies).
-    this._flushCiphertext(null);
-  }
-
-  _deliver(chunk) {
-    const onread = this[kOnread];
-    if (!onread) return this.push(chunk);
-    let offset = 0;
-    let keepReading = true;
-    while (offset < chunk.length) {
-      const buf = typeof onread.buffer === 'function' ? onread.buffer() : onread.buffer;
-      const n = Math.min(buf.length, chunk.length - offset);
-      chunk.copy(buf, 0, offset, offset + n);
-      offset += n;
-      if (onread.callback.call(this, n, buf) === false) keepReading = false;
-    }
-    return keepReading;
-  }
-
-  // The consumer wants more: continue where backpressure stopped us.
-  _read() {
-    if (!this[kReadPaused]) return;
-    this[kReadPaused] = false;
-    if (this._secureEstablished) this._readCleartext();
-    if (!this[kReadPaused]) this._resumeTransport();
-  }
-
-  // With `onread` nothing is pushed, so the stream machinery never calls _read: as net does for
-  // its onread sockets, pause() stops reading and resume() / read() start it again.
-  pause() {
-    if (this[kOnread] && !this[kReadPaused]) {
-      this[kReadPaused] = true;
-      this._pauseTransport();
-    }
-    return super.pause();
-  }
-
-  resume() {
-    if (this[kOnread]) this._read();
-    return super.resume();
-  }
-
-  read(n) {
-    if (this[kOnread]) this._read();
-    return super.read(n);
-  }
-
-  _onTransportEnd() {
-    this._pushEOF();
-  }
-
-  _pushEOF() {
-    if (this[kEOF]) return;
-    this[kEOF] = true;
-    this.push(null);
-    // As Node's onStreamRead: lets 'end' fire even when nobody is reading.
-    this.read(0);
-  }
-
-  // ---- writing ---------------------------------------------------------------------------
-
-  _write(chunk, encoding, cb) {
-    const data = typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk;
-    this[kBytesDispatched] += data.length;
-    this._writeCleartext(data, cb);
-  }
-
-  _writev(chunks, cb) {
-    const buffers = chunks.map(({ chunk, encoding }) =>
-      (typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk));
-    const data = buffers.length === 1 ? buffers[0] : Buffer.concat(buffers);
-    this[kBytesDispatched] += data.length;
-    this._writeCleartext(data, cb);
-  }
-
-  _writeCleartext(data, cb) {
-    if (!this[kSession] || !this[kTransport]) {
-      if (this.connecting || (this[kSession] && !this._secureEstablished)) {
-        this[kPendingWrite] = [data, cb];
-      } else {
-        cb(new ERR_SOCKET_CLOSED());
-      }
-      return;
-    }
-    if (!this._secureEstablished) {
-      this[kPendingWrite] = [data, cb];
-      return;
-    }
-    this._refreshTimer();
-    this[kPendingWrite] = { data, offset: 0, cb };
-    this._continueWrite();
-  }
-
-  // Encrypts the current write slice by slice while the transport accepts more.
-  _continueWrite() {
-    const write = this[kPendingWrite];
-    if (!write || Array.isArray(write) || !this[kSession]) return;
-    const { data, cb } = write;
-    do {
-      const end = Math.min(data.length, write.offset + ENCRYPT_SLICE);
-      const slice = write.offset === 0 && end === data.length ? data : data.subarray(write.offset, end);
-      if (sessionEncrypt(this[kSession], slice) < 0) {
-        this[kPendingWrite] = null;
-        const err = opensslError(this[kSession].takeError());
-        cb(err);
-        return;
-      }
-      write.offset = end;
-      const last = write.offset >= data.length;
-      const accepted = this._flushCiphertext(last ? cb : null, last);
-      if (last) {
-        this[kPendingWrite] = null;
-        return;
-      }
-      if (!accepted) return; // resumed on the transport's 'drain'
-    } while (this[kSession]);
-  }
-
-  /**
-   * Sends the ciphertext the session holds. `cb` (if any) runs once the transport took it;
-   * `always` sends an empty write so `cb` still runs when nothing is pending.
-   */
-  _flushCiphertext(cb, always = false) {
-    // Held while 'newSession' callbacks are pending (Node's EncOut waits for newSessionDone).
-    if (this[kHeldOutput]) {
-      if (cb) this[kHeldOutput].push(cb);
-      return true;
-    }
-    const session = this[kSession];
-    const transport = this[kTransport];
-    if (!session || !transport || transport.destroyed) {
-      if (cb) process.nextTick(cb, new ERR_SOCKET_CLOSED());
-      return true;
-    }
-    const slab = ciphertextSlab;
-    let n = sessionTakeCiphertext(session, slab.buf, slab.used);
-    if (n === 0) {
-      if (cb || always) return transport.write(EMPTY, cb || undefined);
-      return true;
-    }
-    let out;
-    let start = -1;
-    if (n > 0) {
-      start = slab.used;
-      out = slab.take(n);
-    } else if (-n <= slab.size / 2) {
-      slab.renew();
-      n = sessionTakeCiphertext(session, slab.buf, 0);
-      start = 0;
-      out = slab.take(n);
-    } else {
-      out = Buffer.allocUnsafe(-n);
-      session.readCiphertext(out);
-    }
-    const end = slab.used;
-    const accepted = transport.write(out, cb || undefined);
-    // A net.Socket with nothing queued wrote `out` synchronously and holds no reference to it:
-    // the next flush reuses that slab space, which stays warm in cache. (Any other Duplex may
-    // keep the chunk, so its slices are never reused.)
-    if (start >= 0 && slab.used === end && out.buffer === slab.buf.buffer &&
-        this[kTransportKind] !== 'stream' && transport.writableLength === 0) {
-      slab.used = start;
-    }
-    return accepted;
-  }
-
-  // close_notify, then the transport's FIN (Node's TLSWrap::DoShutdown).
-  _final(cb) {
-    if (this.connecting) {
-      this.once('connect', () => this._final(cb));
-      return;
-    }
-    const transport = this[kTransport];
-    if (!transport || transport.destroyed) {
-      cb();
-      return;
-    }
-    this[kShuttingDown] = true;
-    if (this[kSession] && this._secureEstablished) this[kSession].shutdown();
-    this._flushCiphertext(null);
-    transport.end(() => cb());
-  }
-
-  // ---- teardown --------------------------------------------------------------------------
-
-  _destroy(err, cb) {
-    this.connecting = false;
-    clearTimeout(this[kTimer]);
-    this[kTimer] = null;
-    this._dropSession();
-    const pending = this[kPendingWrite];
-    this[kPendingWrite] = null;
-    const transport = this[kTransport];
-    cb(err);
-    if (Array.isArray(pending)) pending[1](new ERR_SOCKET_CLOSED());
-    else if (pending) pending.cb(new ERR_SOCKET_CLOSED());
-    this._dropHeldOutput();
-    const emitClose = () => this.emit('close', !!err);
-    if (transport && !transport.closed) {
-      transport.once('close', emitClose);
-      transport.destroy();
-    } else {
-      process.nextTick(emitClose);
+  } else {
+    this[kTimer] = setTimeout(() => this._onTimeout(), msecs);
+    this[kTimer].unref();
+    if (callback !== undefined) {
+      validateFunction(callback, 'callback');
+      this.once('timeout', callback);
     }
   }
+  return this;
+};
 
-  // ---- timeouts --------------------------------------------------------------------------
+TLSSocket.prototype._onTimeout = function _onTimeout() {
+  this.emit('timeout');
+};
 
-  setTimeout(msecs, callback) {
-    if (this.destroyed) return this;
-    this.timeout = msecs;
-    msecs = timerDuration(msecs, 'msecs');
-    clearTimeout(this[kTimer]);
-    this[kTimer] = null;
-    if (msecs === 0) {
-      if (callback !== undefined) {
-        validateFunction(callback, 'callback');
-        this.removeListener('timeout', callback);
-      }
-    } else {
-      this[kTimer] = setTimeout(() => this._onTimeout(), msecs);
-      this[kTimer].unref();
-      if (callback !== undefined) {
-        validateFunction(callback, 'callback');
-        this.once('timeout', callback);
-      }
-    }
-    return this;
-  }
+TLSSocket.prototype._refreshTimer = function _refreshTimer() {
+  if (this[kTimer]) this[kTimer].refresh();
+};
 
-  _onTimeout() {
-    this.emit('timeout');
-  }
+TLSSocket.prototype._unrefTimer = function _unrefTimer() {
+  this._refreshTimer();
+};
 
-  _refreshTimer() {
-    if (this[kTimer]) this[kTimer].refresh();
-  }
+// ---- byte counts -----------------------------------------------------------------------
 
-  _unrefTimer() {
-    this._refreshTimer();
-  }
-
-  // ---- byte counts -----------------------------------------------------------------------
-
-  get bytesRead() {
+Object.defineProperty(TLSSocket.prototype, 'bytesRead', {
+  configurable: true,
+  get() {
     return this[kBytesRead];
-  }
+  },
+});
 
-  /** Cleartext bytes written so far, including those still buffered (as net.Socket counts). */
-  get bytesWritten() {
+/** Cleartext bytes written so far, including those still buffered (as net.Socket counts). */
+Object.defineProperty(TLSSocket.prototype, 'bytesWritten', {
+  configurable: true,
+  get() {
     let bytes = this[kBytesDispatched];
     for (const { chunk, encoding } of this.writableBuffer) {
       bytes += Buffer.isBuffer(chunk) ? chunk.length : Buffer.byteLength(chunk, encoding);
     }
     return bytes;
-  }
+  },
+});
 
-  get _bytesDispatched() {
+Object.defineProperty(TLSSocket.prototype, '_bytesDispatched', {
+  configurable: true,
+  get() {
     return this[kBytesDispatched];
-  }
+  },
+});
 
-  // Node's `_handle` and `ssl` are the TLSWrap; packages call it (mysqljs `ssl.verifyError()`,
-  // smtp-server checks client certificates with `_handle.verifyError()`, http pauses reading
-  // through `_handle.readStop()`). Null once the socket is destroyed.
-  get _handle() {
+// Node's `_handle` and `ssl` are the TLSWrap; packages call it (mysqljs `ssl.verifyError()`,
+// smtp-server checks client certificates with `_handle.verifyError()`, http pauses reading
+// through `_handle.readStop()`). Null once the socket is destroyed.
+Object.defineProperty(TLSSocket.prototype, '_handle', {
+  configurable: true,
+  get() {
     if (!this[kSession]) return null;
     return (this[kHandle] ??= new TLSHandle(this));
-  }
-
-  set _handle(value) {
+  },
+  set(value) {
     // net.Socket assigns the handles it creates; a TLSSocket's handle is always its TLSHandle.
-  }
+  },
+});
 
-  get ssl() {
+Object.defineProperty(TLSSocket.prototype, 'ssl', {
+  configurable: true,
+  get() {
     return this._handle;
-  }
-
-  set ssl(value) {
+  },
+  set(value) {
     // Read-only in effect: it always reflects the session.
-  }
+  },
+});
 
-  get pending() {
+Object.defineProperty(TLSSocket.prototype, 'pending', {
+  configurable: true,
+  get() {
     return !this[kSession] || this.connecting;
-  }
+  },
+});
 
-  get bufferSize() {
+Object.defineProperty(TLSSocket.prototype, 'bufferSize', {
+  configurable: true,
+  get() {
     return this[kSession] ? this.writableLength : undefined;
-  }
+  },
+});
 
-  // ---- the transport's properties --------------------------------------------------------
+// ---- the transport's properties --------------------------------------------------------
 
-  setNoDelay(enable) {
-    return forwardToTransport(this, 'setNoDelay', [enable]);
-  }
+TLSSocket.prototype.setNoDelay = function setNoDelay(enable) {
+  return forwardToTransport(this, 'setNoDelay', [enable]);
+};
 
-  setKeepAlive(enable, initialDelay) {
-    return forwardToTransport(this, 'setKeepAlive', [enable, initialDelay]);
-  }
+TLSSocket.prototype.setKeepAlive = function setKeepAlive(enable, initialDelay) {
+  return forwardToTransport(this, 'setKeepAlive', [enable, initialDelay]);
+};
 
-  ref() {
-    return forwardToTransport(this, 'ref', []);
-  }
+TLSSocket.prototype.ref = function ref() {
+  return forwardToTransport(this, 'ref', []);
+};
 
-  unref() {
-    return forwardToTransport(this, 'unref', []);
-  }
+TLSSocket.prototype.unref = function unref() {
+  return forwardToTransport(this, 'unref', []);
+};
 
-  _getpeername() {
-    const transport = this[kTransport];
-    if (!transport || typeof transport._getpeername !== 'function') return {};
-    return transport._getpeername();
-  }
+TLSSocket.prototype._getpeername = function _getpeername() {
+  const transport = this[kTransport];
+  if (!transport || typeof transport._getpeername !== 'function') return {};
+  return transport._getpeername();
+};
 
-  _getsockname() {
-    const transport = this[kTransport];
-    if (!transport || typeof transport._getsockname !== 'function') return {};
-    return transport._getsockname();
-  }
+TLSSocket.prototype._getsockname = function _getsockname() {
+  const transport = this[kTransport];
+  if (!transport || typeof transport._getsockname !== 'function') return {};
+  return transport._getsockname();
+};
 
-  // ---- TLS introspection -----------------------------------------------------------------
+// ---- TLS introspection -----------------------------------------------------------------
 
-  getPeerCertificate(detailed) {
-    if (!this[kSession]) return null;
-    return this[kSession].getPeerCertificate(!!detailed) || {};
-  }
+TLSSocket.prototype.getPeerCertificate = function getPeerCertificate(detailed) {
+  if (!this[kSession]) return null;
+  return this[kSession].getPeerCertificate(!!detailed) || {};
+};
 
-  getCertificate() {
-    if (!this[kSession]) return null;
-    return this[kSession].getCertificate() || {};
-  }
+TLSSocket.prototype.getCertificate = function getCertificate() {
+  if (!this[kSession]) return null;
+  return this[kSession].getCertificate() || {};
+};
 
-  getCipher() {
-    return this[kSession] ? this[kSession].getCipher() ?? undefined : null;
-  }
+TLSSocket.prototype.getCipher = function getCipher() {
+  return this[kSession] ? this[kSession].getCipher() ?? undefined : null;
+};
 
-  getProtocol() {
-    return this[kSession] ? this[kSession].getProtocol() : null;
-  }
+TLSSocket.prototype.getProtocol = function getProtocol() {
+  return this[kSession] ? this[kSession].getProtocol() : null;
+};
 
-  getEphemeralKeyInfo() {
-    if (!this[kSession]) return null;
-    if (this._tlsOptions.isServer) return null;
-    const info = this[kSession].getEphemeralKeyInfo();
-    if (!info) return {};
-    // Node's key order: { type, size } for DH, { type, name, size } for ECDH.
-    return info.type === 'DH' ? { type: info.type, size: info.size } :
-      { type: info.type, name: info.name, size: info.size };
-  }
+TLSSocket.prototype.getEphemeralKeyInfo = function getEphemeralKeyInfo() {
+  if (!this[kSession]) return null;
+  if (this._tlsOptions.isServer) return null;
+  const info = this[kSession].getEphemeralKeyInfo();
+  if (!info) return {};
+  // Node's key order: { type, size } for DH, { type, name, size } for ECDH.
+  return info.type === 'DH' ? { type: info.type, size: info.size } :
+    { type: info.type, name: info.name, size: info.size };
+};
 
-  // ---- sessions and resumption ------------------------------------------------------------
-  // Node's session plumbing (_tls_wrap.js: onnewsessionclient, onnewsession, loadSession,
-  // kPendingSession). Sessions are DER (i2d_SSL_SESSION), interchangeable with Node's.
+// ---- sessions and resumption ------------------------------------------------------------
+// Node's session plumbing (_tls_wrap.js: onnewsessionclient, onnewsession, loadSession,
+// kPendingSession). Sessions are DER (i2d_SSL_SESSION), interchangeable with Node's.
 
-  _setupSessions() {
-    const options = this._tlsOptions;
-    this[kIsVerified] = false;
-    this[kPendingSession] = null;
-    this[kSessionCallbacks] = false;
-    this[kNewSessionsPending] = 0;
-    this[kHeldOutput] = null;
-    if (options.isServer) {
-      // Only when the listeners exist at accept time, as in Node.
-      const server = this.server;
-      if (server && (server.listenerCount('resumeSession') > 0 || server.listenerCount('newSession') > 0)) {
-        this._enableSessionCallbacks();
-      }
-    } else {
-      if (options.session) setNativeSession(this[kSession], options.session);
-      // Sessions are serialized only once someone listens for them.
-      if (this.listenerCount('newListener', sessionNewListener) === 0) {
-        this.on('newListener', sessionNewListener);
-      }
-    }
-  }
-
-  _enableSessionCallbacks() {
-    if (!this[kSession] || this[kSessionCallbacks]) return;
-    this[kSessionCallbacks] = true;
-    this[kSession].enableSessionCallbacks();
-  }
-
-  // Status bits 16/32 of a session step. Returns the bits _afterSessionStep still has to act
-  // on, or -1 when the handshake now waits for a 'resumeSession' answer.
-  _onSessionStatus(status) {
-    if (status & STATUS_NEW_SESSION) status = this._onNewSessions(status);
-    if (status & STATUS_RESUME_REQUEST) {
-      this._askResumeSession();
-      return -1;
-    }
-    return status;
-  }
-
-  _onNewSessions(status) {
-    const session = this[kSession];
-    if (!session) return status;
-    const created = session.takeNewSessions();
-    if (created.length === 0) return status;
-    if (!this._tlsOptions.isServer) {
-      // Node's onnewsessionclient: emitted once the server is verified (tls.js), the latest
-      // one kept until then.
-      for (const { data } of created) {
-        if (this[kIsVerified]) this.emit('session', data);
-        else this[kPendingSession] = data;
-      }
-      return status;
-    }
+TLSSocket.prototype._setupSessions = function _setupSessions() {
+  const options = this._tlsOptions;
+  this[kIsVerified] = false;
+  this[kPendingSession] = null;
+  this[kSessionCallbacks] = false;
+  this[kNewSessionsPending] = 0;
+  this[kHeldOutput] = null;
+  if (options.isServer) {
+    // Only when the listeners exist at accept time, as in Node.
     const server = this.server;
-    if (!server) return status;
-    // The handshake's output (and anything written meanwhile) waits until every 'newSession'
-    // callback was called.
-    this[kNewSessionsPending] += created.length;
-    if (!this[kHeldOutput]) this[kHeldOutput] = [];
-    if ((status & STATUS_HANDSHAKE_DONE) && session.getProtocol() === 'TLSv1.3') {
-      // TLS 1.3 tickets are issued after the handshake is done (Node sees 'done' first).
-      status &= ~STATUS_HANDSHAKE_DONE;
-      this._finishInit();
+    if (server && (server.listenerCount('resumeSession') > 0 || server.listenerCount('newSession') > 0)) {
+      this._enableSessionCallbacks();
     }
-    for (const { id, data } of created) {
-      let once = false;
-      const done = () => {
-        if (once) return;
-        once = true;
-        if (!this[kSession]) {
-          this.destroy(new ERR_SOCKET_CLOSED());
-          return;
-        }
-        if (--this[kNewSessionsPending] > 0) return;
-        this._releaseHeldOutput();
-        if (this._securePending) {
-          this._securePending = false;
-          this._finishInit();
-        }
-        this._afterSessionStep(0);
-      };
-      if (!server.emit('newSession', id, data, done)) done();
+  } else {
+    if (options.session) setNativeSession(this[kSession], options.session);
+    // Sessions are serialized only once someone listens for them.
+    if (this.listenerCount('newListener', sessionNewListener) === 0) {
+      this.on('newListener', sessionNewListener);
     }
-    if ((status & STATUS_HANDSHAKE_DONE) && this[kNewSessionsPending] > 0) {
-      // Node's onhandshakedone: 'secure' waits for the newSession callback.
-      status &= ~STATUS_HANDSHAKE_DONE;
-      this._securePending = true;
+  }
+};
+
+TLSSocket.prototype._enableSessionCallbacks = function _enableSessionCallbacks() {
+  if (!this[kSession] || this[kSessionCallbacks]) return;
+  this[kSessionCallbacks] = true;
+  this[kSession].enableSessionCallbacks();
+};
+
+// Status bits 16/32 of a session step. Returns the bits _afterSessionStep still has to act
+// on, or -1 when the handshake now waits for a 'resumeSession' answer.
+TLSSocket.prototype._onSessionStatus = function _onSessionStatus(status) {
+  if (status & STATUS_NEW_SESSION) status = this._onNewSessions(status);
+  if (status & STATUS_RESUME_REQUEST) {
+    this._askResumeSession();
+    return -1;
+  }
+  return status;
+};
+
+TLSSocket.prototype._onNewSessions = function _onNewSessions(status) {
+  const session = this[kSession];
+  if (!session) return status;
+  const created = session.takeNewSessions();
+  if (created.length === 0) return status;
+  if (!this._tlsOptions.isServer) {
+    // Node's onnewsessionclient: emitted once the server is verified (tls.js), the latest
+    // one kept until then.
+    for (const { data } of created) {
+      if (this[kIsVerified]) this.emit('session', data);
+      else this[kPendingSession] = data;
     }
     return status;
   }
-
-  _releaseHeldOutput() {
-    const callbacks = this[kHeldOutput];
-    this[kHeldOutput] = null;
-    if (!callbacks) return;
-    let cb = null;
-    if (callbacks.length === 1) cb = callbacks[0];
-    else if (callbacks.length > 1) cb = (err) => { for (const f of callbacks) f(err); };
-    this._flushCiphertext(cb, cb !== null);
+  const server = this.server;
+  if (!server) return status;
+  // The handshake's output (and anything written meanwhile) waits until every 'newSession'
+  // callback was called.
+  this[kNewSessionsPending] += created.length;
+  if (!this[kHeldOutput]) this[kHeldOutput] = [];
+  if ((status & STATUS_HANDSHAKE_DONE) && session.getProtocol() === 'TLSv1.3') {
+    // TLS 1.3 tickets are issued after the handshake is done (Node sees 'done' first).
+    status &= ~STATUS_HANDSHAKE_DONE;
+    this._finishInit();
   }
-
-  // Destroyed while 'newSession' held the output: its write callbacks fail.
-  _dropHeldOutput() {
-    const callbacks = this[kHeldOutput];
-    this[kHeldOutput] = null;
-    if (callbacks) for (const cb of callbacks) cb(new ERR_SOCKET_CLOSED());
-  }
-
-  // Node's loadSession: the server asks its 'resumeSession' listener, and the handshake goes
-  // on (endParser) with whatever session it found.
-  _askResumeSession() {
-    const session = this[kSession];
-    const id = session.resumeSessionId;
+  for (const { id, data } of created) {
     let once = false;
-    const onSession = (err, data) => {
-      if (once) {
-        this.destroy(new ERR_MULTIPLE_CALLBACK());
-        return;
-      }
+    const done = () => {
+      if (once) return;
       once = true;
-      if (err) {
-        this.destroy(err);
-        return;
-      }
       if (!this[kSession]) {
         this.destroy(new ERR_SOCKET_CLOSED());
         return;
       }
-      if (ArrayBuffer.isView(data)) this[kSession].loadSession(asBuffer(data));
-      this._afterSessionStep(this[kSession].endParser());
+      if (--this[kNewSessionsPending] > 0) return;
+      this._releaseHeldOutput();
+      if (this._securePending) {
+        this._securePending = false;
+        this._finishInit();
+      }
+      this._afterSessionStep(0);
     };
-    if (!this.server || !this.server.emit('resumeSession', id, onSession)) {
-      this._afterSessionStep(session.endParser());
+    if (!server.emit('newSession', id, data, done)) done();
+  }
+  if ((status & STATUS_HANDSHAKE_DONE) && this[kNewSessionsPending] > 0) {
+    // Node's onhandshakedone: 'secure' waits for the newSession callback.
+    status &= ~STATUS_HANDSHAKE_DONE;
+    this._securePending = true;
+  }
+  return status;
+};
+
+TLSSocket.prototype._releaseHeldOutput = function _releaseHeldOutput() {
+  const callbacks = this[kHeldOutput];
+  this[kHeldOutput] = null;
+  if (!callbacks) return;
+  let cb = null;
+  if (callbacks.length === 1) cb = callbacks[0];
+  else if (callbacks.length > 1) cb = (err) => { for (const f of callbacks) f(err); };
+  this._flushCiphertext(cb, cb !== null);
+};
+
+// Destroyed while 'newSession' held the output: its write callbacks fail.
+TLSSocket.prototype._dropHeldOutput = function _dropHeldOutput() {
+  const callbacks = this[kHeldOutput];
+  this[kHeldOutput] = null;
+  if (callbacks) for (const cb of callbacks) cb(new ERR_SOCKET_CLOSED());
+};
+
+// Node's loadSession: the server asks its 'resumeSession' listener, and the handshake goes
+// on (endParser) with whatever session it found.
+TLSSocket.prototype._askResumeSession = function _askResumeSession() {
+  const session = this[kSession];
+  const id = session.resumeSessionId;
+  let once = false;
+  const onSession = (err, data) => {
+    if (once) {
+      this.destroy(new ERR_MULTIPLE_CALLBACK());
+      return;
     }
+    once = true;
+    if (err) {
+      this.destroy(err);
+      return;
+    }
+    if (!this[kSession]) {
+      this.destroy(new ERR_SOCKET_CLOSED());
+      return;
+    }
+    if (ArrayBuffer.isView(data)) this[kSession].loadSession(asBuffer(data));
+    this._afterSessionStep(this[kSession].endParser());
+  };
+  if (!this.server || !this.server.emit('resumeSession', id, onSession)) {
+    this._afterSessionStep(session.endParser());
   }
+};
 
-  // Called by tls.connect after 'secureConnect' (Node's kIsVerified).
-  _emitPendingSession() {
-    this[kIsVerified] = true;
-    const session = this[kPendingSession];
-    this[kPendingSession] = null;
-    if (session) this.emit('session', session);
-  }
+// Called by tls.connect after 'secureConnect' (Node's kIsVerified).
+TLSSocket.prototype._emitPendingSession = function _emitPendingSession() {
+  this[kIsVerified] = true;
+  const session = this[kPendingSession];
+  this[kPendingSession] = null;
+  if (session) this.emit('session', session);
+};
 
-  setSession(session) {
-    if (typeof session === 'string') session = Buffer.from(session, 'latin1');
-    if (!this[kSession]) throw new TypeError("Cannot read properties of null (reading 'setSession')");
-    setNativeSession(this[kSession], session);
-  }
+TLSSocket.prototype.setSession = function setSession(session) {
+  if (typeof session === 'string') session = Buffer.from(session, 'latin1');
+  if (!this[kSession]) throw new TypeError("Cannot read properties of null (reading 'setSession')");
+  setNativeSession(this[kSession], session);
+};
 
-  getSession() {
-    return this[kSession] ? this[kSession].getSession() ?? undefined : null;
-  }
+TLSSocket.prototype.getSession = function getSession() {
+  return this[kSession] ? this[kSession].getSession() ?? undefined : null;
+};
 
-  getTLSTicket() {
-    return this[kSession] ? this[kSession].getTLSTicket() ?? undefined : null;
-  }
+TLSSocket.prototype.getTLSTicket = function getTLSTicket() {
+  return this[kSession] ? this[kSession].getTLSTicket() ?? undefined : null;
+};
 
-  isSessionReused() {
-    return this[kSession] ? this[kSession].isSessionReused() : null;
-  }
-}
+TLSSocket.prototype.isSessionReused = function isSessionReused() {
+  return this[kSession] ? this[kSession].isSessionReused() : null;
+};
 
 // An accepted (or handed-in) net.Socket reads into the shared ciphertext buffer, as one tls-rs
 // connects does through `onread`: net's own read path otherwise allocates a 64 KiB buffer per

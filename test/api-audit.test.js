@@ -279,6 +279,47 @@ describe('server and socket options no other test proves', () => {
   });
 });
 
+describe('subclassing TLSSocket', () => {
+  // Pre-class code (the seed docs' era) subclasses with util.inherits and calls the constructor
+  // on `this`; Node's TLSSocket is a plain function, so that works there.
+  it('util.inherits with TLSSocket.call(this, ...) connects and exchanges data as in Node', async () => {
+    await differential(async ({ clientTls, serverTls, rec }) => {
+      const util = require('node:util');
+      function PlainOldSocket(socket, options) {
+        clientTls.TLSSocket.call(this, socket, options);
+        this.kind = 'plain old';
+      }
+      util.inherits(PlainOldSocket, clientTls.TLSSocket);
+      PlainOldSocket.prototype.describe = function() { return `${this.kind} ${this.getProtocol()}`; };
+
+      const srv = serverTls.createServer(certs, (s) => s.end('hello'));
+      const port = await listen(srv);
+      const raw = require('node:net').connect(port, '127.0.0.1');
+      await once(raw, 'connect');
+      const c = new PlainOldSocket(raw, { ...clientOptions, secureContext: clientTls.createSecureContext(clientOptions) });
+      rec.watch(c, 'client', SOCKET_EVENTS);
+      rec.add('client', 'instanceof', { tls: c instanceof clientTls.TLSSocket, net: c instanceof require('node:net').Socket });
+      c.on('secure', () => rec.add('client', 'describe', c.describe()));
+      c.setEncoding('utf8');
+      c.on('data', (d) => rec.add('client', 'data', d));
+      c._start(); // a bare client TLSSocket starts its handshake when told to (as mysqljs does)
+      await once(c, 'close');
+      srv.close();
+    }, { side: 'client' });
+  });
+
+  it('class syntax extends TLSSocket as in Node', () => {
+    for (const tls of [nodeTls, tlsRs]) {
+      class Sub extends tls.TLSSocket { hello() { return 'sub'; } }
+      const s = new Sub();
+      assert.equal(s.hello(), 'sub');
+      assert.ok(s instanceof tls.TLSSocket);
+      assert.equal(s.encrypted, true);
+      s.destroy();
+    }
+  });
+});
+
 describe('net.Socket calls made before connect()', () => {
   // A child makes a bare TLSSocket, calls unref(), then connects to this process's server: with
   // the socket unreferenced, the child exits at once (in Node the TLSSocket has its handle from

@@ -222,12 +222,15 @@ describe('sessions interoperate between built-in tls and tls-rs clients', () => 
             await once(c, 'close');
             return { reused, sessions };
           };
-          const first = await connect(from);
-          assert.equal(first.reused, false);
-          assert.ok(first.sessions.length > 0);
-          const second = await connect(to, first.sessions.at(-1));
-          assert.equal(second.reused, true);
-          srv.close();
+          try {
+            const first = await connect(from);
+            assert.equal(first.reused, false);
+            assert.ok(first.sessions.length > 0);
+            const second = await connect(to, first.sessions.at(-1));
+            assert.equal(second.reused, true, `${second.sessions.length} new sessions`);
+          } finally {
+            srv.close(); // a failed assertion must not leave the test process listening
+          }
         });
       }
     }
