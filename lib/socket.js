@@ -110,7 +110,11 @@ const kNewSessionsPending = Symbol('kNewSessionsPending');
 const kHeldOutput = Symbol('kHeldOutput');
 const kBeforeTransport = Symbol('kBeforeTransport');
 
-/** @param {object} [opts] Node's TLSSocket options. */
+/**
+ * Node's TLSSocket. A plain constructor function, as Node's is, so that pre-class subclasses
+ * (`util.inherits` + `tls.TLSSocket.call(this, socket, opts)`) work.
+ * @param {object} [opts] Node's TLSSocket options.
+ */
 function TLSSocket(socket, opts) {
   const tlsOptions = { ...opts };
   const enableTrace = traceOption(tlsOptions);
