@@ -50,35 +50,9 @@ const READ_CLOSE_NOTIFY = -1;
 const READ_ERROR = -2;
 
 const { sessionReceive, sessionReadCleartext, sessionEncrypt, sessionTakeCiphertext } = binding;
-// Cleartext records (≤ 16 KiB each) and ciphertext flushes are written by the session straight
-// into a shared slab and handed out as slices of it: no Buffer is allocated per message. Slab
-// space is not written twice while a slice may still be in use — slices keep their slab alive
-// until the reader dropped them and the transport wrote them — and a fresh slab replaces one
-// whose space left is too small.
-class Slab {
-  constructor(size) {
-    this.size = size;
-    this.buf = Buffer.allocUnsafeSlow(size);
-    this.used = 0;
-  }
-
-  take(n) {
-    const start = this.used;
-    this.used = (start + n + 7) & ~7; // keep slices 8-byte aligned
-    return this.buf.subarray(start, start + n);
-  }
-
-  renew() {
-    this.buf = Buffer.allocUnsafeSlow(this.size);
-    this.used = 0;
-  }
-}
+// Cleartext records and ciphertext flushes are slices of these (lib/slab.js).
+const { cleartextSlab, ciphertextSlab } = require('./slab');
 const MAX_RECORD = 16 * 1024;
-// Cleartext slices reach the user, who may keep one: a smaller slab bounds what one kept chunk
-// holds alive. Ciphertext slices only reach the transport; that slab fits a 64 KiB write's
-// records several times over.
-const cleartextSlab = new Slab(64 * 1024);
-const ciphertextSlab = new Slab(256 * 1024);
 // Large writes are encrypted in slices so the transport's backpressure bounds memory.
 const ENCRYPT_SLICE = 256 * 1024;
 const TIMEOUT_MAX = 2 ** 31 - 1;
