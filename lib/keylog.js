@@ -6,20 +6,13 @@
 // every socket's lines to that file, for tls-rs sockets too.
 
 const { appendFile } = require('node:fs');
+const { nodeOptionValue } = require('./node-options');
 
 let warnOnTlsKeylog = true;
 let warnOnTlsKeylogError = true;
 
-/** The file of Node's --tls-keylog flag (command line or NODE_OPTIONS), or null. */
-function tlsKeylogFile() {
-  const args = [...process.execArgv, ...(process.env.NODE_OPTIONS || '').split(/\s+/)];
-  for (let i = 0; i < args.length; i++) {
-    if (args[i].startsWith('--tls-keylog=')) return args[i].slice('--tls-keylog='.length);
-    if (args[i] === '--tls-keylog' && i + 1 < args.length) return args[i + 1];
-  }
-  return null;
-}
-const tlsKeylog = tlsKeylogFile();
+// The file of Node's --tls-keylog flag (command line or NODE_OPTIONS), or null.
+const tlsKeylog = nodeOptionValue('--tls-keylog');
 
 function installKeylog(proto, kSession) {
   function keylogNewListener(event) {

@@ -25,6 +25,7 @@
 const fs = require('fs');
 const { isArrayBufferView } = require('util').types;
 const binding = require('./binding');
+const { hasNodeOption } = require('./node-options');
 const {
   codes: {
     ERR_CRYPTO_CUSTOM_ENGINE_NOT_SUPPORTED,
@@ -100,8 +101,7 @@ function startupEnv(name) {
 // and directories OpenSSL reads (SSL_CERT_FILE / SSL_CERT_DIR, else under Node's OPENSSLDIR,
 // /etc/ssl — tls-rs's vendored OpenSSL has another default directory).
 function opensslStorePaths() {
-  const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS || '').split(/\s+/)];
-  if (!flags.includes('--use-openssl-ca')) return undefined;
+  if (!hasNodeOption('--use-openssl-ca')) return undefined;
   return {
     file: process.env.SSL_CERT_FILE || '/etc/ssl/cert.pem',
     dir: process.env.SSL_CERT_DIR || '/etc/ssl/certs',

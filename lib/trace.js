@@ -5,25 +5,16 @@
 // the layout of `openssl s_client -msg` instead (src/engine/trace.rs).
 
 const { validateBoolean } = require('./validators');
+const { hasNodeOption } = require('./node-options');
 
 let tracingWarned = false;
 
-let traceTls = null;
-// --trace-tls, from the process's start-up options: Node reads it once (getOptionValue), and
-// looking it up per socket is a cost every connection paid.
-function traceFlag() {
-  if (traceTls === null) {
-    const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS || '').split(/\s+/)];
-    traceTls = flags.includes('--trace-tls');
-  }
-  return traceTls;
-}
 
 /** Node's TLSSocket constructor: whether to trace this socket (validates the option). */
 function traceOption(options) {
   let enableTrace = options.enableTrace;
   if (enableTrace == null) {
-    enableTrace = traceFlag();
+    enableTrace = hasNodeOption('--trace-tls');
     if (enableTrace && !tracingWarned) {
       tracingWarned = true;
       process.emitWarning('Enabling --trace-tls can expose sensitive data in the resulting log.');
