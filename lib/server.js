@@ -68,18 +68,24 @@ function Server(options, listener) {
 Object.setPrototypeOf(Server.prototype, net.Server.prototype);
 Object.setPrototypeOf(Server, net.Server);
 
+// The context options a server keeps as its own fields (setSecureContext, setOptions).
+const CONTEXT_FIELDS = ['pfx', 'key', 'passphrase', 'cert', 'clientCertEngine', 'ca', 'minVersion',
+  'maxVersion', 'secureProtocol', 'crl', 'ciphers', 'dhparam'];
+
+// Node's default sessionIdContext: derived from the command line, so the same program shares it.
+function defaultSessionIdContext() {
+  return crypto.createHash('sha1').update(process.argv.join(' ')).digest('hex').slice(0, 32);
+}
+
 /** Replaces the context used for connections accepted from now on. */
 Server.prototype.setSecureContext = function setSecureContext(options) {
   validateObject(options, 'options');
-  const copied = ['pfx', 'key', 'passphrase', 'cert', 'clientCertEngine', 'ca', 'minVersion',
-    'maxVersion', 'secureProtocol', 'crl', 'ciphers', 'dhparam'];
-  for (const name of copied) this[name] = options[name] ? options[name] : undefined;
+  for (const name of CONTEXT_FIELDS) this[name] = options[name] ? options[name] : undefined;
   this.sigalgs = options.sigalgs;
   this.ecdhCurve = options.ecdhCurve;
   this.honorCipherOrder = options.honorCipherOrder !== undefined ? !!options.honorCipherOrder : true;
   this.secureOptions = options.secureOptions || undefined;
-  this.sessionIdContext = options.sessionIdContext ||
-    crypto.createHash('sha1').update(process.argv.join(' ')).digest('hex').slice(0, 32);
+  this.sessionIdContext = options.sessionIdContext || defaultSessionIdContext();
   if (options.sessionTimeout) this.sessionTimeout = options.sessionTimeout;
   if (options.ticketKeys) this.ticketKeys = options.ticketKeys;
   this.privateKeyIdentifier = options.privateKeyIdentifier;
@@ -177,20 +183,17 @@ Object.defineProperty(Server.prototype, 'connections', {
 Server.prototype.setOptions = deprecate(function setOptions(options) {
   this.requestCert = options.requestCert === true;
   this.rejectUnauthorized = options.rejectUnauthorized !== false;
-  for (const name of ['pfx', 'key', 'passphrase', 'cert', 'clientCertEngine', 'ca', 'minVersion', 'maxVersion',
-    'secureProtocol', 'crl', 'ciphers']) {
+  // Unlike setSecureContext, a field the options leave out keeps its value.
+  for (const name of CONTEXT_FIELDS) {
     if (options[name]) this[name] = options[name];
   }
   if (options.ecdhCurve !== undefined) this.ecdhCurve = options.ecdhCurve;
-  if (options.dhparam) this.dhparam = options.dhparam;
   if (options.sessionTimeout) this.sessionTimeout = options.sessionTimeout;
   if (options.ticketKeys) this.ticketKeys = options.ticketKeys;
-  const secureOptions = options.secureOptions || 0;
   this.honorCipherOrder = options.honorCipherOrder !== undefined ? !!options.honorCipherOrder : true;
-  if (secureOptions) this.secureOptions = secureOptions;
+  if (options.secureOptions) this.secureOptions = options.secureOptions;
   if (options.ALPNProtocols) require('./tls').convertALPNProtocols(options.ALPNProtocols, this);
-  this.sessionIdContext = options.sessionIdContext ||
-    crypto.createHash('sha1').update(process.argv.join(' ')).digest('hex').slice(0, 32);
+  this.sessionIdContext = options.sessionIdContext || defaultSessionIdContext();
   if (options.pskCallback) this[kPskCallback] = options.pskCallback;
   if (options.pskIdentityHint) this[kPskIdentityHint] = options.pskIdentityHint;
   if (options.sigalgs) this.sigalgs = options.sigalgs;
