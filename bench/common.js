@@ -7,6 +7,9 @@
 // child answers { type: 'reply', id, ... }. Unsolicited child messages: 'ready', 'running',
 // 'unsupported', 'fatal'.
 
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 
 const ROOT = path.join(__dirname, '..');
@@ -47,6 +50,33 @@ function tlsOptions(tls) {
     ecdhCurve: ECDH_CURVE,
     sigalgs: SIGALGS,
   };
+}
+
+// `openssl req` key arguments per certificate kind: ECDSA P-256, RSA-2048.
+const KEY_ARGS = {
+  ec: ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'],
+  rsa: ['-newkey', 'rsa:2048'],
+};
+
+/** A self-signed server certificate for localhost / 127.0.0.1 as PEM files in `dir`: { key, cert } paths. */
+function makeCertificateFiles(dir, kind = 'ec') {
+  const key = path.join(dir, `${kind}-key.pem`);
+  const cert = path.join(dir, `${kind}-cert.pem`);
+  execFileSync('openssl', ['req', '-x509', ...KEY_ARGS[kind], '-nodes', '-keyout', key, '-out', cert,
+    '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'],
+  { stdio: ['ignore', 'ignore', 'pipe'] });
+  return { key, cert };
+}
+
+/** The same certificate as { key, cert } Buffers (for the in-process micro-benchmarks). */
+function selfSignedCertificate(kind = 'ec') {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tls-rs-bench-'));
+  try {
+    const files = makeCertificateFiles(dir, kind);
+    return { key: fs.readFileSync(files.key), cert: fs.readFileSync(files.cert) };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Counters each benchmark process keeps; the parent reads two snapshots and subtracts. */
@@ -100,4 +130,7 @@ function serve(handlers) {
   return fatal;
 }
 
-module.exports = { ROOT, loadImpl, CIPHERS, ECDH_CURVE, SIGALGS, tlsOptions, newCounters, snapshot, settledMemory, serve };
+module.exports = {
+  ROOT, loadImpl, CIPHERS, ECDH_CURVE, SIGALGS, tlsOptions, makeCertificateFiles, selfSignedCertificate,
+  newCounters, snapshot, settledMemory, serve,
+};

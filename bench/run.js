@@ -27,7 +27,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { workloads, WRITE_SIZE } = require('./workloads');
-const { ECDH_CURVE, SIGALGS } = require('./common');
+const { ECDH_CURVE, SIGALGS, makeCertificateFiles } = require('./common');
 
 const IMPLS = ['builtin', 'tls-rs'];
 const LABEL = { builtin: 'built-in', 'tls-rs': 'tls-rs' };
@@ -260,20 +260,7 @@ const RUNNERS = { net: runNet, memory: runMemory, context: runContext };
 
 /** ECDSA P-256 and RSA-2048 self-signed server certificates for localhost / 127.0.0.1. */
 function makeCerts(dir) {
-  const certs = {};
-  const kinds = {
-    ec: ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'],
-    rsa: ['-newkey', 'rsa:2048'],
-  };
-  for (const [name, keyArgs] of Object.entries(kinds)) {
-    const key = path.join(dir, `${name}-key.pem`);
-    const cert = path.join(dir, `${name}-cert.pem`);
-    execFileSync('openssl', ['req', '-x509', ...keyArgs, '-nodes', '-keyout', key, '-out', cert,
-      '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'],
-    { stdio: ['ignore', 'ignore', 'pipe'] });
-    certs[name] = { key, cert };
-  }
-  return certs;
+  return { ec: makeCertificateFiles(dir, 'ec'), rsa: makeCertificateFiles(dir, 'rsa') };
 }
 
 /** Single-core `openssl speed -evp aes-128-gcm` at 16384-byte blocks, in MB/s (null if absent). */

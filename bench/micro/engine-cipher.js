@@ -6,21 +6,12 @@
 //
 //   node bench/micro/engine-cipher.js [seconds-per-case]
 
-const { execFileSync } = require('node:child_process');
-const fs = require('node:fs');
-const os = require('node:os');
-const path = require('node:path');
 const binding = require('../../lib/binding');
 const tlsRs = require('../..');
-const { CIPHERS } = require('../common');
+const { CIPHERS, selfSignedCertificate } = require('../common');
 
 const seconds = Number(process.argv[2] || 1);
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tls-rs-micro-'));
-process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
-execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
-  '-keyout', path.join(dir, 'k.pem'), '-out', path.join(dir, 'c.pem'), '-days', '2', '-subj', '/CN=localhost'], { stdio: 'ignore' });
-const key = fs.readFileSync(path.join(dir, 'k.pem'));
-const cert = fs.readFileSync(path.join(dir, 'c.pem'));
+const { key, cert } = selfSignedCertificate('ec');
 
 function pair(suite) {
   const o = { ciphers: suite, ecdhCurve: 'X25519', minVersion: 'TLSv1.3' };

@@ -6,29 +6,53 @@
 //
 //   node bench/micro/engine-handshake.js [handshakes-per-case]
 
-const fs = require('node:fs');
-const os = require('node:os');
-const path = require('node:path');
-const { execFileSync } = require('node:child_process');
 const binding = require('../../lib/binding');
 const tlsRs = require('../..');
-const { tlsOptions } = require('../common');
+const { tlsOptions, selfSignedCertificate } = require('../common');
 
 const N = Number(process.argv[2] || 2000);
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tls-rs-micro-'));
-process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
-const certs = {};
-for (const [name, args] of Object.entries({ ec: ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'], rsa: ['-newkey', 'rsa:2048'] })) {
-  execFileSync('openssl', ['req', '-x509', ...args, '-nodes', '-keyout', path.join(dir, `${name}-k.pem`),
-    '-out', path.join(dir, `${name}-c.pem`), '-days', '2', '-subj', '/CN=localhost'], { stdio: 'ignore' });
-  certs[name] = { key: fs.readFileSync(path.join(dir, `${name}-k.pem`)), cert: fs.readFileSync(path.join(dir, `${name}-c.pem`)) };
-}
+const certs = { ec: selfSignedCertificate('ec'), rsa: selfSignedCertificate('rsa') };
 
 function take(session) {
   const n = session.pendingCiphertext();
   const b = Buffer.allocUnsafe(n);
   session.readCiphertext(b);
   return b;
+}
+
+const scratch = Buffer.alloc(16 * 1024);
+
+/**
+ * One handshake between new sessions of `cctx` (offering `session` when given) and `sctx`; times
+ * only the server's work: creating its session, every receive() and its output, destroy().
+ */
+function handshake(sctx, cctx, session) {
+  const client = new binding.TlsSession(cctx, false);
+  if (session) client.setSession(session);
+  client.start();
+  let toServer = take(client);
+  let t = process.hrtime.bigint();
+  const server = new binding.TlsSession(sctx, true);
+  let serverNs = process.hrtime.bigint() - t;
+  for (let round = 0; round < 6 && !(server.handshakeDone && client.handshakeDone && toServer.length === 0); round++) {
+    t = process.hrtime.bigint();
+    if (toServer.length) server.receive(toServer);
+    const toClient = take(server);
+    serverNs += process.hrtime.bigint() - t;
+    if (toClient.length) {
+      client.receive(toClient);
+      client.readCleartext(scratch); // TLS 1.3 tickets
+    }
+    toServer = take(client);
+  }
+  if (!server.handshakeDone || !client.handshakeDone) throw new Error('handshake did not complete');
+  const reused = server.isSessionReused();
+  const clientSession = client.getSession();
+  t = process.hrtime.bigint();
+  server.destroy();
+  serverNs += process.hrtime.bigint() - t;
+  client.destroy();
+  return { serverNs, reused, session: clientSession };
 }
 
 for (const cert of ['ec', 'rsa']) {
@@ -39,28 +63,7 @@ for (const cert of ['ec', 'rsa']) {
     let serverNs = 0n;
     const cpu0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
-    for (let i = 0; i < N; i++) {
-      const client = new binding.TlsSession(cctx, false);
-      client.start();
-      let toServer = take(client);
-      let t = process.hrtime.bigint();
-      const server = new binding.TlsSession(sctx, true);
-      serverNs += process.hrtime.bigint() - t;
-      for (let round = 0; round < 6 && !(server.handshakeDone && client.handshakeDone && toServer.length === 0); round++) {
-        t = process.hrtime.bigint();
-        if (toServer.length) server.receive(toServer);
-        const toClient = take(server);
-        serverNs += process.hrtime.bigint() - t;
-        toServer = Buffer.alloc(0);
-        if (toClient.length) client.receive(toClient);
-        toServer = take(client);
-      }
-      if (!server.handshakeDone || !client.handshakeDone) throw new Error('handshake did not complete');
-      t = process.hrtime.bigint();
-      server.destroy();
-      serverNs += process.hrtime.bigint() - t;
-      client.destroy();
-    }
+    for (let i = 0; i < N; i++) serverNs += handshake(sctx, cctx).serverNs;
     const cpu = process.cpuUsage(cpu0);
     const wall = Number(process.hrtime.bigint() - t0) / 1e3 / N;
     console.log(`${cert === 'ec' ? 'ECDSA P-256' : 'RSA-2048   '} ${version}: server ${(Number(serverNs) / 1e3 / N).toFixed(0)} µs/handshake ` +
@@ -74,38 +77,14 @@ for (const cert of ['ec', 'rsa']) {
   const o = tlsOptions({ version: 'TLSv1.3', cipher: 'AES-128-GCM', cert: 'ec' });
   const sctx = tlsRs.createSecureContext({ ...certs.ec, ...o }).context;
   const cctx = tlsRs.createSecureContext({ ca: certs.ec.cert, ...o }).context;
-  const scratch = Buffer.alloc(16 * 1024);
-  let session = null;
+  let { session } = handshake(sctx, cctx); // the first ticket
   let serverNs = 0n;
   let resumed = 0;
-  for (let i = -1; i < N; i++) {
-    const client = new binding.TlsSession(cctx, false);
-    if (session) client.setSession(session);
-    client.start();
-    let toServer = take(client);
-    let t = process.hrtime.bigint();
-    const server = new binding.TlsSession(sctx, true);
-    let ns = process.hrtime.bigint() - t;
-    for (let round = 0; round < 6 && !(server.handshakeDone && client.handshakeDone && toServer.length === 0); round++) {
-      t = process.hrtime.bigint();
-      if (toServer.length) server.receive(toServer);
-      const toClient = take(server);
-      ns += process.hrtime.bigint() - t;
-      toServer = Buffer.alloc(0);
-      if (toClient.length) {
-        client.receive(toClient);
-        client.readCleartext(scratch); // the tickets
-      }
-      toServer = take(client);
-    }
-    if (!server.handshakeDone || !client.handshakeDone) throw new Error('handshake did not complete');
-    if (server.isSessionReused()) resumed++;
-    session = client.getSession();
-    t = process.hrtime.bigint();
-    server.destroy();
-    ns += process.hrtime.bigint() - t;
-    client.destroy();
-    if (i >= 0) serverNs += ns;
+  for (let i = 0; i < N; i++) {
+    const result = handshake(sctx, cctx, session);
+    serverNs += result.serverNs;
+    if (result.reused) resumed++;
+    session = result.session;
   }
   if (resumed < N) throw new Error(`only ${resumed} of ${N} handshakes resumed`);
   console.log(`ECDSA P-256 TLSv1.3 resumed (ticket): server ${(Number(serverNs) / 1e3 / N).toFixed(0)} µs/handshake`);

@@ -8,13 +8,9 @@
 //
 //   node bench/micro/engine-memory.js [N]
 
-const fs = require('node:fs');
-const os = require('node:os');
-const path = require('node:path');
-const { execFileSync } = require('node:child_process');
 const binding = require('../../lib/binding');
 const tlsRs = require('../..');
-const { tlsOptions } = require('../common');
+const { tlsOptions, selfSignedCertificate } = require('../common');
 
 const N = Number(process.argv[2] || 2000);
 const side = process.argv[3];
@@ -25,13 +21,7 @@ if (!side) {
   }
   process.exit(0);
 }
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tls-rs-micro-'));
-process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
-execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
-  '-keyout', path.join(dir, 'k.pem'), '-out', path.join(dir, 'c.pem'), '-days', '2', '-subj', '/CN=localhost',
-  '-addext', 'subjectAltName=DNS:localhost'], { stdio: 'ignore' });
-const key = fs.readFileSync(path.join(dir, 'k.pem'));
-const cert = fs.readFileSync(path.join(dir, 'c.pem'));
+const { key, cert } = selfSignedCertificate('ec');
 const o = tlsOptions({ version: 'TLSv1.3', cipher: 'AES-128-GCM', cert: 'ec' });
 const sctx = tlsRs.createSecureContext({ key, cert, ...o }).context;
 const cctx = tlsRs.createSecureContext({ ca: cert, ...o }).context;

@@ -6,19 +6,11 @@
 //
 //   node bench/micro/napi-call.js
 
-const fs = require('node:fs');
-const os = require('node:os');
-const path = require('node:path');
-const { execFileSync } = require('node:child_process');
 const binding = require('../../lib/binding');
 const tlsRs = require('../..');
+const { selfSignedCertificate } = require('../common');
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tls-rs-micro-'));
-process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
-execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
-  '-keyout', path.join(dir, 'k.pem'), '-out', path.join(dir, 'c.pem'), '-days', '2', '-subj', '/CN=localhost'], { stdio: 'ignore' });
-const key = fs.readFileSync(path.join(dir, 'k.pem'));
-const cert = fs.readFileSync(path.join(dir, 'c.pem'));
+const { key, cert } = selfSignedCertificate('ec');
 const o = { ecdhCurve: 'X25519', minVersion: 'TLSv1.3', ciphers: 'TLS_AES_128_GCM_SHA256' };
 const server = new binding.TlsSession(tlsRs.createSecureContext({ key, cert, ...o }).context, true);
 const client = new binding.TlsSession(tlsRs.createSecureContext({ ca: cert, ...o }).context, false);

@@ -18,11 +18,9 @@
 // build/) in the tls-rs and engine modes, to compare two versions in one run.
 
 const { fork, execFileSync } = require('node:child_process');
-const fs = require('node:fs');
 const net = require('node:net');
-const os = require('node:os');
 const path = require('node:path');
-const { tlsOptions } = require('../common');
+const { tlsOptions, selfSignedCertificate } = require('../common');
 
 const OPTIONS = tlsOptions({ version: 'TLSv1.3', cipher: 'AES-128-GCM', cert: 'ec' });
 const MODES = ['builtin', 'tls-rs', 'engine', 'plain'];
@@ -222,11 +220,7 @@ async function main() {
     return;
   }
   try { execFileSync('taskset', ['-p', '-c', '0', String(process.pid)], { stdio: 'ignore' }); } catch { /* no taskset */ }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tls-rs-floor-'));
-  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
-    '-keyout', path.join(dir, 'k.pem'), '-out', path.join(dir, 'c.pem'), '-days', '2', '-subj', '/CN=localhost'], { stdio: 'ignore' });
-  const certs = { key: fs.readFileSync(path.join(dir, 'k.pem')), cert: fs.readFileSync(path.join(dir, 'c.pem')) };
+  const certs = selfSignedCertificate('ec');
   const kind = args.full ? 'full' : 'resumed';
   for (const mode of args.modes) {
     const r = await measure(mode, args, certs);
