@@ -80,7 +80,7 @@ const kALPNCallback = Symbol('kALPNCallback');
 const kIsVerified = Symbol('kIsVerified');
 const kPendingSession = Symbol('kPendingSession');
 const kSessionCallbacks = Symbol('kSessionCallbacks');
-const kNewSessionsPending = Symbol('kNewSessionsPending');
+const kNewSessionPending = Symbol('kNewSessionPending');
 const kHeldOutput = Symbol('kHeldOutput');
 const kBeforeTransport = Symbol('kBeforeTransport');
 
@@ -964,7 +964,7 @@ TLSSocket.prototype._setupSessions = function _setupSessions() {
   this[kIsVerified] = false;
   this[kPendingSession] = null;
   this[kSessionCallbacks] = false;
-  this[kNewSessionsPending] = 0;
+  this[kNewSessionPending] = false;
   this[kHeldOutput] = null;
   if (options.isServer) {
     // Only when the listeners exist at accept time, as in Node.
@@ -1014,9 +1014,10 @@ TLSSocket.prototype._onNewSessions = function _onNewSessions(status) {
   }
   const server = this.server;
   if (!server) return status;
-  // The handshake's output (and anything written meanwhile) waits until every 'newSession'
-  // callback was called.
-  this[kNewSessionsPending] += created.length;
+  // The handshake's output (and anything written meanwhile) waits for a 'newSession' callback.
+  // One flag, as Node's awaiting_new_session_: whichever callback comes first releases it,
+  // also when a TLS 1.3 server issued two tickets.
+  this[kNewSessionPending] = true;
   if (!this[kHeldOutput]) this[kHeldOutput] = [];
   if ((status & STATUS_HANDSHAKE_DONE) && session.getProtocol() === 'TLSv1.3') {
     // TLS 1.3 tickets are issued after the handshake is done (Node sees 'done' first).
@@ -1032,7 +1033,7 @@ TLSSocket.prototype._onNewSessions = function _onNewSessions(status) {
         this.destroy(new ERR_SOCKET_CLOSED());
         return;
       }
-      if (--this[kNewSessionsPending] > 0) return;
+      this[kNewSessionPending] = false;
       this._releaseHeldOutput();
       if (this._securePending) {
         this._securePending = false;
@@ -1042,7 +1043,7 @@ TLSSocket.prototype._onNewSessions = function _onNewSessions(status) {
     };
     if (!server.emit('newSession', id, data, done)) done();
   }
-  if ((status & STATUS_HANDSHAKE_DONE) && this[kNewSessionsPending] > 0) {
+  if ((status & STATUS_HANDSHAKE_DONE) && this[kNewSessionPending]) {
     // Node's onhandshakedone: 'secure' waits for the newSession callback.
     status &= ~STATUS_HANDSHAKE_DONE;
     this._securePending = true;

@@ -430,20 +430,20 @@ describe("'newSession' / 'resumeSession': an external session store", () => {
           rec.add('order', 'server secureConnection');
           s.write('hi'); // not end(): see greetingServer
         });
-        // A TLS 1.3 server issues two tickets, so 'newSession' fires twice. One timer answers
-        // both: two timers can land in different event-loop turns and let the client's read
-        // fall between them, in either implementation.
-        const pending = [];
+        // A TLS 1.3 server issues two tickets, so 'newSession' fires twice; the second is
+        // answered first, 100 ms before the other. Whichever callback comes first releases the
+        // output (Node's awaiting_new_session_ is one flag).
+        const answered = [];
+        let emitted = 0;
         srv.on('newSession', (id, data, done) => {
-          rec.add('order', 'newSession');
-          if (pending.push(done) > 1) return;
-          setTimeout(() => {
-            for (const callback of pending.splice(0)) {
-              rec.add('order', 'done');
-              callback();
-              callback(); // a second call is ignored
-            }
-          }, 100);
+          const k = ++emitted;
+          rec.add('order', `newSession ${k}`);
+          answered.push(new Promise((resolve) => setTimeout(() => {
+            rec.add('order', `done ${k}`);
+            done();
+            done(); // a second call is ignored
+            resolve();
+          }, k === 1 ? 150 : 50)));
         });
         const port = await listen(srv);
         const c = clientTls.connect({ port, host: '127.0.0.1', servername: 'localhost', ca, maxVersion: version });
@@ -453,6 +453,7 @@ describe("'newSession' / 'resumeSession': an external session store", () => {
           c.end();
         });
         await once(c, 'close');
+        await Promise.all(answered);
         await closeAll(srv);
       }, { side: 'server' });
     });
