@@ -66,6 +66,8 @@ export declare const enum SessionEvent {
   HandshakeStart = 1,
   /** A handshake after the first completed: a renegotiation (Node's onhandshakedone). */
   HandshakeDone = 2,
+  /** A session was created after the first handshake; it waits in `takeNewSessions()`. */
+  NewSession = 3,
 }
 
 /** A session OpenSSL created (Node's onnewsession arguments). */

@@ -13,6 +13,7 @@ const { opensslError } = require('./openssl-error');
 // Entries of session.takeEvents() (src/session_ext.rs); Buffers are key-log lines.
 const EVENT_HANDSHAKE_START = 1;
 const EVENT_HANDSHAKE_DONE = 2;
+const EVENT_NEW_SESSION = 3;
 
 const kDisableRenegotiation = Symbol('kDisableRenegotiation');
 const kLastHandshakeTime = Symbol('kLastHandshakeTime');
@@ -80,8 +81,11 @@ function installRenegotiation(proto, kSession) {
         // Node's onhandshakestart gets uv_now(); any monotonic milliseconds do.
         this._onHandshakeStart(performance.timeOrigin + performance.now());
       } else if (event === EVENT_HANDSHAKE_DONE) {
-        // Node's onhandshakedone after a renegotiation: 'secure' again.
-        this._finishInit();
+        // Node's onhandshakedone after a renegotiation: 'secure' again, on a server once the
+        // 'newSession' callback came.
+        if (this._onRenegotiated()) this._finishInit();
+      } else if (event === EVENT_NEW_SESSION) {
+        this._onNewSessions(0);
       } else {
         this.emit('keylog', event);
       }

@@ -584,8 +584,6 @@ TLSSocket.prototype._readCleartext = function _readCleartext() {
       return;
     }
   }
-  // A TLS 1.3 client receives its tickets while reading.
-  if (this[kSessionCallbacks] && !this._tlsOptions.isServer && this[kSession]) this._onNewSessions(0);
   // Reading can produce output too (TLS 1.3 key updates, renegotiation replies).
   this._flushCiphertext(null);
 };
@@ -1049,6 +1047,14 @@ TLSSocket.prototype._onNewSessions = function _onNewSessions(status) {
     this._securePending = true;
   }
   return status;
+};
+
+// A renegotiation completed: whether 'secure' may be emitted now (Node's onhandshakedone
+// waits for a pending 'newSession' callback).
+TLSSocket.prototype._onRenegotiated = function _onRenegotiated() {
+  if (!this[kNewSessionPending]) return true;
+  this._securePending = true;
+  return false;
 };
 
 TLSSocket.prototype._releaseHeldOutput = function _releaseHeldOutput() {

@@ -14,11 +14,14 @@ use napi_derive::napi;
 const EVENT_HANDSHAKE_START: u32 = 1;
 /// `takeEvents()` entry: a renegotiation handshake completed.
 const EVENT_HANDSHAKE_DONE: u32 = 2;
+/// `takeEvents()` entry: a session was created after the first handshake (`takeNewSessions()`).
+const EVENT_NEW_SESSION: u32 = 3;
 
 #[napi]
 impl TlsSession {
     /// The events queued since the last call (after status bit 256 or readCleartext's -3),
-    /// oldest first: 1 = handshake start, 2 = renegotiation done, a Buffer = key-log line.
+    /// oldest first: 1 = handshake start, 2 = renegotiation done, 3 = a new session (after the
+    /// first handshake), a Buffer = key-log line.
     #[napi(ts_return_type = "Array<number | Buffer>")]
     pub fn take_events(&mut self) -> Vec<Either<u32, Buffer>> {
         let Some(engine) = self.engine.as_mut() else { return Vec::new() };
@@ -28,6 +31,7 @@ impl TlsSession {
             .map(|event| match event {
                 EngineEvent::HandshakeStart => Either::A(EVENT_HANDSHAKE_START),
                 EngineEvent::HandshakeDone => Either::A(EVENT_HANDSHAKE_DONE),
+                EngineEvent::NewSession => Either::A(EVENT_NEW_SESSION),
                 EngineEvent::Keylog(line) => Either::B(line.into()),
             })
             .collect()

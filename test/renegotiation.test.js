@@ -149,6 +149,45 @@ describe('renegotiate() in TLS 1.2', () => {
   }
 });
 
+describe("a renegotiation's session (TLS 1.2, SSL_OP_NO_TICKET)", () => {
+  // Node's NewSessionCallback fires inside the renegotiation: the server's 'newSession' holds
+  // its output and its 'secure' until done(); a verified client emits 'session' before its
+  // second 'secureConnect'.
+  for (const side of SIDES) {
+    it(`server 'newSession' and client 'session' come in Node's order (tls-rs as ${side})`, () => differential(async ({ clientTls, serverTls, rec }) => {
+      const order = (...entry) => rec.add('order', ...entry);
+      const srv = serverTls.createServer({ ...CERT, maxVersion: 'TLSv1.2', secureOptions: 0x4000 }, (s) => {
+        order('server secureConnection');
+        s.on('secure', () => order('server secure'));
+        s.renegotiate({}, (err) => {
+          order('server renegotiated', describeError(err));
+          s.write('after');
+        });
+      });
+      let sessions = 0;
+      srv.on('newSession', (id, data, done) => {
+        const k = ++sessions;
+        order('newSession', k, id.length);
+        setTimeout(() => {
+          order('done', k);
+          done();
+        }, 30);
+      });
+      const port = await listen(srv);
+      const c = clientTls.connect({ port, host: '127.0.0.1', servername: 'localhost', ca });
+      c.on('secureConnect', () => order('client secureConnect'));
+      c.on('session', (session) => order('client session', Buffer.isBuffer(session)));
+      c.on('data', (d) => {
+        order('client data', String(d));
+        c.end();
+      });
+      await once(c, 'close');
+      srv.close();
+      await once(srv, 'close');
+    }, { side }));
+  }
+});
+
 describe('the server guard: CLIENT_RENEG_LIMIT, CLIENT_RENEG_WINDOW, disableRenegotiation()', () => {
   /** A client renegotiating `times` times in a row, each after the previous one finished. */
   function renegotiateTimes(rec, times) {

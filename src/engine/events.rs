@@ -1,6 +1,6 @@
 //! What OpenSSL reports from inside its callbacks while the engine runs it — a handshake
 //! starting or a renegotiation completing (the info callback), key-log lines (the keylog
-//! callback) — queued on the SSL, in order, until the caller takes them. `receive` & co. then
+//! callback), sessions created after the first handshake (the new-session callback) — queued on the SSL, in order, until the caller takes them. `receive` & co. then
 //! carry STATUS_EVENTS, `read_cleartext` returns READ_EVENTS.
 
 use foreign_types_shared::ForeignTypeRef;
@@ -17,6 +17,10 @@ pub enum EngineEvent {
     HandshakeStart,
     /// A handshake after the first completed (renegotiation): Node's `onhandshakedone`.
     HandshakeDone,
+    /// After the first handshake, OpenSSL created a session (a renegotiation's, a TLS 1.3
+    /// ticket) and queued it in `take_new_sessions()`: reported here so the caller sees it in
+    /// order with the other events, where Node's NewSessionCallback fires.
+    NewSession,
     /// One NSS key-log line, ending in '\n' (only once key logging is enabled).
     Keylog(Vec<u8>),
 }

@@ -89,7 +89,7 @@ mod tests {
     use super::super::test_fixtures::{pump, trust, use_identity};
     use super::super::{TlsEngine, STATUS_EVENTS};
     use super::EngineEvent;
-    use openssl::ssl::{SslContext, SslMethod, SslVersion};
+    use openssl::ssl::{SslContext, SslMethod, SslSessionCacheMode, SslVersion};
 
     fn pair(max: SslVersion) -> (TlsEngine, TlsEngine) {
         let mut s = SslContext::builder(SslMethod::tls()).unwrap();
@@ -97,6 +97,8 @@ mod tests {
         s.set_max_proto_version(Some(max)).unwrap();
         let mut c = SslContext::builder(SslMethod::tls()).unwrap();
         trust(&mut c, "ca-cert.pem");
+        // As context.rs: a client context reports the sessions it receives.
+        c.set_session_cache_mode(SslSessionCacheMode::CLIENT);
         let mut client = TlsEngine::new(&c.build(), false).unwrap();
         let mut server = TlsEngine::new(&s.build(), true).unwrap();
         client.enable_handshake_events();
@@ -147,6 +149,32 @@ mod tests {
         assert_eq!(server_events, vec![EngineEvent::HandshakeStart, EngineEvent::HandshakeDone]);
         assert_eq!(client_events, vec![EngineEvent::HandshakeStart, EngineEvent::HandshakeDone]);
         assert!(client.error().is_none() && server.error().is_none());
+    }
+
+    #[test]
+    fn a_renegotiation_reports_its_session_before_its_completion() {
+        let (mut client, mut server) = pair(SslVersion::TLS1_2);
+        // A TLS 1.2 server reports the sessions it keeps by id, not those it sends as tickets.
+        let raw = foreign_types_shared::ForeignType::as_ptr(&server.ssl);
+        unsafe { super::SSL_set_options(raw, openssl_sys::SSL_OP_NO_TICKET as u64) };
+        client.enable_session_callbacks();
+        server.enable_session_callbacks();
+        client.take_events();
+        server.take_events();
+        client.renegotiate().unwrap();
+        let mut client_events = Vec::new();
+        let mut server_events = Vec::new();
+        for _ in 0..5 {
+            pump(&mut client, &mut server);
+            server_events.extend(read_events(&mut server));
+            pump(&mut server, &mut client);
+            client_events.extend(read_events(&mut client));
+        }
+        let expected = vec![EngineEvent::HandshakeStart, EngineEvent::NewSession, EngineEvent::HandshakeDone];
+        assert_eq!(server_events, expected);
+        assert_eq!(client_events, expected);
+        assert_eq!(server.take_new_sessions().len(), 1);
+        assert_eq!(client.take_new_sessions().len(), 1);
     }
 
     #[test]

@@ -101,6 +101,15 @@ unsafe extern "C" fn new_session_callback(ssl: *mut sys::SSL, session: *mut sys:
     let id = sys::SSL_SESSION_get_id(session, &mut id_len);
     let id = if id.is_null() { Vec::new() } else { std::slice::from_raw_parts(id, id_len as usize).to_vec() };
     state.new_sessions.push(NewSession { id, der });
+    // After the first handshake (a renegotiation, a TLS 1.3 client's tickets) the session is
+    // reported in order with the other events. A TLS 1.3 server writes its tickets right after
+    // the handshake it completes, and reports them with it (STATUS_NEW_SESSION).
+    let tls13_server = sys::SSL_is_server(ssl) != 0 && sys::SSL_version(ssl) == sys::TLS1_3_VERSION;
+    if let Some(events) = super::events::events_of(ssl).filter(|_| !tls13_server) {
+        if events.established && events.handshakes {
+            events.queue.push(super::events::EngineEvent::NewSession);
+        }
+    }
     0
 }
 
