@@ -90,6 +90,11 @@ const kBeforeTransport = Symbol('kBeforeTransport');
  * @param {object} [opts] Node's TLSSocket options.
  */
 function TLSSocket(socket, opts) {
+  // Anything but a connected net.Socket goes through Node's JSStreamSocket, whose first act
+  // is stream.pause(): a transport without one fails there, before anything is set up.
+  if (socket && !(socket instanceof net.Socket) && typeof socket.pause !== 'function') {
+    throw new TypeError('stream.pause is not a function');
+  }
   const tlsOptions = { ...opts };
   const enableTrace = traceOption(tlsOptions);
   Reflect.apply(net.Socket, this, [{

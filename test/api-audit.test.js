@@ -318,6 +318,19 @@ describe('subclassing TLSSocket', () => {
       s.destroy();
     }
   });
+
+  it('a transport that is no stream fails as in Node (stream.pause is not a function)', () => {
+    const thrown = (tls) => [1, 'text', {}, true].map((transport) => {
+      try {
+        new tls.TLSSocket(transport);
+        return 'constructed';
+      } catch (err) {
+        return `${err.constructor.name}: ${err.message}`;
+      }
+    });
+    assert.deepEqual(thrown(tlsRs), thrown(nodeTls));
+    assert.equal(thrown(nodeTls)[0], 'TypeError: stream.pause is not a function');
+  });
 });
 
 describe('net.Socket calls made before connect()', () => {
