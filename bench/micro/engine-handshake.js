@@ -8,17 +8,10 @@
 
 const binding = require('../../lib/binding');
 const tlsRs = require('../..');
-const { tlsOptions, selfSignedCertificate } = require('../common');
+const { tlsOptions, selfSignedCertificate, takeCiphertext: take } = require('../common');
 
 const N = Number(process.argv[2] || 2000);
 const certs = { ec: selfSignedCertificate('ec'), rsa: selfSignedCertificate('rsa') };
-
-function take(session) {
-  const n = session.pendingCiphertext();
-  const b = Buffer.allocUnsafe(n);
-  session.readCiphertext(b);
-  return b;
-}
 
 const scratch = Buffer.alloc(16 * 1024);
 

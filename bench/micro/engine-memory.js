@@ -10,7 +10,7 @@
 
 const binding = require('../../lib/binding');
 const tlsRs = require('../..');
-const { tlsOptions, selfSignedCertificate } = require('../common');
+const { tlsOptions, selfSignedCertificate, takeCiphertext: take } = require('../common');
 
 const N = Number(process.argv[2] || 2000);
 const side = process.argv[3];
@@ -26,12 +26,6 @@ const o = tlsOptions({ version: 'TLSv1.3', cipher: 'AES-128-GCM', cert: 'ec' });
 const sctx = tlsRs.createSecureContext({ key, cert, ...o }).context;
 const cctx = tlsRs.createSecureContext({ ca: cert, ...o }).context;
 
-function take(session) {
-  const n = session.pendingCiphertext();
-  const b = Buffer.allocUnsafe(n);
-  session.readCiphertext(b);
-  return b;
-}
 const scratch = Buffer.allocUnsafe(16 * 1024);
 
 function handshake() {
