@@ -15,7 +15,6 @@ const STATUS_NEW_SESSION = 32;
 const kIsVerified = Symbol('kIsVerified');
 const kPendingSession = Symbol('kPendingSession');
 const kSessionCallbacks = Symbol('kSessionCallbacks');
-const kNewSessionPending = Symbol('kNewSessionPending');
 // The write callbacks waiting while 'newSession' holds the output (socket.js's
 // _flushCiphertext appends to it).
 const kHeldOutput = Symbol('kHeldOutput');
@@ -27,7 +26,6 @@ function installSessions(proto, kSession) {
     this[kIsVerified] = false;
     this[kPendingSession] = null;
     this[kSessionCallbacks] = false;
-    this[kNewSessionPending] = false;
     this[kHeldOutput] = null;
     if (options.isServer) {
       // Only when the listeners exist at accept time, as in Node.
@@ -78,9 +76,9 @@ function installSessions(proto, kSession) {
     const server = this.server;
     if (!server) return status;
     // The handshake's output (and anything written meanwhile) waits for a 'newSession' callback.
-    // One flag, as Node's awaiting_new_session_: whichever callback comes first releases it,
-    // also when a TLS 1.3 server issued two tickets.
-    this[kNewSessionPending] = true;
+    // One flag (Node's _newSessionPending / awaiting_new_session_): whichever callback comes
+    // first releases it, also when a TLS 1.3 server issued two tickets.
+    this._newSessionPending = true;
     if (!this[kHeldOutput]) this[kHeldOutput] = [];
     if ((status & STATUS_HANDSHAKE_DONE) && session.getProtocol() === 'TLSv1.3') {
       // TLS 1.3 tickets are issued after the handshake is done (Node sees 'done' first).
@@ -96,7 +94,7 @@ function installSessions(proto, kSession) {
           this.destroy(new ERR_SOCKET_CLOSED());
           return;
         }
-        this[kNewSessionPending] = false;
+        this._newSessionPending = false;
         this._releaseHeldOutput();
         if (this._securePending) {
           this._securePending = false;
@@ -106,7 +104,7 @@ function installSessions(proto, kSession) {
       };
       if (!server.emit('newSession', id, data, done)) done();
     }
-    if ((status & STATUS_HANDSHAKE_DONE) && this[kNewSessionPending]) {
+    if ((status & STATUS_HANDSHAKE_DONE) && this._newSessionPending) {
       // Node's onhandshakedone: 'secure' waits for the newSession callback.
       status &= ~STATUS_HANDSHAKE_DONE;
       this._securePending = true;
@@ -117,7 +115,7 @@ function installSessions(proto, kSession) {
   // A renegotiation completed: whether 'secure' may be emitted now (Node's onhandshakedone
   // waits for a pending 'newSession' callback).
   proto._onRenegotiated = function _onRenegotiated() {
-    if (!this[kNewSessionPending]) return true;
+    if (!this._newSessionPending) return true;
     this._securePending = true;
     return false;
   };

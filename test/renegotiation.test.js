@@ -156,7 +156,9 @@ describe("a renegotiation's session (TLS 1.2, SSL_OP_NO_TICKET)", () => {
   for (const side of SIDES) {
     it(`server 'newSession' and client 'session' come in Node's order (tls-rs as ${side})`, () => differential(async ({ clientTls, serverTls, rec }) => {
       const order = (...entry) => rec.add('order', ...entry);
+      let accepted = null;
       const srv = serverTls.createServer({ ...CERT, maxVersion: 'TLSv1.2', secureOptions: 0x4000 }, (s) => {
+        accepted = s;
         order('server secureConnection');
         s.on('secure', () => order('server secure'));
         s.renegotiate({}, (err) => {
@@ -167,7 +169,8 @@ describe("a renegotiation's session (TLS 1.2, SSL_OP_NO_TICKET)", () => {
       let sessions = 0;
       srv.on('newSession', (id, data, done) => {
         const k = ++sessions;
-        order('newSession', k, id.length);
+        // Node's _newSessionPending is set while the callback is outstanding.
+        order('newSession', k, id.length, accepted?._newSessionPending);
         setTimeout(() => {
           order('done', k);
           done();
