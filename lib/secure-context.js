@@ -109,8 +109,9 @@ function opensslStorePaths() {
 }
 
 // Builds the process-wide root store on first use: the running Node's bundled roots (or
-// OpenSSL's CA store) and the certificates of the NODE_EXTRA_CA_CERTS file. A file that cannot be read is reported with
-// Node's warning, unless Node itself already printed it at startup for the same file.
+// OpenSSL's CA store) and the certificates of the NODE_EXTRA_CA_CERTS file. A file that cannot
+// be read is reported with Node's warning, unless Node itself already printed it at startup for
+// the same file.
 function ensureRootStore() {
   if (rootStoreLoaded) return;
   const file = process.env.NODE_EXTRA_CA_CERTS || undefined;

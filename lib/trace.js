@@ -9,7 +9,6 @@ const { hasNodeOption } = require('./node-options');
 
 let tracingWarned = false;
 
-
 /** Node's TLSSocket constructor: whether to trace this socket (validates the option). */
 function traceOption(options) {
   let enableTrace = options.enableTrace;
