@@ -31,7 +31,7 @@ const ERR_LIB_PEM: c_int = 9;
 const PEM_R_NO_START_LINE: c_int = 108;
 
 struct Roots {
-    /// Node's bundled roots, for private copies.
+    /// Node's bundled roots, for private copies (none under --use-openssl-ca).
     bundled: Vec<X509>,
     /// Bundled roots + NODE_EXTRA_CA_CERTS; never modified after it is built.
     shared: X509Store,
@@ -141,16 +141,16 @@ pub fn load_root_certificates(
             }
             None => None,
         };
-        let mut bundled = Vec::with_capacity(roots.len());
-        for pem in &roots {
+        // Under --use-openssl-ca the bundled roots are not used at all, so not parsed either.
+        let bundled_pems = if openssl_store.is_none() { roots.as_slice() } else { &[] };
+        let mut bundled = Vec::with_capacity(bundled_pems.len());
+        for pem in bundled_pems {
             bundled.push(X509::from_pem(pem.as_bytes()).map_err(|e| throw_stack(&env, e, "PEM_read_bio_X509"))?);
         }
         let mut builder = X509StoreBuilder::new().map_err(|e| throw_stack(&env, e, "X509_STORE_new"))?;
-        if openssl_store.is_none() {
-            for cert in &bundled {
-                // A duplicate root is harmless; ignore that error.
-                let _ = builder.add_cert(cert.clone());
-            }
+        for cert in &bundled {
+            // A duplicate root is harmless; ignore that error.
+            let _ = builder.add_cert(cert.clone());
         }
         let shared = builder.build();
         if let Some(paths) = &openssl_store {
