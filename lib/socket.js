@@ -65,7 +65,10 @@ const ciphertextReadBuffer = Buffer.allocUnsafeSlow(64 * 1024);
 const kSession = Symbol('kSession');
 const kTransport = Symbol('kTransport');
 const kTransportKind = Symbol('kTransportKind');
-const kPendingWrite = Symbol('kPendingWrite');
+// A write made before the handshake completed, held as [data, cb] until 'secure'.
+const kHeldWrite = Symbol('kHeldWrite');
+// The write being encrypted and sent: { data, offset, cb }, resumed on the transport's 'drain'.
+const kActiveWrite = Symbol('kActiveWrite');
 const kReadPaused = Symbol('kReadPaused');
 const kEOF = Symbol('kEOF');
 const kTimer = Symbol('kTimer');
@@ -121,7 +124,8 @@ function TLSSocket(socket, opts) {
   this[kHandle] = null;
   this[kTransport] = null;
   this[kTransportKind] = null;
-  this[kPendingWrite] = null;
+  this[kHeldWrite] = null;
+  this[kActiveWrite] = null;
   this[kReadPaused] = false;
   this[kEOF] = false;
   this[kTimer] = null;
@@ -420,9 +424,9 @@ TLSSocket.prototype._finishInit = function _finishInit() {
   if (this._tlsOptions.handshakeTimeout > 0) this.setTimeout(0, this._handleTimeout);
   this.emit('secure');
   // Writes made before the handshake go out once the peer is verified (or not rejected).
-  if (!this.destroyed && this[kPendingWrite]) {
-    const [data, cb] = this[kPendingWrite];
-    this[kPendingWrite] = null;
+  if (!this.destroyed && this[kHeldWrite]) {
+    const [data, cb] = this[kHeldWrite];
+    this[kHeldWrite] = null;
     this._writeCleartext(data, cb);
   }
 };
@@ -663,31 +667,31 @@ TLSSocket.prototype._writev = function _writev(chunks, cb) {
 TLSSocket.prototype._writeCleartext = function _writeCleartext(data, cb) {
   if (!this[kSession] || !this[kTransport]) {
     if (this.connecting || (this[kSession] && !this._secureEstablished)) {
-      this[kPendingWrite] = [data, cb];
+      this[kHeldWrite] = [data, cb];
     } else {
       cb(new ERR_SOCKET_CLOSED());
     }
     return;
   }
   if (!this._secureEstablished) {
-    this[kPendingWrite] = [data, cb];
+    this[kHeldWrite] = [data, cb];
     return;
   }
   this._refreshTimer();
-  this[kPendingWrite] = { data, offset: 0, cb };
+  this[kActiveWrite] = { data, offset: 0, cb };
   this._continueWrite();
 };
 
 // Encrypts the current write slice by slice while the transport accepts more.
 TLSSocket.prototype._continueWrite = function _continueWrite() {
-  const write = this[kPendingWrite];
-  if (!write || Array.isArray(write) || !this[kSession]) return;
+  const write = this[kActiveWrite];
+  if (!write || !this[kSession]) return;
   const { data, cb } = write;
   do {
     const end = Math.min(data.length, write.offset + ENCRYPT_SLICE);
     const slice = write.offset === 0 && end === data.length ? data : data.subarray(write.offset, end);
     if (sessionEncrypt(this[kSession], slice) < 0) {
-      this[kPendingWrite] = null;
+      this[kActiveWrite] = null;
       const err = opensslError(this[kSession].takeError());
       cb(err);
       return;
@@ -696,7 +700,7 @@ TLSSocket.prototype._continueWrite = function _continueWrite() {
     const last = write.offset >= data.length;
     const accepted = this._flushCiphertext(last ? cb : null, last);
     if (last) {
-      this[kPendingWrite] = null;
+      this[kActiveWrite] = null;
       return;
     }
     if (!accepted) return; // resumed on the transport's 'drain'
@@ -775,12 +779,14 @@ TLSSocket.prototype._destroy = function _destroy(err, cb) {
   clearTimeout(this[kTimer]);
   this[kTimer] = null;
   this._dropSession();
-  const pending = this[kPendingWrite];
-  this[kPendingWrite] = null;
+  const held = this[kHeldWrite];
+  const active = this[kActiveWrite];
+  this[kHeldWrite] = null;
+  this[kActiveWrite] = null;
   const transport = this[kTransport];
   cb(err);
-  if (Array.isArray(pending)) pending[1](new ERR_SOCKET_CLOSED());
-  else if (pending) pending.cb(new ERR_SOCKET_CLOSED());
+  if (held) held[1](new ERR_SOCKET_CLOSED());
+  if (active) active.cb(new ERR_SOCKET_CLOSED());
   this._dropHeldOutput();
   const emitClose = () => this.emit('close', !!err);
   if (transport && !transport.closed) {

@@ -78,6 +78,39 @@ describe('stream lifecycle matches built-in tls', () => {
         await once(c, 'close');
       }), { side });
     });
+    // A write larger than the transport takes at once, made from the 'secureConnection' /
+    // 'secureConnect' listener, is still in progress when 'secure' returns (it crashed tls-rs
+    // with "object is not iterable" once). One direction at a time, so the events are ordered.
+    for (const writer of ['server', 'client']) {
+      it(`the ${writer}'s secure listener writes more than the transport takes at once (tls-rs as ${side})`, async () => {
+        const size = 8 * 1024 * 1024;
+        const events = new Set([...SOCKET_EVENTS].filter((e) => e !== 'data'));
+        const bigEnd = (socket, label, rec) => socket.end(Buffer.alloc(size, 0x61), () => rec.add(label, 'end cb'));
+        const count = (socket, label, rec) => {
+          let received = 0;
+          socket.on('data', (d) => { received += d.length; });
+          socket.on('end', () => rec.add(label, 'received', received));
+        };
+        await differential(async ({ serverTls, clientTls, rec }) => {
+          const srv = serverTls.createServer(certs, (s) => {
+            rec.watch(s, 'server-socket', events);
+            if (writer === 'server') bigEnd(s, 'server-socket', rec);
+            else count(s, 'server-socket', rec);
+          });
+          rec.watch(srv, 'server', SERVER_EVENTS);
+          const port = await listen(srv);
+          const c = clientTls.connect({ ...clientOptions, port }, () => {
+            if (writer === 'client') bigEnd(c, 'client', rec);
+          });
+          rec.watch(c, 'client', events);
+          if (writer === 'server') count(c, 'client', rec);
+          else c.resume();
+          await once(c, 'close');
+          srv.close();
+          await once(srv, 'close');
+        }, { side, timeout: 30000 });
+      });
+    }
   }
 
   it('setTimeout fires \'timeout\' on an idle secure connection', async () => {
