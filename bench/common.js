@@ -130,14 +130,62 @@ function serve(handlers) {
   return fatal;
 }
 
-/** The ciphertext a native TlsSession has waiting, as one Buffer (the micro-benchmarks). */
-function takeCiphertext(session) {
-  const out = Buffer.allocUnsafe(session.pendingCiphertext());
-  session.readCiphertext(out);
+// ---- native connections without sockets (the micro-benchmarks) ---------------------------
+
+/** The ciphertext a native TlsConnection has waiting, as one Buffer. */
+function takeCiphertext(connection) {
+  const out = Buffer.allocUnsafe(connection.pendingCiphertext());
+  connection.takeCiphertext(out);
   return out;
+}
+
+const recordLengths = new Uint32Array(64);
+const cleartextScratch = Buffer.allocUnsafe(64 * 1024);
+
+/**
+ * Feeds `ciphertext` to `connection` and reads every record it yields, taking events as
+ * lib/socket.js does; returns the cleartext bytes read. Throws when the connection fails.
+ */
+function receive(connection, ciphertext) {
+  const { Status, connectionReceive, connectionReadCleartext } = require('../lib/binding');
+  let status = ciphertext.length ? connectionReceive(connection, ciphertext) : connection.status();
+  let bytes = 0;
+  for (;;) {
+    while (status === Status.Events) {
+      connection.takeEvents();
+      status = connection.status();
+    }
+    if (status === Status.Failed) throw connection.takeError();
+    if (!connection.handshakeDone) return bytes;
+    let n = connectionReadCleartext(connection, cleartextScratch, 0, recordLengths);
+    const more = n < 0;
+    if (more) n = -n - 1;
+    for (let i = 0; i < n; i++) bytes += recordLengths[i];
+    if (!more) return bytes;
+    status = connection.status();
+    if (status === Status.PeerClosed) return bytes;
+  }
+}
+
+/** Runs the handshake of two native connections in memory (both already configured). */
+function connectionHandshake(client, server) {
+  const { Status } = require('../lib/binding');
+  let status = client.start();
+  while (status === Status.Events) {
+    client.takeEvents();
+    status = client.status();
+  }
+  for (let i = 0; i < 10; i++) {
+    const toServer = takeCiphertext(client);
+    receive(server, toServer);
+    const toClient = takeCiphertext(server);
+    receive(client, toClient);
+    if (client.handshakeDone && server.handshakeDone && !toServer.length && !toClient.length) return;
+  }
+  if (!client.handshakeDone || !server.handshakeDone) throw new Error('handshake did not complete');
 }
 
 module.exports = {
   ROOT, loadImpl, CIPHERS, ECDH_CURVE, SIGALGS, tlsOptions, makeCertificateFiles, selfSignedCertificate,
-  newCounters, snapshot, settledMemory, serve, takeCiphertext,
+  newCounters, snapshot, settledMemory, serve, takeCiphertext, receive, connectionHandshake,
 };

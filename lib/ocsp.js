@@ -20,11 +20,6 @@ function setupOCSP(socket, session, options) {
   }
 }
 
-/** Client: emits what the server stapled (status bit 0x2000). */
-function emitOCSPResponse(socket, session) {
-  socket.emit('OCSPResponse', session.takeOCSPResponse());
-}
-
 /**
  * Server: Node's requestOCSP. `done()` continues the handshake; `destroy(err)` ends the socket.
  */
@@ -61,4 +56,4 @@ function askOCSPRequest(socket, getSession, done) {
   if (answered && !socket.destroyed) done();
 }
 
-module.exports = { kSNIContext, setupOCSP, emitOCSPResponse, askOCSPRequest };
+module.exports = { kSNIContext, setupOCSP, askOCSPRequest };

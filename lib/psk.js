@@ -63,9 +63,9 @@ function serverExchange(socket, callback, identity, maxPskLen) {
 }
 
 /**
- * TLSSocket _init: installs the PSK exchange when `options.pskCallback` is set. The user's
- * callback may destroy the socket while OpenSSL is inside the session; freeing the session
- * waits until that native call has returned.
+ * TLSSocket _init: installs the PSK exchange when `options.pskCallback` is set. OpenSSL asks
+ * from inside a handshake step, so the native connection calls the exchange synchronously;
+ * calls into the connection from there throw, and destroy() waits until the step returned.
  */
 function setupPSK(socket, session, options) {
   if (!options.pskCallback) return;
@@ -74,24 +74,9 @@ function setupPSK(socket, session, options) {
   const exchange = options.isServer ?
     (identity, maxPskLen) => serverExchange(socket, callback, identity, maxPskLen) :
     (hint, maxPskLen, maxIdentityLen) => clientExchange(socket, callback, hint, maxPskLen, maxIdentityLen);
-  let inExchange = false;
-  let destroyLater = false;
-  const nativeDestroy = session.destroy;
-  session.destroy = function destroy() {
-    if (inExchange) destroyLater = true;
-    else nativeDestroy.call(session);
-  };
-  // The native session holds the function weakly; the session object keeps it alive.
-  session[kPskExchange] = (a, b, c) => {
-    inExchange = true;
-    try {
-      return exchange(a, b, c);
-    } finally {
-      inExchange = false;
-      if (destroyLater) process.nextTick(() => nativeDestroy.call(session));
-    }
-  };
-  session.enablePskCallback(session[kPskExchange]);
+  // The native connection holds the function weakly; the connection object keeps it alive.
+  session[kPskExchange] = exchange;
+  session.enablePskCallback(exchange);
   if (options.pskIdentityHint) {
     validateString(options.pskIdentityHint, 'options.pskIdentityHint');
     if (!session.setPskIdentityHint(options.pskIdentityHint)) {

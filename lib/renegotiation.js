@@ -2,18 +2,13 @@
 // TLS 1.2 renegotiation, as Node's _tls_wrap does it: renegotiate(), disableRenegotiation(),
 // and the server's guard against clients that renegotiate too often (more than
 // tls.CLIENT_RENEG_LIMIT handshakes, each within tls.CLIENT_RENEG_WINDOW seconds of the one
-// before, read when each handshake starts). Also the dispatch of the events the native session
-// queues from OpenSSL's callbacks: handshake starts, renegotiations done, key-log lines.
+// before, read when each handshake starts). Also the dispatch of the events the native
+// connection queues from OpenSSL's callbacks, in OpenSSL's order (binding.EventKind).
 
 const { performance } = require('node:perf_hooks');
 const { codes: { ERR_TLS_SESSION_ATTACK, ERR_TLS_RENEGOTIATION_DISABLED } } = require('./errors');
 const { validateObject, validateFunction } = require('./validators');
-const { opensslError } = require('./openssl-error');
-
-// Entries of session.takeEvents() (src/session_ext.rs); Buffers are key-log lines.
-const EVENT_HANDSHAKE_START = 1;
-const EVENT_HANDSHAKE_DONE = 2;
-const EVENT_NEW_SESSION = 3;
+const { EventKind } = require('./binding');
 
 const kDisableRenegotiation = Symbol('kDisableRenegotiation');
 const kLastHandshakeTime = Symbol('kLastHandshakeTime');
@@ -39,17 +34,12 @@ function installRenegotiation(proto, kSession) {
     this.write('');
     const failure = this[kSession] ? this[kSession].renegotiate() : null;
     if (failure) {
-      if (callback) process.nextTick(callback, opensslError(failure));
+      if (callback) process.nextTick(callback, failure);
       return false;
     }
     this.write('');
     if (callback) this.once('secure', () => callback(null));
     return true;
-  };
-
-  // Called from _init: Node's info callback reports every handshake start and renegotiation.
-  proto._setupRenegotiation = function _setupRenegotiation() {
-    this[kSession].enableHandshakeEvents();
   };
 
   proto.disableRenegotiation = function disableRenegotiation() {
@@ -72,22 +62,40 @@ function installRenegotiation(proto, kSession) {
     if (this[kDisableRenegotiation]) this._emitTLSError(new ERR_TLS_RENEGOTIATION_DISABLED());
   };
 
-  // Takes the session's queued events, in order (status bit 256 / readCleartext -3).
+  // Node's onhandshakedone, for the first handshake and every renegotiation: 'secure', on a
+  // server once a pending 'newSession' callback came.
+  proto._onHandshakeDone = function _onHandshakeDone() {
+    if (this._newSessionPending) this._securePending = true;
+    else this._finishInit();
+  };
+
+  // Takes the connection's queued events and handles them in order (Status.Events).
   proto._onSessionEvents = function _onSessionEvents() {
     const session = this[kSession];
     if (!session) return;
-    for (const event of session.takeEvents()) {
-      if (event === EVENT_HANDSHAKE_START) {
-        // Node's onhandshakestart gets uv_now(); any monotonic milliseconds do.
-        this._onHandshakeStart(performance.timeOrigin + performance.now());
-      } else if (event === EVENT_HANDSHAKE_DONE) {
-        // Node's onhandshakedone after a renegotiation: 'secure' again, on a server once the
-        // 'newSession' callback came.
-        if (this._onRenegotiated()) this._finishInit();
-      } else if (event === EVENT_NEW_SESSION) {
-        this._onNewSessions(0);
-      } else {
-        this.emit('keylog', event);
+    const events = session.takeEvents();
+    // Node's TLSWrap holds a server's output once a step created a session (EncOut checks
+    // awaiting_new_session_ after the step), so what 'secure' handlers write in that step is
+    // held too, though a TLS 1.3 handshake completes before its tickets are made.
+    if (this._tlsOptions.isServer && this.server && events.some((e) => e.kind === EventKind.NewSession)) this._holdOutput();
+    for (const event of events) {
+      switch (event.kind) {
+        case EventKind.HandshakeStart:
+          // Node's onhandshakestart gets uv_now(); any monotonic milliseconds do.
+          this._onHandshakeStart(performance.timeOrigin + performance.now());
+          break;
+        case EventKind.HandshakeDone:
+          this._onHandshakeDone();
+          break;
+        case EventKind.NewSession:
+          this._onNewSession(event.id, event.data);
+          break;
+        case EventKind.Keylog:
+          this.emit('keylog', event.data);
+          break;
+        case EventKind.OcspResponse:
+          this.emit('OCSPResponse', event.data ?? null);
+          break;
       }
       if (!this[kSession]) return;
     }

@@ -7,11 +7,6 @@
 
 const { codes: { ERR_SOCKET_CLOSED, ERR_MULTIPLE_CALLBACK } } = require('./errors');
 
-// Status bits of the native session (src/session.rs).
-const STATUS_HANDSHAKE_DONE = 1;
-const STATUS_RESUME_REQUEST = 16;
-const STATUS_NEW_SESSION = 32;
-
 const kIsVerified = Symbol('kIsVerified');
 const kPendingSession = Symbol('kPendingSession');
 const kSessionCallbacks = Symbol('kSessionCallbacks');
@@ -48,76 +43,44 @@ function installSessions(proto, kSession) {
     this[kSession].enableSessionCallbacks();
   };
 
-  // Status bits 16/32 of a session step. Returns the bits _afterSessionStep still has to act
-  // on, or -1 when the handshake now waits for a 'resumeSession' answer.
-  proto._onSessionStatus = function _onSessionStatus(status) {
-    if (status & STATUS_NEW_SESSION) status = this._onNewSessions(status);
-    if (status & STATUS_RESUME_REQUEST) {
-      this._askResumeSession();
-      return -1;
-    }
-    return status;
-  };
-
-  proto._onNewSessions = function _onNewSessions(status) {
-    const session = this[kSession];
-    if (!session) return status;
-    const created = session.takeNewSessions();
-    if (created.length === 0) return status;
+  // Node's onnewsessionclient / onnewsession: a session OpenSSL created.
+  proto._onNewSession = function _onNewSession(id, data) {
     if (!this._tlsOptions.isServer) {
-      // Node's onnewsessionclient: emitted once the server is verified (tls.js), the latest
-      // one kept until then.
-      for (const { data } of created) {
-        if (this[kIsVerified]) this.emit('session', data);
-        else this[kPendingSession] = data;
-      }
-      return status;
+      // Emitted once the server is verified (tls.js); the latest one is kept until then.
+      if (this[kIsVerified]) this.emit('session', data);
+      else this[kPendingSession] = data;
+      return;
     }
     const server = this.server;
-    if (!server) return status;
-    // The handshake's output (and anything written meanwhile) waits for a 'newSession' callback.
-    // One flag (Node's _newSessionPending / awaiting_new_session_): whichever callback comes
-    // first releases it, also when a TLS 1.3 server issued two tickets.
+    if (!server) return;
+    // The output (and anything written meanwhile) waits for a 'newSession' callback. One flag
+    // (Node's _newSessionPending / awaiting_new_session_): whichever callback comes first
+    // releases it, also when a TLS 1.3 server issued two tickets.
     this._newSessionPending = true;
-    if (!this[kHeldOutput]) this[kHeldOutput] = [];
-    if ((status & STATUS_HANDSHAKE_DONE) && session.getProtocol() === 'TLSv1.3') {
-      // TLS 1.3 tickets are issued after the handshake is done (Node sees 'done' first).
-      status &= ~STATUS_HANDSHAKE_DONE;
-      this._finishInit();
-    }
-    for (const { id, data } of created) {
-      let once = false;
-      const done = () => {
-        if (once) return;
-        once = true;
-        if (!this[kSession]) {
-          this.destroy(new ERR_SOCKET_CLOSED());
-          return;
-        }
-        this._newSessionPending = false;
-        this._releaseHeldOutput();
-        if (this._securePending) {
-          this._securePending = false;
-          this._finishInit();
-        }
-        this._afterSessionStep(0);
-      };
-      if (!server.emit('newSession', id, data, done)) done();
-    }
-    if ((status & STATUS_HANDSHAKE_DONE) && this._newSessionPending) {
-      // Node's onhandshakedone: 'secure' waits for the newSession callback.
-      status &= ~STATUS_HANDSHAKE_DONE;
-      this._securePending = true;
-    }
-    return status;
+    this._holdOutput();
+    let once = false;
+    const done = () => {
+      if (once) return;
+      once = true;
+      if (!this[kSession]) {
+        this.destroy(new ERR_SOCKET_CLOSED());
+        return;
+      }
+      this._newSessionPending = false;
+      this._releaseHeldOutput();
+      if (this._securePending) {
+        this._securePending = false;
+        this._finishInit();
+      }
+      if (this[kSession]) this._afterSessionStep(this[kSession].status());
+    };
+    if (!server.emit('newSession', id, data, done)) done();
   };
 
-  // A renegotiation completed: whether 'secure' may be emitted now (Node's onhandshakedone
-  // waits for a pending 'newSession' callback).
-  proto._onRenegotiated = function _onRenegotiated() {
-    if (!this._newSessionPending) return true;
-    this._securePending = true;
-    return false;
+  // Holds the output until _releaseHeldOutput (socket.js's _flushCiphertext collects the write
+  // callbacks meanwhile).
+  proto._holdOutput = function _holdOutput() {
+    if (!this[kHeldOutput]) this[kHeldOutput] = [];
   };
 
   proto._releaseHeldOutput = function _releaseHeldOutput() {
@@ -138,7 +101,7 @@ function installSessions(proto, kSession) {
   };
 
   // Node's loadSession: the server asks its 'resumeSession' listener, and the handshake goes
-  // on (endParser) with whatever session it found.
+  // on (Node's endParser: resume) with whatever session it found.
   proto._askResumeSession = function _askResumeSession() {
     const session = this[kSession];
     const id = session.resumeSessionId;
@@ -158,10 +121,10 @@ function installSessions(proto, kSession) {
         return;
       }
       if (ArrayBuffer.isView(data)) this[kSession].loadSession(asBuffer(data));
-      this._afterSessionStep(this[kSession].endParser());
+      this._resumeHandshake();
     };
     if (!this.server || !this.server.emit('resumeSession', id, onSession)) {
-      this._afterSessionStep(session.endParser());
+      this._resumeHandshake();
     }
   };
 

@@ -1,10 +1,11 @@
 'use strict';
-// TLSSocket: a net.Socket whose bytes go through one native TlsSession (sans-I/O) and a
+// TLSSocket: a net.Socket whose bytes go through one native TlsConnection (sans-I/O) and a
 // transport stream. The transport is the net.Socket tls-rs connected or a server accepted.
 //
-// read:  transport 'data' → sessionReceive → sessionReadCleartext → push()
-// write: _write/_writev → sessionEncrypt → sessionTakeCiphertext → transport.write(cb)
-// The per-record calls are the free functions of src/session_io.rs (cheaper than methods).
+// read:  transport 'data' → connectionReceive → connectionReadCleartext (a batch of records) → push()
+// write: _write/_writev → connectionEncrypt (ciphertext straight into a slab) → transport.write(cb)
+// Every call that advances the connection returns a binding.Status; _afterSessionStep is the one
+// place that acts on it, and _onSessionEvents (renegotiation.js) the one that handles events.
 
 const net = require('node:net');
 const binding = require('./binding');
@@ -22,38 +23,21 @@ const {
   },
 } = require('./errors');
 const { validateString, validateNumber, validateFunction } = require('./validators');
-const { opensslError } = require('./openssl-error');
 const { installRenegotiation } = require('./renegotiation');
 const { installIntrospection } = require('./introspection');
 const { installKeylog } = require('./keylog');
 const { traceOption, installTrace } = require('./trace');
 const { setupNPN } = require('./npn');
-const { kSNIContext, setupOCSP, emitOCSPResponse, askOCSPRequest } = require('./ocsp');
+const { kSNIContext, setupOCSP, askOCSPRequest } = require('./ocsp');
 const { setupPSK } = require('./psk');
 const { kHeldOutput, installSessions } = require('./sessions');
 
-// Status bits and read results of the native session (src/session.rs).
-const STATUS_HANDSHAKE_DONE = 1;
-const STATUS_ERROR = 2;
-const STATUS_SNI_REQUEST = 4;
-const STATUS_ALPN_REQUEST = 8;
-// Sessions (lib/sessions.js): a server's ClientHello names a session to look up; OpenSSL
-// created sessions.
-const STATUS_RESUME_REQUEST = 16;
-const STATUS_NEW_SESSION = 32;
-// Handshake starts, renegotiations and key-log lines wait in takeEvents() (renegotiation.js).
-const STATUS_EVENTS = 256;
-const READ_EVENTS = -3;
-// OCSP stapling (src/engine/ocsp.rs): a server's pause for 'OCSPRequest'; a client's stapled response.
-const STATUS_OCSP_REQUEST = 0x1000;
-const STATUS_OCSP_RESPONSE = 0x2000;
-const READ_CLOSE_NOTIFY = -1;
-const READ_ERROR = -2;
-
-const { sessionReceive, sessionReadCleartext, sessionEncrypt, sessionTakeCiphertext } = binding;
+const { Status, connectionReceive, connectionReadCleartext, connectionEncrypt, connectionTakeCiphertext } = binding;
 // Cleartext records and ciphertext flushes are slices of these (lib/slab.js).
 const { cleartextSlab, ciphertextSlab } = require('./slab');
 const MAX_RECORD = 16 * 1024;
+// The record lengths of one connectionReadCleartext batch.
+const recordLengths = new Uint32Array(64);
 // Large writes are encrypted in slices so the transport's backpressure bounds memory.
 const ENCRYPT_SLICE = 256 * 1024;
 const TIMEOUT_MAX = 2 ** 31 - 1;
@@ -120,7 +104,7 @@ function TLSSocket(socket, opts) {
   if (!(context instanceof SecureContext) || !(context.context instanceof binding.SecureContext)) {
     throw new ERR_TLS_INVALID_CONTEXT('context');
   }
-  this[kSession] = new binding.TlsSession(context.context, !!tlsOptions.isServer);
+  this[kSession] = new binding.TlsConnection(context.context, !!tlsOptions.isServer);
   this[kHandle] = null;
   this[kTransport] = null;
   this[kTransportKind] = null;
@@ -168,7 +152,6 @@ TLSSocket.prototype._init = function _init(socket) {
   }
   this._setupSessions();
   this._setupKeylog();
-  this._setupRenegotiation();
   if (options.handshakeTimeout > 0) {
     this.setTimeout(options.handshakeTimeout, this._handleTimeout);
   }
@@ -197,9 +180,12 @@ TLSSocket.prototype._initExtensions = function _initExtensions(options) {
 };
 
 TLSSocket.prototype._onOCSPRequest = function _onOCSPRequest() {
-  askOCSPRequest(this, () => this[kSession], () => {
-    if (this[kSession]) this._afterSessionStep(this[kSession].resume());
-  });
+  askOCSPRequest(this, () => this[kSession], () => this._resumeHandshake());
+};
+
+/** Continues the handshake once the question it paused for is answered. */
+TLSSocket.prototype._resumeHandshake = function _resumeHandshake() {
+  if (this[kSession]) this._afterSessionStep(this[kSession].resume());
 };
 
 // ALPN and SNI, as Node's TLSSocket constructor and _init set them up.
@@ -371,44 +357,49 @@ TLSSocket.prototype._onCiphertext = function _onCiphertext(chunk) {
   const session = this[kSession];
   if (!session) return;
   this._refreshTimer();
-  this._afterSessionStep(sessionReceive(session, chunk));
+  this._afterSessionStep(connectionReceive(session, chunk));
 };
 
+/** Acts on the Status a call into the connection returned (the one place that does). */
 TLSSocket.prototype._afterSessionStep = function _afterSessionStep(status) {
   // A server learns the name from the ClientHello, before 'secure' (Node's servername callback).
   if (this.servername === null && this._tlsOptions.isServer && this[kSession]) {
     const name = this[kSession].getServername();
     if (name) this.servername = name;
   }
-  if (status & STATUS_EVENTS) {
-    this._onSessionEvents();
-    if (!this[kSession]) return;
+  for (;;) {
+    switch (status) {
+      case Status.Events:
+        this._onSessionEvents();
+        if (!this[kSession]) return;
+        status = this[kSession].status();
+        continue;
+      case Status.Failed:
+        // The alert goes out before the error is reported.
+        this._flushCiphertext(null);
+        this._onSessionError();
+        return;
+      case Status.AskingSession:
+        this._askResumeSession();
+        return;
+      case Status.AskingSNI:
+        this._flushCiphertext(null);
+        this._onSNIRequest();
+        return;
+      case Status.AskingALPN:
+        this._flushCiphertext(null);
+        this._onALPNRequest();
+        return;
+      case Status.AskingOCSP:
+        this._flushCiphertext(null);
+        this._onOCSPRequest();
+        return;
+    }
+    break; // Ready or PeerClosed: reading tells which
   }
-  if (status & STATUS_ERROR) {
-    // The alert goes out before the error is reported.
-    this._flushCiphertext(null);
-    this._onSessionError();
-    return;
-  }
-  if (status & STATUS_OCSP_RESPONSE) {
-    emitOCSPResponse(this, this[kSession]);
-    if (!this[kSession]) return;
-  }
-  if (status & (STATUS_NEW_SESSION | STATUS_RESUME_REQUEST)) {
-    status = this._onSessionStatus(status);
-    if (status < 0) return;
-  }
-  if (status & (STATUS_SNI_REQUEST | STATUS_ALPN_REQUEST | STATUS_OCSP_REQUEST)) {
-    this._flushCiphertext(null);
-    if (status & STATUS_ALPN_REQUEST) this._onALPNRequest();
-    else if (status & STATUS_OCSP_REQUEST) this._onOCSPRequest();
-    else this._onSNIRequest();
-    return;
-  }
-  // As in Node, 'secure' (and the client's verification) runs before this step's output is
-  // sent: a client rejecting the server never sends its TLS 1.3 Finished.
-  if (status & STATUS_HANDSHAKE_DONE) this._finishInit();
-  // _readCleartext flushes when it is done; the output BIO is FIFO, so handshake bytes still
+  // Events ran first: as in Node, 'secure' (and the client's verification) runs before this
+  // step's output is sent, so a client rejecting the server never sends its TLS 1.3 Finished.
+  // _readCleartext flushes when it is done; the output is FIFO, so handshake bytes still
   // precede anything written from a 'data' handler. One flush per incoming chunk.
   if (this._secureEstablished && !this[kReadPaused]) this._readCleartext();
   else this._flushCiphertext(null);
@@ -461,7 +452,7 @@ TLSSocket.prototype._onALPNRequest = function _onALPNRequest() {
     return;
   }
   session.selectALPN(index);
-  this._afterSessionStep(session.resume());
+  this._resumeHandshake();
 };
 
 // Node's loadSNI: SNICallback(servername, cb) answers, now or later, with a SecureContext (or
@@ -472,7 +463,7 @@ TLSSocket.prototype._onSNIRequest = function _onSNIRequest() {
   let sync = true;
   let answered = false;
   const done = () => {
-    if (this[kSession]) this._afterSessionStep(this[kSession].resume());
+    this._resumeHandshake();
   };
   try {
     this._SNICallback(servername, (err, context) => {
@@ -514,8 +505,7 @@ TLSSocket.prototype._onHandshakeError = function _onHandshakeError(err) {
 };
 
 TLSSocket.prototype._onSessionError = function _onSessionError() {
-  const info = this[kSession] && this[kSession].takeError();
-  const err = opensslError(info);
+  const err = this._takeSessionError();
   if (this._hadError) return;
   this._hadError = true;
   if (!this._secureEstablished) {
@@ -529,12 +519,28 @@ TLSSocket.prototype._onSessionError = function _onSessionError() {
   }
 };
 
+// The connection's failure as Node reports it (an Error built natively, as TLSWrap builds it).
+TLSSocket.prototype._takeSessionError = function _takeSessionError() {
+  const err = this[kSession]?.takeError();
+  if (err) return err;
+  const fallback = new Error('TLS session failed without an OpenSSL error');
+  fallback.code = 'ERR_SSL_SYSCALL';
+  return fallback;
+};
+
 // Node's TLSWrap reads once more when the 'secure' handlers return, even if one destroyed the
 // socket: an error OpenSSL left queued while verifying the peer (a tampered signature's
 // "EVP lib") then fails that read, and a rejecting server reports it as 'tlsClientError'.
 TLSSocket.prototype._readAfterSecure = function _readAfterSecure() {
   const session = this[kSession];
-  if (session && session.readCleartext(Buffer.alloc(1)) === READ_ERROR) this._onSessionError();
+  if (!session) return;
+  const slab = cleartextSlab;
+  if (slab.size - slab.used < MAX_RECORD) slab.renew();
+  // Reads nothing here (nothing can have arrived yet); it surfaces a queued error.
+  if (connectionReadCleartext(session, slab.buf, slab.used, recordLengths) < 0 &&
+      session.status() === Status.Failed) {
+    this._onSessionError();
+  }
 };
 
 TLSSocket.prototype._handleTimeout = function _handleTimeout() {
@@ -564,26 +570,38 @@ TLSSocket.prototype._releaseControl = function _releaseControl() {
 // ---- reading ---------------------------------------------------------------------------
 
 TLSSocket.prototype._readCleartext = function _readCleartext() {
-  while (this[kSession]) {
+  let session;
+  while ((session = this[kSession])) {
     const slab = cleartextSlab;
     if (slab.size - slab.used < MAX_RECORD) slab.renew();
-    const n = sessionReadCleartext(this[kSession], slab.buf, slab.used);
-    if (n > 0) {
-      const chunk = slab.take(n);
-      this[kBytesRead] += n;
-      if (!this._deliver(chunk)) {
-        this[kReadPaused] = true;
-        this._pauseTransport();
-        break;
-      }
-    } else if (n === 0) {
+    let n = connectionReadCleartext(session, slab.buf, slab.used, recordLengths);
+    const more = n < 0;
+    if (more) n = -n - 1;
+    // The records lie one after the other in the slab. Every record of the batch is
+    // delivered, as Node's ClearOut delivers all it decrypted.
+    let total = 0;
+    for (let i = 0; i < n; i++) total += recordLengths[i];
+    const batch = total > 0 ? slab.take(total) : null;
+    this[kBytesRead] += total;
+    let keepReading = true;
+    for (let i = 0, offset = 0; i < n; i++) {
+      const chunk = n === 1 ? batch : batch.subarray(offset, offset + recordLengths[i]);
+      offset += recordLengths[i];
+      if (!this._deliver(chunk)) keepReading = false;
+    }
+    if (!keepReading) {
+      this[kReadPaused] = true;
+      this._pauseTransport();
       break;
-    } else if (n === READ_EVENTS) {
+    }
+    if (!more || !this[kSession]) break;
+    const status = this[kSession].status();
+    if (status === Status.Events) {
       this._onSessionEvents();
-    } else if (n === READ_CLOSE_NOTIFY) {
+    } else if (status === Status.PeerClosed) {
       this._pushEOF();
       break;
-    } else {
+    } else if (status === Status.Failed) {
       this._flushCiphertext(null);
       this._onSessionError();
       return;
@@ -690,15 +708,24 @@ TLSSocket.prototype._continueWrite = function _continueWrite() {
   do {
     const end = Math.min(data.length, write.offset + ENCRYPT_SLICE);
     const slice = write.offset === 0 && end === data.length ? data : data.subarray(write.offset, end);
-    if (sessionEncrypt(this[kSession], slice) < 0) {
+    const session = this[kSession];
+    const transport = this[kTransport];
+    const slab = ciphertextSlab;
+    const start = slab.used;
+    // The ciphertext goes straight into the slab unless the output is held ('newSession') or
+    // there is no transport to send it to: then it waits in the connection for the flush.
+    const direct = !this[kHeldOutput] && transport && !transport.destroyed;
+    const n = connectionEncrypt(session, slice, direct ? slab.buf : EMPTY, direct ? start : 0);
+    if (n === 0 && session.status() === Status.Failed) {
       this[kActiveWrite] = null;
-      const err = opensslError(this[kSession].takeError());
-      cb(err);
+      cb(this._takeSessionError());
       return;
     }
     write.offset = end;
     const last = write.offset >= data.length;
-    const accepted = this._flushCiphertext(last ? cb : null, last);
+    // The ciphertext is in the slab already when it fitted; else the flush takes it.
+    const out = n > 0 ? slab.take(n) : null;
+    const accepted = out ? this._sendCiphertext(out, start, last ? cb : null) : this._flushCiphertext(last ? cb : null, last);
     if (last) {
       this[kActiveWrite] = null;
       return;
@@ -724,31 +751,35 @@ TLSSocket.prototype._flushCiphertext = function _flushCiphertext(cb, always = fa
     return true;
   }
   const slab = ciphertextSlab;
-  let n = sessionTakeCiphertext(session, slab.buf, slab.used);
+  let n = connectionTakeCiphertext(session, slab.buf, slab.used);
   if (n === 0) {
     if (cb || always) return transport.write(EMPTY, cb || undefined);
     return true;
   }
-  let out;
-  let start = -1;
-  if (n > 0) {
-    start = slab.used;
-    out = slab.take(n);
-  } else if (-n <= slab.size / 2) {
+  if (n < 0 && -n <= slab.size / 2) {
     slab.renew();
-    n = sessionTakeCiphertext(session, slab.buf, 0);
-    start = 0;
-    out = slab.take(n);
-  } else {
-    out = Buffer.allocUnsafe(-n);
-    session.readCiphertext(out);
+    n = connectionTakeCiphertext(session, slab.buf, 0);
   }
+  if (n > 0) {
+    const start = slab.used;
+    return this._sendCiphertext(slab.take(n), start, cb);
+  }
+  const out = Buffer.allocUnsafe(-n);
+  session.takeCiphertext(out);
+  return transport.write(out, cb || undefined);
+};
+
+// Writes `out`, the slab slice that starts at `start`, to the transport (which exists and is
+// not held back: the caller checked).
+TLSSocket.prototype._sendCiphertext = function _sendCiphertext(out, start, cb) {
+  const transport = this[kTransport];
+  const slab = ciphertextSlab;
   const end = slab.used;
   const accepted = transport.write(out, cb || undefined);
   // A net.Socket with nothing queued wrote `out` synchronously and holds no reference to it:
   // the next flush reuses that slab space, which stays warm in cache. (Any other Duplex may
   // keep the chunk, so its slices are never reused.)
-  if (start >= 0 && slab.used === end && out.buffer === slab.buf.buffer &&
+  if (slab.used === end && out.buffer === slab.buf.buffer &&
       this[kTransportKind] !== 'stream' && transport.writableLength === 0) {
     slab.used = start;
   }

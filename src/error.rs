@@ -2,13 +2,10 @@
 //! (`ERR_SSL_` + the reason, upper-cased), `library` and `reason`.
 
 use crate::ffi;
-use napi::bindgen_prelude::*;
-use napi_derive::napi;
 use std::ffi::CStr;
 use std::os::raw::c_char;
 
-/// One OpenSSL error as JS sees it; lib/ turns it into an `Error`.
-#[napi(object)]
+/// One OpenSSL error as Node reports it (js/errors.rs makes it a JS `Error`).
 #[derive(Clone, Debug)]
 pub struct OpenSslError {
     /// `error:0A00010B:SSL routines::wrong version number`, as OpenSSL formats it.
@@ -153,41 +150,10 @@ impl OpenSslError {
         stack.errors().first().map(|e| Self::from_code(e.code()))
     }
 
+    /// An error that is not OpenSSL's: a message and a Node code.
     pub fn plain(message: &str, code: &str) -> Self {
         OpenSslError { message: message.into(), code: code.into(), library: None, reason: None }
     }
-
-    /// Throws this error in JS as Node would (an `Error` with `code`, `library`, `reason`) and
-    /// returns the marker napi-rs uses for "an exception is already pending".
-    pub fn throw(self, env: &Env) -> napi::Error {
-        let thrown = (|| -> napi::Result<()> {
-            let mut err = env.create_error(napi::Error::new(Status::GenericFailure, self.message.clone()))?;
-            err.set_named_property("code", self.code.as_str())?;
-            if let Some(library) = &self.library {
-                err.set_named_property("library", library.as_str())?;
-            }
-            if let Some(reason) = &self.reason {
-                err.set_named_property("reason", reason.as_str())?;
-            }
-            env.throw(err)
-        })();
-        match thrown {
-            Ok(()) => napi::Error::from_status(Status::PendingException),
-            Err(e) => e,
-        }
-    }
-}
-
-/// An OpenSSL error stack as a thrown JS error (its first entry, like Node).
-pub fn throw_stack(env: &Env, stack: openssl::error::ErrorStack, fallback: &str) -> napi::Error {
-    OpenSslError::from_stack(&stack)
-        .unwrap_or_else(|| OpenSslError::plain(fallback, "ERR_OSSL_UNKNOWN"))
-        .throw(env)
-}
-
-/// Throws a plain error with a Node code (for failures that are not OpenSSL's).
-pub fn throw_plain(env: &Env, code: &str, message: &str) -> napi::Error {
-    OpenSslError::plain(message, code).throw(env)
 }
 
 #[cfg(test)]

@@ -1,40 +1,120 @@
-//! OpenSSL functions that `openssl-sys` does not declare. They live in the same statically
-//! linked libcrypto/libssl, so declaring them here is enough.
+//! Every OpenSSL function, callback type and struct layout that `openssl-sys` does not declare
+//! (or declares with a Rust enum where OpenSSL may hand back any int). They live in the same
+//! statically linked libcrypto/libssl, so declaring them is enough. No other file has an
+//! `extern "C"` block.
 
-use openssl_sys::X509_STORE;
-use std::os::raw::{c_char, c_int, c_ulong};
+#![allow(non_camel_case_types, clippy::upper_case_acronyms)]
 
-extern "C" {
-    pub fn X509_STORE_up_ref(store: *mut X509_STORE) -> c_int;
-    pub fn ERR_print_errors_cb(
-        cb: extern "C" fn(*const c_char, usize, *mut std::os::raw::c_void) -> c_int,
-        u: *mut std::os::raw::c_void,
-    );
-    pub fn ERR_peek_error() -> c_ulong;
-    pub fn ERR_error_string_n(e: c_ulong, buf: *mut c_char, len: usize);
-    pub fn SSL_CIPHER_get_auth_nid(cipher: *const openssl_sys::SSL_CIPHER) -> c_int;
-    pub fn SSL_get_SSL_CTX(ssl: *const openssl_sys::SSL) -> *mut openssl_sys::SSL_CTX;
-    pub fn SSL_CTX_get_cert_store(ctx: *const openssl_sys::SSL_CTX) -> *mut X509_STORE;
+use openssl_sys::{
+    ASN1_OBJECT, ASN1_STRING, ASN1_TYPE, BIGNUM, BIO, EC_GROUP, EC_KEY, EC_POINT, EVP_CIPHER_CTX, EVP_MAC_CTX, EVP_PKEY,
+    OSSL_PARAM, PKCS12, RSA, SSL, SSL_CIPHER, SSL_CTX, SSL_SESSION, X509, X509_CRL, X509_NAME, X509_STORE, X509_STORE_CTX,
+};
+use std::os::raw::{c_char, c_int, c_long, c_uchar, c_uint, c_ulong, c_void};
+
+/// `OTHERNAME` (x509v3.h).
+#[repr(C)]
+pub struct OTHERNAME {
+    pub type_id: *mut ASN1_OBJECT,
+    pub value: *mut ASN1_TYPE,
 }
 
 /// OpenSSL's PSK callbacks (per SSL; openssl-sys only declares the SSL_CTX setters).
 pub type PskClientCallback = unsafe extern "C" fn(
-    ssl: *mut openssl_sys::SSL,
+    ssl: *mut SSL,
     hint: *const c_char,
     identity: *mut c_char,
-    max_identity_len: std::os::raw::c_uint,
-    psk: *mut std::os::raw::c_uchar,
-    max_psk_len: std::os::raw::c_uint,
-) -> std::os::raw::c_uint;
-pub type PskServerCallback = unsafe extern "C" fn(
-    ssl: *mut openssl_sys::SSL,
-    identity: *const c_char,
-    psk: *mut std::os::raw::c_uchar,
-    max_psk_len: std::os::raw::c_uint,
-) -> std::os::raw::c_uint;
+    max_identity_len: c_uint,
+    psk: *mut c_uchar,
+    max_psk_len: c_uint,
+) -> c_uint;
+pub type PskServerCallback =
+    unsafe extern "C" fn(ssl: *mut SSL, identity: *const c_char, psk: *mut c_uchar, max_psk_len: c_uint) -> c_uint;
+/// SSL_set_cert_cb's callback.
+pub type CertCallback = unsafe extern "C" fn(*mut SSL, *mut c_void) -> c_int;
+/// SSL_set_info_callback's callback.
+pub type InfoCallback = unsafe extern "C" fn(*const SSL, c_int, c_int);
+/// SSL_set_msg_callback's callback.
+pub type MsgCallback = unsafe extern "C" fn(c_int, c_int, c_int, *const c_void, usize, *mut SSL, *mut c_void);
+/// SSL_CTX_set_tlsext_ticket_key_evp_cb's callback.
+pub type TicketKeyEvpCallback =
+    unsafe extern "C" fn(*mut SSL, *mut c_uchar, *mut c_uchar, *mut EVP_CIPHER_CTX, *mut EVP_MAC_CTX, c_int) -> c_int;
 
+// The error queue.
 extern "C" {
-    pub fn SSL_set_psk_client_callback(ssl: *mut openssl_sys::SSL, cb: Option<PskClientCallback>);
-    pub fn SSL_set_psk_server_callback(ssl: *mut openssl_sys::SSL, cb: Option<PskServerCallback>);
-    pub fn SSL_use_psk_identity_hint(ssl: *mut openssl_sys::SSL, hint: *const c_char) -> c_int;
+    pub fn ERR_print_errors_cb(cb: extern "C" fn(*const c_char, usize, *mut c_void) -> c_int, u: *mut c_void);
+    pub fn ERR_print_errors(bp: *mut BIO);
+    pub fn ERR_peek_error() -> c_ulong;
+    pub fn ERR_error_string_n(e: c_ulong, buf: *mut c_char, len: usize);
+    pub fn ERR_set_mark() -> c_int;
+    pub fn ERR_pop_to_mark() -> c_int;
+}
+
+// SSL and SSL_CTX.
+extern "C" {
+    pub fn SSL_CIPHER_get_auth_nid(cipher: *const SSL_CIPHER) -> c_int;
+    pub fn SSL_get_SSL_CTX(ssl: *const SSL) -> *mut SSL_CTX;
+    pub fn SSL_get_ciphers(ssl: *const SSL) -> *mut openssl_sys::stack_st_SSL_CIPHER;
+    pub fn SSL_get_options(ssl: *const SSL) -> u64;
+    pub fn SSL_set_options(ssl: *mut SSL, op: u64) -> u64;
+    pub fn SSL_set_cert_cb(ssl: *mut SSL, cb: Option<CertCallback>, arg: *mut c_void);
+    pub fn SSL_set_info_callback(ssl: *mut SSL, cb: Option<InfoCallback>);
+    pub fn SSL_set_msg_callback(ssl: *mut SSL, cb: Option<MsgCallback>);
+    pub fn SSL_renegotiate(ssl: *mut SSL) -> c_int;
+    pub fn SSL_renegotiate_pending(ssl: *const SSL) -> c_int;
+    pub fn SSL_set_psk_client_callback(ssl: *mut SSL, cb: Option<PskClientCallback>);
+    pub fn SSL_set_psk_server_callback(ssl: *mut SSL, cb: Option<PskServerCallback>);
+    pub fn SSL_use_psk_identity_hint(ssl: *mut SSL, hint: *const c_char) -> c_int;
+    pub fn SSL_get_shared_sigalgs(
+        ssl: *mut SSL,
+        idx: c_int,
+        psign: *mut c_int,
+        phash: *mut c_int,
+        psignhash: *mut c_int,
+        rsig: *mut c_uchar,
+        rhash: *mut c_uchar,
+    ) -> c_int;
+    pub fn SSL_dup_CA_list(list: *const openssl_sys::stack_st_X509_NAME) -> *mut openssl_sys::stack_st_X509_NAME;
+    pub fn SSL_SESSION_get0_ticket(s: *const SSL_SESSION, tick: *mut *const c_uchar, len: *mut usize);
+    pub fn SSL_CTX_get_cert_store(ctx: *const SSL_CTX) -> *mut X509_STORE;
+    pub fn SSL_CTX_get_client_CA_list(ctx: *const SSL_CTX) -> *mut openssl_sys::stack_st_X509_NAME;
+    pub fn SSL_CTX_set_timeout(ctx: *mut SSL_CTX, t: c_long) -> c_long;
+    pub fn SSL_CTX_set_tlsext_ticket_key_evp_cb(ctx: *mut SSL_CTX, cb: Option<TicketKeyEvpCallback>) -> c_int;
+}
+
+// BIOs.
+extern "C" {
+    pub fn BIO_get_new_index() -> c_int;
+    pub fn BIO_new_file(filename: *const c_char, mode: *const c_char) -> *mut BIO;
+    #[cfg(test)]
+    pub fn BIO_test_flags(b: *const BIO, flags: c_int) -> c_int;
+}
+
+// Certificates, stores, keys.
+extern "C" {
+    pub fn X509_STORE_up_ref(store: *mut X509_STORE) -> c_int;
+    pub fn X509_STORE_load_file(store: *mut X509_STORE, file: *const c_char) -> c_int;
+    pub fn X509_STORE_load_path(store: *mut X509_STORE, path: *const c_char) -> c_int;
+    pub fn X509_STORE_add_crl(store: *mut X509_STORE, crl: *mut X509_CRL) -> c_int;
+    pub fn X509_STORE_CTX_get1_issuer(issuer: *mut *mut X509, ctx: *mut X509_STORE_CTX, x: *mut X509) -> c_int;
+    pub fn PEM_read_bio_X509_AUX(bp: *mut BIO, x: *mut *mut X509, cb: openssl_sys::pem_password_cb, u: *mut c_void) -> *mut X509;
+    pub fn d2i_PKCS12_bio(bp: *mut BIO, p12: *mut *mut PKCS12) -> *mut PKCS12;
+    pub fn X509_NAME_print_ex(out: *mut BIO, nm: *const X509_NAME, indent: c_int, flags: c_ulong) -> c_int;
+    pub fn X509_check_ca(x: *mut X509) -> c_int;
+    pub fn X509_get0_pubkey(x: *const X509) -> *mut EVP_PKEY;
+    pub fn X509_get0_pubkey_bitstr(x: *const X509) -> *mut ASN1_STRING;
+    pub fn EVP_PKEY_get0_RSA(pkey: *const EVP_PKEY) -> *const RSA;
+    pub fn EVP_PKEY_get0_EC_KEY(pkey: *const EVP_PKEY) -> *const EC_KEY;
+    pub fn EC_KEY_get_conv_form(key: *const EC_KEY) -> c_int;
+    pub fn EC_POINT_point2oct(
+        group: *const EC_GROUP,
+        p: *const EC_POINT,
+        form: c_int,
+        buf: *mut c_uchar,
+        len: usize,
+        ctx: *mut c_void,
+    ) -> usize;
+    pub fn EC_curve_nid2nist(nid: c_int) -> *const c_char;
+    pub fn BN_print(bio: *mut BIO, a: *const BIGNUM) -> c_int;
+    pub fn i2t_ASN1_OBJECT(buf: *mut c_char, buf_len: c_int, a: *const ASN1_OBJECT) -> c_int;
+    pub fn OSSL_PARAM_construct_utf8_string(key: *const c_char, buf: *mut c_char, bsize: usize) -> OSSL_PARAM;
 }

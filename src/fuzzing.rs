@@ -1,14 +1,12 @@
 //! Fuzz bodies: what each cargo-fuzz target in `fuzz/` runs on one input, and what the seeded
 //! `cargo test` run below runs on mutated real handshakes. Whatever the bytes, a body must not
-//! panic, crash or hang: the engine turns bad input into an error status.
+//! panic, crash or hang: the connection turns bad input into `Status::Failed`.
 //!
 //! Inputs for the receive bodies: byte 0 chooses the endpoint's options, byte 1 the chunk size
 //! the rest arrives in, and the rest is what the peer sent.
 
-use crate::context::SecureContext;
-use crate::engine::{
-    TlsEngine, STATUS_ALPN_REQUEST, STATUS_ERROR, STATUS_RESUME_REQUEST, STATUS_SNI_REQUEST,
-};
+use crate::conn::{Connection, Question, Status};
+use crate::context::Context;
 use foreign_types_shared::ForeignTypeRef;
 use openssl::ssl::SslContextRef;
 
@@ -19,18 +17,18 @@ fn fixture(name: &str) -> Vec<u8> {
 }
 
 /// The contexts the bodies run sessions on, configured through the same code paths as
-/// `tls.createSecureContext()`: [server, server TLS 1.2 only, client].
+/// `tls.createContext()`: [server, server TLS 1.2 only, client].
 struct Contexts {
-    server: SecureContext,
-    server12: SecureContext,
-    client: SecureContext,
+    server: Context,
+    server12: Context,
+    client: Context,
 }
 
-fn server_context(max_tls12: bool) -> SecureContext {
-    let mut ctx = SecureContext::for_fuzzing().expect("SSL_CTX_new");
+fn server_context(max_tls12: bool) -> Context {
+    let mut ctx = Context::new().expect("SSL_CTX_new");
     ctx.use_certificate_chain_pem(&fixture("agent-chain.pem")).expect("fixture chain");
     ctx.use_private_key_pem(&fixture("agent-key.pem"), b"").expect("fixture key");
-    ctx.fuzz_add_ca(&fixture("ca-cert.pem"));
+    ctx.add_ca_certs(&fixture("ca-cert.pem"));
     if max_tls12 {
         unsafe { openssl_sys::SSL_CTX_set_max_proto_version(ctx.ssl_context().as_ptr(), openssl_sys::TLS1_2_VERSION) };
     }
@@ -42,8 +40,8 @@ thread_local! {
         server: server_context(false),
         server12: server_context(true),
         client: {
-            let mut ctx = SecureContext::for_fuzzing().expect("SSL_CTX_new");
-            ctx.fuzz_add_ca(&fixture("ca-cert.pem"));
+            let mut ctx = Context::new().expect("SSL_CTX_new");
+            ctx.add_ca_certs(&fixture("ca-cert.pem"));
             ctx
         },
     };
@@ -70,7 +68,7 @@ pub fn server_receive(data: &[u8]) {
     let (opts, chunk, input) = split(data);
     CONTEXTS.with(|c| {
         let ctx = if opts & OPT_TLS12 != 0 { &c.server12 } else { &c.server };
-        let Ok(mut engine) = TlsEngine::new(ctx.ssl_context(), true) else { return };
+        let Ok(mut engine) = Connection::new(ctx.ssl_context(), true) else { return };
         engine.set_verify_mode(opts & OPT_REQUEST_CERT != 0, opts & OPT_REJECT_UNAUTHORIZED != 0);
         if opts & OPT_ALPN != 0 {
             let _ = engine.set_alpn_protocols(b"\x02h2\x08http/1.1");
@@ -92,7 +90,7 @@ pub fn server_receive(data: &[u8]) {
 pub fn client_receive(data: &[u8]) {
     let (opts, chunk, input) = split(data);
     CONTEXTS.with(|c| {
-        let Ok(mut engine) = TlsEngine::new(c.client.ssl_context(), false) else { return };
+        let Ok(mut engine) = Connection::new(c.client.ssl_context(), false) else { return };
         engine.set_servername("localhost");
         if opts & OPT_ALPN != 0 {
             let _ = engine.set_alpn_protocols(b"\x02h2\x08http/1.1");
@@ -102,49 +100,61 @@ pub fn client_receive(data: &[u8]) {
         }
         let status = engine.start();
         drain(&mut engine);
-        if status & STATUS_ERROR == 0 {
+        if handle(&mut engine, status, c.client.ssl_context(), &[]) != Status::Failed {
             drive(&mut engine, c.client.ssl_context(), input, chunk);
         }
     });
 }
 
-/// Feeds `input` in `chunk`-sized pieces, answering every question the engine asks as a JS
-/// caller would, and uses every accessor a socket uses after each step.
-fn drive(engine: &mut TlsEngine, sni_context: &SslContextRef, input: &[u8], chunk: usize) {
-    let mut buf = vec![0u8; 16 * 1024];
-    for piece in input.chunks(chunk.max(1)) {
-        let mut status = engine.receive(piece);
-        for _ in 0..4 {
-            if status & STATUS_RESUME_REQUEST != 0 {
+/// Handles `status` as lib/socket.js would: takes events, answers every question from `piece`
+/// and resumes. Returns the status it ends with.
+fn handle(engine: &mut Connection, mut status: Status, sni_context: &SslContextRef, piece: &[u8]) -> Status {
+    for _ in 0..16 {
+        match status {
+            Status::Events => {
+                let _ = engine.take_events();
+                status = engine.status();
+            }
+            Status::Asking(Question::Session) => {
                 let _ = engine.resume_session_id();
                 engine.load_session(piece);
-                status = engine.end_parser();
-            } else if status & (STATUS_SNI_REQUEST | STATUS_ALPN_REQUEST) != 0 {
+                status = engine.resume();
+            }
+            Status::Asking(question) => {
                 let _ = engine.alpn_request();
-                if status & STATUS_SNI_REQUEST != 0 {
+                if question == Question::ServerName {
                     let _ = engine.use_sni_context(sni_context, true);
                 }
                 engine.select_alpn(Some(piece.len() % 3));
                 status = engine.resume();
-            } else {
-                break;
             }
+            _ => return status,
         }
-        let _ = engine.take_new_sessions();
+    }
+    status
+}
+
+/// Feeds `input` in `chunk`-sized pieces, answering every question the connection asks as a JS
+/// caller would, and uses every accessor a socket uses after each step.
+fn drive(engine: &mut Connection, sni_context: &SslContextRef, input: &[u8], chunk: usize) {
+    let mut buf = vec![0u8; 16 * 1024];
+    for piece in input.chunks(chunk.max(1)) {
+        let status = engine.receive(piece);
+        let status = handle(engine, status, sni_context, piece);
         drain(engine);
-        if status & STATUS_ERROR != 0 {
+        if status == Status::Failed {
             let _ = engine.error();
             return;
         }
         if engine.handshake_done() {
-            while engine.read_cleartext(&mut buf) > 0 {}
-            let _ = engine.verify_result().map(TlsEngine::verify_message);
+            read_all(engine, &mut buf);
+            let _ = engine.verify_error();
             let _ = (engine.protocol(), engine.ephemeral_key(), engine.alpn_protocol(), engine.servername());
             let _ = (engine.session(), engine.tls_ticket());
             if let Some(cert) = engine.ssl().peer_certificate() {
                 crate::x509::fuzz_certificate_text(&cert);
             }
-            engine.encrypt(b"ping");
+            let _ = engine.encrypt(b"ping");
             drain(engine);
         }
     }
@@ -152,23 +162,35 @@ fn drive(engine: &mut TlsEngine, sni_context: &SslContextRef, input: &[u8], chun
     drain(engine);
 }
 
-fn drain(engine: &mut TlsEngine) {
+/// Reads every record there is, taking the events reading produces.
+fn read_all(engine: &mut Connection, buf: &mut [u8]) {
+    for _ in 0..1024 {
+        if engine.read_cleartext(buf).is_none() {
+            if engine.status() != Status::Events {
+                return;
+            }
+            let _ = engine.take_events();
+        }
+    }
+}
+
+fn drain(engine: &mut Connection) {
     let mut out = vec![0u8; engine.pending_ciphertext()];
-    engine.read_ciphertext(&mut out);
+    engine.take_ciphertext(&mut out);
 }
 
 /// The option parsers: byte 0 picks key (PEM, passphrase "sample"), cert chain (PEM), PFX
 /// (passphrase "sample" or none), CA list, CRL or a DER certificate's text; the rest is the input.
 pub fn option_parsers(data: &[u8]) {
     let Some((&which, input)) = data.split_first() else { return };
-    let Ok(mut ctx) = SecureContext::for_fuzzing() else { return };
+    let Ok(mut ctx) = Context::new() else { return };
     match which % 7 {
         0 => drop(ctx.use_private_key_pem(input, b"sample")),
         1 => drop(ctx.use_certificate_chain_pem(input)),
-        2 => drop(ctx.fuzz_load_pkcs12(input, Some(c"sample"))),
-        3 => drop(ctx.fuzz_load_pkcs12(input, None)),
-        4 => ctx.fuzz_add_ca(input),
-        5 => drop(ctx.fuzz_add_crl(input)),
+        2 => drop(ctx.load_pkcs12(input, Some(c"sample"))),
+        3 => drop(ctx.load_pkcs12(input, None)),
+        4 => ctx.add_ca_certs(input),
+        5 => drop(ctx.add_crl(input)),
         _ => {
             if let Ok(cert) = openssl::x509::X509::from_der(input) {
                 crate::x509::fuzz_certificate_text(&cert);
@@ -208,7 +230,7 @@ pub fn seeds() -> Vec<(&'static str, Vec<u8>)> {
 /// and exchange with the options `opts`.
 fn transcript(c: &Contexts, opts: u8) -> (Vec<u8>, Vec<u8>) {
     let ctx = if opts & OPT_TLS12 != 0 { &c.server12 } else { &c.server };
-    let (Ok(mut client), Ok(mut server)) = (TlsEngine::new(c.client.ssl_context(), false), TlsEngine::new(ctx.ssl_context(), true))
+    let (Ok(mut client), Ok(mut server)) = (Connection::new(c.client.ssl_context(), false), Connection::new(ctx.ssl_context(), true))
     else {
         return Default::default();
     };
@@ -218,17 +240,17 @@ fn transcript(c: &Contexts, opts: u8) -> (Vec<u8>, Vec<u8>) {
         let _ = server.set_alpn_protocols(b"\x02h2\x08http/1.1");
     }
     let (mut to_server, mut to_client) = (Vec::new(), Vec::new());
-    let take = |e: &mut TlsEngine| {
+    let take = |e: &mut Connection| {
         let mut out = vec![0u8; e.pending_ciphertext()];
-        let n = e.read_ciphertext(&mut out);
+        let n = e.take_ciphertext(&mut out);
         out.truncate(n);
         out
     };
     client.start();
     for round in 0..6 {
         if round == 3 {
-            client.encrypt(b"hello");
-            server.encrypt(b"world");
+            let _ = client.encrypt(b"hello");
+            let _ = server.encrypt(b"world");
         }
         let bytes = take(&mut client);
         to_server.extend_from_slice(&bytes);
@@ -236,9 +258,9 @@ fn transcript(c: &Contexts, opts: u8) -> (Vec<u8>, Vec<u8>) {
         let bytes = take(&mut server);
         to_client.extend_from_slice(&bytes);
         client.receive(&bytes);
-        let mut buf = [0u8; 1024];
-        while client.read_cleartext(&mut buf) > 0 {}
-        while server.read_cleartext(&mut buf) > 0 {}
+        let mut buf = [0u8; 16384];
+        read_all(&mut client, &mut buf);
+        read_all(&mut server, &mut buf);
     }
     (to_server, to_client)
 }

@@ -1,23 +1,28 @@
-//! tls-rs: Node's `tls` module over a vendored OpenSSL. This file only registers modules;
-//! every `#[napi]` item registers itself.
+//! tls-rs: Node's `tls` module over a vendored OpenSSL. This file is the module list and the one
+//! registration hook; napi-rs registers each `#[napi]` item of js/ on the exports.
+//!
+//! Rooms: `conn/` the sans-I/O TLS connection (no N-API), `context/` the SSL_CTX and what hangs
+//! off it (tickets, root store), `x509` certificates as Node's objects, `js/` every `#[napi]`
+//! item, `ffi` every extern "C", `error` OpenSSL's error queue as Node reports it.
 
 // Items only reached through napi registration look unused to `cargo test`.
 #![cfg_attr(test, allow(dead_code))]
 
-mod ciphers;
-mod client_hello;
+mod conn;
 mod context;
-mod engine;
 mod error;
 mod ffi;
 /// Fuzz bodies shared by `fuzz/` (feature "fuzzing") and the seeded `cargo test` run.
 #[cfg(any(test, feature = "fuzzing"))]
 #[doc(hidden)]
 pub mod fuzzing;
+mod js;
 mod live_objects;
-mod root_store;
-mod session;
-mod session_ext;
-mod session_io;
-mod tickets;
+mod mem_bio;
 mod x509;
+
+/// Registers what napi-rs's macros do not: the hot-path functions (js/hot_path.rs).
+#[napi_derive::napi(module_exports)]
+pub fn register(exports: napi::bindgen_prelude::Object, env: napi::Env) -> napi::Result<()> {
+    js::hot_path::register(&exports, &env)
+}

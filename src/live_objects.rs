@@ -1,7 +1,6 @@
 //! Counts of live native objects, so tests can prove that sockets free their OpenSSL state
 //! when they close (not only when GC runs) and that nothing leaks under churn.
 
-use napi_derive::napi;
 use std::sync::atomic::{AtomicI64, Ordering};
 
 static ENGINES: AtomicI64 = AtomicI64::new(0);
@@ -11,8 +10,8 @@ static CONTEXTS: AtomicI64 = AtomicI64::new(0);
 /// Which count a `Live` guard holds a unit of.
 #[derive(Clone, Copy)]
 pub enum Kind {
-    /// A `TlsEngine` (one SSL and its BIOs): freed by `destroy()` or with its handle.
-    Engine,
+    /// A `Connection` (one SSL and its BIOs): freed by `destroy()` or with its handle.
+    Connection,
     /// A `TlsSession` JS handle: freed by its finalizer (GC).
     SessionHandle,
     /// A `SecureContext` (one SSL_CTX as seen from JS): freed by its finalizer.
@@ -21,7 +20,7 @@ pub enum Kind {
 
 fn counter(kind: Kind) -> &'static AtomicI64 {
     match kind {
-        Kind::Engine => &ENGINES,
+        Kind::Connection => &ENGINES,
         Kind::SessionHandle => &SESSION_HANDLES,
         Kind::Context => &CONTEXTS,
     }
@@ -44,25 +43,9 @@ impl Drop for Live {
     }
 }
 
-/// `liveObjects()`: how many native objects exist now.
-#[napi(object)]
-pub struct LiveObjects {
-    /// TLS engines (SSL objects) not yet freed: one per open or not-yet-collected-and-undestroyed session.
-    pub sessions: i64,
-    /// TlsSession handles JS has not yet garbage-collected.
-    pub session_handles: i64,
-    /// SecureContext objects JS has not yet garbage-collected.
-    pub contexts: i64,
-}
-
-/// The live counts of native sessions, session handles and contexts in this process.
-#[napi]
-pub fn live_objects() -> LiveObjects {
-    LiveObjects {
-        sessions: ENGINES.load(Ordering::Relaxed),
-        session_handles: SESSION_HANDLES.load(Ordering::Relaxed),
-        contexts: CONTEXTS.load(Ordering::Relaxed),
-    }
+/// How many native objects exist now: (connections, connection handles, contexts).
+pub fn counts() -> (i64, i64, i64) {
+    (ENGINES.load(Ordering::Relaxed), SESSION_HANDLES.load(Ordering::Relaxed), CONTEXTS.load(Ordering::Relaxed))
 }
 
 #[cfg(test)]
@@ -71,10 +54,10 @@ mod tests {
 
     #[test]
     fn guards_count_while_they_live() {
-        let before = live_objects().contexts;
+        let before = counts().2;
         let a = Live::new(Kind::Context);
         let b = Live::new(Kind::Context);
-        assert!(live_objects().contexts >= before + 2);
+        assert!(counts().2 >= before + 2);
         drop(a);
         drop(b);
     }

@@ -17,42 +17,8 @@ use openssl_sys as sys;
 use std::ffi::CStr;
 use std::os::raw::{c_char, c_int, c_uchar, c_ulong, c_void};
 
-/// OpenSSL functions and layouts `openssl-sys` does not declare (or declares with a Rust enum
-/// where OpenSSL may hand back any int).
-#[allow(non_camel_case_types, clippy::upper_case_acronyms, clashing_extern_declarations)]
-mod ffi {
-    use openssl_sys::{ASN1_OBJECT, ASN1_TYPE, BIGNUM, BIO, EC_GROUP, EC_KEY, EC_POINT, EVP_PKEY, RSA, X509, X509_NAME, X509_STORE_CTX};
-    use std::os::raw::{c_char, c_int, c_uchar, c_ulong, c_void};
-
-    /// `OTHERNAME` (x509v3.h).
-    #[repr(C)]
-    pub struct OTHERNAME {
-        pub type_id: *mut ASN1_OBJECT,
-        pub value: *mut ASN1_TYPE,
-    }
-
-    extern "C" {
-        pub fn X509_NAME_print_ex(out: *mut BIO, nm: *const X509_NAME, indent: c_int, flags: c_ulong) -> c_int;
-        pub fn X509_check_ca(x: *mut X509) -> c_int;
-        pub fn X509_get0_pubkey(x: *const X509) -> *mut EVP_PKEY;
-        pub fn X509_get0_pubkey_bitstr(x: *const X509) -> *mut openssl_sys::ASN1_STRING;
-        pub fn EVP_PKEY_get0_RSA(pkey: *const EVP_PKEY) -> *const RSA;
-        pub fn EVP_PKEY_get0_EC_KEY(pkey: *const EVP_PKEY) -> *const EC_KEY;
-        pub fn EC_KEY_get_conv_form(key: *const EC_KEY) -> c_int;
-        pub fn EC_POINT_point2oct(
-            group: *const EC_GROUP,
-            p: *const EC_POINT,
-            form: c_int,
-            buf: *mut c_uchar,
-            len: usize,
-            ctx: *mut c_void,
-        ) -> usize;
-        pub fn EC_curve_nid2nist(nid: c_int) -> *const c_char;
-        pub fn BN_print(bio: *mut BIO, a: *const BIGNUM) -> c_int;
-        pub fn X509_STORE_CTX_get1_issuer(issuer: *mut *mut X509, ctx: *mut X509_STORE_CTX, x: *mut X509) -> c_int;
-        pub fn i2t_ASN1_OBJECT(buf: *mut c_char, buf_len: c_int, a: *const ASN1_OBJECT) -> c_int;
-    }
-}
+use crate::ffi;
+use crate::mem_bio::MemBio;
 
 const NID_UNDEF: c_int = 0;
 const POINT_CONVERSION_UNCOMPRESSED: c_int = 4;
@@ -68,50 +34,12 @@ const EVP_PKEY_RSA: c_int = 6;
 const EVP_PKEY_EC: c_int = 408;
 const V_ASN1_UTF8STRING: c_int = 12;
 const V_ASN1_IA5STRING: c_int = 22;
-const BIO_CTRL_RESET: c_int = 1;
-const BIO_CTRL_INFO: c_int = 3;
 /// `XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB & ~ASN1_STRFLGS_ESC_CTRL` (Node's
 /// kX509NameFlagsRFC2253WithinUtf8JSON), used for `DirName:` entries.
 const NAME_FLAGS_RFC2253_WITHIN_UTF8_JSON: c_ulong = 0x1110317 & !0x4 & !0x2;
 /// Store lookups after the peer's own chain ends; Node loops without bound (a store holding a
 /// cross-signing cycle would hang it), we stop here.
 const MAX_STORE_ISSUERS: usize = 64;
-
-/// A memory BIO, freed on drop.
-struct MemBio(*mut sys::BIO);
-
-impl MemBio {
-    fn new() -> Result<Self> {
-        let bio = unsafe { sys::BIO_new(sys::BIO_s_mem()) };
-        if bio.is_null() {
-            return Err(Error::from_reason("BIO_new failed"));
-        }
-        Ok(MemBio(bio))
-    }
-
-    fn bytes(&self) -> &[u8] {
-        let mut data: *mut c_char = std::ptr::null_mut();
-        let len = unsafe { sys::BIO_ctrl(self.0, BIO_CTRL_INFO, 0, &mut data as *mut *mut c_char as *mut c_void) };
-        if data.is_null() || len <= 0 {
-            return &[];
-        }
-        unsafe { std::slice::from_raw_parts(data as *const u8, len as usize) }
-    }
-
-    /// The contents as a JS string would decode them (invalid UTF-8 → U+FFFD), then empties the BIO
-    /// (Node's ToV8Value).
-    fn take_string(&self) -> String {
-        let s = String::from_utf8_lossy(self.bytes()).into_owned();
-        unsafe { sys::BIO_ctrl(self.0, BIO_CTRL_RESET, 0, std::ptr::null_mut()) };
-        s
-    }
-}
-
-impl Drop for MemBio {
-    fn drop(&mut self) {
-        unsafe { sys::BIO_free_all(self.0) };
-    }
-}
 
 /// A C string OpenSSL returned (static or in a local buffer), or None for NULL.
 fn c_str<'a>(p: *const c_char) -> Option<&'a str> {
@@ -226,9 +154,9 @@ fn print_general_name(out: &mut Vec<u8>, gen: *const sys::GENERAL_NAME) -> bool 
         }
         sys::GEN_DIRNAME => {
             out.extend_from_slice(b"DirName:");
-            let Ok(tmp) = MemBio::new() else { return false };
+            let Some(tmp) = MemBio::writable() else { return false };
             if d.is_null()
-                || unsafe { ffi::X509_NAME_print_ex(tmp.0, d as *const sys::X509_NAME, 0, NAME_FLAGS_RFC2253_WITHIN_UTF8_JSON) } < 0
+                || unsafe { ffi::X509_NAME_print_ex(tmp.as_ptr(), d as *const sys::X509_NAME, 0, NAME_FLAGS_RFC2253_WITHIN_UTF8_JSON) } < 0
             {
                 return false;
             }
@@ -500,8 +428,8 @@ fn set_rsa_fields(env: &Env, info: &mut Object, rsa: *const sys::RSA) -> Result<
     if n.is_null() || e.is_null() {
         return Ok(());
     }
-    let bio = MemBio::new()?;
-    unsafe { ffi::BN_print(bio.0, n) };
+    let bio = MemBio::writable().ok_or_else(|| Error::from_reason("BIO_new failed"))?;
+    unsafe { ffi::BN_print(bio.as_ptr(), n) };
     info.set_named_property("modulus", bio.take_string())?;
     info.set_named_property("bits", unsafe { sys::BN_num_bits(n) })?;
     info.set_named_property("exponent", format!("0x{:x}", bn_get_word(e)))?;
@@ -646,10 +574,10 @@ impl<'e> Builder<'e> {
             }
         }
 
-        let bio = MemBio::new()?;
+        let bio = MemBio::writable().ok_or_else(|| Error::from_reason("BIO_new failed"))?;
         for (key, time) in [("valid_from", cert.not_before()), ("valid_to", cert.not_after())] {
             // On a malformed time OpenSSL prints "Bad time value", and Node shows that.
-            unsafe { sys::ASN1_TIME_print(bio.0, time.as_ptr()) };
+            unsafe { sys::ASN1_TIME_print(bio.as_ptr(), time.as_ptr()) };
             info.set_named_property(key, bio.take_string())?;
         }
 

@@ -17,6 +17,7 @@ const tls = require('node:tls');
 const { inspect } = require('node:util');
 
 const b = require('../lib/binding');
+const connectionPair = require('./helpers/connection-pair');
 
 const TLS1_2 = 0x0303;
 const TLS1_3 = 0x0304;
@@ -290,26 +291,13 @@ function nativeContext(side, tls12) {
   return ctx;
 }
 
-function pump(from, to) {
-  const n = from.pendingCiphertext();
-  if (!n) return false;
-  const buf = Buffer.alloc(n);
-  const got = from.readCiphertext(buf);
-  to.receive(buf.subarray(0, got));
-  return true;
-}
-
-// tls-rs: two native sessions wired back to back.
+// tls-rs: two native connections wired back to back.
 function oursObserve(sc) {
-  const client = new b.TlsSession(nativeContext(sc.client, sc.tls12), false);
-  const server = new b.TlsSession(nativeContext(sc.server, sc.tls12), true);
+  const client = new b.TlsConnection(nativeContext(sc.client, sc.tls12), false);
+  const server = new b.TlsConnection(nativeContext(sc.server, sc.tls12), true);
   if (sc.requestCert) server.setVerifyMode(true, false);
   client.setServername('localhost');
-  client.start();
-  for (let i = 0; i < 50; i++) {
-    const moved = pump(client, server) | pump(server, client);
-    if (!moved && client.handshakeDone && server.handshakeDone) break;
-  }
+  connectionPair.handshake(client, server);
   assert.equal(client.takeError(), null);
   assert.equal(server.takeError(), null);
   assert.ok(client.handshakeDone && server.handshakeDone, 'handshake did not complete');

@@ -7,7 +7,7 @@
 //    message is Node's own (OpenSSL's text may differ between Node's OpenSSL 3.0 and our 3.6).
 //    Warnings (process.emitWarning) must match too.
 // 2. Functional: the options take effect, checked by in-memory handshakes between two native
-//    TlsSessions built on the contexts.
+//    TlsConnections built on the contexts.
 // 3. Default trust: the shared root store, NODE_EXTRA_CA_CERTS (child processes).
 
 const { test, describe } = require('node:test');
@@ -21,6 +21,7 @@ const nodeTls = require('node:tls');
 
 const ours = require('../lib/secure-context');
 const binding = require('../lib/binding');
+const connectionPair = require('./helpers/connection-pair');
 
 const CERTS = path.join(__dirname, 'fixtures', 'certs');
 const f = (name) => fs.readFileSync(path.join(CERTS, name));
@@ -73,27 +74,12 @@ function assertSame(opts, { opensslMessage = false } = {}) {
   return { theirs, mine };
 }
 
-// Drives two sessions to the end of their handshake (or a failure), all in memory.
+// Drives two connections to the end of their handshake (or a failure), all in memory.
 function handshake(serverCtx, clientCtx, { requestCert = false } = {}) {
-  const server = new binding.TlsSession(serverCtx.context, true);
-  const client = new binding.TlsSession(clientCtx.context, false);
+  const server = new binding.TlsConnection(serverCtx.context, true);
+  const client = new binding.TlsConnection(clientCtx.context, false);
   if (requestCert) server.setVerifyMode(true, false);
-  client.start();
-  let clientHelloSize = -1;
-  const move = (from, to) => {
-    const n = from.pendingCiphertext();
-    if (n === 0) return 0;
-    const buf = Buffer.alloc(n);
-    const got = from.readCiphertext(buf);
-    to.receive(buf.subarray(0, got));
-    return got;
-  };
-  for (let i = 0; i < 50; i++) {
-    const a = move(client, server);
-    if (clientHelloSize < 0) clientHelloSize = a;
-    const b = move(server, client);
-    if (a === 0 && b === 0) break;
-  }
+  const { clientHelloSize } = connectionPair.handshake(client, server);
   const result = {
     ok: server.handshakeDone && client.handshakeDone,
     protocol: client.getProtocol(),
@@ -722,11 +708,11 @@ describe('default trust store', () => {
   // A child that reports how the default client context judges the agent chain.
   const verifyScript = `
     const ours = require(${JSON.stringify(path.join(lib, 'secure-context.js'))});
-    const { TlsSession } = require(${JSON.stringify(path.join(lib, 'binding.js'))});
+    const binding = require(${JSON.stringify(path.join(lib, 'binding.js'))});
+    const connectionPair = require(${JSON.stringify(path.join(__dirname, 'helpers', 'connection-pair.js'))});
     const fs = require('fs'), f = (n) => fs.readFileSync(${JSON.stringify(CERTS)} + '/' + n);
     ${handshake.toString()}
     const srv = ours.createSecureContext({ key: f('agent-key.pem'), cert: f('agent-chain.pem') });
-    const binding = { TlsSession };
     const out = [handshake(srv, ours.createSecureContext()).clientVerify];
     const copy = ours.createSecureContext(); copy.context.addCACert(f('selfsigned-cert.pem'));
     out.push(handshake(srv, copy).clientVerify);

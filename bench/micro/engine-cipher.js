@@ -1,6 +1,6 @@
 'use strict';
 // Micro-benchmark, no sockets: record encryption and decryption cost of tls-rs's engine (two
-// native TlsSessions back to back, OpenSSL 3.6) per cipher, for 64 KiB writes as socket.js makes
+// native TlsConnections back to back, OpenSSL 3.6) per cipher, for 64 KiB writes as socket.js makes
 // them (encrypt, then the ciphertext copied out into a new Buffer). Compare with the bare AEAD
 // (bench/micro/openssl-aead.c) to see what the engine's layers add to the cipher itself.
 //
@@ -8,33 +8,22 @@
 
 const binding = require('../../lib/binding');
 const tlsRs = require('../..');
-const { CIPHERS, selfSignedCertificate } = require('../common');
+const { CIPHERS, selfSignedCertificate, receive, connectionHandshake } = require('../common');
 
 const seconds = Number(process.argv[2] || 1);
 const { key, cert } = selfSignedCertificate('ec');
 
 function pair(suite) {
   const o = { ciphers: suite, ecdhCurve: 'X25519', minVersion: 'TLSv1.3' };
-  const server = new binding.TlsSession(tlsRs.createSecureContext({ key, cert, ...o }).context, true);
-  const client = new binding.TlsSession(tlsRs.createSecureContext({ ca: cert, ...o }).context, false);
-  const move = (from, to) => {
-    const n = from.pendingCiphertext();
-    if (!n) return 0;
-    const b = Buffer.allocUnsafe(n);
-    from.readCiphertext(b);
-    return to.receive(b);
-  };
-  client.start();
-  for (let i = 0; i < 10 && !(client.handshakeDone && server.handshakeDone); i++) {
-    move(client, server);
-    move(server, client);
-  }
+  const server = new binding.TlsConnection(tlsRs.createSecureContext({ key, cert, ...o }).context, true);
+  const client = new binding.TlsConnection(tlsRs.createSecureContext({ ca: cert, ...o }).context, false);
+  connectionHandshake(client, server);
   return { client, server };
 }
 
 const MB = 1e6;
 const block = Buffer.alloc(64 * 1024, 0x61);
-const out = Buffer.allocUnsafe(16 * 1024);
+const EMPTY = Buffer.alloc(0);
 
 for (const [name, s] of Object.entries(CIPHERS)) {
   let { client, server } = pair(s.tls13);
@@ -44,9 +33,8 @@ for (const [name, s] of Object.entries(CIPHERS)) {
   const budget = BigInt(seconds * 1e9);
   let ct;
   while (process.hrtime.bigint() - t < budget) {
-    const n = client.encrypt(block);
-    ct = Buffer.allocUnsafe(n);
-    client.readCiphertext(ct);
+    ct = Buffer.allocUnsafe(-binding.connectionEncrypt(client, block, EMPTY, 0));
+    client.takeCiphertext(ct);
     bytes += block.length;
   }
   const enc = Number(process.hrtime.bigint() - t) / 1e3 / (bytes / MB);
@@ -56,15 +44,9 @@ for (const [name, s] of Object.entries(CIPHERS)) {
   bytes = 0;
   t = process.hrtime.bigint();
   while (process.hrtime.bigint() - t < budget) {
-    const n = client.encrypt(block);
-    ct = Buffer.allocUnsafe(n);
-    client.readCiphertext(ct);
-    if (server.receive(ct) & 2) throw new Error('receive failed');
-    let got = 0;
-    for (let r; (r = server.readCleartext(out)) !== 0;) {
-      if (r < 0) throw new Error(`readCleartext ${r}`);
-      got += r;
-    }
+    ct = Buffer.allocUnsafe(-binding.connectionEncrypt(client, block, EMPTY, 0));
+    client.takeCiphertext(ct);
+    const got = receive(server, ct);
     if (got !== block.length) throw new Error(`decrypted ${got} of ${block.length}`);
     bytes += block.length;
   }

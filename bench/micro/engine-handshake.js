@@ -1,6 +1,6 @@
 'use strict';
 // Micro-benchmark, no sockets: the server side of full handshakes in tls-rs's engine alone
-// (new TlsSession + every server receive()/readCiphertext(), timed; the client's work is not),
+// (new TlsConnection + every server receive and its output, timed; the client's work is not),
 // for ECDSA P-256 and RSA-2048, TLS 1.3 and 1.2, with the bench's options (X25519). It is the
 // floor tls-rs's server CPU per handshake would reach if sockets and JS cost nothing.
 //
@@ -8,34 +8,30 @@
 
 const binding = require('../../lib/binding');
 const tlsRs = require('../..');
-const { tlsOptions, selfSignedCertificate, takeCiphertext: take } = require('../common');
+const { tlsOptions, selfSignedCertificate, takeCiphertext: take, receive } = require('../common');
 
 const N = Number(process.argv[2] || 2000);
 const certs = { ec: selfSignedCertificate('ec'), rsa: selfSignedCertificate('rsa') };
 
-const scratch = Buffer.alloc(16 * 1024);
-
 /**
- * One handshake between new sessions of `cctx` (offering `session` when given) and `sctx`; times
- * only the server's work: creating its session, every receive() and its output, destroy().
+ * One handshake between new connections of `cctx` (offering `session` when given) and `sctx`; times
+ * only the server's work: creating its connection, every receive and its output, destroy().
  */
 function handshake(sctx, cctx, session) {
-  const client = new binding.TlsSession(cctx, false);
+  const client = new binding.TlsConnection(cctx, false);
   if (session) client.setSession(session);
   client.start();
+  receive(client, Buffer.alloc(0));
   let toServer = take(client);
   let t = process.hrtime.bigint();
-  const server = new binding.TlsSession(sctx, true);
+  const server = new binding.TlsConnection(sctx, true);
   let serverNs = process.hrtime.bigint() - t;
   for (let round = 0; round < 6 && !(server.handshakeDone && client.handshakeDone && toServer.length === 0); round++) {
     t = process.hrtime.bigint();
-    if (toServer.length) server.receive(toServer);
+    if (toServer.length) receive(server, toServer);
     const toClient = take(server);
     serverNs += process.hrtime.bigint() - t;
-    if (toClient.length) {
-      client.receive(toClient);
-      client.readCleartext(scratch); // TLS 1.3 tickets
-    }
+    if (toClient.length) receive(client, toClient); // TLS 1.3 tickets too
     toServer = take(client);
   }
   if (!server.handshakeDone || !client.handshakeDone) throw new Error('handshake did not complete');

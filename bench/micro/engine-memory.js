@@ -1,7 +1,7 @@
 'use strict';
 // Micro-benchmark, no sockets: memory held by tls-rs's engine per established session (TLS 1.3,
 // ECDSA P-256, X25519 — the idle-connection workload's options), server and client side
-// separately: RSS after GC, before and after holding N handshaken TlsSessions of one side (the
+// separately: RSS after GC, before and after holding N handshaken TlsConnections of one side (the
 // other side's sessions are destroyed as soon as the handshake is done). Separates what OpenSSL
 // keeps per connection from what sockets and JS objects add. Each side is measured in a fresh
 // process: a second measurement in the same process would reuse memory the first one freed.
@@ -10,7 +10,7 @@
 
 const binding = require('../../lib/binding');
 const tlsRs = require('../..');
-const { tlsOptions, selfSignedCertificate, takeCiphertext: take } = require('../common');
+const { tlsOptions, selfSignedCertificate, connectionHandshake } = require('../common');
 
 const N = Number(process.argv[2] || 2000);
 const side = process.argv[3];
@@ -26,22 +26,11 @@ const o = tlsOptions({ version: 'TLSv1.3', cipher: 'AES-128-GCM', cert: 'ec' });
 const sctx = tlsRs.createSecureContext({ key, cert, ...o }).context;
 const cctx = tlsRs.createSecureContext({ ca: cert, ...o }).context;
 
-const scratch = Buffer.allocUnsafe(16 * 1024);
-
 function handshake() {
-  const client = new binding.TlsSession(cctx, false);
-  const server = new binding.TlsSession(sctx, true);
-  client.start();
-  for (let i = 0; i < 6; i++) {
-    const a = take(client);
-    if (a.length) server.receive(a);
-    const b = take(server);
-    if (b.length) client.receive(b);
-  }
-  // Let each side read what is left (the client's session tickets), as a socket would.
-  while (client.readCleartext(scratch) > 0);
-  while (server.readCleartext(scratch) > 0);
-  if (!client.handshakeDone || !server.handshakeDone) throw new Error('handshake did not complete');
+  const client = new binding.TlsConnection(cctx, false);
+  const server = new binding.TlsConnection(sctx, true);
+  // Each side also reads what is left (the client's session tickets), as a socket would.
+  connectionHandshake(client, server);
   return { client, server };
 }
 
@@ -59,4 +48,4 @@ for (let i = 0; i < N; i++) {
   pair[side === 'server' ? 'client' : 'server'].destroy();
 }
 const after = rss();
-console.log(`${side}: ${((after - before) / N / 1024).toFixed(1)} KiB RSS per established TlsSession (N=${N})`);
+console.log(`${side}: ${((after - before) / N / 1024).toFixed(1)} KiB RSS per established TlsConnection (N=${N})`);

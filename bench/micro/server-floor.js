@@ -116,54 +116,53 @@ function tlsServer(mode, counters, key, cert) {
   return server;
 }
 
-// TlsSession over the accepted socket: ciphertext in, ciphertext out, close_notify answered.
+// TlsConnection over the accepted socket: ciphertext in, ciphertext out, close_notify answered.
 function engineServer(counters, key, cert) {
   const binding = require(path.join(ROOT, 'lib', 'binding'));
-  const { sessionReceive, sessionReadCleartext, sessionTakeCiphertext } = binding;
+  const { Status, connectionReceive, connectionReadCleartext, connectionTakeCiphertext } = binding;
   const context = require(ROOT).createSecureContext({ key, cert, ...OPTIONS, sessionIdContext: 'floor' }).context;
   const out = Buffer.allocUnsafe(64 * 1024);
-  const cleartext = Buffer.allocUnsafe(16 * 1024);
-  const STATUS_HANDSHAKE_DONE = 1;
-  const STATUS_EVENTS = 256;
-  const READ_EVENTS = -3;
-  const READ_CLOSE_NOTIFY = -1;
+  const cleartext = Buffer.allocUnsafe(64 * 1024);
+  const lengths = new Uint32Array(64);
   return net.createServer((socket) => {
-    const session = new binding.TlsSession(context, true);
-    session.enableHandshakeEvents(); // as every TLSSocket does (Node's onhandshakestart)
+    const connection = new binding.TlsConnection(context, true);
     let secure = false;
     let closed = false;
     socket.setNoDelay(true);
     const flush = () => {
-      const n = sessionTakeCiphertext(session, out, 0);
+      const n = connectionTakeCiphertext(connection, out, 0);
       if (n > 0) socket.write(Buffer.from(out.subarray(0, n)));
     };
     socket.on('data', (chunk) => {
       if (closed) return;
-      const status = sessionReceive(session, chunk);
-      if (status & STATUS_EVENTS) session.takeEvents();
-      if (!secure && (status & STATUS_HANDSHAKE_DONE)) {
-        secure = true;
-        counters.handshakes++;
-        if (session.isSessionReused()) counters.resumed++;
-      }
-      while (secure) {
-        const n = sessionReadCleartext(session, cleartext, 0);
-        if (n === READ_EVENTS) {
-          session.takeEvents();
-        } else if (n === READ_CLOSE_NOTIFY) {
+      let status = connectionReceive(connection, chunk);
+      for (;;) {
+        // Events are taken, as every TLSSocket takes them (Node's onhandshakestart & co.).
+        while (status === Status.Events) {
+          connection.takeEvents();
+          status = connection.status();
+        }
+        if (status === Status.PeerClosed) {
           closed = true;
-          session.shutdown();
+          connection.shutdown();
           flush();
           socket.end();
           return;
-        } else if (n <= 0) {
-          break;
         }
+        if (!connection.handshakeDone) break;
+        if (!secure) {
+          secure = true;
+          counters.handshakes++;
+          if (connection.isSessionReused()) counters.resumed++;
+        }
+        if (connectionReadCleartext(connection, cleartext, 0, lengths) >= 0) break;
+        status = connection.status();
+        if (status === Status.Ready) continue;
       }
       flush();
     });
     socket.on('error', () => {});
-    socket.on('close', () => session.destroy());
+    socket.on('close', () => connection.destroy());
   });
 }
 

@@ -113,10 +113,10 @@ async function main() {
   report.aborts = { count: aborts, ms: Date.now() - t1 };
 
   // Finalizers as a safety net: sessions never destroyed are freed by GC.
-  const { SecureContext, TlsSession } = require('../../lib/binding');
+  const { SecureContext, TlsConnection } = require('../../lib/binding');
   (() => {
     const ctx = new SecureContext();
-    for (let i = 0; i < 100; i++) new TlsSession(ctx, i % 2 === 0); // eslint-disable-line no-new
+    for (let i = 0; i < 100; i++) new TlsConnection(ctx, i % 2 === 0); // eslint-disable-line no-new
   })();
   report.abandoned = liveObjects();
 

@@ -8,7 +8,7 @@
 //! client offers NPN; one without protocols of its own answers an NPN server with "http/1.1" and
 //! its `npnProtocol` is false. A server SSL without protocols advertises nothing.
 
-use super::TlsEngine;
+use super::Connection;
 use foreign_types_shared::ForeignTypeRef;
 use openssl::ex_data::Index;
 use openssl::ssl::{Ssl, SslRef};
@@ -96,7 +96,7 @@ extern "C" fn select_callback(
 }
 
 /// NPN (see the module doc).
-impl TlsEngine {
+impl Connection {
     /// This side's NPN protocols in wire format: offered to (server) or picked from (client)
     /// the peer's; a client without (None) still offers NPN, as Node v5's clients did. Takes
     /// effect for TLS 1.2 and below; ALPN, when negotiated, takes precedence.
@@ -145,15 +145,15 @@ impl TlsEngine {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::test_fixtures::{engine_pair, pump};
+    use crate::conn::test_pair::{connection_pair, pump};
     use openssl::ssl::SslVersion;
 
     fn wire(protocols: &[&str]) -> Vec<u8> {
         protocols.iter().flat_map(|p| std::iter::once(p.len() as u8).chain(p.bytes())).collect()
     }
 
-    fn connect(max: SslVersion, client_npn: Option<&[&str]>, server_npn: Option<&[&str]>) -> (TlsEngine, TlsEngine) {
-        let (mut client, mut server) = engine_pair(max);
+    fn connect(max: SslVersion, client_npn: Option<&[&str]>, server_npn: Option<&[&str]>) -> (Connection, Connection) {
+        let (mut client, mut server) = connection_pair(max);
         client.set_npn_protocols(client_npn.map(wire).as_deref());
         server.set_npn_protocols(server_npn.map(wire).as_deref());
         client.start();

@@ -3,7 +3,7 @@
 //! synchronously (session.rs calls into JS). TLS 1.2 needs a PSK cipher suite; TLS 1.3 uses the
 //! same callbacks with a SHA-256 suite (OpenSSL's compatibility path), without the hint.
 
-use super::TlsEngine;
+use super::Connection;
 use foreign_types_shared::ForeignTypeRef;
 use openssl::ex_data::Index;
 use openssl::ssl::{Ssl, SslRef};
@@ -91,7 +91,7 @@ unsafe extern "C" fn server_callback(ssl: *mut sys::SSL, identity: *const c_char
 }
 
 /// PSK (see the module doc).
-impl TlsEngine {
+impl Connection {
     /// Answers OpenSSL's PSK questions with `callback` (Node's enablePskCallback), on either side.
     pub fn enable_psk_callback(&mut self, callback: PskCallback) {
         self.ssl.set_ex_data(psk_index(), Psk { callback });
@@ -117,7 +117,7 @@ impl TlsEngine {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::test_fixtures::pump;
+    use crate::conn::test_pair::pump;
     use openssl::ssl::{SslContext, SslMethod, SslVersion};
     use std::sync::{Arc, Mutex};
 
@@ -133,8 +133,8 @@ mod tests {
     /// Runs a PSK handshake; returns what each side was asked and whether it completed.
     fn handshake(version: SslVersion, client_key: &[u8], server_key: &[u8]) -> (Vec<PskExchange>, bool) {
         let asked = Arc::new(Mutex::new(Vec::new()));
-        let mut client = TlsEngine::new(&context(version), false).unwrap();
-        let mut server = TlsEngine::new(&context(version), true).unwrap();
+        let mut client = Connection::new(&context(version), false).unwrap();
+        let mut server = Connection::new(&context(version), true).unwrap();
         let (log, key) = (asked.clone(), client_key.to_vec());
         client.enable_psk_callback(Box::new(move |q| {
             log.lock().unwrap().push(q);
@@ -190,7 +190,7 @@ mod tests {
 
     #[test]
     fn an_overlong_hint_is_refused() {
-        let mut server = TlsEngine::new(&context(SslVersion::TLS1_2), true).unwrap();
+        let mut server = Connection::new(&context(SslVersion::TLS1_2), true).unwrap();
         assert!(!server.set_psk_identity_hint(&"h".repeat(257)));
         assert!(server.set_psk_identity_hint(&"h".repeat(256)));
     }

@@ -7,6 +7,9 @@
 //! write appends to a `Vec`, a read consumes from the front, and small storage is freed whenever
 //! the queue is drained, so a connection idle after its handshake holds no transport buffer.
 
+use crate::ffi::BIO_get_new_index;
+#[cfg(test)]
+use crate::ffi::BIO_test_flags;
 use openssl_sys as sys;
 use std::os::raw::{c_char, c_int, c_long, c_void};
 use std::sync::OnceLock;
@@ -23,12 +26,6 @@ pub const BIO_CTRL_PENDING: c_int = 10;
 const BIO_CTRL_FLUSH: c_int = 11;
 const BIO_CTRL_DUP: c_int = 12;
 const BIO_CTRL_WPENDING: c_int = 13;
-
-extern "C" {
-    fn BIO_get_new_index() -> c_int;
-    #[cfg(test)]
-    fn BIO_test_flags(b: *const sys::BIO, flags: c_int) -> c_int;
-}
 
 /// Drained storage larger than this (about two full records) is kept rather than freed.
 const KEEP_ABOVE: usize = 34 * 1024;

@@ -1,8 +1,10 @@
 //! What a connection tells about itself beyond the basics (Node's getFinished,
 //! getPeerFinished, getSharedSigalgs, exportKeyingMaterial, getX509Certificate,
-//! getPeerX509Certificate), and the record size it sends (setMaxSendFragment).
+//! getPeerX509Certificate, getEphemeralKeyInfo), and the record size it sends
+//! (setMaxSendFragment).
 
-use super::TlsEngine;
+use crate::ffi::SSL_get_shared_sigalgs;
+use super::Connection;
 use foreign_types_shared::ForeignType;
 use crate::error::OpenSslError;
 use openssl_sys as sys;
@@ -10,6 +12,7 @@ use std::ffi::CStr;
 use std::os::raw::{c_int, c_long, c_uchar, c_void};
 
 const SSL_CTRL_SET_MAX_SEND_FRAGMENT: c_int = 52;
+const SSL_CTRL_GET_PEER_TMP_KEY: c_int = 109;
 const EVP_PKEY_RSA: c_int = 6;
 const EVP_PKEY_RSA_PSS: c_int = 912;
 const EVP_PKEY_DSA: c_int = 116;
@@ -20,16 +23,11 @@ const NID_GOST2001: c_int = 811;
 const NID_GOST2012_256: c_int = 979;
 const NID_GOST2012_512: c_int = 980;
 
-extern "C" {
-    fn SSL_get_shared_sigalgs(
-        ssl: *mut sys::SSL,
-        idx: c_int,
-        psign: *mut c_int,
-        phash: *mut c_int,
-        psignhash: *mut c_int,
-        rsig: *mut c_uchar,
-        rhash: *mut c_uchar,
-    ) -> c_int;
+/// The peer's ephemeral key-exchange key: `("ECDH", Some("X25519"), 253)`, `("DH", None, 2048)`.
+pub struct EphemeralKey {
+    pub kind: &'static str,
+    pub name: Option<String>,
+    pub size: u32,
 }
 
 fn short_name(nid: c_int) -> Option<String> {
@@ -37,7 +35,33 @@ fn short_name(nid: c_int) -> Option<String> {
     (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned())
 }
 
-impl TlsEngine {
+impl Connection {
+    /// The peer's ephemeral key-exchange key, if the handshake used one OpenSSL can report.
+    pub fn ephemeral_key(&self) -> Option<EphemeralKey> {
+        let mut raw: *mut sys::EVP_PKEY = std::ptr::null_mut();
+        // SSL_get_peer_tmp_key is a macro over SSL_ctrl; it returns a new reference.
+        let ok = unsafe { sys::SSL_ctrl(self.ssl.as_ptr(), SSL_CTRL_GET_PEER_TMP_KEY, 0, &mut raw as *mut _ as *mut c_void) };
+        if ok == 0 || raw.is_null() {
+            return None;
+        }
+        let key = unsafe { openssl::pkey::PKey::<openssl::pkey::Public>::from_ptr(raw) };
+        let size = key.bits();
+        let id = key.id();
+        if id == openssl::pkey::Id::DH {
+            return Some(EphemeralKey { kind: "DH", name: None, size });
+        }
+        let name = if id == openssl::pkey::Id::EC {
+            key.ec_key().ok().and_then(|ec| ec.group().curve_name()).and_then(|nid| nid.short_name().ok().map(str::to_string))
+        } else if id == openssl::pkey::Id::X25519 {
+            Some("X25519".to_string())
+        } else if id == openssl::pkey::Id::X448 {
+            Some("X448".to_string())
+        } else {
+            return None;
+        };
+        Some(EphemeralKey { kind: "ECDH", name, size })
+    }
+
     /// The Finished message this end sent (`peer` false) or received, or None before there is one.
     pub fn finished(&self, peer: bool) -> Option<Vec<u8>> {
         let raw = self.ssl.as_ptr();

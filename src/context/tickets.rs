@@ -7,32 +7,18 @@
 //! Node server given the same 48 bytes accept each other's tickets. It uses OpenSSL 3's
 //! EVP_MAC variant of the callback; the tickets on the wire are the same.
 
+use crate::ffi::{OSSL_PARAM_construct_utf8_string, SSL_CTX_set_tlsext_ticket_key_evp_cb};
 use foreign_types_shared::ForeignTypeRef;
 use openssl::error::ErrorStack;
 use openssl::ex_data::Index;
 use openssl::ssl::{SslContext, SslContextBuilder, SslContextRef};
 use openssl_sys as sys;
-use std::os::raw::{c_char, c_int, c_uchar};
+use std::os::raw::{c_int, c_uchar};
 use std::sync::{Mutex, OnceLock};
 
 /// Length of Node's ticket keys.
 pub const TICKET_KEYS_LEN: usize = 48;
 const PART: usize = 16;
-
-type TicketKeyEvpCallback = unsafe extern "C" fn(
-    *mut sys::SSL,
-    *mut c_uchar,
-    *mut c_uchar,
-    *mut sys::EVP_CIPHER_CTX,
-    *mut sys::EVP_MAC_CTX,
-    c_int,
-) -> c_int;
-
-// OpenSSL functions openssl-sys does not declare (same statically linked libssl/libcrypto).
-extern "C" {
-    fn SSL_CTX_set_tlsext_ticket_key_evp_cb(ctx: *mut sys::SSL_CTX, cb: Option<TicketKeyEvpCallback>) -> c_int;
-    fn OSSL_PARAM_construct_utf8_string(key: *const c_char, buf: *mut c_char, bsize: usize) -> sys::OSSL_PARAM;
-}
 
 /// One context's keys. Behind a mutex because OpenSSL may seal or open a ticket while JS
 /// replaces the keys (once handshakes run off the JS thread).

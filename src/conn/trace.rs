@@ -4,18 +4,13 @@
 //! format of `openssl s_client -msg`: direction, version, content type, length, message name,
 //! then the bytes in hex. Written to stderr synchronously, as Node's BIO on stderr is.
 
-use super::TlsEngine;
+use crate::ffi::SSL_set_msg_callback;
+use super::Connection;
 use foreign_types_shared::ForeignType;
 use openssl_sys as sys;
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::os::raw::{c_int, c_void};
-
-type MsgCallback = unsafe extern "C" fn(c_int, c_int, c_int, *const c_void, usize, *mut sys::SSL, *mut c_void);
-
-extern "C" {
-    fn SSL_set_msg_callback(ssl: *mut sys::SSL, cb: Option<MsgCallback>);
-}
 
 const RT_HEADER: c_int = 256;
 const RT_INNER_CONTENT_TYPE: c_int = 257;
@@ -118,7 +113,7 @@ unsafe extern "C" fn trace_message(
     let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
-impl TlsEngine {
+impl Connection {
     /// Node's enableTrace(): every protocol message this SSL sends or receives from now on is
     /// printed to stderr.
     pub fn enable_trace(&mut self) {

@@ -1,16 +1,11 @@
 //! The cipher names this OpenSSL offers, for `tls.getCiphers()`.
 
+use crate::ffi::SSL_get_ciphers;
 use foreign_types_shared::ForeignTypeRef;
-use napi_derive::napi;
 use openssl::ssl::{Ssl, SslCipherRef, SslContext, SslMethod};
 
-extern "C" {
-    fn SSL_get_ciphers(ssl: *const openssl_sys::SSL) -> *mut openssl_sys::stack_st_SSL_CIPHER;
-}
-
 /// Every cipher (TLS 1.3 suites included) of a default TLS context, as OpenSSL names them.
-#[napi(js_name = "getSSLCiphers")]
-pub fn get_ssl_ciphers() -> Vec<String> {
+pub fn ssl_ciphers() -> Vec<String> {
     let Ok(ctx) = SslContext::builder(SslMethod::tls()).map(|b| b.build()) else { return Vec::new() };
     let Ok(ssl) = Ssl::new(&ctx) else { return Vec::new() };
     let stack = unsafe { SSL_get_ciphers(ssl.as_ptr()) };

@@ -2,14 +2,15 @@
 //!
 //! Client (`requestOCSP`): asks for a stapled response; OpenSSL's status callback then reports
 //! what the server stapled (or nothing) while the handshake runs, before it completes
-//! (STATUS_OCSP_RESPONSE, `take_ocsp_response`: Node's 'OCSPResponse').
+//! (`Event::OcspResponse`: Node's 'OCSPResponse').
 //!
 //! Server ('OCSPRequest' listener): when the client asked for a response, the certificate
-//! callback pauses the handshake (STATUS_OCSP_REQUEST, after the SNI question; see hooks.rs);
+//! callback pauses the handshake (`Question::Ocsp`, after the SNI question; see questions.rs);
 //! the caller answers with `set_ocsp_response` (or nothing) and `resume()`s, and OpenSSL's status
 //! callback staples the answer.
 
-use super::{TlsEngine, STATUS_OCSP_RESPONSE};
+use super::events::{events_of, Event};
+use super::Connection;
 use foreign_types_shared::ForeignTypeRef;
 use openssl::ex_data::Index;
 use openssl::ssl::{Ssl, SslRef};
@@ -24,10 +25,6 @@ const SSL_CTRL_GET_TLSEXT_STATUS_REQ_TYPE: c_int = 127;
 struct Ocsp {
     /// Server: the response to staple (consumed by the status callback).
     response: Option<Vec<u8>>,
-    /// Client: what the server stapled (None inside: nothing), once the status callback ran.
-    received: Option<Option<Vec<u8>>>,
-    /// Client: `received` was handed to the caller.
-    reported: bool,
 }
 
 fn ocsp_index() -> Index<Ssl, Ocsp> {
@@ -68,13 +65,15 @@ unsafe extern "C" fn status_callback(ssl: *mut sys::SSL, _arg: *mut c_void) -> c
     }
     let mut resp: *mut c_uchar = std::ptr::null_mut();
     let len = sys::SSL_get_tlsext_status_ocsp_resp(ssl, &mut resp);
-    ocsp.received = Some((!resp.is_null() && len >= 0).then(|| std::slice::from_raw_parts(resp, len as usize).to_vec()));
-    ocsp.reported = false;
+    let stapled = (!resp.is_null() && len >= 0).then(|| std::slice::from_raw_parts(resp, len as usize).to_vec());
+    if let Some(events) = events_of(ssl) {
+        events.queue.push(Event::OcspResponse(stapled));
+    }
     1
 }
 
 /// OCSP stapling (see the module doc).
-impl TlsEngine {
+impl Connection {
     fn ocsp_state(&mut self) -> &mut Ocsp {
         if self.ssl.ex_data(ocsp_index()).is_none() {
             self.ssl.set_ex_data(ocsp_index(), Ocsp::default());
@@ -91,7 +90,7 @@ impl TlsEngine {
     }
 
     /// Client side: ask the server for a stapled OCSP response (Node's requestOCSP); what
-    /// arrives is reported with STATUS_OCSP_RESPONSE.
+    /// arrives is reported as `Event::OcspResponse`.
     pub fn request_ocsp(&mut self) {
         if self.is_server {
             return;
@@ -100,7 +99,7 @@ impl TlsEngine {
         unsafe { sys::SSL_set_tlsext_status_type(self.ssl.as_ptr(), sys::TLSEXT_STATUSTYPE_ocsp) };
     }
 
-    /// Server side: pause the handshake with STATUS_OCSP_REQUEST when the client asks for an
+    /// Server side: pause the handshake with `Question::Ocsp` when the client asks for an
     /// OCSP response (Node, when the server has an 'OCSPRequest' listener).
     pub fn enable_ocsp_request(&mut self) {
         if !self.is_server {
@@ -108,74 +107,51 @@ impl TlsEngine {
         }
         self.install_status_callback();
         self.hooks_mut().ocsp_callback = true;
-        unsafe { super::SSL_set_cert_cb(self.ssl.as_ptr(), Some(super::certificate_callback), std::ptr::null_mut()) };
+        self.install_certificate_callback();
     }
 
     /// Server side: the OCSP response to staple (Node's setOCSPResponse), answering
-    /// STATUS_OCSP_REQUEST before `resume()`.
+    /// `Question::Ocsp` before `resume()`.
     pub fn set_ocsp_response(&mut self, response: &[u8]) {
         self.ocsp_state().response = Some(response.to_vec());
     }
-
-    /// STATUS_OCSP_RESPONSE while a client's received response waits in `take_ocsp_response`.
-    pub(super) fn ocsp_status(&self) -> u32 {
-        match self.ssl.ex_data(ocsp_index()) {
-            Some(o) if o.received.is_some() && !o.reported => STATUS_OCSP_RESPONSE,
-            _ => 0,
-        }
-    }
-
-    /// Client side: what the server stapled (None inside: nothing), once per handshake; None
-    /// when nothing new is to be reported.
-    pub fn take_ocsp_response(&mut self) -> Option<Option<Vec<u8>>> {
-        let ocsp = self.ssl.ex_data_mut(ocsp_index())?;
-        if ocsp.reported {
-            return None;
-        }
-        ocsp.reported = true;
-        ocsp.received.clone()
-    }
 }
 
-/// Stapling between two engines, in TLS 1.2 and 1.3.
+/// Stapling between two connections, in TLS 1.2 and 1.3.
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::test_fixtures::{engine_pair, pump};
-    use crate::engine::{STATUS_OCSP_REQUEST, STATUS_ERROR};
+    use crate::conn::test_pair::{connection_pair, handshake_with};
+    use crate::conn::Question;
     use openssl::ssl::SslVersion;
 
     /// Runs a handshake where the server answers OCSP requests with `answer`; returns the
-    /// client's report and whether the server was asked.
+    /// client's reports and whether the server was asked.
     fn staple(max: SslVersion, request: bool, answer: Option<&[u8]>) -> (Option<Option<Vec<u8>>>, bool) {
-        let (mut client, mut server) = engine_pair(max);
+        let (mut client, mut server) = connection_pair(max);
         if request {
             client.request_ocsp();
         }
         server.enable_ocsp_request();
-        let mut asked = false;
-        let mut reported = None;
-        client.start();
-        for _ in 0..10 {
-            let mut status = pump(&mut client, &mut server);
-            if status & STATUS_OCSP_REQUEST != 0 {
-                asked = true;
-                if let Some(a) = answer {
-                    server.set_ocsp_response(a);
-                }
-                status = server.resume();
+        let (client_seen, server_seen) = handshake_with(&mut client, &mut server, |server, question| {
+            assert_eq!(question, Question::Ocsp);
+            if let Some(a) = answer {
+                server.set_ocsp_response(a);
             }
-            assert_eq!(status & STATUS_ERROR, 0, "{:?}", server.error());
-            let status = pump(&mut server, &mut client);
-            if status & STATUS_OCSP_RESPONSE != 0 {
-                assert!(!client.handshake_done() || max == SslVersion::TLS1_3);
-                reported = client.take_ocsp_response();
-            }
-            if client.handshake_done() && server.handshake_done() {
-                return (reported, asked);
-            }
+        });
+        assert!(client.handshake_done() && server.handshake_done(), "{:?} {:?}", client.error(), server.error());
+        let reports: Vec<_> = client_seen
+            .events
+            .iter()
+            .filter_map(|e| if let Event::OcspResponse(r) = e { Some(r.clone()) } else { None })
+            .collect();
+        assert!(reports.len() <= 1, "reported once: {reports:?}");
+        if !reports.is_empty() {
+            // Before the handshake completes.
+            let at = |want: fn(&Event) -> bool| client_seen.events.iter().position(want).unwrap();
+            assert!(at(|e| matches!(e, Event::OcspResponse(_))) < at(|e| *e == Event::HandshakeDone));
         }
-        panic!("handshake failed: {:?} {:?}", client.error(), server.error());
+        (reports.into_iter().next(), server_seen.questions == [Question::Ocsp])
     }
 
     #[test]

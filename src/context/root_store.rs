@@ -7,25 +7,15 @@
 //! setAllowPartialTrustChain) swaps the shared store for a private copy of the bundled roots
 //! *without* the extra certificates, exactly as Node's `NewRootCertStore()` does.
 
-use crate::error::throw_stack;
+use crate::ffi::{BIO_new_file, ERR_peek_error, ERR_pop_to_mark, ERR_set_mark, X509_STORE_load_file, X509_STORE_load_path};
 use foreign_types_shared::ForeignType;
-use napi::bindgen_prelude::*;
-use napi_derive::napi;
+use openssl::error::ErrorStack;
 use openssl::x509::store::{X509Store, X509StoreBuilder};
 use openssl::x509::X509;
 use openssl_sys as sys;
 use std::ffi::CString;
 use std::os::raw::{c_char, c_int, c_ulong};
 use std::sync::OnceLock;
-
-extern "C" {
-    fn X509_STORE_load_file(store: *mut sys::X509_STORE, file: *const c_char) -> c_int;
-    fn X509_STORE_load_path(store: *mut sys::X509_STORE, path: *const c_char) -> c_int;
-    fn BIO_new_file(filename: *const c_char, mode: *const c_char) -> *mut sys::BIO;
-    fn ERR_set_mark() -> c_int;
-    fn ERR_pop_to_mark() -> c_int;
-    fn ERR_peek_error() -> c_ulong;
-}
 
 const ERR_LIB_PEM: c_int = 9;
 const PEM_R_NO_START_LINE: c_int = 108;
@@ -49,12 +39,11 @@ unsafe impl Sync for Roots {}
 
 static ROOTS: OnceLock<Roots> = OnceLock::new();
 
-/// What `loadRootCertificates` reports.
-#[napi(object)]
+/// What the shared store holds, for `loadRootCertificates()`.
 pub struct RootStoreInfo {
     /// Certificates in the shared store (bundled + extra).
     pub certificates: u32,
-    /// Whether the `extraCertsFile` was loaded (Node's `isExtraRootCertsFileLoaded()`).
+    /// Whether the extra certificates file was loaded (Node's `isExtraRootCertsFileLoaded()`).
     pub extra_loaded: bool,
     /// OpenSSL's error string when the extra file could not be loaded, for Node's warning
     /// "Warning: Ignoring extra certs from `FILE`, load failed: ERROR".
@@ -63,11 +52,7 @@ pub struct RootStoreInfo {
 
 /// Where OpenSSL's default CA store is (Node's `--use-openssl-ca`): the certificates (and CRLs)
 /// of a PEM file, and hashed certificate directories (`:`-separated).
-#[napi(object)]
-pub struct OpenSslStorePaths {
-    pub file: String,
-    pub dir: String,
-}
+pub type OpenSslStorePaths = (CString, CString);
 
 /// What X509_STORE_set_default_paths does, with Node's locations rather than the vendored
 /// OpenSSL's: a missing file or directory just adds nothing.
@@ -123,31 +108,19 @@ fn add_certs_from_file(store: *mut sys::X509_STORE, file: &str) -> c_ulong {
     result
 }
 
-/// Builds the shared root store from the bundled PEM roots (or, given `opensslStore`, from
-/// OpenSSL's CA store instead) and, when `extraCertsFile` is given, the PEM certificates in that
-/// file (Node's NODE_EXTRA_CA_CERTS). Only the first call builds; later calls report what was built.
-#[napi(catch_unwind, js_name = "loadRootCertificates")]
-pub fn load_root_certificates(
-    env: Env,
-    roots: Vec<String>,
-    extra_certs_file: Option<String>,
-    openssl_store: Option<OpenSslStorePaths>,
-) -> Result<RootStoreInfo> {
+/// Builds the shared root store from the bundled PEM `roots` (or, given `openssl_store`, from
+/// OpenSSL's CA store instead) and, when `extra_certs_file` is given, the PEM certificates in
+/// that file (Node's NODE_EXTRA_CA_CERTS). Only the first call builds; later calls report what
+/// was built. A bundled root that does not parse is an error.
+pub fn load(roots: &[String], extra_certs_file: Option<&str>, openssl_store: Option<OpenSslStorePaths>) -> Result<RootStoreInfo, ErrorStack> {
     if ROOTS.get().is_none() {
-        let openssl_store = match openssl_store {
-            Some(paths) => {
-                let c = |v: String| CString::new(v).map_err(|_| Error::new(Status::InvalidArg, "path contains NUL"));
-                Some((c(paths.file)?, c(paths.dir)?))
-            }
-            None => None,
-        };
         // Under --use-openssl-ca the bundled roots are not used at all, so not parsed either.
-        let bundled_pems = if openssl_store.is_none() { roots.as_slice() } else { &[] };
+        let bundled_pems = if openssl_store.is_none() { roots } else { &[] };
         let mut bundled = Vec::with_capacity(bundled_pems.len());
         for pem in bundled_pems {
-            bundled.push(X509::from_pem(pem.as_bytes()).map_err(|e| throw_stack(&env, e, "PEM_read_bio_X509"))?);
+            bundled.push(X509::from_pem(pem.as_bytes())?);
         }
-        let mut builder = X509StoreBuilder::new().map_err(|e| throw_stack(&env, e, "X509_STORE_new"))?;
+        let mut builder = X509StoreBuilder::new()?;
         for cert in &bundled {
             // A duplicate root is harmless; ignore that error.
             let _ = builder.add_cert(cert.clone());
@@ -157,7 +130,7 @@ pub fn load_root_certificates(
             add_openssl_store(shared.as_ptr(), paths);
         }
         let (mut extra_loaded, mut extra_error) = (false, None);
-        if let Some(file) = extra_certs_file.as_deref().filter(|f| !f.is_empty()) {
+        if let Some(file) = extra_certs_file.filter(|f| !f.is_empty()) {
             match add_certs_from_file(shared.as_ptr(), file) {
                 0 => extra_loaded = true,
                 err => extra_error = Some(error_string(err)),

@@ -2,8 +2,8 @@
 //! events. As in Node, the callback sits on the SSL_CTX (OpenSSL has no per-SSL one) and is
 //! installed only when a connection asks for lines; SSLs that did not ask ignore it.
 
-use super::events::{events_of, EngineEvent};
-use super::TlsEngine;
+use super::events::{events_of, Event};
+use super::Connection;
 use foreign_types_shared::ForeignType;
 use openssl_sys as sys;
 use std::ffi::CStr;
@@ -20,12 +20,12 @@ unsafe extern "C" fn keylog_callback(ssl: *const sys::SSL, line: *const c_char) 
     }
     let mut bytes = CStr::from_ptr(line).to_bytes().to_vec();
     bytes.push(b'\n');
-    state.queue.push(EngineEvent::Keylog(bytes));
+    state.queue.push(Event::Keylog(bytes));
 }
 
-impl TlsEngine {
+impl Connection {
     /// Node's enableKeylogCallback: from now on, every secret OpenSSL derives for this
-    /// connection is reported as an `EngineEvent::Keylog` line.
+    /// connection is reported as an `Event::Keylog` line.
     pub fn enable_keylog(&mut self) {
         let raw = self.ssl.as_ptr();
         if let Some(state) = unsafe { events_of(raw) } {
@@ -37,9 +37,9 @@ impl TlsEngine {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_fixtures::{pump, trust, use_identity};
-    use super::super::TlsEngine;
-    use super::EngineEvent;
+    use super::super::test_pair::{pump, trust, use_identity};
+    use super::super::Connection;
+    use super::Event;
     use openssl::ssl::{SslContext, SslMethod, SslVersion};
 
     #[test]
@@ -50,8 +50,8 @@ mod tests {
             s.set_max_proto_version(Some(version)).unwrap();
             let mut c = SslContext::builder(SslMethod::tls()).unwrap();
             trust(&mut c, "ca-cert.pem");
-            let mut client = TlsEngine::new(&c.build(), false).unwrap();
-            let mut server = TlsEngine::new(&s.build(), true).unwrap();
+            let mut client = Connection::new(&c.build(), false).unwrap();
+            let mut server = Connection::new(&s.build(), true).unwrap();
             client.enable_keylog();
             server.enable_keylog();
             client.start();
@@ -59,11 +59,11 @@ mod tests {
                 pump(&mut client, &mut server);
                 pump(&mut server, &mut client);
             }
-            let lines = |e: &mut TlsEngine| {
+            let lines = |e: &mut Connection| {
                 let mut v: Vec<Vec<u8>> = e
                     .take_events()
                     .into_iter()
-                    .filter_map(|ev| if let EngineEvent::Keylog(l) = ev { Some(l) } else { None })
+                    .filter_map(|ev| if let Event::Keylog(l) = ev { Some(l) } else { None })
                     .collect();
                 v.sort();
                 v

@@ -1,5 +1,6 @@
-//! Sessions and resumption for one engine: the sessions OpenSSL creates (reported to the caller
-//! as DER, Node's 'session' / 'newSession'), the server's external store lookup (Node's
+//! Sessions and resumption for one connection: the sessions OpenSSL creates (reported to the
+//! caller as DER in `Event::NewSession`, Node's 'session' / 'newSession'), the session a client
+//! resumes (`set_session`), the server's external store lookup (`Question::Session`, Node's
 //! 'resumeSession') and the ClientHello gate that lets the caller answer that lookup
 //! asynchronously.
 //!
@@ -13,7 +14,11 @@
 //! Unlike Node, the gate reads the TLS 1.3 pre_shared_key identity: with SSL_OP_NO_TICKET
 //! that identity is the session id OpenSSL will look up, so TLS 1.3 stateful resumption works.
 
-use crate::client_hello::{self, ClientHello, Scan};
+use super::client_hello::{self, ClientHello, Scan};
+use super::events::{events_of, Event};
+use super::Connection;
+use crate::error::OpenSslError;
+use crate::ffi::{SSL_SESSION_get0_ticket, SSL_get_options};
 use foreign_types_shared::{ForeignType, ForeignTypeRef};
 use openssl::ex_data::Index;
 use openssl::ssl::{Ssl, SslRef, SslSession};
@@ -50,7 +55,6 @@ pub(super) enum Gate {
 pub(super) struct SessionState {
     /// Report new sessions (Node's enableSessionCallbacks).
     pub(super) report: bool,
-    pub(super) new_sessions: Vec<NewSession>,
     pub(super) gate: Gate,
     /// Server: the session the caller found, handed to OpenSSL when it looks one up.
     pub(super) loaded: Option<SslSession>,
@@ -67,8 +71,9 @@ unsafe fn state_of<'a>(ssl: *mut sys::SSL) -> Option<&'a mut SessionState> {
     SslRef::from_ptr_mut(ssl).ex_data_mut(state_index())
 }
 
-/// Installs the session callbacks on `ssl`'s context (idempotent).
-pub(super) fn install_callbacks(ssl: &SslRef) {
+/// Installs the session callbacks on `ssl`'s context (idempotent; SSLs without session state
+/// are left alone).
+fn resumption_callbacks(ssl: &SslRef) {
     unsafe {
         let ctx = crate::ffi::SSL_get_SSL_CTX(ssl.as_ptr());
         sys::SSL_CTX_sess_set_new_cb(ctx, Some(new_session_callback));
@@ -89,26 +94,18 @@ pub(super) fn session_der(session: *mut sys::SSL_SESSION) -> Option<Vec<u8>> {
     }
 }
 
-/// Node's NewSessionCallback: queue the session for the caller (if it asked for them).
-/// Returns 0: OpenSSL keeps its own reference.
+/// Node's NewSessionCallback: queue the session as an event, in order with the others (if the
+/// caller asked for them). Returns 0: OpenSSL keeps its own reference.
 unsafe extern "C" fn new_session_callback(ssl: *mut sys::SSL, session: *mut sys::SSL_SESSION) -> c_int {
-    let Some(state) = state_of(ssl) else { return 0 };
-    if !state.report {
+    if !state_of(ssl).is_some_and(|state| state.report) {
         return 0;
     }
     let Some(der) = session_der(session).filter(|d| d.len() <= MAX_SESSION_SIZE) else { return 0 };
     let mut id_len: c_uint = 0;
     let id = sys::SSL_SESSION_get_id(session, &mut id_len);
     let id = if id.is_null() { Vec::new() } else { std::slice::from_raw_parts(id, id_len as usize).to_vec() };
-    state.new_sessions.push(NewSession { id, der });
-    // After the first handshake (a renegotiation, a TLS 1.3 client's tickets) the session is
-    // reported in order with the other events. A TLS 1.3 server writes its tickets right after
-    // the handshake it completes, and reports them with it (STATUS_NEW_SESSION).
-    let tls13_server = sys::SSL_is_server(ssl) != 0 && sys::SSL_version(ssl) == sys::TLS1_3_VERSION;
-    if let Some(events) = super::events::events_of(ssl).filter(|_| !tls13_server) {
-        if events.established && events.handshakes {
-            events.queue.push(super::events::EngineEvent::NewSession);
-        }
+    if let Some(events) = events_of(ssl) {
+        events.queue.push(Event::NewSession(NewSession { id, der }));
     }
     0
 }
@@ -140,28 +137,28 @@ pub(super) fn lookup_id(hello: &ClientHello, stateful_tls13: bool) -> Option<Vec
     (!hello.session_id.is_empty() && !hello.has_ticket).then(|| hello.session_id.clone())
 }
 
-/// Feeds `input` through the gate. Returns the bytes OpenSSL may have now (None: keep waiting)
-/// and whether a lookup was just asked.
-pub(super) fn gate_input(gate: &mut Gate, input: &[u8], stateful_tls13: bool) -> (Option<Vec<u8>>, bool) {
+/// Feeds `input` through the gate. Returns the bytes OpenSSL may have now (None: keep waiting,
+/// possibly because a lookup was just asked: the gate is then `Asked`).
+fn pass_through_gate(gate: &mut Gate, input: &[u8], stateful_tls13: bool) -> Option<Vec<u8>> {
     match gate {
-        Gate::Open => (Some(input.to_vec()), false),
+        Gate::Open => Some(input.to_vec()),
         Gate::Asked { held, .. } => {
             held.extend_from_slice(input);
-            (None, false)
+            None
         }
         Gate::Reading(held) => {
             held.extend_from_slice(input);
             match client_hello::scan(held) {
-                Scan::Incomplete if held.len() <= client_hello::MAX_HELLO_LEN + 4096 => (None, false),
+                Scan::Incomplete if held.len() <= client_hello::MAX_HELLO_LEN + 4096 => None,
                 Scan::Hello(hello) => match lookup_id(&hello, stateful_tls13) {
                     Some(id) => {
                         let held = std::mem::take(held);
                         *gate = Gate::Asked { id, held };
-                        (None, true)
+                        None
                     }
-                    None => (Some(std::mem::take(gate).into_held()), false),
+                    None => Some(std::mem::take(gate).into_held()),
                 },
-                _ => (Some(std::mem::take(gate).into_held()), false),
+                _ => Some(std::mem::take(gate).into_held()),
             }
         }
     }
@@ -177,22 +174,132 @@ impl Gate {
     }
 }
 
-extern "C" {
-    pub(super) fn SSL_get_options(ssl: *const sys::SSL) -> u64;
-    pub(super) fn SSL_SESSION_get0_ticket(s: *const sys::SSL_SESSION, tick: *mut *const c_uchar, len: *mut usize);
+/// Sessions and resumption (see the module doc).
+impl Connection {
+    fn session_state_mut(&mut self) -> &mut SessionState {
+        if self.ssl.ex_data(state_index()).is_none() {
+            self.ssl.set_ex_data(state_index(), SessionState::default());
+        }
+        self.ssl.ex_data_mut(state_index()).expect("session state just installed")
+    }
+
+    /// Whether this server keeps TLS 1.3 sessions by id (SSL_OP_NO_TICKET), so that a client's
+    /// PSK identity is a session id the caller's store may know.
+    fn stateful_tls13(&self) -> bool {
+        let raw = self.ssl.as_ptr();
+        let max = unsafe { sys::SSL_get_max_proto_version(raw) };
+        let options = unsafe { SSL_get_options(raw) };
+        (max == 0 || max >= sys::TLS1_3_VERSION as c_int)
+            && options & sys::SSL_OP_NO_TICKET != 0
+            && options & sys::SSL_OP_NO_TLSv1_3 == 0
+    }
+
+    /// Node's enableSessionCallbacks: report every session OpenSSL creates from now on as
+    /// `Event::NewSession`. A server also holds its input back until the ClientHello has been
+    /// read, and asks `Question::Session` when it names a session to look up.
+    pub fn enable_session_callbacks(&mut self) {
+        resumption_callbacks(&self.ssl);
+        let is_server = self.is_server;
+        let started = self.handshake_done || self.pending_ciphertext() > 0;
+        let state = self.session_state_mut();
+        state.report = true;
+        if is_server && !started && matches!(state.gate, Gate::Open) {
+            state.gate = Gate::Reading(Vec::new());
+        }
+    }
+
+    /// Client side: the session to resume, as DER (Node's setSession). Ok(false) when the bytes
+    /// are not a session (Node ignores them); an error when OpenSSL refuses it.
+    pub fn set_session(&mut self, der: &[u8]) -> Result<bool, OpenSslError> {
+        let Ok(session) = openssl::ssl::SslSession::from_der(der) else {
+            unsafe { sys::ERR_clear_error() };
+            return Ok(false);
+        };
+        if unsafe { sys::SSL_set_session(self.ssl.as_ptr(), session.as_ptr()) } != 1 {
+            unsafe { sys::ERR_clear_error() };
+            return Err(OpenSslError::plain("SSL_set_session error", "ERR_SSL_SET_SESSION"));
+        }
+        Ok(true)
+    }
+
+    /// DER of the current session (the latest ticket's, on a TLS 1.3 client), if any.
+    pub fn session(&self) -> Option<Vec<u8>> {
+        let session = unsafe { sys::SSL_get_session(self.ssl.as_ptr()) };
+        if session.is_null() {
+            return None;
+        }
+        session_der(session)
+    }
+
+    /// The current session's ticket as the server sent it, if it has one.
+    pub fn tls_ticket(&self) -> Option<Vec<u8>> {
+        let session = unsafe { sys::SSL_get_session(self.ssl.as_ptr()) };
+        if session.is_null() {
+            return None;
+        }
+        let mut ticket: *const u8 = std::ptr::null();
+        let mut len = 0usize;
+        unsafe { SSL_SESSION_get0_ticket(session, &mut ticket, &mut len) };
+        (!ticket.is_null()).then(|| unsafe { std::slice::from_raw_parts(ticket, len) }.to_vec())
+    }
+
+    /// While `Question::Session` is pending: the session id to look up.
+    pub fn resume_session_id(&self) -> Option<&[u8]> {
+        match &self.ssl.ex_data(state_index())?.gate {
+            Gate::Asked { id, .. } => Some(id),
+            _ => None,
+        }
+    }
+
+    /// Answers `Question::Session`: the session found for `resume_session_id()` (DER), offered
+    /// to OpenSSL when it looks the session up. Bytes that are not a session are ignored, as in
+    /// Node. Then `resume()`.
+    pub fn load_session(&mut self, der: &[u8]) {
+        let session = openssl::ssl::SslSession::from_der(der).ok();
+        unsafe { sys::ERR_clear_error() };
+        if session.is_some() {
+            self.session_state_mut().loaded = session;
+        }
+    }
+
+    /// Whether the server holds its input at the ClientHello gate.
+    pub(super) fn holds_input(&self) -> bool {
+        self.ssl.ex_data(state_index()).is_some_and(|s| !matches!(s.gate, Gate::Open))
+    }
+
+    /// Whether the gate waits for the caller's session lookup (`Question::Session`).
+    pub(super) fn session_lookup_pending(&self) -> bool {
+        self.ssl.ex_data(state_index()).is_some_and(|s| matches!(s.gate, Gate::Asked { .. }))
+    }
+
+    /// Passes `input` through the gate: the bytes OpenSSL may have now, if any.
+    pub(super) fn gate_input(&mut self, input: &[u8]) -> Option<Vec<u8>> {
+        let stateful_tls13 = self.stateful_tls13();
+        let state = self.session_state_mut();
+        pass_through_gate(&mut state.gate, input, stateful_tls13)
+    }
+
+    /// Node's endParser: opens the gate and returns the input it held, for OpenSSL.
+    pub(super) fn end_session_lookup(&mut self) -> Vec<u8> {
+        match self.ssl.ex_data_mut(state_index()) {
+            Some(state) => std::mem::take(&mut state.gate).into_held(),
+            None => Vec::new(),
+        }
+    }
 }
 
 /// Back-to-back tests: sessions reported, resumed from tickets (shared keys) and from an
 /// external store, in TLS 1.2 and 1.3.
 #[cfg(test)]
 mod tests {
-    use super::super::{TlsEngine, STATUS_HANDSHAKE_DONE, STATUS_NEW_SESSION, STATUS_RESUME_REQUEST};
+    use super::super::{Connection, Question};
     use super::NewSession;
-    use crate::tickets;
+    use crate::conn::test_pair::{handshake_with, pump, settle, Seen};
+    use crate::context::tickets;
     use openssl::ssl::{SslContext, SslContextBuilder, SslMethod, SslOptions, SslSessionCacheMode, SslVersion};
     use std::collections::HashMap;
 
-    use crate::engine::test_fixtures::{trust, use_identity};
+    use crate::conn::test_pair::{trust, use_identity};
 
     const VERSIONS: [SslVersion; 2] = [SslVersion::TLS1_2, SslVersion::TLS1_3];
 
@@ -223,64 +330,31 @@ mod tests {
         b.build()
     }
 
-    /// Moves all waiting ciphertext from `from` to `to`; returns `to`'s status bits.
-    fn pump(from: &mut TlsEngine, to: &mut TlsEngine) -> u32 {
-        let mut buf = vec![0u8; from.pending_ciphertext()];
-        let n = from.read_ciphertext(&mut buf);
-        if n == 0 {
-            return 0;
-        }
-        to.receive(&buf[..n])
-    }
-
-    /// Reads whatever cleartext arrived (so a TLS 1.3 client processes its tickets).
-    fn drain(engine: &mut TlsEngine) {
-        let mut buf = [0u8; 16384];
-        while engine.read_cleartext(&mut buf) > 0 {}
-    }
-
-    /// Runs a handshake; a server's resumption request is answered from `store`.
-    /// Returns the status bits each side reported along the way.
-    fn connect(client: &mut TlsEngine, server: &mut TlsEngine, store: &HashMap<Vec<u8>, Vec<u8>>) -> (u32, u32) {
-        let mut client_bits = client.start();
-        let mut server_bits = 0;
-        for _ in 0..10 {
-            let mut status = pump(client, server);
-            if status & STATUS_RESUME_REQUEST != 0 {
-                server_bits |= status;
-                let id = server.resume_session_id().expect("an id to look up").to_vec();
-                if let Some(der) = store.get(&id) {
-                    server.load_session(der);
-                }
-                status = server.end_parser();
+    /// Runs a handshake; a server's session lookup is answered from `store`. Returns what
+    /// each side reported.
+    fn connect(client: &mut Connection, server: &mut Connection, store: &HashMap<Vec<u8>, Vec<u8>>) -> (Seen, Seen) {
+        handshake_with(client, server, |server, question| {
+            assert_eq!(question, Question::Session);
+            let id = server.resume_session_id().expect("an id to look up").to_vec();
+            if let Some(der) = store.get(&id) {
+                server.load_session(der);
             }
-            server_bits |= status;
-            client_bits |= pump(server, client);
-            if client.handshake_done() && server.handshake_done() {
-                // Tickets and the client's last flight.
-                server_bits |= pump(client, server);
-                client_bits |= pump(server, client);
-                drain(client);
-                drain(server);
-                return (client_bits, server_bits);
-            }
-        }
-        panic!("handshake did not complete: client {:?} server {:?}", client.error(), server.error());
+        })
     }
 
-    fn new_pair(server_ctx: &SslContext, client_ctx: &SslContext) -> (TlsEngine, TlsEngine) {
-        let mut client = TlsEngine::new(client_ctx, false).unwrap();
+    fn new_pair(server_ctx: &SslContext, client_ctx: &SslContext) -> (Connection, Connection) {
+        let mut client = Connection::new(client_ctx, false).unwrap();
         client.set_servername("localhost");
-        (client, TlsEngine::new(server_ctx, true).unwrap())
+        (client, Connection::new(server_ctx, true).unwrap())
     }
 
     /// One full handshake on `server_ctx`; returns the client's last reported session.
     fn first_session(server_ctx: &SslContext, client_ctx: &SslContext) -> NewSession {
         let (mut client, mut server) = new_pair(server_ctx, client_ctx);
         client.enable_session_callbacks();
-        connect(&mut client, &mut server, &HashMap::new());
+        let (seen, _) = connect(&mut client, &mut server, &HashMap::new());
         assert!(!client.ssl().session_reused());
-        client.take_new_sessions().pop().expect("the client reported a session")
+        seen.sessions().pop().expect("the client reported a session")
     }
 
     fn resumes(server_ctx: &SslContext, client_ctx: &SslContext, session: &[u8]) -> bool {
@@ -297,17 +371,17 @@ mod tests {
         for version in VERSIONS {
             let server_ctx = server_context(version, SslOptions::empty(), None);
             let (mut client, mut server) = new_pair(&server_ctx, &client_ctx);
-            let (bits, _) = connect(&mut client, &mut server, &HashMap::new());
-            assert_eq!(bits & STATUS_NEW_SESSION, 0);
-            assert!(client.take_new_sessions().is_empty());
+            let (seen, _) = connect(&mut client, &mut server, &HashMap::new());
+            assert!(seen.sessions().is_empty());
 
             let (mut client, mut server) = new_pair(&server_ctx, &client_ctx);
             client.enable_session_callbacks();
-            let (bits, _) = connect(&mut client, &mut server, &HashMap::new());
-            let sessions = client.take_new_sessions();
+            let (seen, _) = connect(&mut client, &mut server, &HashMap::new());
+            let sessions = seen.sessions();
             if version == SslVersion::TLS1_2 {
-                // Reported with the end of the handshake.
-                assert_ne!(bits & STATUS_NEW_SESSION, 0);
+                // Reported just before the end of the handshake.
+                let done = seen.events.iter().position(|e| *e == super::Event::HandshakeDone).unwrap();
+                assert!(matches!(seen.events[done - 1], super::Event::NewSession(_)), "{:?}", seen.events);
                 assert_eq!(sessions.len(), 1);
                 assert!(client.tls_ticket().is_some(), "TLS 1.2 tickets are visible");
             } else {
@@ -352,7 +426,7 @@ mod tests {
     #[test]
     fn sessions_invalid_der_is_ignored() {
         let client_ctx = client_context();
-        let mut client = TlsEngine::new(&client_ctx, false).unwrap();
+        let mut client = Connection::new(&client_ctx, false).unwrap();
         assert!(!client.set_session(b"not a session").unwrap());
         assert!(client.session().is_none());
     }
@@ -369,20 +443,20 @@ mod tests {
             let (mut client, mut server) = new_pair(&server_ctx, &client_ctx);
             client.enable_session_callbacks();
             server.enable_session_callbacks();
-            let (_, server_bits) = connect(&mut client, &mut server, &store);
-            assert_ne!(server_bits & STATUS_NEW_SESSION, 0, "{version:?}");
-            for s in server.take_new_sessions() {
+            let (client_seen, server_seen) = connect(&mut client, &mut server, &store);
+            assert!(!server_seen.sessions().is_empty(), "{version:?}");
+            for s in server_seen.sessions() {
                 assert_eq!(s.id.len(), 32);
                 store.insert(s.id, s.der);
             }
-            let session = client.take_new_sessions().pop().expect("client session");
+            let session = client_seen.sessions().pop().expect("client session");
 
             let (mut client, mut server) = new_pair(&server_ctx, &client_ctx);
             server.enable_session_callbacks();
             client.set_session(&session.der).unwrap();
-            let (client_bits, server_bits) = connect(&mut client, &mut server, &store);
-            assert_ne!(server_bits & STATUS_RESUME_REQUEST, 0, "{version:?}: asked");
-            assert_eq!(client_bits & STATUS_HANDSHAKE_DONE, STATUS_HANDSHAKE_DONE);
+            let (_, server_seen) = connect(&mut client, &mut server, &store);
+            assert_eq!(server_seen.questions, vec![Question::Session], "{version:?}: asked");
+            assert!(client.handshake_done());
             assert!(server.ssl().session_reused(), "{version:?}: server resumed");
             assert!(client.ssl().session_reused(), "{version:?}: client resumed");
 
@@ -419,16 +493,16 @@ mod tests {
         let server_ctx = server_context(SslVersion::TLS1_2, SslOptions::NO_TICKET, None);
         let (mut client, mut server) = new_pair(&server_ctx, &client_ctx);
         server.enable_session_callbacks();
-        let (_, bits) = connect(&mut client, &mut server, &HashMap::new());
-        assert_eq!(bits & STATUS_RESUME_REQUEST, 0);
+        let (_, seen) = connect(&mut client, &mut server, &HashMap::new());
+        assert!(seen.questions.is_empty());
         // A ticket in TLS 1.2 carries the session: nothing to ask either.
         let server_ctx = server_context(SslVersion::TLS1_2, SslOptions::empty(), None);
         let session = first_session(&server_ctx, &client_ctx);
         let (mut client, mut server) = new_pair(&server_ctx, &client_ctx);
         server.enable_session_callbacks();
         client.set_session(&session.der).unwrap();
-        let (_, bits) = connect(&mut client, &mut server, &HashMap::new());
-        assert_eq!(bits & STATUS_RESUME_REQUEST, 0);
+        let (_, seen) = connect(&mut client, &mut server, &HashMap::new());
+        assert!(seen.questions.is_empty());
         assert!(server.ssl().session_reused());
     }
 
@@ -440,39 +514,41 @@ mod tests {
         let (mut client, mut server) = new_pair(&server_ctx, &client_ctx);
         client.enable_session_callbacks();
         server.enable_session_callbacks();
-        connect(&mut client, &mut server, &store);
-        for s in server.take_new_sessions() {
+        let (client_seen, server_seen) = connect(&mut client, &mut server, &store);
+        for s in server_seen.sessions() {
             store.insert(s.id, s.der);
         }
-        let session = client.take_new_sessions().pop().unwrap();
+        let session = client_seen.sessions().pop().unwrap();
         let (mut client, mut server) = new_pair(&server_ctx, &client_ctx);
         server.enable_session_callbacks();
         client.set_session(&session.der).unwrap();
         client.start();
+        client.take_events();
         let mut hello = vec![0u8; client.pending_ciphertext()];
-        let n = client.read_ciphertext(&mut hello);
+        let n = client.take_ciphertext(&mut hello);
         let mut asked = 0;
         for (i, byte) in hello[..n].iter().enumerate() {
             let status = server.receive(std::slice::from_ref(byte));
             assert_eq!(server.pending_ciphertext(), 0, "nothing sent while the hello is held");
-            if status & STATUS_RESUME_REQUEST != 0 {
-                assert_eq!(i, n - 1, "asked once the whole hello is there");
-                asked += 1;
-            }
+            assert_eq!(status == super::super::Status::Asking(Question::Session), i == n - 1, "asked once the whole hello is there");
+            asked += usize::from(status != super::super::Status::Ready);
         }
         assert_eq!(asked, 1);
         let id = server.resume_session_id().unwrap().to_vec();
         server.load_session(&store[&id]);
-        server.end_parser();
+        server.resume();
         assert!(server.pending_ciphertext() > 0);
         connect_rest(&mut client, &mut server);
         assert!(server.ssl().session_reused() && client.ssl().session_reused());
     }
 
-    fn connect_rest(client: &mut TlsEngine, server: &mut TlsEngine) {
+    fn connect_rest(client: &mut Connection, server: &mut Connection) {
+        let mut nothing = |_: &mut Connection, q: Question| panic!("unexpected {q:?}");
         for _ in 0..10 {
-            pump(server, client);
-            pump(client, server);
+            let status = pump(server, client);
+            settle(client, status, &mut Seen::default(), &mut nothing);
+            let status = pump(client, server);
+            settle(server, status, &mut Seen::default(), &mut nothing);
             if client.handshake_done() && server.handshake_done() {
                 return;
             }

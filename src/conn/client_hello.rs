@@ -1,7 +1,9 @@
-//! The first ClientHello, read from the raw records before OpenSSL sees them — Node's
-//! ClientHelloParser, which lets a server ask JS for a stored session ('resumeSession') and wait
-//! for the answer without OpenSSL waiting on anything. Only what a session lookup needs is kept:
-//! the legacy session id, whether a TLS 1.2 ticket was sent, and the TLS 1.3 PSK identities.
+//! The one ClientHello parser. `scan` reads the first ClientHello from the raw records before
+//! OpenSSL sees them — Node's ClientHelloParser, which lets a server ask JS for a stored session
+//! ('resumeSession') and wait for the answer without OpenSSL waiting on anything; it keeps only
+//! what a session lookup needs: the legacy session id, whether a TLS 1.2 ticket was sent, and
+//! the TLS 1.3 PSK identities. `alpn_protocols` and `server_name` parse the extension bodies
+//! OpenSSL's client-hello callback hands over (questions.rs).
 
 /// Node's kMaxHelloLength is 16 KiB; post-quantum key shares make hellos larger, so allow more.
 /// A longer ClientHello is handed to OpenSSL unexamined.
@@ -131,6 +133,42 @@ fn parse_body(body: &[u8]) -> Option<ClientHello> {
     Some(hello)
 }
 
+/// The protocol list of an ALPN extension body (RFC 7301: u16 length, then u8-prefixed
+/// non-empty names) in wire format, or None if it is malformed or empty (OpenSSL then rejects
+/// the ClientHello itself).
+pub fn alpn_protocols(body: &[u8]) -> Option<Vec<u8>> {
+    let mut r = Reader(body);
+    let list = r.u16_prefixed()?;
+    if !r.0.is_empty() || list.is_empty() {
+        return None;
+    }
+    let mut names = Reader(list);
+    while !names.0.is_empty() {
+        if names.u8_prefixed()?.is_empty() {
+            return None;
+        }
+    }
+    Some(list.to_vec())
+}
+
+/// The host_name of a server_name extension body (RFC 6066), or None when there is none or it
+/// is malformed, empty or contains a NUL.
+pub fn server_name(body: &[u8]) -> Option<Vec<u8>> {
+    let mut r = Reader(body);
+    let mut list = Reader(r.u16_prefixed()?);
+    if !r.0.is_empty() {
+        return None;
+    }
+    while !list.0.is_empty() {
+        let kind = list.take(1)?[0];
+        let name = list.u16_prefixed()?;
+        if kind == 0 {
+            return (!name.is_empty() && !name.contains(&0)).then(|| name.to_vec());
+        }
+    }
+    None
+}
+
 /// PskIdentity identities<7..2^16-1>: each `opaque identity<1..2^16-1>; uint32 age`.
 fn psk_identities(data: &[u8]) -> Option<Vec<Vec<u8>>> {
     let mut ids = Reader(Reader(data).u16_prefixed()?);
@@ -245,5 +283,18 @@ mod tests {
         wire.extend([23, 3, 3, 0, 1, 0]);
         let Scan::Hello(hello) = scan(&wire) else { panic!("not parsed") };
         assert_eq!(hello.session_id, vec![5u8; 32]);
+    }
+
+    #[test]
+    fn malformed_extension_bodies_are_not_parsed() {
+        assert_eq!(alpn_protocols(&[0, 3, 2, b'h', b'2']), Some(vec![2, b'h', b'2']));
+        assert_eq!(alpn_protocols(&[0, 3, 3, b'h', b'2']), None);
+        assert_eq!(alpn_protocols(&[0, 0]), None);
+        assert_eq!(alpn_protocols(&[0, 1, 0]), None);
+        assert_eq!(alpn_protocols(&[0, 3, 2, b'h', b'2', 9]), None);
+        assert_eq!(server_name(&[0, 6, 0, 0, 3, b'a', b'.', b'b']), Some(b"a.b".to_vec()));
+        assert_eq!(server_name(&[0, 6, 0, 0, 4, b'a', b'.', b'b']), None);
+        assert_eq!(server_name(&[0, 6, 0, 0, 3, b'a', 0, b'b']), None);
+        assert_eq!(server_name(&[0, 0]), None);
     }
 }

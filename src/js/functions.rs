@@ -1,0 +1,73 @@
+//! The addon's module-level functions (the classes have files of their own).
+
+use super::errors::throw_stack;
+use crate::context::{ciphers, root_store};
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use std::ffi::CString;
+
+/// Every cipher (TLS 1.3 suites included) of a default TLS context, as OpenSSL names them.
+#[napi(catch_unwind, js_name = "getSSLCiphers")]
+pub fn get_ssl_ciphers() -> Vec<String> {
+    ciphers::ssl_ciphers()
+}
+
+/// What `loadRootCertificates` reports.
+#[napi(object)]
+pub struct RootStoreInfo {
+    /// Certificates in the shared store (bundled + extra).
+    pub certificates: u32,
+    /// Whether the `extraCertsFile` was loaded (Node's `isExtraRootCertsFileLoaded()`).
+    pub extra_loaded: bool,
+    /// OpenSSL's error string when the extra file could not be loaded, for Node's warning
+    /// "Warning: Ignoring extra certs from `FILE`, load failed: ERROR".
+    pub extra_error: Option<String>,
+}
+
+/// Where OpenSSL's default CA store is (Node's `--use-openssl-ca`): the certificates (and CRLs)
+/// of a PEM file, and hashed certificate directories (`:`-separated).
+#[napi(object)]
+pub struct OpenSslStorePaths {
+    pub file: String,
+    pub dir: String,
+}
+
+/// Builds the shared root store from the bundled PEM roots (or, given `opensslStore`, from
+/// OpenSSL's CA store instead) and, when `extraCertsFile` is given, the PEM certificates in that
+/// file (Node's NODE_EXTRA_CA_CERTS). Only the first call builds; later calls report what was built.
+#[napi(catch_unwind, js_name = "loadRootCertificates")]
+pub fn load_root_certificates(
+    env: Env,
+    roots: Vec<String>,
+    extra_certs_file: Option<String>,
+    openssl_store: Option<OpenSslStorePaths>,
+) -> Result<RootStoreInfo> {
+    let openssl_store = match openssl_store {
+        Some(paths) => {
+            let c = |v: String| CString::new(v).map_err(|_| Error::new(Status::InvalidArg, "path contains NUL"));
+            Some((c(paths.file)?, c(paths.dir)?))
+        }
+        None => None,
+    };
+    let info = root_store::load(&roots, extra_certs_file.as_deref(), openssl_store)
+        .map_err(|e| throw_stack(&env, &e, "PEM_read_bio_X509"))?;
+    Ok(RootStoreInfo { certificates: info.certificates, extra_loaded: info.extra_loaded, extra_error: info.extra_error })
+}
+
+/// `liveObjects()`: how many native objects exist now.
+#[napi(object)]
+pub struct LiveObjects {
+    /// Connections (SSL objects) not yet freed: one per open or not-yet-collected-and-undestroyed socket.
+    pub sessions: i64,
+    /// TlsConnection handles JS has not yet garbage-collected.
+    pub session_handles: i64,
+    /// SecureContext objects JS has not yet garbage-collected.
+    pub contexts: i64,
+}
+
+/// The live counts of native connections, connection handles and contexts in this process.
+#[napi(catch_unwind)]
+pub fn live_objects() -> LiveObjects {
+    let (sessions, session_handles, contexts) = crate::live_objects::counts();
+    LiveObjects { sessions, session_handles, contexts }
+}
