@@ -163,6 +163,7 @@ mod tests {
 
     const VERSIONS: [SslVersion; 2] = [SslVersion::TLS1_2, SslVersion::TLS1_3];
 
+    /// Protocol names in ALPN wire format.
     pub(crate) fn wire(protocols: &[&str]) -> Vec<u8> {
         protocols.iter().flat_map(|p| std::iter::once(p.len() as u8).chain(p.bytes())).collect()
     }

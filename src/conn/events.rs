@@ -39,6 +39,7 @@ pub(super) struct EventQueue {
     pub(super) keylog: bool,
 }
 
+/// The ex_data slot of the event queue (one per process).
 pub(super) fn events_index() -> Index<Ssl, EventQueue> {
     static INDEX: OnceLock<Index<Ssl, EventQueue>> = OnceLock::new();
     *INDEX.get_or_init(|| Ssl::new_ex_index().expect("SSL ex_data index"))

@@ -135,6 +135,7 @@ impl Connection {
         &self.ssl
     }
 
+    /// Whether this is the server end.
     pub fn is_server(&self) -> bool {
         self.is_server
     }

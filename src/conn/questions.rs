@@ -90,6 +90,7 @@ impl Default for Hooks {
     }
 }
 
+/// The ex_data slot of the hooks (one per process).
 pub(super) fn hooks_index() -> Index<Ssl, Hooks> {
     static INDEX: OnceLock<Index<Ssl, Hooks>> = OnceLock::new();
     *INDEX.get_or_init(|| Ssl::new_ex_index().expect("SSL ex_data index"))
@@ -203,10 +204,12 @@ pub(super) unsafe extern "C" fn certificate_callback(ssl: *mut sys::SSL, _arg: *
 
 /// The questions (see the module doc).
 impl Connection {
+    /// The hooks, if anything installed them.
     pub(super) fn hooks(&self) -> Option<&Hooks> {
         self.ssl.ex_data(hooks_index())
     }
 
+    /// The hooks, installed on first use.
     pub(super) fn hooks_mut(&mut self) -> &mut Hooks {
         if self.ssl.ex_data(hooks_index()).is_none() {
             self.ssl.set_ex_data(hooks_index(), Hooks::default());

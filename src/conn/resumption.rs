@@ -60,6 +60,7 @@ pub(super) struct SessionState {
     pub(super) loaded: Option<SslSession>,
 }
 
+/// The ex_data slot of the session state (one per process).
 pub(super) fn state_index() -> Index<Ssl, SessionState> {
     static INDEX: OnceLock<Index<Ssl, SessionState>> = OnceLock::new();
     *INDEX.get_or_init(|| Ssl::new_ex_index().expect("SSL ex_data index"))

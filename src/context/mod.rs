@@ -20,7 +20,8 @@ use std::ptr;
 const SSL_OP_NO_SSLV2: u64 = 0; // a no-op since OpenSSL 1.1.0, kept to mirror Node
 const SSL_OP_NO_SSLV3: u64 = 1 << 25;
 const SSL_OP_ALLOW_CLIENT_RENEGOTIATION: u64 = 1 << 8;
-pub const SSL_OP_SINGLE_DH_USE: u64 = 0; // a no-op since OpenSSL 1.1.0
+/// Node still sets it with DH parameters; a no-op since OpenSSL 1.1.0.
+pub const SSL_OP_SINGLE_DH_USE: u64 = 0;
 const SSL_SESS_CACHE_CLIENT_SERVER: c_long = 0x1 | 0x2;
 const SSL_SESS_CACHE_NO_AUTO_CLEAR: c_long = 0x80;
 const SSL_SESS_CACHE_NO_INTERNAL: c_long = 0x100 | 0x200;
@@ -31,6 +32,7 @@ const SSL_CTRL_CLEAR_EXTRA_CHAIN_CERTS: c_int = 83;
 const SSL_MODE_NO_AUTO_CHAIN: c_long = 0x8;
 const ERR_LIB_PEM: c_int = 9;
 const PEM_R_NO_START_LINE: c_int = 108;
+/// OpenSSL's reason for a cipher list that matches nothing (an empty list is accepted).
 pub const SSL_R_NO_CIPHER_MATCH: c_int = 185;
 const TLS1_VERSION: i32 = 0x0301;
 const TLS1_1_VERSION: i32 = 0x0302;

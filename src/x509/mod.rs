@@ -231,6 +231,7 @@ pub(super) struct Builder<'e> {
 }
 
 impl<'e> Builder<'e> {
+    /// A builder for objects in `env`.
     pub(super) fn new(env: &'e Env) -> Result<Self> {
         // `Object` is a function; read its `create` property through an object view of it.
         let object_ctor: Unknown<'e> = env.get_global()?.get_named_property("Object")?;
