@@ -9,6 +9,7 @@ const { performance } = require('node:perf_hooks');
 const { codes: { ERR_TLS_SESSION_ATTACK, ERR_TLS_RENEGOTIATION_DISABLED } } = require('./errors');
 const { validateObject, validateFunction } = require('./validators');
 const { EventKind } = require('./binding');
+const { tlsModule } = require('./defaults');
 
 const kDisableRenegotiation = Symbol('kDisableRenegotiation');
 const kLastHandshakeTime = Symbol('kLastHandshakeTime');
@@ -52,7 +53,7 @@ function installRenegotiation(proto, kSession) {
     const last = this[kLastHandshakeTime] || 0;
     this[kLastHandshakeTime] = now;
     if (last === 0) return;
-    const tls = require('./tls');
+    const tls = tlsModule();
     if ((now - last) >= tls.CLIENT_RENEG_WINDOW * 1000) this[kHandshakes] = 1;
     else this[kHandshakes] = (this[kHandshakes] || 0) + 1;
     if (this[kHandshakes] > tls.CLIENT_RENEG_LIMIT) {

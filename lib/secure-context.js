@@ -8,9 +8,9 @@
 //   new SecureContext(secureProtocol, secureOptions, minVersion, maxVersion)
 //   configSecureContext(nativeContext, options, name = 'options')
 //
-// Defaults are read from `require('tls')` at each call, as Node does, so assignments to
+// Defaults are read from the tls module at each call, as Node does, so assignments to
 // tls.DEFAULT_CIPHERS / DEFAULT_ECDH_CURVE / DEFAULT_MIN_VERSION / DEFAULT_MAX_VERSION apply.
-// Without `ca`, contexts share one root store: require('tls').rootCertificates (OpenSSL's CA
+// Without `ca`, contexts share one root store: Node's tls.rootCertificates (OpenSSL's CA
 // store under --use-openssl-ca) plus the NODE_EXTRA_CA_CERTS file, built once, on first use.
 //
 // Where tls-rs differs from Node 20 on purpose (test/secure-context.test.js pins each one):
@@ -23,9 +23,11 @@
 //   warning is printed only when Node did not already print it at startup.
 
 const fs = require('fs');
+const nodeTls = require('node:tls');
 const { isArrayBufferView } = require('util').types;
 const binding = require('./binding');
 const { hasNodeOption } = require('./node-options');
+const { tlsModule } = require('./defaults');
 const {
   codes: {
     ERR_CRYPTO_CUSTOM_ENGINE_NOT_SUPPORTED,
@@ -55,10 +57,6 @@ const SSL_OP_CIPHER_SERVER_PREFERENCE = 0x00400000;
 const kEmptyObject = Object.freeze({ __proto__: null });
 
 // ---- defaults (read lazily: users may change them on the tls module) -------------------------
-
-function tlsModule() {
-  return require('./tls');
-}
 
 function getDefaultEcdhCurve() {
   return tlsModule().DEFAULT_ECDH_CURVE || 'auto';
@@ -115,7 +113,7 @@ function opensslStorePaths() {
 function ensureRootStore() {
   if (rootStoreLoaded) return;
   const file = process.env.NODE_EXTRA_CA_CERTS || undefined;
-  const info = binding.loadRootCertificates(tlsModule().rootCertificates, file, opensslStorePaths());
+  const info = binding.loadRootCertificates(nodeTls.rootCertificates, file, opensslStorePaths());
   rootStoreLoaded = true;
   if (info.extraError) {
     const atStartup = startupEnv('NODE_EXTRA_CA_CERTS');

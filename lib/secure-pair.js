@@ -7,6 +7,8 @@ const EventEmitter = require('node:events');
 const { Duplex } = require('node:stream');
 const { deprecate } = require('node:util');
 const { TLSSocket } = require('./socket');
+// Not through the module: Node's SecurePair calls _tls_common's createSecureContext too.
+const { createSecureContext } = require('./secure-context');
 
 const kCallback = Symbol('kCallback');
 const kOtherSide = Symbol('kOtherSide');
@@ -55,7 +57,7 @@ class CryptoStream extends Duplex {
 }
 
 class SecurePair extends EventEmitter {
-  constructor(secureContext = require('./secure-context').createSecureContext(),
+  constructor(secureContext = createSecureContext(),
               isServer = false,
               requestCert = !isServer,
               rejectUnauthorized = false,

@@ -16,6 +16,9 @@ const {
 const { validateObject, validateNumber, validateFunction, validateBuffer, validateString } = require('./validators');
 const { SecureContext } = require('./secure-context');
 const { forwardKeylog } = require('./keylog');
+const { convertNPNProtocols } = require('./npn');
+const { SNICallback } = require('./sni');
+const { tlsModule } = require('./defaults');
 
 const kHandshakeTimeout = Symbol('kHandshakeTimeout');
 const kSNICallback = Symbol('kSNICallback');
@@ -45,7 +48,7 @@ function Server(options, listener) {
   }
   if (options.sessionTimeout) this.sessionTimeout = options.sessionTimeout;
   if (options.ticketKeys) this.ticketKeys = options.ticketKeys;
-  if (options.ALPNProtocols) require('./tls').convertALPNProtocols(options.ALPNProtocols, this);
+  if (options.ALPNProtocols) tlsModule().convertALPNProtocols(options.ALPNProtocols, this);
 
   this.setSecureContext(options);
 
@@ -55,7 +58,7 @@ function Server(options, listener) {
   validateNumber(this[kHandshakeTimeout], 'options.handshakeTimeout');
   if (this[kSNICallback]) validateFunction(this[kSNICallback], 'options.SNICallback');
   // NPN (seed docs) and PSK (lib/npn.js, lib/psk.js).
-  if (options.NPNProtocols) require('./npn').convertNPNProtocols(options.NPNProtocols, this);
+  if (options.NPNProtocols) convertNPNProtocols(options.NPNProtocols, this);
   this[kPskCallback] = options.pskCallback;
   this[kPskIdentityHint] = options.pskIdentityHint;
   if (this[kPskCallback]) validateFunction(this[kPskCallback], 'options.pskCallback');
@@ -91,7 +94,7 @@ Server.prototype.setSecureContext = function setSecureContext(options) {
   this.privateKeyIdentifier = options.privateKeyIdentifier;
   this.privateKeyEngine = options.privateKeyEngine;
 
-  this._sharedCreds = require('./tls').createSecureContext({
+  this._sharedCreds = tlsModule().createSecureContext({
     pfx: this.pfx,
     key: this.key,
     passphrase: this.passphrase,
@@ -128,23 +131,9 @@ Server.prototype.addContext = function addContext(servername, context) {
       .replaceAll('*', '[^.]*')
   }$`);
   const secureContext =
-    context instanceof SecureContext ? context : require('./tls').createSecureContext(context);
+    context instanceof SecureContext ? context : tlsModule().createSecureContext(context);
   this._contexts.push([re, secureContext.context]);
 };
-
-// The SNICallback a server uses unless given one: the contexts of addContext(), last first.
-// `this` is the TLSSocket.
-function SNICallback(servername, callback) {
-  const contexts = this.server._contexts;
-  for (let i = contexts.length - 1; i >= 0; --i) {
-    const elem = contexts[i];
-    if (elem[0].test(servername)) {
-      callback(null, elem[1]);
-      return;
-    }
-  }
-  callback(null, undefined);
-}
 
 // Node's cluster module calls these around listen() in a worker: the primary keeps the first
 // worker's data and hands it to every worker, so all workers share one set of ticket keys and a
@@ -192,7 +181,7 @@ Server.prototype.setOptions = deprecate(function setOptions(options) {
   if (options.ticketKeys) this.ticketKeys = options.ticketKeys;
   this.honorCipherOrder = options.honorCipherOrder !== undefined ? !!options.honorCipherOrder : true;
   if (options.secureOptions) this.secureOptions = options.secureOptions;
-  if (options.ALPNProtocols) require('./tls').convertALPNProtocols(options.ALPNProtocols, this);
+  if (options.ALPNProtocols) tlsModule().convertALPNProtocols(options.ALPNProtocols, this);
   this.sessionIdContext = options.sessionIdContext || defaultSessionIdContext();
   if (options.pskCallback) this[kPskCallback] = options.pskCallback;
   if (options.pskIdentityHint) this[kPskIdentityHint] = options.pskIdentityHint;
@@ -278,4 +267,4 @@ function createServer(options, listener) {
   return new Server(options, listener);
 }
 
-module.exports = { Server, createServer, SNICallback };
+module.exports = { Server, createServer };

@@ -10,6 +10,8 @@
 const net = require('node:net');
 const binding = require('./binding');
 const { SecureContext } = require('./secure-context');
+const { tlsModule } = require('./defaults');
+const { SNICallback } = require('./sni');
 const {
   codes: {
     ERR_TLS_HANDSHAKE_TIMEOUT,
@@ -100,7 +102,7 @@ function TLSSocket(socket, opts) {
   this.encrypted = true;
 
   const context = tlsOptions.secureContext || tlsOptions.credentials ||
-    require('./tls').createSecureContext(tlsOptions);
+    tlsModule().createSecureContext(tlsOptions);
   if (!(context instanceof SecureContext) || !(context.context instanceof binding.SecureContext)) {
     throw new ERR_TLS_INVALID_CONTEXT('context');
   }
@@ -191,7 +193,7 @@ TLSSocket.prototype._resumeHandshake = function _resumeHandshake() {
 // ALPN and SNI, as Node's TLSSocket constructor and _init set them up.
 TLSSocket.prototype._initALPNAndSNI = function _initALPNAndSNI(options) {
   const session = this[kSession];
-  if (options.ALPNProtocols) require('./tls').convertALPNProtocols(options.ALPNProtocols, options);
+  if (options.ALPNProtocols) tlsModule().convertALPNProtocols(options.ALPNProtocols, options);
   this[kALPNCallback] = null;
   if (options.isServer && options.ALPNCallback) {
     validateFunction(options.ALPNCallback, 'options.ALPNCallback');
@@ -200,7 +202,7 @@ TLSSocket.prototype._initALPNAndSNI = function _initALPNAndSNI(options) {
   }
   // The server's default SNICallback only matters once server.addContext() was used.
   if (options.isServer && options.SNICallback &&
-      (options.SNICallback !== defaultSNICallback() ||
+      (options.SNICallback !== SNICallback ||
        (options.server && options.server._contexts.length))) {
     validateFunction(options.SNICallback, 'options.SNICallback');
     this._SNICallback = options.SNICallback;
@@ -343,7 +345,7 @@ TLSSocket.prototype._start = function _start() {
 // (Node's TLSWrap ignores it on clients), and nothing happens once the socket is destroyed.
 TLSSocket.prototype.setKeyCert = function setKeyCert(context) {
   if (!this[kSession]) return;
-  const secureContext = context instanceof SecureContext ? context : require('./tls').createSecureContext(context);
+  const secureContext = context instanceof SecureContext ? context : tlsModule().createSecureContext(context);
   if (this._tlsOptions.isServer) this[kSession].setKeyCert(secureContext.context);
 };
 
@@ -1031,13 +1033,6 @@ function findNetReadSymbols(socket) {
   }
   if (found.kBuffer && found.kBufferCb) netReadSymbols = found;
   return found;
-}
-
-let serverSNICallback;
-// The default SNICallback of tls.Server (server.js requires this file, so it is looked up late).
-function defaultSNICallback() {
-  serverSNICallback ??= require('./server').SNICallback;
-  return serverSNICallback;
 }
 
 // Node's getTimerDuration (internal/timers).

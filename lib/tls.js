@@ -5,6 +5,7 @@
 const net = require('node:net');
 const nodeTls = require('node:tls');
 const binding = require('./binding');
+const { settings, setTLSModule } = require('./defaults');
 const { TLSSocket, kConnectOptions } = require('./socket');
 const { Server, createServer } = require('./server');
 const { SecureContext, createSecureContext } = require('./secure-context');
@@ -16,13 +17,8 @@ const {
   assertInternal: assert,
 } = require('./errors');
 
-exports.CLIENT_RENEG_LIMIT = 3;
-exports.CLIENT_RENEG_WINDOW = 600;
-// The running Node's defaults, which already reflect --tls-cipher-list / --tls-min-v1.x flags.
-exports.DEFAULT_CIPHERS = nodeTls.DEFAULT_CIPHERS;
-exports.DEFAULT_ECDH_CURVE = 'auto';
-exports.DEFAULT_MIN_VERSION = nodeTls.DEFAULT_MIN_VERSION;
-exports.DEFAULT_MAX_VERSION = nodeTls.DEFAULT_MAX_VERSION;
+// Plain data properties, as Node's: lib/ reads them through this object at call time.
+Object.assign(exports, settings);
 
 // OpenSSL lists only the TLS 1.3 suites enabled by default; Node names all five.
 const TLS13_CIPHERS = ['tls_aes_256_gcm_sha384', 'tls_chacha20_poly1305_sha256', 'tls_aes_128_gcm_sha256',
@@ -141,7 +137,7 @@ exports.connect = function connect(...args) {
   options = {
     rejectUnauthorized: !allowUnauthorized,
     ciphers: exports.DEFAULT_CIPHERS,
-    checkServerIdentity,
+    checkServerIdentity: exports.checkServerIdentity,
     minDHSize: 1024,
     ...options,
   };
@@ -153,7 +149,8 @@ exports.connect = function connect(...args) {
          'options.minDHSize is not a positive number: ' +
          options.minDHSize);
 
-  const context = options.secureContext || createSecureContext(options);
+  // Through the module, as Node: a user's replacement is the one used.
+  const context = options.secureContext || exports.createSecureContext(options);
 
   const tlssock = new TLSSocket(options.socket, {
     allowHalfOpen: options.allowHalfOpen,
@@ -260,3 +257,6 @@ function onConnectEnd() {
     this.destroy(error);
   }
 }
+
+// Every file of lib/ reads the settings, and calls what Node calls through the module, here.
+setTLSModule(module.exports);
