@@ -1,14 +1,49 @@
 'use strict';
-// What a TLSSocket tells about its connection beyond the basics, with Node's validation and
-// its results before the handshake and after destroy(): exportKeyingMaterial, getFinished,
-// getPeerFinished, getSharedSigalgs, getX509Certificate, getPeerX509Certificate, and
-// setMaxSendFragment.
+// What a TLSSocket tells about its connection, with Node's validation and its results before
+// the handshake and after destroy(): getPeerCertificate, getCertificate, getCipher, getProtocol,
+// getEphemeralKeyInfo, exportKeyingMaterial, getFinished, getPeerFinished, getSharedSigalgs,
+// getX509Certificate, getPeerX509Certificate, and setMaxSendFragment.
 
 const { X509Certificate } = require('node:crypto');
 const { codes: { ERR_TLS_INVALID_STATE } } = require('./errors');
 const { validateUint32, validateString, validateBuffer, validateInt32 } = require('./validators');
+const { kSession } = require('./symbols');
 
-function installIntrospection(proto, kSession) {
+/** Adds the introspection methods to TLSSocket.prototype. */
+function install(proto) {
+  /** The peer's certificate (with its issuer chain when `detailed`); {} without one, null once destroyed. */
+  proto.getPeerCertificate = function getPeerCertificate(detailed) {
+    if (!this[kSession]) return null;
+    return this[kSession].getPeerCertificate(!!detailed) || {};
+  };
+
+  /** This end's certificate; {} without one, null once destroyed. */
+  proto.getCertificate = function getCertificate() {
+    if (!this[kSession]) return null;
+    return this[kSession].getCertificate() || {};
+  };
+
+  /** { name, standardName, version } of the negotiated cipher; undefined before, null once destroyed. */
+  proto.getCipher = function getCipher() {
+    return this[kSession] ? this[kSession].getCipher() ?? undefined : null;
+  };
+
+  /** The negotiated protocol version ('TLSv1.3', ...), null once destroyed. */
+  proto.getProtocol = function getProtocol() {
+    return this[kSession] ? this[kSession].getProtocol() : null;
+  };
+
+  /** A client's ephemeral key exchange ({ type, name, size }); null on a server or once destroyed. */
+  proto.getEphemeralKeyInfo = function getEphemeralKeyInfo() {
+    if (!this[kSession]) return null;
+    if (this._tlsOptions.isServer) return null;
+    const info = this[kSession].getEphemeralKeyInfo();
+    if (!info) return {};
+    // Node's key order: { type, size } for DH, { type, name, size } for ECDH.
+    return info.type === 'DH' ? { type: info.type, size: info.size } :
+      { type: info.type, name: info.name, size: info.size };
+  };
+
   proto.exportKeyingMaterial = function exportKeyingMaterial(length, label, context) {
     validateUint32(length, 'length', true);
     validateString(label, 'label');
@@ -58,4 +93,4 @@ function installIntrospection(proto, kSession) {
   };
 }
 
-module.exports = { installIntrospection };
+module.exports = { install };

@@ -2,11 +2,12 @@
 // The 'keylog' event: NSS key-log lines (Buffers ending in '\n') for a TLSSocket, and
 // ('keylog', line, tlsSocket) for a Server. As in Node, the native session produces lines only
 // once a 'keylog' listener is added (Node's keylogNewListener); the lines themselves arrive as
-// session events (lib/renegotiation.js dispatches them). Node's --tls-keylog=file flag appends
+// session events (lib/dispatch.js emits them). Node's --tls-keylog=file flag appends
 // every socket's lines to that file, for tls-rs sockets too.
 
 const { appendFile } = require('node:fs');
 const { nodeOptionValue } = require('./node-options');
+const { kSession } = require('./symbols');
 
 let warnOnTlsKeylog = true;
 let warnOnTlsKeylogError = true;
@@ -14,16 +15,18 @@ let warnOnTlsKeylogError = true;
 // The file of Node's --tls-keylog flag (command line or NODE_OPTIONS), or null.
 const tlsKeylog = nodeOptionValue('--tls-keylog');
 
-function installKeylog(proto, kSession) {
-  function keylogNewListener(event) {
-    if (event !== 'keylog') return;
-    if (!this[kSession]) return;
-    this[kSession].enableKeylogCallback();
-    this.removeListener('newListener', keylogNewListener);
-  }
+// Node's keylogNewListener: the first 'keylog' listener turns the lines on.
+function keylogNewListener(event) {
+  if (event !== 'keylog') return;
+  if (!this[kSession]) return;
+  this[kSession].enableKeylogCallback();
+  this.removeListener('newListener', keylogNewListener);
+}
 
-  // Called from _init, as Node's _init registers keylogNewListener.
-  proto._setupKeylog = function _setupKeylog() {
+/** Adds the key-log methods to TLSSocket.prototype. */
+function install(proto) {
+  /** TLSSocket _init, as Node's: waits for a 'keylog' listener; --tls-keylog appends to its file. */
+  proto._initKeylog = function _initKeylog() {
     if (this.listenerCount('newListener', keylogNewListener) === 0) {
       this.on('newListener', keylogNewListener);
     }
@@ -56,4 +59,4 @@ function forwardKeylog(server, socket) {
   if (server.listenerCount('keylog') > 0) socket.on('keylog', onSocketKeylog);
 }
 
-module.exports = { installKeylog, forwardKeylog };
+module.exports = { install, forwardKeylog };

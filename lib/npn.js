@@ -7,6 +7,7 @@
 // none): the server's npnProtocol is that protocol and the client's is false.
 
 const { codes: { ERR_OUT_OF_RANGE } } = require('./errors');
+const { kSession } = require('./symbols');
 
 function toWire(protocols) {
   const parts = protocols.map((p, i) => {
@@ -26,19 +27,23 @@ function convertNPNProtocols(protocols, out) {
   if (Buffer.isBuffer(protocols)) out.NPNProtocols = protocols;
 }
 
-/**
- * Gives the session this socket's NPN protocols (TLSSocket _init). Clients offer NPN even
- * without NPNProtocols, as Node v5's did (an NPN server then gets http/1.1).
- */
-function setupNPN(session, options) {
-  if (!options.NPNProtocols) {
-    if (!options.isServer) session.setNPNProtocols(null);
-    return;
-  }
-  const converted = {};
-  convertNPNProtocols(options.NPNProtocols, converted);
-  if (!converted.NPNProtocols) throw new TypeError('Must give a Buffer as first argument');
-  session.setNPNProtocols(converted.NPNProtocols);
+/** Adds the NPN methods to TLSSocket.prototype. */
+function install(proto) {
+  /**
+   * TLSSocket _init: gives the connection this socket's NPN protocols. Clients offer NPN even
+   * without NPNProtocols, as Node v5's did (an NPN server then gets http/1.1).
+   */
+  proto._initNPN = function _initNPN(options) {
+    const session = this[kSession];
+    if (!options.NPNProtocols) {
+      if (!options.isServer) session.setNPNProtocols(null);
+      return;
+    }
+    const converted = {};
+    convertNPNProtocols(options.NPNProtocols, converted);
+    if (!converted.NPNProtocols) throw new TypeError('Must give a Buffer as first argument');
+    session.setNPNProtocols(converted.NPNProtocols);
+  };
 }
 
-module.exports = { convertNPNProtocols, setupNPN };
+module.exports = { convertNPNProtocols, install };

@@ -2,13 +2,14 @@
 // Pre-shared keys, as Node's _tls_wrap does them: `pskCallback` on clients (hint) => ({ psk,
 // identity }) and on servers (socket, identity) => psk, with Node's validation; `pskIdentityHint`
 // on servers. OpenSSL asks from inside a handshake step, so the native session calls the
-// exchange function synchronously (src/engine/psk.rs).
+// exchange function synchronously (src/conn/psk.rs).
 
 const { isArrayBufferView } = require('node:util').types;
 const {
   codes: { ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE, ERR_TLS_PSK_SET_IDENTIY_HINT_FAILED },
 } = require('./errors');
 const { validateFunction, validateString, validateObject, validateBuffer } = require('./validators');
+const { kSession } = require('./symbols');
 
 const kPskExchange = Symbol('kPskExchange');
 
@@ -62,27 +63,31 @@ function serverExchange(socket, callback, identity, maxPskLen) {
   }
 }
 
-/**
- * TLSSocket _init: installs the PSK exchange when `options.pskCallback` is set. OpenSSL asks
- * from inside a handshake step, so the native connection calls the exchange synchronously;
- * calls into the connection from there throw, and destroy() waits until the step returned.
- */
-function setupPSK(socket, session, options) {
-  if (!options.pskCallback) return;
-  validateFunction(options.pskCallback, 'pskCallback');
-  const callback = options.pskCallback;
-  const exchange = options.isServer ?
-    (identity, maxPskLen) => serverExchange(socket, callback, identity, maxPskLen) :
-    (hint, maxPskLen, maxIdentityLen) => clientExchange(socket, callback, hint, maxPskLen, maxIdentityLen);
-  // The native connection holds the function weakly; the connection object keeps it alive.
-  session[kPskExchange] = exchange;
-  session.enablePskCallback(exchange);
-  if (options.pskIdentityHint) {
-    validateString(options.pskIdentityHint, 'options.pskIdentityHint');
-    if (!session.setPskIdentityHint(options.pskIdentityHint)) {
-      socket._onHandshakeError(new ERR_TLS_PSK_SET_IDENTIY_HINT_FAILED());
+/** Adds the PSK methods to TLSSocket.prototype. */
+function install(proto) {
+  /**
+   * TLSSocket _init: installs the PSK exchange when `options.pskCallback` is set. OpenSSL asks
+   * from inside a handshake step, so the native connection calls the exchange synchronously;
+   * calls into the connection from there throw, and destroy() waits until the step returned.
+   */
+  proto._initPSK = function _initPSK(options) {
+    if (!options.pskCallback) return;
+    validateFunction(options.pskCallback, 'pskCallback');
+    const session = this[kSession];
+    const callback = options.pskCallback;
+    const exchange = options.isServer ?
+      (identity, maxPskLen) => serverExchange(this, callback, identity, maxPskLen) :
+      (hint, maxPskLen, maxIdentityLen) => clientExchange(this, callback, hint, maxPskLen, maxIdentityLen);
+    // The native connection holds the function weakly; the connection object keeps it alive.
+    session[kPskExchange] = exchange;
+    session.enablePskCallback(exchange);
+    if (options.pskIdentityHint) {
+      validateString(options.pskIdentityHint, 'options.pskIdentityHint');
+      if (!session.setPskIdentityHint(options.pskIdentityHint)) {
+        this._onHandshakeError(new ERR_TLS_PSK_SET_IDENTIY_HINT_FAILED());
+      }
     }
-  }
+  };
 }
 
-module.exports = { setupPSK };
+module.exports = { install };

@@ -2,21 +2,19 @@
 // TLS 1.2 renegotiation, as Node's _tls_wrap does it: renegotiate(), disableRenegotiation(),
 // and the server's guard against clients that renegotiate too often (more than
 // tls.CLIENT_RENEG_LIMIT handshakes, each within tls.CLIENT_RENEG_WINDOW seconds of the one
-// before, read when each handshake starts). Also the dispatch of the events the native
-// connection queues from OpenSSL's callbacks, in OpenSSL's order (binding.EventKind).
+// before, read when each handshake starts).
 
-const { performance } = require('node:perf_hooks');
 const { codes: { ERR_TLS_SESSION_ATTACK, ERR_TLS_RENEGOTIATION_DISABLED } } = require('./errors');
 const { validateObject, validateFunction } = require('./validators');
-const { EventKind } = require('./binding');
 const { tlsModule } = require('./defaults');
+const { kSession } = require('./symbols');
 
 const kDisableRenegotiation = Symbol('kDisableRenegotiation');
 const kLastHandshakeTime = Symbol('kLastHandshakeTime');
 const kHandshakes = Symbol('kHandshakes');
 
-/** Adds the methods to TLSSocket.prototype; `kSession` is the socket's native session. */
-function installRenegotiation(proto, kSession) {
+/** Adds the renegotiation methods to TLSSocket.prototype. */
+function install(proto) {
   proto.renegotiate = function renegotiate(options, callback) {
     validateObject(options, 'options');
     if (callback !== undefined) validateFunction(callback, 'callback');
@@ -62,45 +60,6 @@ function installRenegotiation(proto, kSession) {
     }
     if (this[kDisableRenegotiation]) this._emitTLSError(new ERR_TLS_RENEGOTIATION_DISABLED());
   };
-
-  // Node's onhandshakedone, for the first handshake and every renegotiation: 'secure', on a
-  // server once a pending 'newSession' callback came.
-  proto._onHandshakeDone = function _onHandshakeDone() {
-    if (this._newSessionPending) this._securePending = true;
-    else this._finishInit();
-  };
-
-  // Takes the connection's queued events and handles them in order (Status.Events).
-  proto._onSessionEvents = function _onSessionEvents() {
-    const session = this[kSession];
-    if (!session) return;
-    const events = session.takeEvents();
-    // Node's TLSWrap holds a server's output once a step created a session (EncOut checks
-    // awaiting_new_session_ after the step), so what 'secure' handlers write in that step is
-    // held too, though a TLS 1.3 handshake completes before its tickets are made.
-    if (this._tlsOptions.isServer && this.server && events.some((e) => e.kind === EventKind.NewSession)) this._holdOutput();
-    for (const event of events) {
-      switch (event.kind) {
-        case EventKind.HandshakeStart:
-          // Node's onhandshakestart gets uv_now(); any monotonic milliseconds do.
-          this._onHandshakeStart(performance.timeOrigin + performance.now());
-          break;
-        case EventKind.HandshakeDone:
-          this._onHandshakeDone();
-          break;
-        case EventKind.NewSession:
-          this._onNewSession(event.id, event.data);
-          break;
-        case EventKind.Keylog:
-          this.emit('keylog', event.data);
-          break;
-        case EventKind.OcspResponse:
-          this.emit('OCSPResponse', event.data ?? null);
-          break;
-      }
-      if (!this[kSession]) return;
-    }
-  };
 }
 
-module.exports = { installRenegotiation };
+module.exports = { install };

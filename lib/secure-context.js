@@ -7,6 +7,7 @@
 //   createSecureContext(options)         -> SecureContext { context: binding.SecureContext }
 //   new SecureContext(secureProtocol, secureOptions, minVersion, maxVersion)
 //   configSecureContext(nativeContext, options, name = 'options')
+//   getCiphers()                         -> the cipher names contexts accept (tls.getCiphers)
 //
 // Defaults are read from the tls module at each call, as Node does, so assignments to
 // tls.DEFAULT_CIPHERS / DEFAULT_ECDH_CURVE / DEFAULT_MIN_VERSION / DEFAULT_MAX_VERSION apply.
@@ -434,7 +435,25 @@ function configSecureContext(context, options = kEmptyObject, name = 'options') 
   }
 }
 
+// ---- tls.getCiphers ------------------------------------------------------------------------------
+
+// OpenSSL lists only the TLS 1.3 suites enabled by default; Node names all five.
+const TLS13_CIPHERS = ['tls_aes_256_gcm_sha384', 'tls_chacha20_poly1305_sha256', 'tls_aes_128_gcm_sha256',
+  'tls_aes_128_ccm_8_sha256', 'tls_aes_128_ccm_sha256'];
+let ciphers;
+/**
+ * The cipher names tls-rs's OpenSSL supports, lower-cased, deduplicated and sorted; a fresh
+ * array each call (as Node), so a caller changing it does not change the next answer.
+ */
+function getCiphers() {
+  if (!ciphers) {
+    ciphers = [...new Set([...binding.getSSLCiphers(), ...TLS13_CIPHERS].map((c) => c.toLowerCase()))].sort();
+  }
+  return ciphers.slice();
+}
+
 module.exports = {
+  getCiphers,
   SecureContext,
   configSecureContext,
   createSecureContext,

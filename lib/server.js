@@ -7,7 +7,7 @@ const net = require('node:net');
 const crypto = require('node:crypto');
 const EventEmitter = require('node:events');
 const { deprecate } = require('node:util');
-const { TLSSocket, kErrorEmitted } = require('./socket');
+const { TLSSocket } = require('./socket');
 const {
   codes: { ERR_INVALID_ARG_TYPE, ERR_TLS_ALPN_CALLBACK_WITH_PROTOCOLS, ERR_TLS_REQUIRED_SERVER_NAME },
   ConnResetException,
@@ -17,9 +17,11 @@ const { validateObject, validateNumber, validateFunction, validateBuffer, valida
 const { SecureContext } = require('./secure-context');
 const { forwardKeylog } = require('./keylog');
 const { convertNPNProtocols } = require('./npn');
-const { SNICallback } = require('./sni');
+const { SNICallback, servernamePattern } = require('./sni');
 const { tlsModule } = require('./defaults');
 
+// Whether a connection's failure before 'secureConnection' was reported ('tlsClientError').
+const kErrorEmitted = Symbol('kErrorEmitted');
 const kHandshakeTimeout = Symbol('kHandshakeTimeout');
 const kSNICallback = Symbol('kSNICallback');
 const kEnableTrace = Symbol('kEnableTrace');
@@ -125,11 +127,7 @@ Server.prototype.setSecureContext = function setSecureContext(options) {
  */
 Server.prototype.addContext = function addContext(servername, context) {
   if (!servername) throw new ERR_TLS_REQUIRED_SERVER_NAME();
-  const re = new RegExp(`^${
-    servername
-      .replace(/([.^$+?\-\\[\]{}])/g, '\\$1')
-      .replaceAll('*', '[^.]*')
-  }$`);
+  const re = servernamePattern(servername);
   const secureContext =
     context instanceof SecureContext ? context : tlsModule().createSecureContext(context);
   this._contexts.push([re, secureContext.context]);

@@ -6,6 +6,7 @@
 // isSessionReused. Sessions are DER (i2d_SSL_SESSION), interchangeable with Node's.
 
 const { codes: { ERR_SOCKET_CLOSED, ERR_MULTIPLE_CALLBACK } } = require('./errors');
+const { kSession } = require('./symbols');
 
 const kIsVerified = Symbol('kIsVerified');
 const kPendingSession = Symbol('kPendingSession');
@@ -14,9 +15,10 @@ const kSessionCallbacks = Symbol('kSessionCallbacks');
 // _flushCiphertext appends to it).
 const kHeldOutput = Symbol('kHeldOutput');
 
-/** Adds the methods to TLSSocket.prototype; `kSession` is the socket's native session. */
-function installSessions(proto, kSession) {
-  proto._setupSessions = function _setupSessions() {
+/** Adds the session methods to TLSSocket.prototype. */
+function install(proto) {
+  /** TLSSocket _init: a client's `session` option; session events only once someone listens. */
+  proto._initSessions = function _initSessions() {
     const options = this._tlsOptions;
     this[kIsVerified] = false;
     this[kPendingSession] = null;
@@ -43,10 +45,17 @@ function installSessions(proto, kSession) {
     this[kSession].enableSessionCallbacks();
   };
 
+  // Node's onhandshakedone, for the first handshake and every renegotiation: 'secure', on a
+  // server once a pending 'newSession' callback came.
+  proto._onHandshakeDone = function _onHandshakeDone() {
+    if (this._newSessionPending) this._securePending = true;
+    else this._finishInit();
+  };
+
   // Node's onnewsessionclient / onnewsession: a session OpenSSL created.
   proto._onNewSession = function _onNewSession(id, data) {
     if (!this._tlsOptions.isServer) {
-      // Emitted once the server is verified (tls.js); the latest one is kept until then.
+      // Emitted once the server is verified (connect.js); the latest one is kept until then.
       if (this[kIsVerified]) this.emit('session', data);
       else this[kPendingSession] = data;
       return;
@@ -177,4 +186,4 @@ function sessionNewListener(event) {
   this.removeListener('newListener', sessionNewListener);
 }
 
-module.exports = { kHeldOutput, installSessions };
+module.exports = { kHeldOutput, install };

@@ -1,5 +1,30 @@
 'use strict';
-// SNI, the server name a client asks for.
+// SNI, as Node does it: a client's `servername` (setServername); a server's SNICallback, asked
+// during the handshake, whose answer's certificate, key, chain and trust store the connection
+// then uses; the server's default SNICallback, which matches the contexts of
+// server.addContext(); and `tlsSocket.servername` (lib/socket.js, lib/dispatch.js).
+
+const binding = require('./binding');
+const {
+  codes: { ERR_MULTIPLE_CALLBACK, ERR_SOCKET_CLOSED, ERR_TLS_SNI_FROM_SERVER },
+} = require('./errors');
+const { validateFunction, validateString } = require('./validators');
+const { kSession } = require('./symbols');
+
+// The context SNICallback chose (Node's handle.sni_context): its certificate is the one served.
+const kSNIContext = Symbol('kSNIContext');
+
+/**
+ * The pattern server.addContext(servername) matches names with: the whole name, where `*`
+ * stands for one label.
+ */
+function servernamePattern(servername) {
+  return new RegExp(`^${
+    servername
+      .replace(/([.^$+?\-\\[\]{}])/g, '\\$1')
+      .replaceAll('*', '[^.]*')
+  }$`);
+}
 
 /**
  * The SNICallback a server uses unless given one: the contexts of server.addContext(), the one
@@ -17,4 +42,66 @@ function SNICallback(servername, callback) {
   callback(null, undefined);
 }
 
-module.exports = { SNICallback };
+/** Adds the SNI methods to TLSSocket.prototype. */
+function install(proto) {
+  /** TLSSocket _init: a server asks its SNICallback only if it is its own or addContext() was used. */
+  proto._initSNI = function _initSNI(options) {
+    if (options.isServer && options.SNICallback &&
+        (options.SNICallback !== SNICallback ||
+         (options.server && options.server._contexts.length))) {
+      validateFunction(options.SNICallback, 'options.SNICallback');
+      this._SNICallback = options.SNICallback;
+      this[kSession].enableSNICallback();
+    }
+  };
+
+  /** A client's server name, sent in its ClientHello; a server throws ERR_TLS_SNI_FROM_SERVER. */
+  proto.setServername = function setServername(name) {
+    validateString(name, 'name');
+    if (this._tlsOptions.isServer) throw new ERR_TLS_SNI_FROM_SERVER();
+    this[kSession].setServername(name);
+  };
+
+  // Node's loadSNI: SNICallback(servername, cb) answers, now or later, with a SecureContext (or
+  // its .context) whose certificate, key, chain and trust store this connection then uses.
+  proto._onSNIRequest = function _onSNIRequest() {
+    const servername = this[kSession].getServername();
+    let once = false;
+    let sync = true;
+    let answered = false;
+    const done = () => {
+      this._resumeHandshake();
+    };
+    try {
+      this._SNICallback(servername, (err, context) => {
+        if (once) return this.destroy(new ERR_MULTIPLE_CALLBACK());
+        once = true;
+        if (err) return this.destroy(err);
+        if (!this[kSession]) return this.destroy(new ERR_SOCKET_CLOSED());
+        if (context) {
+          const ctx = context.context || context;
+          if (ctx instanceof binding.SecureContext) {
+            this[kSNIContext] = ctx;
+            // Node: a context without certificate, given before SNICallback returned, fails the
+            // handshake (its OpenSSL error stays queued in that handshake step); later, not.
+            this[kSession].useSNIContext(ctx, sync);
+          } else if (ctx !== null && (typeof ctx === 'object' || typeof ctx === 'function')) {
+            this._onHandshakeError(new TypeError('Invalid SNI context'));
+            return;
+          }
+        }
+        // As in Node, an answer given inside SNICallback takes effect once it returns (a
+        // second call made there still stops the handshake before anything is sent).
+        if (sync) answered = true;
+        else done();
+      });
+    } catch (err) {
+      this.destroy(err);
+      return;
+    }
+    sync = false;
+    if (answered && !this.destroyed) done();
+  };
+}
+
+module.exports = { kSNIContext, servernamePattern, SNICallback, install };

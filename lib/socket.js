@@ -1,73 +1,60 @@
 'use strict';
 // TLSSocket: a net.Socket whose bytes go through one native TlsConnection (sans-I/O) and a
-// transport stream. The transport is the net.Socket tls-rs connected or a server accepted.
+// transport stream. This file is its lifecycle — construction, the handshake's start and end,
+// errors, reading, writing, shutdown and teardown, timeouts; the rest of TLSSocket.prototype is
+// added by one file per concept (bottom of this file), each exporting install(proto).
 //
-// read:  transport 'data' → connectionReceive → connectionReadCleartext (a batch of records) → push()
+// read:  transport (transport.js) → _onCiphertext → connectionReceive → _afterSessionStep
+//        (dispatch.js, the one place that acts on the connection's Status and events)
+//        → _readCleartext (a batch of records) → _deliver → push()
 // write: _write/_writev → connectionEncrypt (ciphertext straight into a slab) → transport.write(cb)
-// Every call that advances the connection returns a binding.Status; _afterSessionStep is the one
-// place that acts on it, and _onSessionEvents (renegotiation.js) the one that handles events.
 
 const net = require('node:net');
 const binding = require('./binding');
 const { SecureContext } = require('./secure-context');
 const { tlsModule } = require('./defaults');
-const { SNICallback } = require('./sni');
 const {
   codes: {
     ERR_TLS_HANDSHAKE_TIMEOUT,
     ERR_TLS_INVALID_CONTEXT,
-    ERR_TLS_SNI_FROM_SERVER,
     ERR_SOCKET_CLOSED,
     ERR_OUT_OF_RANGE,
-    ERR_MULTIPLE_CALLBACK,
-    ERR_TLS_ALPN_CALLBACK_INVALID_RESULT,
-    ERR_STREAM_WRAP,
   },
 } = require('./errors');
-const { validateString, validateNumber, validateFunction } = require('./validators');
-const { installRenegotiation } = require('./renegotiation');
-const { installIntrospection } = require('./introspection');
-const { installKeylog } = require('./keylog');
-const { traceOption, installTrace } = require('./trace');
-const { setupNPN } = require('./npn');
-const { kSNIContext, setupOCSP, askOCSPRequest } = require('./ocsp');
-const { setupPSK } = require('./psk');
-const { kHeldOutput, installSessions } = require('./sessions');
+const { validateNumber, validateFunction } = require('./validators');
+const { kSession, kTransport, kTransportKind, kReadPaused, kBytesRead, kShuttingDown } = require('./symbols');
+const { connectionEncrypt, connectionTakeCiphertext } = binding;
+// Ciphertext flushes are slices of this (lib/slab.js).
+const { ciphertextSlab } = require('./slab');
+// The rest of TLSSocket.prototype, one file per concept.
+const transport = require('./transport');
+const handle = require('./handle');
+const dispatch = require('./dispatch');
+const alpn = require('./alpn');
+const sni = require('./sni');
+const ocsp = require('./ocsp');
+const npn = require('./npn');
+const psk = require('./psk');
+const sessions = require('./sessions');
+const renegotiation = require('./renegotiation');
+const keylog = require('./keylog');
+const trace = require('./trace');
+const introspection = require('./introspection');
 
-const { Status, connectionReceive, connectionReadCleartext, connectionEncrypt, connectionTakeCiphertext } = binding;
-// Cleartext records and ciphertext flushes are slices of these (lib/slab.js).
-const { cleartextSlab, ciphertextSlab } = require('./slab');
-const MAX_RECORD = 16 * 1024;
-// The record lengths of one connectionReadCleartext batch.
-const recordLengths = new Uint32Array(64);
+const { kHeldOutput } = sessions;
 // Large writes are encrypted in slices so the transport's backpressure bounds memory.
 const ENCRYPT_SLICE = 256 * 1024;
 const TIMEOUT_MAX = 2 ** 31 - 1;
 const EMPTY = Buffer.alloc(0);
-// Sockets tls-rs connects read ciphertext into this one buffer (net's `onread`): the session
-// copies it into OpenSSL synchronously, before the next read can reuse it.
-const ciphertextReadBuffer = Buffer.allocUnsafeSlow(64 * 1024);
 
-const kSession = Symbol('kSession');
-const kTransport = Symbol('kTransport');
-const kTransportKind = Symbol('kTransportKind');
 // A write made before the handshake completed, held as [data, cb] until 'secure'.
 const kHeldWrite = Symbol('kHeldWrite');
 // The write being encrypted and sent: { data, offset, cb }, resumed on the transport's 'drain'.
 const kActiveWrite = Symbol('kActiveWrite');
-const kReadPaused = Symbol('kReadPaused');
 const kEOF = Symbol('kEOF');
 const kTimer = Symbol('kTimer');
 const kOnread = Symbol('kOnread');
-const kConnectOptions = Symbol('kConnectOptions');
-const kErrorEmitted = Symbol('kErrorEmitted');
-const kShuttingDown = Symbol('kShuttingDown');
-const kHandle = Symbol('kHandle');
-const kOwner = Symbol('kOwner');
-const kBytesRead = Symbol('kBytesRead');
 const kBytesDispatched = Symbol('kBytesDispatched');
-const kALPNCallback = Symbol('kALPNCallback');
-const kBeforeTransport = Symbol('kBeforeTransport');
 
 /**
  * Node's TLSSocket. A plain constructor function, as Node's is, so that pre-class subclasses
@@ -81,7 +68,7 @@ function TLSSocket(socket, opts) {
     throw new TypeError('stream.pause is not a function');
   }
   const tlsOptions = { ...opts };
-  const enableTrace = traceOption(tlsOptions);
+  const enableTrace = trace.traceOption(tlsOptions);
   Reflect.apply(net.Socket, this, [{
     allowHalfOpen: socket ? socket.allowHalfOpen : tlsOptions.allowHalfOpen,
     highWaterMark: tlsOptions.highWaterMark,
@@ -107,7 +94,6 @@ function TLSSocket(socket, opts) {
     throw new ERR_TLS_INVALID_CONTEXT('context');
   }
   this[kSession] = new binding.TlsConnection(context.context, !!tlsOptions.isServer);
-  this[kHandle] = null;
   this[kTransport] = null;
   this[kTransportKind] = null;
   this[kHeldWrite] = null;
@@ -125,7 +111,7 @@ function TLSSocket(socket, opts) {
   this.on('error', this._tlsError);
   this._init(socket);
   if (enableTrace) this[kSession].enableTrace();
-  process.nextTick(initRead, this);
+  process.nextTick(startReading, this);
   // An already-aborted signal ran _destroy inside net.Socket(), before the session existed.
   if (tlsOptions.signal?.aborted) this._dropSession();
 }
@@ -140,7 +126,10 @@ TLSSocket.prototype._dropSession = function _dropSession() {
 
 TLSSocket.prototype._init = function _init(socket) {
   const options = this._tlsOptions;
-  this._initALPNAndSNI(options);
+  // In Node's order: the ALPN callback, the SNI callback, then the offered ALPN protocols.
+  this._initALPNCallback(options);
+  this._initSNI(options);
+  this._initALPNProtocols(options);
   this.server = options.server;
   // Clients always request (and check) the server's certificate; servers only on request.
   const requestCert = !!options.requestCert || !options.isServer;
@@ -152,8 +141,8 @@ TLSSocket.prototype._init = function _init(socket) {
   if (options.isServer && requestCert) {
     this[kSession].setVerifyMode(requestCert, rejectUnauthorized);
   }
-  this._setupSessions();
-  this._setupKeylog();
+  this._initSessions();
+  this._initKeylog();
   if (options.handshakeTimeout > 0) {
     this.setTimeout(options.handshakeTimeout, this._handleTimeout);
   }
@@ -170,163 +159,9 @@ TLSSocket.prototype._init = function _init(socket) {
   } else {
     this.connecting = true;
   }
-  this._initExtensions(options);
-};
-
-// NPN, OCSP stapling and PSK (lib/npn.js, ocsp.js, psk.js).
-TLSSocket.prototype._initExtensions = function _initExtensions(options) {
-  const session = this[kSession];
-  setupNPN(session, options);
-  setupOCSP(this, session, options);
-  setupPSK(this, session, options);
-};
-
-TLSSocket.prototype._onOCSPRequest = function _onOCSPRequest() {
-  askOCSPRequest(this, () => this[kSession], () => this._resumeHandshake());
-};
-
-/** Continues the handshake once the question it paused for is answered. */
-TLSSocket.prototype._resumeHandshake = function _resumeHandshake() {
-  if (this[kSession]) this._afterSessionStep(this[kSession].resume());
-};
-
-// ALPN and SNI, as Node's TLSSocket constructor and _init set them up.
-TLSSocket.prototype._initALPNAndSNI = function _initALPNAndSNI(options) {
-  const session = this[kSession];
-  if (options.ALPNProtocols) tlsModule().convertALPNProtocols(options.ALPNProtocols, options);
-  this[kALPNCallback] = null;
-  if (options.isServer && options.ALPNCallback) {
-    validateFunction(options.ALPNCallback, 'options.ALPNCallback');
-    this[kALPNCallback] = options.ALPNCallback;
-    session.enableALPNCallback();
-  }
-  // The server's default SNICallback only matters once server.addContext() was used.
-  if (options.isServer && options.SNICallback &&
-      (options.SNICallback !== SNICallback ||
-       (options.server && options.server._contexts.length))) {
-    validateFunction(options.SNICallback, 'options.SNICallback');
-    this._SNICallback = options.SNICallback;
-    session.enableSNICallback();
-  }
-  if (options.ALPNProtocols) {
-    if (!Buffer.isBuffer(options.ALPNProtocols)) {
-      throw new TypeError('Must give a Buffer as first argument');
-    }
-    session.setALPNProtocols(options.ALPNProtocols);
-  }
-};
-
-// ---- transport -------------------------------------------------------------------------
-
-/**
- * Takes over `transport`'s reads. Three kinds of transport, as in Node:
- * - 'owned': the net.Socket tls-rs connected; it reads through net's public `onread` into one
- *   shared buffer, so no chunk is allocated on the way in;
- * - 'socket': a net.Socket handed in (accepted, or STARTTLS): its reads are taken over where
- *   net delivers them (`push`), so its old 'data' listeners never see ciphertext and its
- *   buffer never grows — what Node's TLSWrap does to the handle;
- * - 'stream': any other Duplex, read through 'data' (Node's JSStreamSocket does the same).
- */
-TLSSocket.prototype._attachTransport = function _attachTransport(transport, kind) {
-  this[kTransport] = transport;
-  this[kTransportKind] = kind;
-  // tls-rs decides when the write side ends (after close_notify), not the transport.
-  transport.allowHalfOpen = true;
-  if (kind === 'socket') {
-    useSharedReadBuffer(transport, (nread, buf) => {
-      this._onCiphertext(buf.subarray(0, nread));
-      return !this[kReadPaused];
-    });
-    transport.push = (chunk) => {
-      if (chunk === null) {
-        this._onTransportEnd();
-        return false;
-      }
-      this._onCiphertext(chunk);
-      return !this[kReadPaused];
-    };
-  } else if (kind === 'stream') {
-    const ondata = (chunk) => {
-      // As Node's JSStreamSocket: a stream that yields strings or objects cannot carry TLS.
-      if (typeof chunk === 'string' || transport.readableObjectMode === true) {
-        transport.pause();
-        transport.removeListener('data', ondata);
-        this.emit('error', new ERR_STREAM_WRAP());
-        return;
-      }
-      this._onCiphertext(chunk);
-    };
-    transport.on('data', ondata);
-  }
-  if (kind !== 'socket') transport.on('end', () => this._onTransportEnd());
-  transport.on('drain', () => this._continueWrite());
-  transport.on('close', () => {
-    if (!this.destroyed) this.destroy();
-  });
-  transport.on('error', (err) => {
-    // Like Node's afterShutdown, a failure to deliver close_notify to a peer that is already
-    // gone is not reported; the connection just closes.
-    if (this[kShuttingDown] && (err.code === 'EPIPE' || err.code === 'ECONNRESET')) this.destroy();
-    // Node's TLSWrap has no write request for handshake records, so a peer that reset before
-    // they were delivered is not a write error: the socket closes ('socket hang up').
-    else if (!this._secureEstablished && err.syscall === 'write' &&
-             (err.code === 'EPIPE' || err.code === 'ECONNRESET')) this.destroy();
-    else if (kind === 'owned') this.destroy(err);
-    else this._emitTLSError(err);
-  });
-};
-
-// Backpressure from our reader reaches the transport.
-TLSSocket.prototype._pauseTransport = function _pauseTransport() {
-  const transport = this[kTransport];
-  // A hijacked socket stops itself: our push() returned false, so net stops reading.
-  if (transport && this[kTransportKind] !== 'socket') transport.pause();
-};
-
-TLSSocket.prototype._resumeTransport = function _resumeTransport() {
-  const transport = this[kTransport];
-  if (!transport || transport.destroyed) return;
-  if (this[kTransportKind] === 'socket') {
-    // net's own _read restarts a handle that stopped reading.
-    if (!transport.connecting) transport._read(0);
-  } else {
-    transport.resume();
-  }
-};
-
-/** net.Socket#connect: connects the TCP (or IPC) transport this socket owns. */
-TLSSocket.prototype.connect = function connect(...args) {
-  const [options, cb] = net._normalizeArgs(args);
-  if (cb) this.once('connect', cb);
-  const transport = new net.Socket({
-    allowHalfOpen: true,
-    noDelay: options.noDelay,
-    keepAlive: options.keepAlive,
-    keepAliveInitialDelay: options.keepAliveInitialDelay,
-    onread: {
-      buffer: ciphertextReadBuffer,
-      callback: (nread, buf) => {
-        this._onCiphertext(buf.subarray(0, nread));
-        return !this[kReadPaused];
-      },
-    },
-  });
-  for (const event of ['lookup', 'connectionAttempt', 'connectionAttemptFailed', 'connectionAttemptTimeout']) {
-    transport.on(event, (...eventArgs) => this.emit(event, ...eventArgs));
-  }
-  transport.once('connect', () => {
-    this.connecting = false;
-    this.emit('connect');
-    this.emit('ready');
-  });
-  this._parent = transport;
-  this.connecting = true;
-  this._attachTransport(transport, 'owned');
-  transport.connect(options);
-  // Calls made before there was a transport, in order, now that it has its handle.
-  for (const [method, methodArgs] of this[kBeforeTransport] ?? []) transport[method](...methodArgs);
-  this[kBeforeTransport] = null;
-  return this;
+  this._initNPN(options);
+  this._initOCSP(options);
+  this._initPSK(options);
 };
 
 // ---- handshake -------------------------------------------------------------------------
@@ -349,64 +184,6 @@ TLSSocket.prototype.setKeyCert = function setKeyCert(context) {
   if (this._tlsOptions.isServer) this[kSession].setKeyCert(secureContext.context);
 };
 
-TLSSocket.prototype.setServername = function setServername(name) {
-  validateString(name, 'name');
-  if (this._tlsOptions.isServer) throw new ERR_TLS_SNI_FROM_SERVER();
-  this[kSession].setServername(name);
-};
-
-TLSSocket.prototype._onCiphertext = function _onCiphertext(chunk) {
-  const session = this[kSession];
-  if (!session) return;
-  this._refreshTimer();
-  this._afterSessionStep(connectionReceive(session, chunk));
-};
-
-/** Acts on the Status a call into the connection returned (the one place that does). */
-TLSSocket.prototype._afterSessionStep = function _afterSessionStep(status) {
-  // A server learns the name from the ClientHello, before 'secure' (Node's servername callback).
-  if (this.servername === null && this._tlsOptions.isServer && this[kSession]) {
-    const name = this[kSession].getServername();
-    if (name) this.servername = name;
-  }
-  for (;;) {
-    switch (status) {
-      case Status.Events:
-        this._onSessionEvents();
-        if (!this[kSession]) return;
-        status = this[kSession].status();
-        continue;
-      case Status.Failed:
-        // The alert goes out before the error is reported.
-        this._flushCiphertext(null);
-        this._onSessionError();
-        return;
-      case Status.AskingSession:
-        this._askResumeSession();
-        return;
-      case Status.AskingSNI:
-        this._flushCiphertext(null);
-        this._onSNIRequest();
-        return;
-      case Status.AskingALPN:
-        this._flushCiphertext(null);
-        this._onALPNRequest();
-        return;
-      case Status.AskingOCSP:
-        this._flushCiphertext(null);
-        this._onOCSPRequest();
-        return;
-    }
-    break; // Ready or PeerClosed: reading tells which
-  }
-  // Events ran first: as in Node, 'secure' (and the client's verification) runs before this
-  // step's output is sent, so a client rejecting the server never sends its TLS 1.3 Finished.
-  // _readCleartext flushes when it is done; the output is FIFO, so handshake bytes still
-  // precede anything written from a 'data' handler. One flush per incoming chunk.
-  if (this._secureEstablished && !this[kReadPaused]) this._readCleartext();
-  else this._flushCiphertext(null);
-};
-
 TLSSocket.prototype._finishInit = function _finishInit() {
   const session = this[kSession];
   if (!session) return;
@@ -422,80 +199,6 @@ TLSSocket.prototype._finishInit = function _finishInit() {
     this[kHeldWrite] = null;
     this._writeCleartext(data, cb);
   }
-};
-
-// ---- the server's handshake questions (the engine waits for the answer) -----------------
-
-// Node's callALPNCallback: ALPNCallback({ servername, protocols }) returns one of protocols,
-// or undefined to refuse them all (a fatal no_application_protocol alert).
-TLSSocket.prototype._onALPNRequest = function _onALPNRequest() {
-  const session = this[kSession];
-  let index = -1;
-  try {
-    const request = session.getALPNRequest();
-    // Node's servername callback has already seen the name (TLS 1.3 asks this early).
-    if (this.servername === null && request.servername) this.servername = request.servername;
-    const servername = request.servername ?? false;
-    const offer = request.protocols;
-    const protocols = [];
-    for (let offset = 0; offset < offer.length;) {
-      const len = offer[offset];
-      offset += 1;
-      protocols.push(offer.slice(offset, offset + len).toString('ascii'));
-      offset += len;
-    }
-    const selected = this[kALPNCallback]({ servername, protocols });
-    if (selected !== undefined) {
-      index = protocols.indexOf(selected);
-      if (index === -1) throw new ERR_TLS_ALPN_CALLBACK_INVALID_RESULT(selected, protocols);
-    }
-  } catch (err) {
-    this.destroy(err);
-    return;
-  }
-  session.selectALPN(index);
-  this._resumeHandshake();
-};
-
-// Node's loadSNI: SNICallback(servername, cb) answers, now or later, with a SecureContext (or
-// its .context) whose certificate, key, chain and trust store this connection then uses.
-TLSSocket.prototype._onSNIRequest = function _onSNIRequest() {
-  const servername = this[kSession].getServername();
-  let once = false;
-  let sync = true;
-  let answered = false;
-  const done = () => {
-    this._resumeHandshake();
-  };
-  try {
-    this._SNICallback(servername, (err, context) => {
-      if (once) return this.destroy(new ERR_MULTIPLE_CALLBACK());
-      once = true;
-      if (err) return this.destroy(err);
-      if (!this[kSession]) return this.destroy(new ERR_SOCKET_CLOSED());
-      if (context) {
-        const ctx = context.context || context;
-        if (ctx instanceof binding.SecureContext) {
-          this[kSNIContext] = ctx;
-          // Node: a context without certificate, given before SNICallback returned, fails the
-          // handshake (its OpenSSL error stays queued in that handshake step); later, not.
-          this[kSession].useSNIContext(ctx, sync);
-        } else if (ctx !== null && (typeof ctx === 'object' || typeof ctx === 'function')) {
-          this._onHandshakeError(new TypeError('Invalid SNI context'));
-          return;
-        }
-      }
-      // As in Node, an answer given inside SNICallback takes effect once it returns (a
-      // second call made there still stops the handshake before anything is sent).
-      if (sync) answered = true;
-      else done();
-    });
-  } catch (err) {
-    this.destroy(err);
-    return;
-  }
-  sync = false;
-  if (answered && !this.destroyed) done();
 };
 
 // Node's onerror before the handshake completed.
@@ -530,21 +233,6 @@ TLSSocket.prototype._takeSessionError = function _takeSessionError() {
   return fallback;
 };
 
-// Node's TLSWrap reads once more when the 'secure' handlers return, even if one destroyed the
-// socket: an error OpenSSL left queued while verifying the peer (a tampered signature's
-// "EVP lib") then fails that read, and a rejecting server reports it as 'tlsClientError'.
-TLSSocket.prototype._readAfterSecure = function _readAfterSecure() {
-  const session = this[kSession];
-  if (!session) return;
-  const slab = cleartextSlab;
-  if (slab.size - slab.used < MAX_RECORD) slab.renew();
-  // Reads nothing here (nothing can have arrived yet); it surfaces a queued error.
-  if (connectionReadCleartext(session, slab.buf, slab.used, recordLengths) < 0 &&
-      session.status() === Status.Failed) {
-    this._onSessionError();
-  }
-};
-
 TLSSocket.prototype._handleTimeout = function _handleTimeout() {
   this._emitTLSError(new ERR_TLS_HANDSHAKE_TIMEOUT());
 };
@@ -570,48 +258,6 @@ TLSSocket.prototype._releaseControl = function _releaseControl() {
 };
 
 // ---- reading ---------------------------------------------------------------------------
-
-TLSSocket.prototype._readCleartext = function _readCleartext() {
-  let session;
-  while ((session = this[kSession])) {
-    const slab = cleartextSlab;
-    if (slab.size - slab.used < MAX_RECORD) slab.renew();
-    let n = connectionReadCleartext(session, slab.buf, slab.used, recordLengths);
-    const more = n < 0;
-    if (more) n = -n - 1;
-    // The records lie one after the other in the slab. Every record of the batch is
-    // delivered, as Node's ClearOut delivers all it decrypted.
-    let total = 0;
-    for (let i = 0; i < n; i++) total += recordLengths[i];
-    const batch = total > 0 ? slab.take(total) : null;
-    this[kBytesRead] += total;
-    let keepReading = true;
-    for (let i = 0, offset = 0; i < n; i++) {
-      const chunk = n === 1 ? batch : batch.subarray(offset, offset + recordLengths[i]);
-      offset += recordLengths[i];
-      if (!this._deliver(chunk)) keepReading = false;
-    }
-    if (!keepReading) {
-      this[kReadPaused] = true;
-      this._pauseTransport();
-      break;
-    }
-    if (!more || !this[kSession]) break;
-    const status = this[kSession].status();
-    if (status === Status.Events) {
-      this._onSessionEvents();
-    } else if (status === Status.PeerClosed) {
-      this._pushEOF();
-      break;
-    } else if (status === Status.Failed) {
-      this._flushCiphertext(null);
-      this._onSessionError();
-      return;
-    }
-  }
-  // Reading can produce output too (TLS 1.3 key updates, renegotiation replies).
-  this._flushCiphertext(null);
-};
 
 TLSSocket.prototype._deliver = function _deliver(chunk) {
   const onread = this[kOnread];
@@ -654,10 +300,6 @@ TLSSocket.prototype.resume = function resume() {
 TLSSocket.prototype.read = function read(n) {
   if (this[kOnread]) this._read();
   return net.Socket.prototype.read.call(this, n);
-};
-
-TLSSocket.prototype._onTransportEnd = function _onTransportEnd() {
-  this._pushEOF();
 };
 
 TLSSocket.prototype._pushEOF = function _pushEOF() {
@@ -718,7 +360,7 @@ TLSSocket.prototype._continueWrite = function _continueWrite() {
     // there is no transport to send it to: then it waits in the connection for the flush.
     const direct = !this[kHeldOutput] && transport && !transport.destroyed;
     const n = connectionEncrypt(session, slice, direct ? slab.buf : EMPTY, direct ? start : 0);
-    if (n === 0 && session.status() === Status.Failed) {
+    if (n === 0 && this._sessionFailed()) {
       this[kActiveWrite] = null;
       cb(this._takeSessionError());
       return;
@@ -895,30 +537,6 @@ Object.defineProperty(TLSSocket.prototype, '_bytesDispatched', {
   },
 });
 
-// Node's `_handle` and `ssl` are the TLSWrap; packages call it (mysqljs `ssl.verifyError()`,
-// smtp-server checks client certificates with `_handle.verifyError()`, http pauses reading
-// through `_handle.readStop()`). Null once the socket is destroyed.
-Object.defineProperty(TLSSocket.prototype, '_handle', {
-  configurable: true,
-  get() {
-    if (!this[kSession]) return null;
-    return (this[kHandle] ??= new TLSHandle(this));
-  },
-  set(value) {
-    // net.Socket assigns the handles it creates; a TLSSocket's handle is always its TLSHandle.
-  },
-});
-
-Object.defineProperty(TLSSocket.prototype, 'ssl', {
-  configurable: true,
-  get() {
-    return this._handle;
-  },
-  set(value) {
-    // Read-only in effect: it always reflects the session.
-  },
-});
-
 Object.defineProperty(TLSSocket.prototype, 'pending', {
   configurable: true,
   get() {
@@ -932,108 +550,6 @@ Object.defineProperty(TLSSocket.prototype, 'bufferSize', {
     return this[kSession] ? this.writableLength : undefined;
   },
 });
-
-// ---- the transport's properties --------------------------------------------------------
-
-TLSSocket.prototype.setNoDelay = function setNoDelay(enable) {
-  return forwardToTransport(this, 'setNoDelay', [enable]);
-};
-
-TLSSocket.prototype.setKeepAlive = function setKeepAlive(enable, initialDelay) {
-  return forwardToTransport(this, 'setKeepAlive', [enable, initialDelay]);
-};
-
-TLSSocket.prototype.ref = function ref() {
-  return forwardToTransport(this, 'ref', []);
-};
-
-TLSSocket.prototype.unref = function unref() {
-  return forwardToTransport(this, 'unref', []);
-};
-
-TLSSocket.prototype._getpeername = function _getpeername() {
-  const transport = this[kTransport];
-  if (!transport || typeof transport._getpeername !== 'function') return {};
-  return transport._getpeername();
-};
-
-TLSSocket.prototype._getsockname = function _getsockname() {
-  const transport = this[kTransport];
-  if (!transport || typeof transport._getsockname !== 'function') return {};
-  return transport._getsockname();
-};
-
-// ---- TLS introspection -----------------------------------------------------------------
-
-TLSSocket.prototype.getPeerCertificate = function getPeerCertificate(detailed) {
-  if (!this[kSession]) return null;
-  return this[kSession].getPeerCertificate(!!detailed) || {};
-};
-
-TLSSocket.prototype.getCertificate = function getCertificate() {
-  if (!this[kSession]) return null;
-  return this[kSession].getCertificate() || {};
-};
-
-TLSSocket.prototype.getCipher = function getCipher() {
-  return this[kSession] ? this[kSession].getCipher() ?? undefined : null;
-};
-
-TLSSocket.prototype.getProtocol = function getProtocol() {
-  return this[kSession] ? this[kSession].getProtocol() : null;
-};
-
-TLSSocket.prototype.getEphemeralKeyInfo = function getEphemeralKeyInfo() {
-  if (!this[kSession]) return null;
-  if (this._tlsOptions.isServer) return null;
-  const info = this[kSession].getEphemeralKeyInfo();
-  if (!info) return {};
-  // Node's key order: { type, size } for DH, { type, name, size } for ECDH.
-  return info.type === 'DH' ? { type: info.type, size: info.size } :
-    { type: info.type, name: info.name, size: info.size };
-};
-
-// An accepted (or handed-in) net.Socket reads into the shared ciphertext buffer, as one tls-rs
-// connects does through `onread`: net's own read path otherwise allocates a 64 KiB buffer per
-// read. net keeps `onread` state under private symbols, set for every net.Socket, which the
-// handle's user-buffer mode (useUserBuffer) delivers to; without them the socket is left as is.
-function useSharedReadBuffer(socket, callback) {
-  const handle = socket._handle;
-  // Only a plain TCP or pipe handle (not, say, the TLSWrap of a built-in TLSSocket).
-  if (!handle || typeof handle.useUserBuffer !== 'function' ||
-      (handle.constructor.name !== 'TCP' && handle.constructor.name !== 'Pipe')) return;
-  const { kBuffer, kBufferCb } = netReadSymbols ?? findNetReadSymbols(socket);
-  if (!kBuffer || !kBufferCb || socket[kBuffer] != null) return;
-  socket[kBuffer] = ciphertextReadBuffer;
-  socket[kBufferCb] = callback;
-  handle.useUserBuffer(ciphertextReadBuffer);
-}
-
-// setNoDelay / setKeepAlive / ref / unref act on the transport. On a socket whose transport
-// connect() has not created yet they are kept and replayed on it, as net.Socket keeps them for
-// its handle (Node's TLSSocket has that handle from the start: unref() before connect counts).
-function forwardToTransport(socket, method, args) {
-  const transport = socket[kTransport];
-  if (transport) {
-    if (typeof transport[method] === 'function') transport[method](...args);
-  } else if (!socket.destroyed) {
-    (socket[kBeforeTransport] ??= []).push([method, args]);
-  }
-  return socket;
-}
-
-// net's private `onread` symbols are module-level, the same for every net.Socket: found once
-// (on the first plain socket) instead of scanning each accepted socket's symbols.
-let netReadSymbols = null;
-function findNetReadSymbols(socket) {
-  const found = { kBuffer: undefined, kBufferCb: undefined };
-  for (const sym of Object.getOwnPropertySymbols(socket)) {
-    if (sym.description === 'kBuffer') found.kBuffer = sym;
-    else if (sym.description === 'kBufferCb') found.kBufferCb = sym;
-  }
-  if (found.kBuffer && found.kBufferCb) netReadSymbols = found;
-  return found;
-}
 
 // Node's getTimerDuration (internal/timers).
 function timerDuration(msecs, name) {
@@ -1050,58 +566,6 @@ function timerDuration(msecs, name) {
   return msecs;
 }
 
-/**
- * The members of Node's TLSWrap handle that code outside lib/ uses. It has no `isStreamBase`,
- * so http and http2 read the socket as a stream instead of consuming the handle natively.
- */
-class TLSHandle {
-  constructor(socket) {
-    this[kOwner] = socket;
-    this.reading = true;
-  }
-
-  /** Why the peer's certificate is not trusted, as an Error with Node's `code`, or null. */
-  verifyError() {
-    const result = this[kOwner][kSession]?.verifyError();
-    if (!result) return null;
-    const err = new Error(result.message);
-    err.code = result.code;
-    return err;
-  }
-
-  getPeerCertificate(detailed) {
-    return this[kOwner][kSession]?.getPeerCertificate(!!detailed) ?? undefined;
-  }
-
-  getCertificate() {
-    return this[kOwner][kSession]?.getCertificate() ?? undefined;
-  }
-
-  getServername() {
-    return this[kOwner][kSession]?.getServername() ?? false;
-  }
-
-  // Flow control from the outside (http pauses a socket whose requests back up): the same
-  // state as our own backpressure.
-  readStart() {
-    this.reading = true;
-    this[kOwner]._read();
-    return 0;
-  }
-
-  readStop() {
-    this.reading = false;
-    this[kOwner][kReadPaused] = true;
-    this[kOwner]._pauseTransport();
-    return 0;
-  }
-
-  // No async id of its own: http then uses the default trigger id, as for handle-less sockets.
-  getAsyncId() {
-    return undefined;
-  }
-}
-
 function onreadOption(onread) {
   if (onread !== null && typeof onread === 'object' &&
       (onread.buffer instanceof Uint8Array || typeof onread.buffer === 'function') &&
@@ -1111,30 +575,14 @@ function onreadOption(onread) {
   return null;
 }
 
-// Starts the flow on the next tick so the caller can attach listeners first (Node's initRead):
-// bytes the handed-in socket already buffered go to the session first.
-function initRead(tlsSocket) {
-  if (!tlsSocket[kSession]) return;
-  const transport = tlsSocket[kTransport];
-  if (transport && tlsSocket[kTransportKind] !== 'owned') {
-    // (A plain Duplex hands its buffered chunks to our 'data' listener by itself.)
-    if (tlsSocket[kTransportKind] === 'socket' && transport.readableLength) {
-      let buf;
-      while (tlsSocket[kSession] && (buf = transport.read()) !== null) {
-        tlsSocket._onCiphertext(typeof buf === 'string' ? Buffer.from(buf, 'latin1') : buf);
-      }
-    }
-    // The TLS layer reads whatever the socket's stream state (a pauseOnConnect socket, a
-    // STARTTLS socket its previous owner paused), as Node's TLSWrap reads the handle.
-    tlsSocket._resumeTransport();
-  }
-  tlsSocket.read(0);
+// Node's initRead, on the tick after the constructor (lib/transport.js).
+function startReading(tlsSocket) {
+  tlsSocket._startReading();
 }
 
-installSessions(TLSSocket.prototype, kSession);
-installRenegotiation(TLSSocket.prototype, kSession);
-installIntrospection(TLSSocket.prototype, kSession);
-installKeylog(TLSSocket.prototype, kSession);
-installTrace(TLSSocket.prototype, kSession);
+for (const part of [transport, handle, dispatch, alpn, sni, ocsp, npn, psk, sessions, renegotiation, keylog, trace,
+  introspection]) {
+  part.install(TLSSocket.prototype);
+}
 
-module.exports = { TLSSocket, kConnectOptions, kErrorEmitted };
+module.exports = { TLSSocket };

@@ -2,10 +2,11 @@
 // enableTrace(): the `enableTrace` option of tls.connect / tls.createServer / new TLSSocket,
 // the socket method, and Node's --trace-tls flag. Node prints OpenSSL's SSL_trace decoding to
 // stderr; the vendored OpenSSL has no SSL_trace, so tls-rs prints each protocol message in
-// the layout of `openssl s_client -msg` instead (src/engine/trace.rs).
+// the layout of `openssl s_client -msg` instead (src/conn/trace.rs).
 
 const { validateBoolean } = require('./validators');
 const { hasNodeOption } = require('./node-options');
+const { kSession } = require('./symbols');
 
 let tracingWarned = false;
 
@@ -24,7 +25,8 @@ function traceOption(options) {
   return enableTrace;
 }
 
-function installTrace(proto, kSession) {
+/** Adds enableTrace() to TLSSocket.prototype. */
+function install(proto) {
   // Node proxies enableTrace to the handle: undefined, or null once destroyed.
   proto.enableTrace = function enableTrace() {
     const session = this[kSession];
@@ -34,4 +36,4 @@ function installTrace(proto, kSession) {
   };
 }
 
-module.exports = { traceOption, installTrace };
+module.exports = { traceOption, install };

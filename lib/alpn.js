@@ -1,0 +1,113 @@
+'use strict';
+// ALPN, as Node does it: `ALPNProtocols` (a client's offer, a server's preference), a server's
+// `ALPNCallback({ servername, protocols })` asked during the handshake, `tlsSocket.alpnProtocol`
+// once it is done (lib/socket.js), and tls.convertALPNProtocols.
+
+const { isArrayBufferView, isUint8Array } = require('node:util').types;
+const { codes: { ERR_OUT_OF_RANGE, ERR_TLS_ALPN_CALLBACK_INVALID_RESULT } } = require('./errors');
+const { validateFunction } = require('./validators');
+const { tlsModule } = require('./defaults');
+const { kSession } = require('./symbols');
+
+const kALPNCallback = Symbol('kALPNCallback');
+
+// ALPN protocols in wire format: each name prefixed by its byte length
+// ("\x02h2\x08http/1.1"); a name longer than 255 bytes is ERR_OUT_OF_RANGE.
+function convertProtocols(protocols) {
+  const lens = new Array(protocols.length);
+  const buff = Buffer.allocUnsafe(protocols.reduce((p, c, i) => {
+    const len = Buffer.byteLength(c);
+    if (len > 255) {
+      throw new ERR_OUT_OF_RANGE('The byte length of the protocol at index ' +
+        `${i} exceeds the maximum length.`, '<= 255', len, true);
+    }
+    lens[i] = len;
+    return p + 1 + len;
+  }, 0));
+
+  let offset = 0;
+  for (let i = 0, c = protocols.length; i < c; i++) {
+    buff[offset++] = lens[i];
+    buff.write(protocols[i], offset);
+    offset += lens[i];
+  }
+  return buff;
+}
+
+/**
+ * Sets `out.ALPNProtocols` to `protocols` in wire format: an array of strings is encoded, a
+ * Buffer / TypedArray / DataView is copied. Anything else leaves `out` untouched (as Node).
+ */
+function convertALPNProtocols(protocols, out) {
+  if (Array.isArray(protocols)) {
+    out.ALPNProtocols = convertProtocols(protocols);
+  } else if (isUint8Array(protocols)) {
+    // A copy, so later changes by the caller do not leak in.
+    out.ALPNProtocols = Buffer.from(protocols);
+  } else if (isArrayBufferView(protocols)) {
+    out.ALPNProtocols = Buffer.from(protocols.buffer.slice(
+      protocols.byteOffset,
+      protocols.byteOffset + protocols.byteLength,
+    ));
+  }
+}
+
+/** Adds the ALPN methods to TLSSocket.prototype. */
+function install(proto) {
+  /**
+   * TLSSocket _init, first step: converts `options.ALPNProtocols` (through the module, as
+   * Node's constructor does) and takes a server's ALPNCallback.
+   */
+  proto._initALPNCallback = function _initALPNCallback(options) {
+    if (options.ALPNProtocols) tlsModule().convertALPNProtocols(options.ALPNProtocols, options);
+    this[kALPNCallback] = null;
+    if (options.isServer && options.ALPNCallback) {
+      validateFunction(options.ALPNCallback, 'options.ALPNCallback');
+      this[kALPNCallback] = options.ALPNCallback;
+      this[kSession].enableALPNCallback();
+    }
+  };
+
+  /** TLSSocket _init, after SNI (Node's order): gives the connection the converted protocols. */
+  proto._initALPNProtocols = function _initALPNProtocols(options) {
+    if (options.ALPNProtocols) {
+      if (!Buffer.isBuffer(options.ALPNProtocols)) {
+        throw new TypeError('Must give a Buffer as first argument');
+      }
+      this[kSession].setALPNProtocols(options.ALPNProtocols);
+    }
+  };
+
+  // Node's callALPNCallback: ALPNCallback({ servername, protocols }) returns one of protocols,
+  // or undefined to refuse them all (a fatal no_application_protocol alert).
+  proto._onALPNRequest = function _onALPNRequest() {
+    const session = this[kSession];
+    let index = -1;
+    try {
+      const request = session.getALPNRequest();
+      // Node's servername callback has already seen the name (TLS 1.3 asks this early).
+      if (this.servername === null && request.servername) this.servername = request.servername;
+      const servername = request.servername ?? false;
+      const offer = request.protocols;
+      const protocols = [];
+      for (let offset = 0; offset < offer.length;) {
+        const len = offer[offset];
+        offset += 1;
+        protocols.push(offer.slice(offset, offset + len).toString('ascii'));
+        offset += len;
+      }
+      const selected = this[kALPNCallback]({ servername, protocols });
+      if (selected !== undefined) {
+        index = protocols.indexOf(selected);
+        if (index === -1) throw new ERR_TLS_ALPN_CALLBACK_INVALID_RESULT(selected, protocols);
+      }
+    } catch (err) {
+      this.destroy(err);
+      return;
+    }
+    session.selectALPN(index);
+    this._resumeHandshake();
+  };
+}
+
+module.exports = { convertALPNProtocols, install };

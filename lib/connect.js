@@ -1,0 +1,183 @@
+'use strict';
+// tls.connect and the client's verification of the server, as Node's _tls_wrap.js does them:
+// options merged over Node's defaults (read from the module at call time), a TLSSocket on the
+// connection, then, once the handshake is done, the chain's verify result and the host name
+// (options.checkServerIdentity) decide 'secureConnect' or an error.
+
+const net = require('node:net');
+const { TLSSocket } = require('./socket');
+const { tlsModule } = require('./defaults');
+const {
+  codes: { ERR_TLS_DH_PARAM_SIZE },
+  ConnResetException,
+  assertInternal: assert,
+} = require('./errors');
+
+// The options connect() was given, merged over its defaults, kept on the socket.
+const kConnectOptions = Symbol('kConnectOptions');
+
+let allowUnauthorizedWarned = false;
+function getAllowUnauthorized() {
+  const allow = process.env.NODE_TLS_REJECT_UNAUTHORIZED === '0';
+  if (allow && !allowUnauthorizedWarned) {
+    allowUnauthorizedWarned = true;
+    process.emitWarning('Setting the NODE_TLS_REJECT_UNAUTHORIZED environment variable to \'0\' ' +
+                        'makes TLS connections and HTTPS requests insecure by disabling ' +
+                        'certificate verification.');
+  }
+  return allow;
+}
+
+// Arguments: [port,] [host,] [options,] [cb]
+function normalizeConnectArgs(listArgs) {
+  const args = net._normalizeArgs(listArgs);
+  const options = args[0];
+  const cb = args[1];
+  // net only knows host/port/path; merge the TLS options object given after them.
+  if (listArgs[1] !== null && typeof listArgs[1] === 'object') {
+    Object.assign(options, listArgs[1]);
+  } else if (listArgs[2] !== null && typeof listArgs[2] === 'object') {
+    Object.assign(options, listArgs[2]);
+  }
+  return cb ? [options, cb] : [options];
+}
+
+let ipServernameWarned = false;
+
+/**
+ * tls.connect([port][, host][, options][, callback]): a client TLSSocket, connected to
+ * `port`/`host`/`path` or over `options.socket`; `callback` is a 'secureConnect' listener. The
+ * server is verified once the handshake is done (onConnectSecure), as Node does it.
+ */
+function connect(...args) {
+  args = normalizeConnectArgs(args);
+  let options = args[0];
+  const cb = args[1];
+  const allowUnauthorized = getAllowUnauthorized();
+  const tls = tlsModule();
+
+  options = {
+    rejectUnauthorized: !allowUnauthorized,
+    ciphers: tls.DEFAULT_CIPHERS,
+    checkServerIdentity: tls.checkServerIdentity,
+    minDHSize: 1024,
+    ...options,
+  };
+
+  assert(typeof options.checkServerIdentity === 'function');
+  assert(typeof options.minDHSize === 'number',
+         'options.minDHSize is not a number: ' + options.minDHSize);
+  assert(options.minDHSize > 0,
+         'options.minDHSize is not a positive number: ' +
+         options.minDHSize);
+
+  // Through the module, as Node: a user's replacement is the one used.
+  const context = options.secureContext || tls.createSecureContext(options);
+
+  const tlssock = new TLSSocket(options.socket, {
+    allowHalfOpen: options.allowHalfOpen,
+    secureContext: context,
+    isServer: false,
+    requestCert: true,
+    rejectUnauthorized: options.rejectUnauthorized !== false,
+    ALPNProtocols: options.ALPNProtocols,
+    highWaterMark: options.highWaterMark,
+    onread: options.onread,
+    signal: options.signal,
+    enableTrace: options.enableTrace,
+    session: options.session,
+    NPNProtocols: options.NPNProtocols,
+    requestOCSP: options.requestOCSP,
+    pskCallback: options.pskCallback,
+  });
+  options.rejectUnauthorized = options.rejectUnauthorized !== false;
+  tlssock[kConnectOptions] = options;
+
+  if (cb) tlssock.once('secureConnect', cb);
+
+  // An already-aborted `signal` destroyed the socket in its constructor: connect nothing.
+  // (Built-in tls connects anyway, and asserts in its C++ stream code when data arrives.)
+  if (options.signal?.aborted) return tlssock;
+
+  if (!options.socket) {
+    if (options.timeout) tlssock.setTimeout(options.timeout);
+    tlssock.connect(options, tlssock._start);
+  }
+
+  tlssock._releaseControl();
+
+  if (options.session) tlssock.setSession(options.session);
+
+  if (options.servername) {
+    if (!ipServernameWarned && net.isIP(options.servername)) {
+      process.emitWarning(
+        'Setting the TLS ServerName to an IP address is not permitted by ' +
+        'RFC 6066. This will be ignored in a future version.',
+        'DeprecationWarning',
+        'DEP0123',
+      );
+      ipServernameWarned = true;
+    }
+    tlssock.setServername(options.servername);
+  }
+
+  if (options.socket) tlssock._start();
+
+  tlssock.on('secure', onConnectSecure);
+  tlssock.prependListener('end', onConnectEnd);
+  return tlssock;
+}
+
+// Client verification runs after the handshake, as in Node: chain result, then host name.
+function onConnectSecure() {
+  const options = this[kConnectOptions];
+
+  const ekeyinfo = this.getEphemeralKeyInfo();
+  if (ekeyinfo && ekeyinfo.type === 'DH' && ekeyinfo.size < options.minDHSize) {
+    const err = new ERR_TLS_DH_PARAM_SIZE(ekeyinfo.size);
+    this.emit('error', err);
+    this.destroy();
+    return;
+  }
+
+  let verifyError = this.ssl.verifyError();
+
+  if (!verifyError && !this.isSessionReused()) {
+    const hostname = options.servername || options.host ||
+      (options.socket && options.socket._host) || 'localhost';
+    const cert = this.getPeerCertificate(true);
+    verifyError = options.checkServerIdentity(hostname, cert);
+  }
+
+  if (verifyError) {
+    this.authorized = false;
+    this.authorizationError = verifyError.code || verifyError.message;
+    if (options.rejectUnauthorized !== false) {
+      this.destroy(verifyError);
+      return;
+    }
+  } else {
+    this.authorized = true;
+  }
+  this.secureConnecting = false;
+  this.emit('secureConnect');
+  // Sessions received before verification are emitted now (Node's kPendingSession).
+  this._emitPendingSession();
+  this.removeListener('end', onConnectEnd);
+}
+
+function onConnectEnd() {
+  if (!this._hadError) {
+    const options = this[kConnectOptions];
+    this._hadError = true;
+    const error = new ConnResetException('Client network socket disconnected ' +
+                                         'before secure TLS connection was established');
+    error.path = options.path;
+    error.host = options.host;
+    error.port = options.port;
+    error.localAddress = options.localAddress;
+    this.destroy(error);
+  }
+}
+
+module.exports = { connect };

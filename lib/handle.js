@@ -1,0 +1,90 @@
+'use strict';
+// A TLSSocket's `_handle` (and `ssl`): in Node, the TLSWrap. Packages call it — mysqljs
+// `ssl.verifyError()`, smtp-server checks client certificates with `_handle.verifyError()`, http
+// pauses reading through `_handle.readStop()` — so TLSHandle has those members of TLSWrap.
+
+const { kSession, kReadPaused } = require('./symbols');
+
+const kOwner = Symbol('kOwner');
+const kHandle = Symbol('kHandle');
+
+/**
+ * The members of Node's TLSWrap handle that code outside lib/ uses. It has no `isStreamBase`,
+ * so http and http2 read the socket as a stream instead of consuming the handle natively.
+ */
+class TLSHandle {
+  constructor(socket) {
+    this[kOwner] = socket;
+    this.reading = true;
+  }
+
+  /** Why the peer's certificate is not trusted, as an Error with Node's `code`, or null. */
+  verifyError() {
+    const result = this[kOwner][kSession]?.verifyError();
+    if (!result) return null;
+    const err = new Error(result.message);
+    err.code = result.code;
+    return err;
+  }
+
+  /** The peer's certificate as TLSWrap returns it (undefined without one). */
+  getPeerCertificate(detailed) {
+    return this[kOwner][kSession]?.getPeerCertificate(!!detailed) ?? undefined;
+  }
+
+  /** This end's certificate as TLSWrap returns it (undefined without one). */
+  getCertificate() {
+    return this[kOwner][kSession]?.getCertificate() ?? undefined;
+  }
+
+  /** The server name the client sent, or false. */
+  getServername() {
+    return this[kOwner][kSession]?.getServername() ?? false;
+  }
+
+  // Flow control from the outside (http pauses a socket whose requests back up): the same
+  // state as our own backpressure.
+  readStart() {
+    this.reading = true;
+    this[kOwner]._read();
+    return 0;
+  }
+
+  readStop() {
+    this.reading = false;
+    this[kOwner][kReadPaused] = true;
+    this[kOwner]._pauseTransport();
+    return 0;
+  }
+
+  // No async id of its own: http then uses the default trigger id, as for handle-less sockets.
+  getAsyncId() {
+    return undefined;
+  }
+}
+
+/** Adds `_handle` and `ssl` to TLSSocket.prototype: the socket's TLSHandle, null once destroyed. */
+function install(proto) {
+  Object.defineProperty(proto, '_handle', {
+    configurable: true,
+    get() {
+      if (!this[kSession]) return null;
+      return (this[kHandle] ??= new TLSHandle(this));
+    },
+    set(value) {
+      // net.Socket assigns the handles it creates; a TLSSocket's handle is always its TLSHandle.
+    },
+  });
+
+  Object.defineProperty(proto, 'ssl', {
+    configurable: true,
+    get() {
+      return this._handle;
+    },
+    set(value) {
+      // Read-only in effect: it always reflects the session.
+    },
+  });
+}
+
+module.exports = { install };

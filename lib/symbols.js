@@ -1,0 +1,18 @@
+'use strict';
+// The per-socket state that several files of lib/ keep on a TLSSocket, under symbols as Node
+// keeps its own. State only one file uses stays private to that file.
+
+module.exports = {
+  /** The socket's native connection (binding.TlsConnection); null once it is destroyed. */
+  kSession: Symbol('kSession'),
+  /** The stream the ciphertext goes through (lib/transport.js). */
+  kTransport: Symbol('kTransport'),
+  /** How the transport is read: 'owned', 'socket' or 'stream' (lib/transport.js). */
+  kTransportKind: Symbol('kTransportKind'),
+  /** True while the reader pushes back: cleartext waits in the connection, the transport pauses. */
+  kReadPaused: Symbol('kReadPaused'),
+  /** Cleartext bytes delivered so far (`bytesRead`). */
+  kBytesRead: Symbol('kBytesRead'),
+  /** True once end() sent close_notify: the peer's reset is then not an error. */
+  kShuttingDown: Symbol('kShuttingDown'),
+};

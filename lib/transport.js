@@ -1,0 +1,229 @@
+'use strict';
+// Where a TLSSocket's ciphertext comes from and goes to. Three kinds of transport, as in Node:
+// - 'owned': the net.Socket tls-rs connected (TLSSocket#connect); it reads through net's public
+//   `onread` into one shared buffer, so no chunk is allocated on the way in;
+// - 'socket': a net.Socket handed in (accepted, or STARTTLS): its reads are taken over where
+//   net delivers them (`push`), so its old 'data' listeners never see ciphertext and its
+//   buffer never grows — what Node's TLSWrap does to the handle;
+// - 'stream': any other Duplex, read through 'data' (Node's JSStreamSocket does the same).
+// Every chunk read goes to the socket's _onCiphertext (lib/dispatch.js); the socket writes its
+// ciphertext with transport.write (lib/socket.js).
+
+const net = require('node:net');
+const { codes: { ERR_STREAM_WRAP } } = require('./errors');
+const { kSession, kTransport, kTransportKind, kReadPaused, kShuttingDown } = require('./symbols');
+
+// Sockets tls-rs connects read ciphertext into this one buffer (net's `onread`): the session
+// copies it into OpenSSL synchronously, before the next read can reuse it.
+const ciphertextReadBuffer = Buffer.allocUnsafeSlow(64 * 1024);
+
+// Calls made on the transport before connect() created it, as [method, args].
+const kBeforeTransport = Symbol('kBeforeTransport');
+
+/** Adds the transport methods to TLSSocket.prototype. */
+function install(proto) {
+  /** Takes over `transport`'s reads and events; `kind` is 'owned', 'socket' or 'stream'. */
+  proto._attachTransport = function _attachTransport(transport, kind) {
+    this[kTransport] = transport;
+    this[kTransportKind] = kind;
+    // tls-rs decides when the write side ends (after close_notify), not the transport.
+    transport.allowHalfOpen = true;
+    if (kind === 'socket') {
+      useSharedReadBuffer(transport, (nread, buf) => {
+        this._onCiphertext(buf.subarray(0, nread));
+        return !this[kReadPaused];
+      });
+      transport.push = (chunk) => {
+        if (chunk === null) {
+          this._onTransportEnd();
+          return false;
+        }
+        this._onCiphertext(chunk);
+        return !this[kReadPaused];
+      };
+    } else if (kind === 'stream') {
+      const ondata = (chunk) => {
+        // As Node's JSStreamSocket: a stream that yields strings or objects cannot carry TLS.
+        if (typeof chunk === 'string' || transport.readableObjectMode === true) {
+          transport.pause();
+          transport.removeListener('data', ondata);
+          this.emit('error', new ERR_STREAM_WRAP());
+          return;
+        }
+        this._onCiphertext(chunk);
+      };
+      transport.on('data', ondata);
+    }
+    if (kind !== 'socket') transport.on('end', () => this._onTransportEnd());
+    transport.on('drain', () => this._continueWrite());
+    transport.on('close', () => {
+      if (!this.destroyed) this.destroy();
+    });
+    transport.on('error', (err) => {
+      // Like Node's afterShutdown, a failure to deliver close_notify to a peer that is already
+      // gone is not reported; the connection just closes.
+      if (this[kShuttingDown] && (err.code === 'EPIPE' || err.code === 'ECONNRESET')) this.destroy();
+      // Node's TLSWrap has no write request for handshake records, so a peer that reset before
+      // they were delivered is not a write error: the socket closes ('socket hang up').
+      else if (!this._secureEstablished && err.syscall === 'write' &&
+               (err.code === 'EPIPE' || err.code === 'ECONNRESET')) this.destroy();
+      else if (kind === 'owned') this.destroy(err);
+      else this._emitTLSError(err);
+    });
+  };
+
+  /** Backpressure from our reader reaches the transport. */
+  proto._pauseTransport = function _pauseTransport() {
+    const transport = this[kTransport];
+    // A hijacked socket stops itself: our push() returned false, so net stops reading.
+    if (transport && this[kTransportKind] !== 'socket') transport.pause();
+  };
+
+  /** The reader wants more: the transport reads again. */
+  proto._resumeTransport = function _resumeTransport() {
+    const transport = this[kTransport];
+    if (!transport || transport.destroyed) return;
+    if (this[kTransportKind] === 'socket') {
+      // net's own _read restarts a handle that stopped reading.
+      if (!transport.connecting) transport._read(0);
+    } else {
+      transport.resume();
+    }
+  };
+
+  /** net.Socket#connect: connects the TCP (or IPC) transport this socket owns. */
+  proto.connect = function connect(...args) {
+    const [options, cb] = net._normalizeArgs(args);
+    if (cb) this.once('connect', cb);
+    const transport = new net.Socket({
+      allowHalfOpen: true,
+      noDelay: options.noDelay,
+      keepAlive: options.keepAlive,
+      keepAliveInitialDelay: options.keepAliveInitialDelay,
+      onread: {
+        buffer: ciphertextReadBuffer,
+        callback: (nread, buf) => {
+          this._onCiphertext(buf.subarray(0, nread));
+          return !this[kReadPaused];
+        },
+      },
+    });
+    for (const event of ['lookup', 'connectionAttempt', 'connectionAttemptFailed', 'connectionAttemptTimeout']) {
+      transport.on(event, (...eventArgs) => this.emit(event, ...eventArgs));
+    }
+    transport.once('connect', () => {
+      this.connecting = false;
+      this.emit('connect');
+      this.emit('ready');
+    });
+    this._parent = transport;
+    this.connecting = true;
+    this._attachTransport(transport, 'owned');
+    transport.connect(options);
+    // Calls made before there was a transport, in order, now that it has its handle.
+    for (const [method, methodArgs] of this[kBeforeTransport] ?? []) transport[method](...methodArgs);
+    this[kBeforeTransport] = null;
+    return this;
+  };
+
+  /** The transport ended: so does the cleartext stream. */
+  proto._onTransportEnd = function _onTransportEnd() {
+    this._pushEOF();
+  };
+
+  /**
+   * Starts the flow (on the tick after the constructor, so the caller can attach listeners
+   * first, as Node's initRead): bytes a handed-in socket already buffered go to the session first.
+   */
+  proto._startReading = function _startReading() {
+    if (!this[kSession]) return;
+    const transport = this[kTransport];
+    if (transport && this[kTransportKind] !== 'owned') {
+      // (A plain Duplex hands its buffered chunks to our 'data' listener by itself.)
+      if (this[kTransportKind] === 'socket' && transport.readableLength) {
+        let buf;
+        while (this[kSession] && (buf = transport.read()) !== null) {
+          this._onCiphertext(typeof buf === 'string' ? Buffer.from(buf, 'latin1') : buf);
+        }
+      }
+      // The TLS layer reads whatever the socket's stream state (a pauseOnConnect socket, a
+      // STARTTLS socket its previous owner paused), as Node's TLSWrap reads the handle.
+      this._resumeTransport();
+    }
+    this.read(0);
+  };
+
+  proto.setNoDelay = function setNoDelay(enable) {
+    return forwardToTransport(this, 'setNoDelay', [enable]);
+  };
+
+  proto.setKeepAlive = function setKeepAlive(enable, initialDelay) {
+    return forwardToTransport(this, 'setKeepAlive', [enable, initialDelay]);
+  };
+
+  proto.ref = function ref() {
+    return forwardToTransport(this, 'ref', []);
+  };
+
+  proto.unref = function unref() {
+    return forwardToTransport(this, 'unref', []);
+  };
+
+  /** The transport's peer address ({} without one), which net.Socket's remoteAddress reads. */
+  proto._getpeername = function _getpeername() {
+    const transport = this[kTransport];
+    if (!transport || typeof transport._getpeername !== 'function') return {};
+    return transport._getpeername();
+  };
+
+  /** The transport's local address ({} without one), which net.Socket's address() reads. */
+  proto._getsockname = function _getsockname() {
+    const transport = this[kTransport];
+    if (!transport || typeof transport._getsockname !== 'function') return {};
+    return transport._getsockname();
+  };
+}
+
+// An accepted (or handed-in) net.Socket reads into the shared ciphertext buffer, as one tls-rs
+// connects does through `onread`: net's own read path otherwise allocates a 64 KiB buffer per
+// read. net keeps `onread` state under private symbols, set for every net.Socket, which the
+// handle's user-buffer mode (useUserBuffer) delivers to; without them the socket is left as is.
+function useSharedReadBuffer(socket, callback) {
+  const handle = socket._handle;
+  // Only a plain TCP or pipe handle (not, say, the TLSWrap of a built-in TLSSocket).
+  if (!handle || typeof handle.useUserBuffer !== 'function' ||
+      (handle.constructor.name !== 'TCP' && handle.constructor.name !== 'Pipe')) return;
+  const { kBuffer, kBufferCb } = netReadSymbols ?? findNetReadSymbols(socket);
+  if (!kBuffer || !kBufferCb || socket[kBuffer] != null) return;
+  socket[kBuffer] = ciphertextReadBuffer;
+  socket[kBufferCb] = callback;
+  handle.useUserBuffer(ciphertextReadBuffer);
+}
+
+// setNoDelay / setKeepAlive / ref / unref act on the transport. On a socket whose transport
+// connect() has not created yet they are kept and replayed on it, as net.Socket keeps them for
+// its handle (Node's TLSSocket has that handle from the start: unref() before connect counts).
+function forwardToTransport(socket, method, args) {
+  const transport = socket[kTransport];
+  if (transport) {
+    if (typeof transport[method] === 'function') transport[method](...args);
+  } else if (!socket.destroyed) {
+    (socket[kBeforeTransport] ??= []).push([method, args]);
+  }
+  return socket;
+}
+
+// net's private `onread` symbols are module-level, the same for every net.Socket: found once
+// (on the first plain socket) instead of scanning each accepted socket's symbols.
+let netReadSymbols = null;
+function findNetReadSymbols(socket) {
+  const found = { kBuffer: undefined, kBufferCb: undefined };
+  for (const sym of Object.getOwnPropertySymbols(socket)) {
+    if (sym.description === 'kBuffer') found.kBuffer = sym;
+    else if (sym.description === 'kBufferCb') found.kBufferCb = sym;
+  }
+  if (found.kBuffer && found.kBufferCb) netReadSymbols = found;
+  return found;
+}
+
+module.exports = { install };
