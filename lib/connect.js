@@ -17,6 +17,7 @@ const {
 const kConnectOptions = Symbol('kConnectOptions');
 
 let allowUnauthorizedWarned = false;
+// Whether NODE_TLS_REJECT_UNAUTHORIZED=0 turns verification off (Node's warning, once).
 function getAllowUnauthorized() {
   const allow = process.env.NODE_TLS_REJECT_UNAUTHORIZED === '0';
   if (allow && !allowUnauthorizedWarned) {
@@ -166,6 +167,7 @@ function onConnectSecure() {
   this.removeListener('end', onConnectEnd);
 }
 
+// The server closed before the handshake completed: Node's ECONNRESET, with where it connected.
 function onConnectEnd() {
   if (!this._hadError) {
     const options = this[kConnectOptions];

@@ -65,6 +65,7 @@ class TLSHandle {
 
 /** Adds `_handle` and `ssl` to TLSSocket.prototype: the socket's TLSHandle, null once destroyed. */
 function install(proto) {
+  // The socket's TLSHandle; assignments are ignored.
   Object.defineProperty(proto, '_handle', {
     configurable: true,
     get() {
@@ -76,6 +77,7 @@ function install(proto) {
     },
   });
 
+  // Node's alias of _handle.
   Object.defineProperty(proto, 'ssl', {
     configurable: true,
     get() {

@@ -16,6 +16,7 @@ const {
 const tls = require('./tls');
 const { validateObject } = require('./validators');
 
+/** https.Server: Node's HTTP server over a tls-rs Server (ALPN 'http/1.1' unless told otherwise). */
 function Server(opts, requestListener) {
   if (!(this instanceof Server)) return new Server(opts, requestListener);
 
@@ -49,6 +50,7 @@ Object.setPrototypeOf(Server, tls.Server);
 Server.prototype.closeAllConnections = HttpServer.prototype.closeAllConnections;
 Server.prototype.closeIdleConnections = HttpServer.prototype.closeIdleConnections;
 Server.prototype.setTimeout = HttpServer.prototype.setTimeout;
+// As Node's https.Server#close: idle HTTP connections close with the server.
 Server.prototype.close = function close(...args) {
   httpServerPreClose(this);
   tls.Server.prototype.close.apply(this, args);
@@ -58,6 +60,7 @@ Server.prototype[Symbol.asyncDispose] = async function asyncDispose() {
   return promisify(this.close).call(this);
 };
 
+/** https.createServer([options][, requestListener]): a new https.Server. */
 function createServer(opts, requestListener) {
   return new Server(opts, requestListener);
 }

@@ -175,6 +175,7 @@ function formatIPv6(b) {
   return out;
 }
 
+/** `ip` (any string) in canonical form ('::ffff:1.2.3.4' → '::ffff:102:304'), or undefined. */
 function canonicalizeIP(ip) {
   let s = `${ip}`;
   const nul = s.indexOf('\0');
@@ -294,6 +295,7 @@ function splitEscapedAltNames(altNames) {
   return result;
 }
 
+/** tls.checkServerIdentity: undefined when `cert` is valid for `hostname`, else the error. */
 function checkServerIdentity(hostname, cert) {
   const subject = cert.subject;
   const altNames = cert.subjectaltname;

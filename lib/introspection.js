@@ -44,6 +44,7 @@ function install(proto) {
       { type: info.type, name: info.name, size: info.size };
   };
 
+  /** RFC 5705 keying material: `length` bytes for `label` (and `context`); ERR_TLS_INVALID_STATE before 'secure'. */
   proto.exportKeyingMaterial = function exportKeyingMaterial(length, label, context) {
     validateUint32(length, 'length', true);
     validateString(label, 'label');
@@ -59,32 +60,38 @@ function install(proto) {
   };
 
   // Node proxies these to the handle: null once destroyed, undefined when OpenSSL has none.
+  /** The Finished message this end sent, as a Buffer. */
   proto.getFinished = function getFinished() {
     const session = this[kSession];
     return session ? session.getFinished() ?? undefined : null;
   };
 
+  /** The Finished message the peer sent, as a Buffer. */
   proto.getPeerFinished = function getPeerFinished() {
     const session = this[kSession];
     return session ? session.getPeerFinished() ?? undefined : null;
   };
 
+  /** The signature algorithms both ends support, most preferred first; null once destroyed. */
   proto.getSharedSigalgs = function getSharedSigalgs() {
     const session = this[kSession];
     return session ? session.getSharedSigalgs() : null;
   };
 
+  /** This end's certificate as a crypto.X509Certificate, or undefined. */
   proto.getX509Certificate = function getX509Certificate() {
     const der = this[kSession]?.getX509Certificate();
     return der ? new X509Certificate(der) : undefined;
   };
 
+  /** The peer's certificate as a crypto.X509Certificate, or undefined. */
   // `detailed` is unused, as in Node; it is declared so the function's length is Node's.
   proto.getPeerX509Certificate = function getPeerX509Certificate(detailed) { // eslint-disable-line no-unused-vars
     const der = this[kSession]?.getPeerX509Certificate();
     return der ? new X509Certificate(der) : undefined;
   };
 
+  /** Caps outgoing records at `size` bytes (512–16384); whether OpenSSL accepted it. */
   proto.setMaxSendFragment = function setMaxSendFragment(size) {
     validateInt32(size, 'size');
     const session = this[kSession];

@@ -15,6 +15,10 @@ const kHandshakes = Symbol('kHandshakes');
 
 /** Adds the renegotiation methods to TLSSocket.prototype. */
 function install(proto) {
+  /**
+   * Starts a TLS 1.2 renegotiation (with new requestCert / rejectUnauthorized); `callback(err)`
+   * once it is done. False (and the error to the callback) when OpenSSL refuses to start one.
+   */
   proto.renegotiate = function renegotiate(options, callback) {
     validateObject(options, 'options');
     if (callback !== undefined) validateFunction(callback, 'callback');
@@ -41,6 +45,7 @@ function install(proto) {
     return true;
   };
 
+  /** A renegotiation the peer starts from now on is ERR_TLS_RENEGOTIATION_DISABLED. */
   proto.disableRenegotiation = function disableRenegotiation() {
     this[kDisableRenegotiation] = true;
   };

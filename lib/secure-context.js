@@ -162,6 +162,7 @@ function SecureContext(secureProtocol, secureOptions, minVersion, maxVersion) {
   }
 }
 
+/** tls.createSecureContext(options): a SecureContext configured from `options` and the module's defaults. */
 function createSecureContext(options) {
   if (!options) options = kEmptyObject;
 
@@ -258,6 +259,7 @@ function engineNotSupported(option) {
   return err;
 }
 
+// Applies `options` to the native `context` in Node's order; errors name the option `${name}.x`.
 function configSecureContext(context, options = kEmptyObject, name = 'options') {
   validateObject(options, name);
 

@@ -56,6 +56,10 @@ class CryptoStream extends Duplex {
   }
 }
 
+/**
+ * The seed docs' SecurePair: `cleartext` (a TLSSocket) and `encrypted` (a CryptoStream for the
+ * network side); 'secure' once the handshake is done.
+ */
 class SecurePair extends EventEmitter {
   constructor(secureContext = createSecureContext(),
               isServer = false,
@@ -97,6 +101,7 @@ class SecurePair extends EventEmitter {
   }
 }
 
+/** tls.createSecurePair([context][, isServer][, requestCert][, rejectUnauthorized][, options]) (DEP0064). */
 const createSecurePair = deprecate(
   (...args) => Reflect.construct(SecurePair, args),
   'tls.createSecurePair() is deprecated. Please use tls.TLSSocket instead.',

@@ -29,6 +29,10 @@ const kPskCallback = Symbol('kPskCallback');
 const kPskIdentityHint = Symbol('kPskIdentityHint');
 const kEmptyObject = Object.freeze({ __proto__: null });
 
+/**
+ * tls.Server: a net.Server whose connections are server TLSSockets; `listener` is a
+ * 'secureConnection' listener. Callable without `new`, as Node's.
+ */
 function Server(options, listener) {
   if (!(this instanceof Server)) return new Server(options, listener);
 
@@ -195,6 +199,7 @@ Server.prototype[EventEmitter.captureRejectionSymbol] = function(err, event, soc
   else Reflect.apply(net.Server.prototype[EventEmitter.captureRejectionSymbol], this, [err, event, sock]);
 };
 
+// Wraps each accepted socket in a server TLSSocket with the server's current options.
 function tlsConnectionListener(rawSocket) {
   const socket = new TLSSocket(rawSocket, {
     secureContext: this._sharedCreds,
@@ -220,6 +225,7 @@ function tlsConnectionListener(rawSocket) {
   socket.on('error', onSocketTLSError);
 }
 
+// Node's onServerSocketSecure: checks a requested client certificate, then 'secureConnection'.
 function onServerSocketSecure() {
   if (this._requestCert) {
     const verifyError = this.ssl.verifyError();
@@ -261,6 +267,7 @@ function onSocketClose(hadError) {
   }
 }
 
+/** tls.createServer([options][, secureConnectionListener]): a new tls.Server. */
 function createServer(options, listener) {
   return new Server(options, listener);
 }

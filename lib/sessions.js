@@ -39,6 +39,7 @@ function install(proto) {
     }
   };
 
+  // Node's enableSessionCallbacks: the connection reports new sessions from now on (once).
   proto._enableSessionCallbacks = function _enableSessionCallbacks() {
     if (!this[kSession] || this[kSessionCallbacks]) return;
     this[kSessionCallbacks] = true;
@@ -92,6 +93,7 @@ function install(proto) {
     if (!this[kHeldOutput]) this[kHeldOutput] = [];
   };
 
+  // Sends the held output; the write callbacks collected meanwhile run once it is sent.
   proto._releaseHeldOutput = function _releaseHeldOutput() {
     const callbacks = this[kHeldOutput];
     this[kHeldOutput] = null;
@@ -145,20 +147,24 @@ function install(proto) {
     if (session) this.emit('session', session);
   };
 
+  /** A client resumes `session` (a Buffer from 'session' or getSession(); a latin1 string too). */
   proto.setSession = function setSession(session) {
     if (typeof session === 'string') session = Buffer.from(session, 'latin1');
     if (!this[kSession]) throw new TypeError("Cannot read properties of null (reading 'setSession')");
     setNativeSession(this[kSession], session);
   };
 
+  /** The session to resume with later (DER): undefined before one exists, null once destroyed. */
   proto.getSession = function getSession() {
     return this[kSession] ? this[kSession].getSession() ?? undefined : null;
   };
 
+  /** A client's session ticket: undefined without one, null once destroyed. */
   proto.getTLSTicket = function getTLSTicket() {
     return this[kSession] ? this[kSession].getTLSTicket() ?? undefined : null;
   };
 
+  /** Whether the handshake resumed a session; null once destroyed. */
   proto.isSessionReused = function isSessionReused() {
     return this[kSession] ? this[kSession].isSessionReused() : null;
   };

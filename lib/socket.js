@@ -118,12 +118,14 @@ function TLSSocket(socket, opts) {
 Object.setPrototypeOf(TLSSocket.prototype, net.Socket.prototype);
 Object.setPrototypeOf(TLSSocket, net.Socket);
 
+// Frees the native connection; the socket's getters answer as destroyed from now on.
 TLSSocket.prototype._dropSession = function _dropSession() {
   const session = this[kSession];
   this[kSession] = null;
   if (session) session.destroy();
 };
 
+// Node's _init: each concept's per-socket state, then the transport `socket` (if given).
 TLSSocket.prototype._init = function _init(socket) {
   const options = this._tlsOptions;
   // In Node's order: the ALPN callback, the SNI callback, then the offered ALPN protocols.
@@ -166,6 +168,7 @@ TLSSocket.prototype._init = function _init(socket) {
 
 // ---- handshake -------------------------------------------------------------------------
 
+// Starts a client's handshake (once the transport is connected).
 TLSSocket.prototype._start = function _start() {
   if (this.connecting) {
     this.once('connect', this._start);
@@ -184,6 +187,8 @@ TLSSocket.prototype.setKeyCert = function setKeyCert(context) {
   if (this._tlsOptions.isServer) this[kSession].setKeyCert(secureContext.context);
 };
 
+// The handshake is done: the negotiated names are set, 'secure' is emitted, and a write
+// held until then goes out.
 TLSSocket.prototype._finishInit = function _finishInit() {
   const session = this[kSession];
   if (!session) return;
@@ -209,6 +214,7 @@ TLSSocket.prototype._onHandshakeError = function _onHandshakeError(err) {
   this.destroy(err);
 };
 
+// The connection failed (Status.Failed): Node's onerror, before or after the handshake.
 TLSSocket.prototype._onSessionError = function _onSessionError() {
   const err = this._takeSessionError();
   if (this._hadError) return;
@@ -233,10 +239,12 @@ TLSSocket.prototype._takeSessionError = function _takeSessionError() {
   return fallback;
 };
 
+// The handshake took longer than `handshakeTimeout`.
 TLSSocket.prototype._handleTimeout = function _handleTimeout() {
   this._emitTLSError(new ERR_TLS_HANDSHAKE_TIMEOUT());
 };
 
+// A TLS error: 'error' once control is released, before that only '_tlsError'.
 TLSSocket.prototype._emitTLSError = function _emitTLSError(err) {
   const e = this._tlsError(err);
   if (e) this.emit('error', e);
@@ -250,6 +258,7 @@ TLSSocket.prototype._tlsError = function _tlsError(err) {
   return null;
 };
 
+// From now on TLS errors are 'error' events; false if that was already so.
 TLSSocket.prototype._releaseControl = function _releaseControl() {
   if (this._controlReleased) return false;
   this._controlReleased = true;
@@ -259,6 +268,7 @@ TLSSocket.prototype._releaseControl = function _releaseControl() {
 
 // ---- reading ---------------------------------------------------------------------------
 
+// Hands one cleartext record to the reader (push, or the `onread` buffer); false when it pushes back.
 TLSSocket.prototype._deliver = function _deliver(chunk) {
   const onread = this[kOnread];
   if (!onread) return this.push(chunk);
@@ -302,6 +312,7 @@ TLSSocket.prototype.read = function read(n) {
   return net.Socket.prototype.read.call(this, n);
 };
 
+// The cleartext stream ends (close_notify, or the transport ended), once.
 TLSSocket.prototype._pushEOF = function _pushEOF() {
   if (this[kEOF]) return;
   this[kEOF] = true;
@@ -312,6 +323,8 @@ TLSSocket.prototype._pushEOF = function _pushEOF() {
 
 // ---- writing ---------------------------------------------------------------------------
 
+// Writable's _write / _writev: encrypted and sent once the handshake is done; `cb` when the
+// transport took the ciphertext.
 TLSSocket.prototype._write = function _write(chunk, encoding, cb) {
   const data = typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk;
   this[kBytesDispatched] += data.length;
@@ -326,6 +339,7 @@ TLSSocket.prototype._writev = function _writev(chunks, cb) {
   this._writeCleartext(data, cb);
 };
 
+// Sends `data` now, holds it until 'secure', or fails `cb` with ERR_SOCKET_CLOSED.
 TLSSocket.prototype._writeCleartext = function _writeCleartext(data, cb) {
   if (!this[kSession] || !this[kTransport]) {
     if (this.connecting || (this[kSession] && !this._secureEstablished)) {
@@ -497,10 +511,12 @@ TLSSocket.prototype.setTimeout = function(msecs, callback) {
   return this;
 };
 
+// The idle timer of setTimeout() fired.
 TLSSocket.prototype._onTimeout = function _onTimeout() {
   this.emit('timeout');
 };
 
+// Activity: the idle timer starts again (net's _unrefTimer does the same for net.Socket).
 TLSSocket.prototype._refreshTimer = function _refreshTimer() {
   if (this[kTimer]) this[kTimer].refresh();
 };
@@ -511,6 +527,7 @@ TLSSocket.prototype._unrefTimer = function _unrefTimer() {
 
 // ---- byte counts -----------------------------------------------------------------------
 
+/** Cleartext bytes delivered so far. */
 Object.defineProperty(TLSSocket.prototype, 'bytesRead', {
   configurable: true,
   get() {
@@ -530,6 +547,7 @@ Object.defineProperty(TLSSocket.prototype, 'bytesWritten', {
   },
 });
 
+// Cleartext bytes handed to the connection so far (net.Socket's field of that name).
 Object.defineProperty(TLSSocket.prototype, '_bytesDispatched', {
   configurable: true,
   get() {
@@ -537,6 +555,7 @@ Object.defineProperty(TLSSocket.prototype, '_bytesDispatched', {
   },
 });
 
+/** True until the transport is connected, and once destroyed. */
 Object.defineProperty(TLSSocket.prototype, 'pending', {
   configurable: true,
   get() {
@@ -544,6 +563,7 @@ Object.defineProperty(TLSSocket.prototype, 'pending', {
   },
 });
 
+/** Cleartext bytes waiting to be written (writableLength); undefined once destroyed. */
 Object.defineProperty(TLSSocket.prototype, 'bufferSize', {
   configurable: true,
   get() {
@@ -566,6 +586,7 @@ function timerDuration(msecs, name) {
   return msecs;
 }
 
+// net's `onread` option ({ buffer, callback }) when well formed, else null (then ignored, as net).
 function onreadOption(onread) {
   if (onread !== null && typeof onread === 'object' &&
       (onread.buffer instanceof Uint8Array || typeof onread.buffer === 'function') &&

@@ -153,6 +153,7 @@ function install(proto) {
     this.read(0);
   };
 
+  // net.Socket's setNoDelay / setKeepAlive / ref / unref, on the transport (see forwardToTransport).
   proto.setNoDelay = function setNoDelay(enable) {
     return forwardToTransport(this, 'setNoDelay', [enable]);
   };
