@@ -34,6 +34,11 @@ function install(proto) {
     if (this[kSession]) this._afterSessionStep(this[kSession].resume());
   };
 
+  /** Acts on the connection's status as it stands, for a caller that did not advance it. */
+  proto._actOnStatus = function _actOnStatus() {
+    if (this[kSession]) this._afterSessionStep(this[kSession].status());
+  };
+
   /** Acts on the Status a call into the connection returned. */
   proto._afterSessionStep = function _afterSessionStep(status) {
     // A server learns the name from the ClientHello, before 'secure' (Node's servername callback).
@@ -87,7 +92,9 @@ function install(proto) {
     // Node's TLSWrap holds a server's output once a step created a session (EncOut checks
     // awaiting_new_session_ after the step), so what 'secure' handlers write in that step is
     // held too, though a TLS 1.3 handshake completes before its tickets are made.
-    if (this._tlsOptions.isServer && this.server && events.some((e) => e.kind === EventKind.NewSession)) this._holdOutput();
+    if (this._tlsOptions.isServer && this.server && events.some((e) => e.kind === EventKind.NewSession)) {
+      this._holdOutput();
+    }
     for (const event of events) {
       switch (event.kind) {
         case EventKind.HandshakeStart:

@@ -44,7 +44,10 @@ function install(proto) {
       { type: info.type, name: info.name, size: info.size };
   };
 
-  /** RFC 5705 keying material: `length` bytes for `label` (and `context`); ERR_TLS_INVALID_STATE before 'secure'. */
+  /**
+   * RFC 5705 keying material: `length` bytes for `label` (and `context`); before 'secure',
+   * ERR_TLS_INVALID_STATE.
+   */
   proto.exportKeyingMaterial = function exportKeyingMaterial(length, label, context) {
     validateUint32(length, 'length', true);
     validateString(label, 'label');

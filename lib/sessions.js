@@ -82,7 +82,7 @@ function install(proto) {
         this._securePending = false;
         this._finishInit();
       }
-      if (this[kSession]) this._afterSessionStep(this[kSession].status());
+      this._actOnStatus();
     };
     if (!server.emit('newSession', id, data, done)) done();
   };
