@@ -52,34 +52,32 @@ function swapTlsForCommonJs() {
 }
 
 let httpsPatched = false;
-let tlsRsHttps = null;
-let loadingTlsRsHttps = false;
 
 /**
  * Points https.Agent#createConnection, https.Server and https.createServer at tls-rs's https
- * (lib/https.js), which loads on first use. While it loads (it copies Node's https members) the
- * getters give Node's own.
+ * (lib/https.js), which loads on first use. While it loads (it copies Node's https members) they
+ * are Node's own.
  */
 function patchHttps(https) {
   if (httpsPatched) return;
   httpsPatched = true;
-  const original = { Server: https.Server, createServer: https.createServer };
-  const ours = () => {
-    if (!tlsRsHttps) {
-      loadingTlsRsHttps = true;
-      try { tlsRsHttps = require('./https'); } finally { loadingTlsRsHttps = false; }
-    }
-    return tlsRsHttps;
+  const original = {
+    Server: https.Server, createServer: https.createServer, createConnection: https.Agent.prototype.createConnection,
+  };
+  const tlsRsHttpsPath = path.join(__dirname, 'https.js');
+  const member = (name) => {
+    const loading = require.cache[tlsRsHttpsPath];
+    return loading && !loading.loaded ? original[name] : require('./https')[name];
   };
   https.Agent.prototype.createConnection = function createConnection(...args) {
-    return ours().createConnection.apply(this, args);
+    return member('createConnection').apply(this, args);
   };
   for (const name of ['Server', 'createServer']) {
     Object.defineProperty(https, name, {
       __proto__: null,
       configurable: true,
       enumerable: true,
-      get() { return loadingTlsRsHttps ? original[name] : ours()[name]; },
+      get() { return member(name); },
       set(value) {
         Object.defineProperty(https, name, { __proto__: null, value, writable: true, configurable: true, enumerable: true });
       },

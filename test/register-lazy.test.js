@@ -97,6 +97,11 @@ describe('https under tls-rs/register', () => {
   it('require("https") serves and connects over tls-rs, also when https was loaded before the hook', () => {
     const code = `const https = require('https'); console.log(${check('https', "require('tls-rs/https')")});`;
     assert.equal(node(['-r', 'tls-rs/register', '-e', code]).stdout, expected);
+    // tls-rs/https loaded by the app first (it copies https's members while https is patched).
+    const ownFirst = `const ours = require('tls-rs/https'); const https = require('https'); console.log(${check('https', 'ours')});`;
+    assert.equal(node(['-r', 'tls-rs/register', '-e', ownFirst]).stdout, expected);
+    const patchedFirst = `const https = require('https'); const ours = require('tls-rs/https'); console.log(${check('https', 'ours')});`;
+    assert.equal(node(['-r', 'tls-rs/register', '-e', patchedFirst]).stdout, expected);
     // A preload before the hook keeps Node's https object; the hook patches that object.
     const early = write('early.cjs', "globalThis.earlyHttps = require('node:https');\n");
     const earlyCode = `console.log(${check('globalThis.earlyHttps', "require('tls-rs/https')")});`;
