@@ -1,38 +1,62 @@
 'use strict';
-// Loads the native addon, with a clear message when it is missing or older than its sources.
+// Loads the native addon, in this order:
+//   1. a local build, build/tls_rs.node (`npm run build`; in a checkout it must not be older than
+//      its Rust sources). Only a source checkout, or an install that had no prebuilt and built
+//      from source, has one, so a developer's own build is never shadowed by a prebuilt package;
+//   2. the prebuilt addon of this platform's package, tls-rs-<target> (an optional dependency of
+//      the published tls-rs; it must have tls-rs's version);
+//   3. otherwise an error that names the platform and the command that builds the addon.
 
 const fs = require('node:fs');
 const path = require('node:path');
+const {
+  ROOT, NAME, LOCAL_ADDON, TARGETS, currentTarget, platformPackage, newestSourceTime, isCheckout,
+} = require('./native-target');
 
-const root = path.join(__dirname, '..');
-const addonPath = path.join(root, 'build', 'tls_rs.node');
-
-function newestSourceTime() {
-  const srcDir = path.join(root, 'src');
-  if (!fs.existsSync(srcDir)) return 0; // an installed package without sources
-  // src/ and its module directories (src/engine/...).
-  const files = fs.readdirSync(srcDir, { recursive: true }).map((f) => path.join(srcDir, f));
-  files.push(path.join(root, 'Cargo.toml'), path.join(root, 'build.rs'));
-  let newest = 0;
-  for (const f of files) {
-    try { newest = Math.max(newest, fs.statSync(f).mtimeMs); } catch { /* removed file */ }
+function loadLocal() {
+  if (process.env.TLS_RS_SKIP_STALE_CHECK !== '1' && newestSourceTime() > fs.statSync(LOCAL_ADDON).mtimeMs) {
+    throw new Error(`tls-rs: the native addon at ${LOCAL_ADDON} is older than its Rust sources. ` +
+                    `Run \`npm run build\` in ${ROOT}.`);
   }
-  return newest;
+  return require(LOCAL_ADDON);
+}
+
+/** The prebuilt package's addon, or null when that package is not installed. */
+function loadPrebuilt(target) {
+  const pkg = platformPackage(target);
+  let manifest;
+  try {
+    manifest = require.resolve(`${pkg}/package.json`);
+  } catch {
+    return null;
+  }
+  const { version } = require(manifest);
+  const ours = require('../package.json').version;
+  if (version !== ours) {
+    throw new Error(`tls-rs: ${pkg} is version ${version} but tls-rs is ${ours} (at ${path.dirname(manifest)}). ` +
+                    `Install the matching version: npm install ${NAME}@${ours}`);
+  }
+  return require(pkg);
 }
 
 function load() {
-  let stat;
-  try {
-    stat = fs.statSync(addonPath);
-  } catch {
-    throw new Error(`tls-rs: the native addon is not built (${addonPath} is missing). ` +
-                    `Run \`npm install\` (or \`npm run build\`) in ${root}.`);
-  }
-  if (process.env.TLS_RS_SKIP_STALE_CHECK !== '1' && newestSourceTime() > stat.mtimeMs) {
-    throw new Error(`tls-rs: the native addon at ${addonPath} is older than its Rust sources. ` +
-                    `Run \`npm run build\` in ${root}.`);
-  }
-  return require(addonPath);
+  if (fs.existsSync(LOCAL_ADDON)) return loadLocal();
+  const target = currentTarget();
+  const prebuilt = loadPrebuilt(target);
+  if (prebuilt) return prebuilt;
+
+  const where = `${target}, Node ${process.version}`;
+  const build = isCheckout()
+    ? `Build it from source with \`npm run build\` in ${ROOT}`
+    : `Build it from source with \`npm rebuild ${NAME}\``;
+  const prebuiltNote = TARGETS[target]
+    ? `its prebuilt package ${platformPackage(target)} is not installed (an optional dependency of ` +
+      `${NAME}: was it installed with --omit=optional or --no-optional, or from another platform's lockfile?), ` +
+      `and there is no local build at ${LOCAL_ADDON}`
+    : `there is no prebuilt ${NAME} for this platform (prebuilt: ${Object.keys(TARGETS).join(', ')}), ` +
+      `and no local build at ${LOCAL_ADDON}`;
+  throw new Error(`tls-rs: no native addon for ${where}: ${prebuiltNote}. ${build} ` +
+                  '(needs Rust\'s cargo, a C compiler, perl and make).');
 }
 
 module.exports = load();

@@ -27,7 +27,14 @@ fs.mkdirSync(typeDefDir, { recursive: true });
 const env = { ...process.env, NAPI_TYPE_DEF_TMP_FOLDER: typeDefDir };
 if (!fs.existsSync(typeDefFile)) env.NAPI_FORCE_BUILD_TLS_RS = String(Date.now());
 
-execFileSync('cargo', ['build', '--lib', ...(debug ? [] : ['--release'])], { cwd: root, stdio: 'inherit', env });
+try {
+  execFileSync('cargo', ['build', '--lib', ...(debug ? [] : ['--release'])], { cwd: root, stdio: 'inherit', env });
+} catch (err) {
+  if (err.code === 'ENOENT') {
+    console.error('tls-rs: cargo is not on PATH: building the addon needs Rust (cargo), a C compiler, perl and make');
+  }
+  process.exit(1);
+}
 
 const libName = { darwin: 'libtls_rs.dylib', win32: 'tls_rs.dll' }[process.platform] || 'libtls_rs.so';
 const built = path.join(targetDir, profile, libName);
