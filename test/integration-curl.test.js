@@ -13,7 +13,7 @@ const { execFile } = require('node:child_process');
 const { test } = require('node:test');
 const tlsRs = require('tls-rs');
 const tlsRsHttps = require('tls-rs/https');
-const { ROOT, Service, certPath, findBinary, readCert, tmpDir } = require('./helpers/services');
+const { ROOT, Service, certPath, findBinary, needs, readCert, tmpDir } = require('./helpers/services');
 
 const serverCerts = { key: readCert('agent-key.pem'), cert: readCert('agent-chain.pem') };
 const WRITE_OUT = '\n--curl-- %{ssl_verify_result} %{http_version} %{response_code} %{num_connects}\n';
@@ -64,7 +64,7 @@ async function listen(t, server) {
   return server.address().port;
 }
 
-test('curl → https server on tls-rs/https', { timeout: 40_000 }, async (t) => {
+test('curl → https server on tls-rs/https', { timeout: 40_000, skip: needs('curl') }, async (t) => {
   const seen = [];
   const server = tlsRsHttps.createServer(serverCerts, handler(seen));
   const port = await listen(t, server);
@@ -114,7 +114,7 @@ test('curl → https server on tls-rs/https', { timeout: 40_000 }, async (t) => 
   });
 });
 
-test('curl with a client certificate → tls-rs/https server with requestCert', { timeout: 20_000 }, async (t) => {
+test('curl with a client certificate → tls-rs/https server with requestCert', { timeout: 20_000, skip: needs('curl') }, async (t) => {
   const seen = [];
   const server = tlsRsHttps.createServer({ ...serverCerts, ca: readCert('ca-cert.pem'), requestCert: true,
     rejectUnauthorized: true }, handler(seen));
@@ -139,7 +139,7 @@ test('curl with a client certificate → tls-rs/https server with requestCert', 
   });
 });
 
-test('curl → https.createServer under tls-rs/register (child process)', { timeout: 20_000 }, async (t) => {
+test('curl → https.createServer under tls-rs/register (child process)', { timeout: 20_000, skip: needs('curl') }, async (t) => {
   const code = `
     const https = require('https'), fs = require('fs'), tlsRs = require('tls-rs');
     const f = (n) => fs.readFileSync(process.env.CERTS + '/' + n);

@@ -11,7 +11,7 @@ const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const { test } = require('node:test');
 const Redis = require('ioredis');
-const { describeTlsStream, readCert, startRedis, withTimeout } = require('./helpers/services');
+const { describeTlsStream, needs, readCert, startRedis, withTimeout } = require('./helpers/services');
 
 const ca = readCert('ca-cert.pem');
 const clientCerts = { key: readCert('client-key.pem'), cert: readCert('client-cert.pem') };
@@ -37,7 +37,7 @@ const event = (emitter, name, ms = 10_000) => withTimeout(new Promise((resolve) 
 const EXPECTED_VIEW = { tlsRs: true, authorized: true, authorizationError: null, protocol: 'TLSv1.3',
   cipher: 'TLS_AES_256_GCM_SHA384', peerCN: 'localhost', servername: 'localhost' };
 
-test('ioredis → redis-server TLS port over tls-rs', { timeout: 50_000 }, async (t) => {
+test('ioredis → redis-server TLS port over tls-rs', { timeout: 50_000, skip: needs('redis-server') }, async (t) => {
   const server = await startRedis(t);
   const { port } = server;
 
@@ -116,7 +116,7 @@ test('ioredis → redis-server TLS port over tls-rs', { timeout: 50_000 }, async
   });
 });
 
-test('ioredis → redis-server requiring client certificates (tls-auth-clients yes)', { timeout: 30_000 }, async (t) => {
+test('ioredis → redis-server requiring client certificates (tls-auth-clients yes)', { timeout: 30_000, skip: needs('redis-server') }, async (t) => {
   const { port } = await startRedis(t, { authClients: 'yes' });
 
   await t.test('with the client certificate: commands work', async (t) => {

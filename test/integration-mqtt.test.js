@@ -11,7 +11,7 @@ const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const { test } = require('node:test');
 const mqtt = require('mqtt');
-const { describeTlsStream, readCert, startMosquitto, withTimeout } = require('./helpers/services');
+const { describeTlsStream, needs, readCert, startMosquitto, withTimeout } = require('./helpers/services');
 
 const ca = readCert('ca-cert.pem');
 const clientCerts = { key: readCert('client-key.pem'), cert: readCert('client-cert.pem') };
@@ -52,7 +52,7 @@ function refused(c) {
   }), 8000, 'mqtt refusal');
 }
 
-test('mqtt → mosquitto TLS listener over tls-rs', { timeout: 30_000 }, async (t) => {
+test('mqtt → mosquitto TLS listener over tls-rs', { timeout: 30_000, skip: needs('mosquitto') }, async (t) => {
   const { port } = await startMosquitto(t);
 
   await t.test('publish / subscribe at QoS 0, 1, 2 and a 256 KiB payload', async (t) => {
@@ -103,7 +103,7 @@ test('mqtt → mosquitto TLS listener over tls-rs', { timeout: 30_000 }, async (
   });
 });
 
-test('mqtt → mosquitto requiring client certificates over tls-rs', { timeout: 25_000 }, async (t) => {
+test('mqtt → mosquitto requiring client certificates over tls-rs', { timeout: 25_000, skip: needs('mosquitto') }, async (t) => {
   const broker = await startMosquitto(t, { requireCertificate: true });
   const { port } = broker;
 

@@ -14,7 +14,7 @@ const crypto = require('node:crypto');
 const { test } = require('node:test');
 const pg = require('pg');
 const tlsRs = require('tls-rs');
-const { readCert, startPostgres, withTimeout } = require('./helpers/services');
+const { needs, readCert, startPostgres, withTimeout } = require('./helpers/services');
 
 const ca = readCert('ca-cert.pem').toString();
 const clientKey = readCert('client-key.pem').toString();
@@ -61,7 +61,7 @@ async function connectError(config) {
   return err;
 }
 
-test('pg → PostgreSQL over tls-rs (STARTTLS)', { timeout: 50_000 }, async (t) => {
+test('pg → PostgreSQL over tls-rs (STARTTLS)', { timeout: 50_000, skip: needs('postgresql') }, async (t) => {
   const { port } = await startPostgres(t, {
     hba: [
       'hostssl all postgres 127.0.0.1/32 trust',

@@ -6,9 +6,13 @@
 // signed it and the client certificate client-cert.pem, CN "tls-rs client").
 //
 // Every start is bounded in time and registers its own cleanup on the test context passed in
-// (`t.after`): the process is stopped (SIGTERM, then SIGKILL) and the directory removed. A server
-// binary that is missing fails the test, naming the Debian package: .ci/run installs them, so a
-// missing one is a broken machine, not a reason to skip.
+// (`t.after`): the process is stopped (SIGTERM, then SIGKILL) and the directory removed.
+//
+// A server that is not installed: each test declares what it needs with
+// `{ skip: needs('redis-server') }`, which skips it with a message naming the Debian package and
+// the command that installs it, so `npm test` passes on a fresh machine. When the CI environment
+// variable is set, nothing is skipped: the test runs and fails in findBinary, naming the package
+// (.ci/run installs them all, so a missing one there is a broken machine).
 
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -24,22 +28,61 @@ const START_TIMEOUT = 15_000;
 const STOP_TIMEOUT = 5_000;
 
 /**
- * Absolute path of `name`: found in PATH or in `dirs` (sbin directories and versioned library
- * directories are not always in a test runner's PATH). Throws, naming the Debian package, when
- * it is nowhere.
+ * The directories searched for a server binary: PATH, the sbin beside each bin directory in it
+ * (server binaries are in /usr/sbin, off a non-root PATH), and `dirs`.
  */
-function findBinary(name, pkg, dirs = []) {
-  const searched = [...new Set([...(process.env.PATH || '').split(path.delimiter).filter(Boolean),
-    '/usr/sbin', '/sbin', '/usr/local/sbin', ...dirs])];
-  for (const dir of searched) {
+function searchDirs(dirs = []) {
+  const onPath = (process.env.PATH || '').split(path.delimiter).filter(Boolean);
+  const sbin = onPath.filter((d) => path.basename(d) === 'bin').map((d) => path.join(path.dirname(d), 'sbin'));
+  return [...new Set([...onPath, ...sbin, ...dirs])];
+}
+
+/** Absolute path of the executable `name` in `dirs`, or null. */
+function locate(name, dirs) {
+  for (const dir of dirs) {
     const candidate = path.join(dir, name);
     try {
       fs.accessSync(candidate, fs.constants.X_OK);
       return candidate;
     } catch { /* not here */ }
   }
+  return null;
+}
+
+/**
+ * Absolute path of `name`: found in PATH, the sbin directories beside it or `dirs` (versioned
+ * library directories). Throws, naming the Debian package, when it is nowhere.
+ */
+function findBinary(name, pkg, dirs = []) {
+  const searched = searchDirs(dirs);
+  const found = locate(name, searched);
+  if (found) return found;
   throw new Error(`${name} not found (searched ${searched.join(', ')}): install the Debian package ` +
     `"${pkg}" (apt-get install -y ${pkg}); .ci/run installs it when it is missing`);
+}
+
+/** Whether the CI environment variable is set (not empty, "0" or "false"). */
+const inCI = () => !['', '0', 'false'].includes((process.env.CI || '').toLowerCase());
+
+// The real servers and clients the integration tests use: their binaries and Debian package.
+const SERVERS = {
+  postgresql: { binaries: ['initdb', 'postgres'], pkg: 'postgresql', dirs: () => postgresBinDirs() },
+  'redis-server': { binaries: ['redis-server'], pkg: 'redis-server' },
+  mosquitto: { binaries: ['mosquitto'], pkg: 'mosquitto' },
+  curl: { binaries: ['curl'], pkg: 'curl' },
+};
+
+/**
+ * For a test's `skip` option: false when `server` (a key of SERVERS) is installed, or when CI is
+ * set (the test then fails, naming the package); otherwise why the test is skipped and how to
+ * install what it needs.
+ */
+function needs(server) {
+  const { binaries, pkg, dirs } = SERVERS[server];
+  const missing = binaries.filter((b) => !locate(b, searchDirs(dirs ? dirs() : [])));
+  if (missing.length === 0 || inCI()) return false;
+  return `${missing.join(' and ')} not installed: install the Debian package "${pkg}" ` +
+    `(apt-get install -y ${pkg}) to run this test; with CI set a missing server fails the test`;
 }
 
 /** PostgreSQL's server binaries live in /usr/lib/postgresql/<major>/bin; the newest wins. */
@@ -285,6 +328,6 @@ function describeTlsStream(s) {
 
 module.exports = {
   describeTlsStream,
-  ROOT, CERTS, certPath, readCert, findBinary, tmpDir, freePort, waitForPort, Service,
+  ROOT, CERTS, certPath, readCert, findBinary, needs, tmpDir, freePort, waitForPort, Service,
   startPostgres, startRedis, startMosquitto, runNode, withTimeout,
 };
