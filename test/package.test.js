@@ -73,7 +73,11 @@ before(() => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'tls-rs-package-'));
   const shims = path.join(work, 'bin');
   fs.mkdirSync(shims);
-  env = { ...process.env, PATH: pathWithoutRust(shims), CERTS, npm_config_update_notifier: 'false' };
+  // An empty npm cache: with --offline, nothing can come from a registry.
+  env = {
+    ...process.env, PATH: pathWithoutRust(shims), CERTS,
+    npm_config_cache: path.join(work, 'npm-cache'), npm_config_update_notifier: 'false',
+  };
   delete env.CARGO_TARGET_DIR;
   npm = npmCommand();
   const out = path.join(work, 'dist');
