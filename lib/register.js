@@ -98,11 +98,11 @@ function installEsmHooks() {
 }
 
 function installEsmHooksWhenNeeded() {
+  if (typeof Module.registerHooks !== 'function' && typeof Module.register !== 'function') return;
   if (typeof Module.registerHooks === 'function' || entryMayBeEsm()) {
     installEsmHooks();
     return;
   }
-  if (typeof Module.register !== 'function') return;
   // A CommonJS entry point: ES modules come in through import(), which only code that says so
   // can call. Install the hooks before such code is compiled.
   const originalCompile = Module.prototype._compile;
