@@ -33,12 +33,21 @@ function npmCommand() {
   throw new Error('npm not found on PATH');
 }
 
-/** PATH without any directory holding cargo, rustc or rustup, after a directory with this node. */
+/**
+ * A PATH of one directory, `shimDir`, linking to every command on this PATH (first one wins) but
+ * the Rust toolchain, and `node` to this node: a machine without Rust, where npm still finds sh.
+ */
 function pathWithoutRust(shimDir) {
   fs.symlinkSync(process.execPath, path.join(shimDir, 'node'));
-  const kept = (process.env.PATH || '').split(path.delimiter).filter((dir) => dir &&
-    !RUST_TOOLS.some((tool) => fs.existsSync(path.join(dir, tool))));
-  return [shimDir, ...kept].join(path.delimiter);
+  for (const dir of (process.env.PATH || '').split(path.delimiter).filter(Boolean)) {
+    let names;
+    try { names = fs.readdirSync(dir); } catch { continue; }
+    for (const name of names) {
+      if (RUST_TOOLS.includes(name) || name.startsWith('cargo-') || name.startsWith('rust')) continue;
+      try { fs.symlinkSync(path.join(dir, name), path.join(shimDir, name)); } catch { /* taken */ }
+    }
+  }
+  return shimDir;
 }
 
 let work;
