@@ -40,7 +40,8 @@ export function load(url, context, nextLoad) {
   if (id === 'tls') for (const name of TLS_RS_EXTRAS) names.add(name);
   const source = [
     "import { createRequire } from 'node:module';",
-    `const mod = createRequire(${JSON.stringify(import.meta.url)})(${JSON.stringify(`node:${id}`)});`,
+    // Required from outside lib/ (register.js gives lib/ files Node's own modules).
+    `const mod = createRequire(${JSON.stringify(new URL('../package.json', import.meta.url).href)})(${JSON.stringify(`node:${id}`)});`,
     'export default mod;',
     ...[...names].filter((name) => /^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default' && name !== 'mod')
       .map((name) => `export const ${name} = mod[${JSON.stringify(name)}];`),

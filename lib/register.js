@@ -29,10 +29,10 @@ const inHooksThread = process.moduleLoadList?.includes('NativeModule internal/mo
 
 function swapTlsForCommonJs() {
   const originalLoad = Module._load;
-  // tls-rs's own tls and https build on Node's.
-  const ownModules = new Set([path.join(__dirname, 'tls.js'), path.join(__dirname, 'https.js')]);
+  // tls-rs's own files build on Node's tls and https.
+  const ownDir = __dirname + path.sep;
   Module._load = function load(request, parent, isMain) {
-    if (ownModules.has(parent?.filename)) return originalLoad.call(this, request, parent, isMain);
+    if (parent?.filename?.startsWith(ownDir)) return originalLoad.call(this, request, parent, isMain);
     switch (request) {
       case 'tls':
       case 'node:tls':
