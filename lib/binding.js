@@ -1,7 +1,7 @@
 'use strict';
 // Loads the native addon, in this order:
-//   1. a local build, build/tls_rs.node (`npm run build`; in a checkout it must not be older than
-//      its Rust sources). Only a source checkout, or an install that had no prebuilt and built
+//   1. a local build, build/tls_rs.node (`npm run build`; it must not be older than the Rust
+//      sources beside it). Only a source checkout, or an install that had no prebuilt and built
 //      from source, has one, so a developer's own build is never shadowed by a prebuilt package;
 //   2. the prebuilt addon of this platform's package, tls-rs-<target> (an optional dependency of
 //      the published tls-rs; it must have tls-rs's version);
