@@ -1,28 +1,76 @@
 'use strict';
 // Wires for tests without a real peer: two Duplex ends joined in memory, and a real ClientHello
-// captured from a built-in client (to replay, mutate or follow with garbage).
+// captured from a client (to replay, mutate, follow with garbage or read).
 
 const net = require('node:net');
 const { Duplex } = require('node:stream');
 const { fixture, listen, nodeTls } = require('./differential');
 
-/** Two Duplex ends wired to each other in memory (what tedious and test harnesses use). */
-function duplexPair() {
-  const a = new Duplex({ read() {}, write(chunk, enc, cb) { b.push(chunk); cb(); }, final(cb) { b.push(null); cb(); } });
-  const b = new Duplex({ read() {}, write(chunk, enc, cb) { a.push(chunk); cb(); }, final(cb) { a.push(null); cb(); } });
-  return [a, b];
+/**
+ * Two Duplex ends wired to each other in memory (what tedious and test harnesses use): what is
+ * written to one is read from the other, end() on one ends the other's readable side. The one
+ * home of "two streams back to back" in the JavaScript tests. `tap(from, chunk)` (optional) sees
+ * every chunk as it crosses, `from` being 'a' or 'b'.
+ */
+function duplexPair({ tap } = {}) {
+  const end = (from, to) => new Duplex({
+    read() {},
+    write(chunk, enc, cb) {
+      tap?.(from, chunk);
+      peers[to].push(chunk);
+      cb();
+    },
+    final(cb) {
+      peers[to].push(null);
+      cb();
+    },
+  });
+  const peers = { a: end('a', 'b'), b: end('b', 'a') };
+  return [peers.a, peers.b];
 }
 
-/** The first bytes a built-in client (SNI localhost, the test CA) sends: its ClientHello. */
-async function captureClientHello() {
+/**
+ * The first bytes a client sends: its ClientHello. By default a built-in client (SNI localhost,
+ * the test CA); `tls` and `options` choose another client or options.
+ */
+async function captureClientHello(tls = nodeTls, options = {}) {
   const sink = net.createServer();
   const port = await listen(sink);
   const hello = new Promise((resolve) => sink.once('connection', (s) => s.once('data', (d) => { resolve(d); s.destroy(); })));
-  const c = nodeTls.connect({ host: '127.0.0.1', servername: 'localhost', ca: fixture('ca-cert.pem'), port });
+  const c = tls.connect({ host: '127.0.0.1', servername: 'localhost', ca: fixture('ca-cert.pem'), port, ...options });
   c.on('error', () => {});
   const bytes = await hello;
+  c.destroy();
   sink.close();
   return bytes;
 }
 
-module.exports = { duplexPair, captureClientHello };
+/**
+ * The first handshake message in `bytes` (a ClientHello or ServerHello in one record): its type,
+ * cipher suites (ClientHello: all offered; ServerHello: the one chosen) and extensions by type.
+ */
+function parseHello(bytes) {
+  if (bytes.length < 9 || bytes[0] !== 22) throw new Error('not a handshake record');
+  const isClientHello = bytes[5] === 1;
+  const body = bytes.subarray(9); // record header (5) + handshake header (4)
+  let at = 2 + 32; // legacy_version, random
+  at += 1 + body[at]; // session id
+  const cipherSuites = [];
+  if (isClientHello) {
+    const len = body.readUInt16BE(at);
+    for (let p = at + 2; p < at + 2 + len; p += 2) cipherSuites.push(body.readUInt16BE(p));
+    at += 2 + len;
+    at += 1 + body[at]; // compression methods
+  } else {
+    cipherSuites.push(body.readUInt16BE(at));
+    at += 2 + 1; // cipher suite, compression method
+  }
+  const extensions = new Map();
+  const end = at + 2 + body.readUInt16BE(at);
+  for (at += 2; at + 4 <= end; at += 4 + body.readUInt16BE(at + 2)) {
+    extensions.set(body.readUInt16BE(at), body.subarray(at + 4, at + 4 + body.readUInt16BE(at + 2)));
+  }
+  return { type: isClientHello ? 'ClientHello' : 'ServerHello', cipherSuites, extensions };
+}
+
+module.exports = { duplexPair, captureClientHello, parseHello };
