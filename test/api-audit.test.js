@@ -1,8 +1,10 @@
 'use strict';
 // The public surface against built-in tls, member by member: module exports, TLSSocket and
-// Server prototypes (kind and arity), instance properties, getCiphers(); then the effect of
-// options and members no other test file proves (assignable tls.DEFAULT_*, pauseOnConnect,
-// allowHalfOpen, server.setOptions, captureRejections), each compared with built-in tls.
+// Server prototypes (kind and arity), instance properties, getCiphers(); the defaults tls-rs
+// takes from the running Node (cipher list, protocol versions, bundled roots), checked by what
+// connections do with them; then the effect of options and members no other test file proves
+// (assignable tls.DEFAULT_*, pauseOnConnect, allowHalfOpen, server.setOptions,
+// captureRejections), each compared with built-in tls.
 
 const assert = require('node:assert/strict');
 const EventEmitter = require('node:events');
@@ -10,6 +12,7 @@ const { describe, it } = require('node:test');
 const {
   differential, describeError, fixture, once, listen, SOCKET_EVENTS, SERVER_EVENTS, nodeTls, tlsRs,
 } = require('./helpers/differential');
+const { captureClientHello, parseHello } = require('./helpers/wire');
 
 const certs = { key: fixture('agent-key.pem'), cert: fixture('agent-chain.pem') };
 const clientOptions = { host: '127.0.0.1', servername: 'localhost', ca: fixture('ca-cert.pem') };
@@ -105,13 +108,151 @@ describe('the public surface matches built-in tls', () => {
     assert.deepEqual(tlsRs.getCiphers(), nodeTls.getCiphers());
   });
 
-  it('constants and rootCertificates equal Node\'s', () => {
-    for (const key of ['DEFAULT_CIPHERS', 'DEFAULT_ECDH_CURVE', 'DEFAULT_MIN_VERSION', 'DEFAULT_MAX_VERSION',
-      'CLIENT_RENEG_LIMIT', 'CLIENT_RENEG_WINDOW']) {
+  // lib/tls.js reads DEFAULT_CIPHERS, DEFAULT_MIN_VERSION, DEFAULT_MAX_VERSION and
+  // rootCertificates straight from require('node:tls'): comparing those values with Node's would
+  // compare Node with itself. What tls-rs does with them is checked below ('the defaults tls-rs
+  // takes from the running Node'). These three are literals in lib/, so comparing them can fail.
+  it('the constants tls-rs defines itself equal Node\'s', () => {
+    for (const key of ['DEFAULT_ECDH_CURVE', 'CLIENT_RENEG_LIMIT', 'CLIENT_RENEG_WINDOW']) {
       assert.equal(tlsRs[key], nodeTls[key], key);
     }
-    assert.ok(Object.isFrozen(tlsRs.rootCertificates));
-    assert.deepEqual(tlsRs.rootCertificates, nodeTls.rootCertificates);
+  });
+});
+
+// ---- the defaults tls-rs takes from the running Node -------------------------------------------
+
+// Where the default ClientHellos differ because tls-rs's OpenSSL is 3.6 and Node 20's is 3.0, not
+// because of the default cipher list: OpenSSL 3.2+ puts the TLS 1.2 AES-CCM8 suites (64-bit tag)
+// below security level 1, and signals secure renegotiation with the renegotiation_info extension
+// instead of the TLS_EMPTY_RENEGOTIATION_INFO_SCSV pseudo-suite.
+const CCM8_TLS12 = new Set([0xc0a0, 0xc0a1, 0xc0a2, 0xc0a3, 0xc0ae, 0xc0af]);
+const RENEGOTIATION_SCSV = 0x00ff;
+const SUPPORTED_VERSIONS = 0x002b;
+
+/** What a ClientHello says about the default cipher list and protocol versions. */
+async function offered(tls, options = {}) {
+  const hello = parseHello(await captureClientHello(tls, options));
+  const versions = hello.extensions.get(SUPPORTED_VERSIONS);
+  return {
+    cipherSuites: hello.cipherSuites.filter((s) => !CCM8_TLS12.has(s) && s !== RENEGOTIATION_SCSV)
+      .map((s) => s.toString(16).padStart(4, '0')),
+    supportedVersions: versions.subarray(1).toString('hex').match(/..../g),
+  };
+}
+
+describe('the defaults tls-rs takes from the running Node are the ones in effect', () => {
+  it('a default client offers the cipher suites (in order) and versions a built-in client offers', async () => {
+    const expected = await offered(nodeTls);
+    assert.deepEqual(expected.supportedVersions, ['0304', '0303']);
+    assert.deepEqual(await offered(tlsRs), expected);
+    // The default minimum without the security level hiding it: at level 1, OpenSSL drops
+    // TLS 1.0 and 1.1 from the offer even when the minimum allows them.
+    const seclevel0 = { ciphers: 'DEFAULT@SECLEVEL=0' };
+    assert.deepEqual((await offered(tlsRs, seclevel0)).supportedVersions,
+                     (await offered(nodeTls, seclevel0)).supportedVersions);
+  });
+
+  it('a default server negotiates each protocol version as a built-in server does', async () => {
+    const log = await differential(async ({ clientTls, serverTls, rec }) => {
+      const srv = serverTls.createServer(certs, (s) => s.end());
+      srv.on('tlsClientError', (err) => rec.add('server', 'tlsClientError', err.code));
+      srv.on('secureConnection', (s) => rec.add('server', 'secureConnection', s.getProtocol()));
+      const port = await listen(srv);
+      for (const version of ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3', undefined]) {
+        const pinned = version ? { minVersion: version, maxVersion: version, ciphers: 'DEFAULT@SECLEVEL=0' } : {};
+        const c = clientTls.connect({ ...clientOptions, ...pinned, port });
+        c.on('secureConnect', () => rec.add('client', version ?? 'default', c.getProtocol()));
+        c.on('error', (err) => rec.add('client', version ?? 'default', err.code));
+        c.resume();
+        await once(c, 'close');
+      }
+      srv.close();
+      await once(srv, 'close');
+    }, { side: 'server' });
+    assert.deepEqual(log.client.map((e) => e[1]), ['ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION',
+      'ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION', 'TLSv1.2', 'TLSv1.3', 'TLSv1.3']);
+  });
+
+  it('a default server preferring its own order (honorCipherOrder) ranks TLS 1.2 suites as Node does', async () => {
+    // In Node's order (DEFAULT_CIPHERS's named suites, then HIGH's). The client offers them
+    // reversed; each round drops the suite the server chose, so the choices spell out its order.
+    const suites = ['ECDHE-RSA-AES128-GCM-SHA256', 'ECDHE-RSA-AES256-GCM-SHA384', 'ECDHE-RSA-AES128-SHA256',
+      'ECDHE-RSA-AES256-SHA384', 'ECDHE-RSA-CHACHA20-POLY1305', 'ECDHE-RSA-AES256-SHA', 'ECDHE-RSA-AES128-SHA'];
+    const log = await differential(async ({ clientTls, serverTls, rec }) => {
+      const srv = serverTls.createServer({ ...certs, honorCipherOrder: true }, (s) => s.end());
+      const port = await listen(srv);
+      const left = [...suites].reverse();
+      while (left.length) {
+        const c = clientTls.connect({ ...clientOptions, port, maxVersion: 'TLSv1.2', ciphers: left.join(':') });
+        const chosen = await Promise.race([once(c, 'secureConnect').then(() => c.getCipher().name),
+          once(c, 'error').then((err) => err.code)]);
+        rec.add('client', chosen);
+        c.destroy();
+        const at = left.indexOf(chosen);
+        if (at < 0) break;
+        left.splice(at, 1);
+      }
+      srv.close();
+      await once(srv, 'close');
+    }, { side: 'server' });
+    assert.equal(log.client.length, suites.length);
+    assert.deepEqual(log.client, suites);
+  });
+
+  // A server whose certificate names a bundled root as its issuer (same name and key identifier)
+  // but is signed by a forger's key, sent with the forger's copy of that root (which also keeps
+  // the server from completing the chain with the real root from its own store). A client whose
+  // store holds the real root finds it first and reports the bad signature; one whose store
+  // lacks it builds the chain to the forged copy: SELF_SIGNED_CERT_IN_CHAIN. Node and tls-rs run
+  // in children without NODE_EXTRA_CA_CERTS, so only the bundled roots can be in the default store.
+  it('a default client looks issuers up in the bundled root certificates', async (t) => {
+    const { execFileSync, spawnSync } = require('node:child_process');
+    const fs = require('node:fs');
+    const os = require('node:os');
+    const path = require('node:path');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tls-rs-roots-'));
+    t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const { X509Certificate } = require('node:crypto');
+    const SKID_OID = Buffer.from([0x06, 0x03, 0x55, 0x1d, 0x0e]);
+    const root = nodeTls.rootCertificates.find((pem) => {
+      const x = new X509Certificate(pem);
+      return x.publicKey.asymmetricKeyType === 'rsa' && x.raw.includes(SKID_OID);
+    });
+    const openssl = (...args) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    fs.writeFileSync(path.join(dir, 'root.pem'), root);
+    fs.writeFileSync(path.join(dir, 'ext.cnf'), 'subjectAltName=DNS:localhost\nauthorityKeyIdentifier=keyid\n');
+    openssl('genrsa', '-out', 'forger.key', '2048');
+    // The root with its public key replaced by the forger's: same subject and key identifier.
+    openssl('x509', '-in', 'root.pem', '-signkey', 'forger.key', '-out', 'forged-root.pem');
+    openssl('req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'leaf.key', '-subj', '/CN=localhost', '-out', 'leaf.csr');
+    openssl('x509', '-req', '-in', 'leaf.csr', '-CA', 'forged-root.pem', '-CAkey', 'forger.key', '-set_serial', '1',
+      '-days', '30', '-extfile', 'ext.cnf', '-out', 'leaf.pem');
+    const child = `
+      const fs = require('fs');
+      const tls = require(process.argv[1]);
+      const cert = Buffer.concat([fs.readFileSync('leaf.pem'), fs.readFileSync('forged-root.pem')]);
+      const srv = require('node:tls').createServer({ key: fs.readFileSync('leaf.key'), cert }, (s) => s.end());
+      srv.on('tlsClientError', () => {});
+      srv.listen(0, '127.0.0.1', () => {
+        const c = tls.connect({ port: srv.address().port, host: '127.0.0.1', servername: 'localhost',
+          rejectUnauthorized: false }, () => {
+          console.log(c.authorizationError);
+          c.end();
+          srv.close();
+        });
+        c.on('error', (err) => { console.log('error', err.code); srv.close(); });
+      });
+    `;
+    const run = (module) => {
+      const env = { ...process.env, NODE_OPTIONS: '' };
+      delete env.NODE_EXTRA_CA_CERTS;
+      const r = spawnSync(process.execPath, ['-e', child, module], { cwd: dir, env, encoding: 'utf8', timeout: 20_000 });
+      assert.equal(r.stderr, '');
+      return r.stdout;
+    };
+    const expected = run('node:tls');
+    assert.equal(expected, 'CERT_SIGNATURE_FAILURE\n');
+    assert.equal(run(require.resolve('..')), expected);
   });
 });
 
