@@ -82,7 +82,11 @@ function recorder() {
   return {
     logs,
     add(label, ...entry) { push(label, entry.length === 1 ? entry[0] : entry); },
+    // Watching declares the label: a watched emitter that emits none of `events` leaves an empty
+    // log, which differential() reports (a socket or server with no event at all is a broken
+    // scenario, or an implementation that emits nothing).
     watch(emitter, label, events) {
+      logs[label] ??= [];
       const emit = emitter.emit;
       emitter.emit = function(event, ...args) {
         if (events.has(event)) {
@@ -115,10 +119,21 @@ async function differential(scenario, { side = 'both', timeout = 10000 } = {}) {
     return rec.logs;
   };
   const expected = await run(nodeTls);
+  assertRecorded(expected, 'node:tls');
   const actual = await run(tlsRs);
   if (process.env.DIFF_VERBOSE) printDifferences(actual, expected);
+  assertRecorded(actual, 'tls-rs');
   assert.deepStrictEqual(actual, expected);
   return expected;
+}
+
+// Two empty records are equal, and so are two records that both lack what the scenario is
+// about: a run must record something, and every label it watched must have at least one entry.
+function assertRecorded(logs, impl) {
+  const labels = Object.keys(logs);
+  assert.ok(labels.length > 0, `the scenario recorded nothing with ${impl}`);
+  const empty = labels.filter((label) => logs[label].length === 0);
+  assert.deepStrictEqual(empty, [], `with ${impl}, nothing was recorded for: ${empty.join(', ')}`);
 }
 
 // DIFF_VERBOSE=1: one line per differing entry (or field of an entry), for debugging.
