@@ -1,8 +1,9 @@
 'use strict';
-// Smoke test of the benchmark (bench/run.js --quick): it completes, and every workload produced
-// a number for both implementations — or, for tls-rs only, says which feature it lacks
-// ("n/a (sessions not implemented)"). No timing is asserted, nor compared: the numbers only have
-// to exist.
+// Smoke test of the benchmark (bench/run.js --quick): it completes, and every workload of
+// bench/workloads.js ran for both implementations — a number for every metric, a negotiated
+// connection for every network workload, and no implementation reported as unsupported ("n/a").
+// No timing is asserted, nor compared: the numbers only have to exist (and a rate must not be 0,
+// which means nothing ran).
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -12,8 +13,10 @@ const os = require('node:os');
 const path = require('node:path');
 
 const RUN = path.join(__dirname, '..', 'bench', 'run.js');
+const { workloads } = require('../bench/workloads');
+const IMPLS = ['builtin', 'tls-rs'];
 
-test('node bench/run.js --quick --json produces every workload for both implementations', { timeout: 300_000 }, async (t) => {
+test('node bench/run.js --quick --json runs every workload for both implementations', { timeout: 300_000 }, async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tls-rs-bench-smoke-'));
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const json = path.join(dir, 'results.json');
@@ -27,24 +30,26 @@ test('node bench/run.js --quick --json produces every workload for both implemen
 
   const results = JSON.parse(fs.readFileSync(json, 'utf8'));
   assert.equal(results.meta.mode, 'quick');
-  const groups = new Set(results.workloads.map((w) => w.group));
-  for (const g of ['bulk', 'echo', 'handshake', 'context', 'memory']) assert.ok(groups.has(g), `no ${g} workload`);
+  assert.deepEqual(results.workloads.map((w) => w.id), workloads.map((w) => w.id), 'the workloads that ran');
 
+  const missing = [];
   for (const w of results.workloads) {
-    assert.ok(w.metrics.length > 0, `${w.id}: no metrics`);
+    for (const [impl, reason] of Object.entries(w.unsupported)) missing.push(`${w.id}: ${impl} n/a (${reason})`);
+    if (w.kind === 'net') {
+      for (const impl of IMPLS) if (!w.negotiated[impl]) missing.push(`${w.id}: ${impl} negotiated no connection`);
+    }
+    if (w.metrics.length === 0) missing.push(`${w.id}: no metrics`);
     for (const m of w.metrics) {
-      const where = `${w.id} / ${m.name}`;
-      assert.equal(typeof m.builtin.median, 'number', `${where}: no number for built-in tls`);
-      assert.ok(Number.isFinite(m.builtin.median), `${where}: built-in ${m.builtin.median}`);
-      if (m['tls-rs'].na) {
-        // Only a missing feature excuses a missing number, and only for tls-rs.
-        assert.match(m['tls-rs'].na, /not implemented/, `${where}: tls-rs n/a for another reason`);
-      } else {
-        assert.equal(typeof m['tls-rs'].median, 'number', `${where}: no number for tls-rs`);
-        assert.ok(Number.isFinite(m['tls-rs'].median), `${where}: tls-rs ${m['tls-rs'].median}`);
+      for (const impl of IMPLS) {
+        const { median, na } = m[impl];
+        const where = `${w.id} / ${m.name} / ${impl}`;
+        if (na) missing.push(`${where}: n/a (${na})`);
+        else if (typeof median !== 'number' || !Number.isFinite(median)) missing.push(`${where}: no number (${median})`);
+        else if (m.better === 'higher' && median <= 0) missing.push(`${where}: ${median} ${m.unit}, nothing ran`);
       }
     }
   }
+  assert.deepEqual(missing, []);
   // The table was printed.
   assert.match(stdout, /tls-rs \/ built-in/);
 });
