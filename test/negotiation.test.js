@@ -5,9 +5,9 @@
 // and the hybrid post-quantum group that two tls-rs ends agree on, read off the wire.
 
 const assert = require('node:assert/strict');
-const { Duplex } = require('node:stream');
 const { describe, it } = require('node:test');
 const { differential, describeError, fixture, once, listen } = require('./helpers/differential');
+const { duplexPair, parseHello } = require('./helpers/wire');
 
 const rsa = { key: fixture('agent-key.pem'), cert: fixture('agent-chain.pem') };
 const ecdsa = { key: fixture('ec-key.pem'), cert: fixture('ec-cert.pem') };
@@ -83,30 +83,13 @@ describe('negotiation options match built-in tls', () => {
 // The groups in a TLS 1.3 key_share extension of the first handshake message in `bytes`
 // (ClientHello: every share offered; ServerHello: the one chosen).
 function keyShareGroups(bytes) {
-  if (bytes.length < 9 || bytes[0] !== 22) return null;
-  const body = bytes.subarray(9); // record header (5) + handshake header (4)
-  let at = 2 + 32; // legacy_version, random
-  at += 1 + body[at]; // session id
-  const isClientHello = bytes[5] === 1;
-  if (isClientHello) at += 2 + body.readUInt16BE(at); // cipher suites
-  else at += 2;
-  if (isClientHello) at += 1 + body[at]; // compression methods
-  else at += 1;
-  const end = at + 2 + body.readUInt16BE(at);
-  at += 2;
-  while (at + 4 <= end) {
-    const type = body.readUInt16BE(at);
-    const len = body.readUInt16BE(at + 2);
-    const ext = body.subarray(at + 4, at + 4 + len);
-    if (type === 0x33) {
-      if (!isClientHello) return [ext.readUInt16BE(0)];
-      const groups = [];
-      for (let p = 2; p + 4 <= ext.length; p += 4 + ext.readUInt16BE(p + 2)) groups.push(ext.readUInt16BE(p));
-      return groups;
-    }
-    at += 4 + len;
-  }
-  return [];
+  const hello = parseHello(bytes);
+  const ext = hello.extensions.get(0x33);
+  if (!ext) return [];
+  if (hello.type === 'ServerHello') return [ext.readUInt16BE(0)];
+  const groups = [];
+  for (let p = 2; p + 4 <= ext.length; p += 4 + ext.readUInt16BE(p + 2)) groups.push(ext.readUInt16BE(p));
+  return groups;
 }
 
 describe('hybrid post-quantum key exchange', () => {
@@ -117,15 +100,8 @@ describe('hybrid post-quantum key exchange', () => {
     const tls = require('..');
     const firstFlight = { client: null, server: null };
     // In-memory wire that remembers each direction's first chunk.
-    const a = new Duplex({
-      read() {},
-      write(chunk, enc, cb) { firstFlight.client ??= Buffer.from(chunk); b.push(chunk); cb(); },
-      final(cb) { b.push(null); cb(); },
-    });
-    const b = new Duplex({
-      read() {},
-      write(chunk, enc, cb) { firstFlight.server ??= Buffer.from(chunk); a.push(chunk); cb(); },
-      final(cb) { a.push(null); cb(); },
+    const [a, b] = duplexPair({
+      tap: (from, chunk) => { firstFlight[from === 'a' ? 'client' : 'server'] ??= Buffer.from(chunk); },
     });
     const server = new tls.TLSSocket(b, { isServer: true, secureContext: tls.createSecureContext(rsa) });
     server.on('data', (d) => server.end(d));
