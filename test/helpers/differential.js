@@ -162,6 +162,10 @@ function printDifferences(actual, expected) {
 
 // Events can trail the scenario's last await (a server socket's 'close' handler reporting
 // 'tlsClientError' after server 'close'): wait until nothing new is recorded for a while.
+// A quiet period, not an event, on purpose: the recorder cannot know which events are still due
+// (that is what the comparison finds out), and a scenario that knew would await them itself.
+// Each round ends with a setImmediate, so I/O that became ready during the timer is processed
+// (poll phase) before counting: on a loaded machine the timer alone can fire first.
 async function settle(rec, quietMs = 30, maxMs = 1000) {
   const count = () => Object.values(rec.logs).reduce((n, log) => n + log.length, 0);
   const start = Date.now();
@@ -171,6 +175,7 @@ async function settle(rec, quietMs = 30, maxMs = 1000) {
     if (now === last) return;
     last = now;
     await new Promise((resolve) => setTimeout(resolve, quietMs));
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }
 
