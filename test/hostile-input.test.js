@@ -93,33 +93,44 @@ describe('hostile input', () => {
 
 const { differential, describeError, SOCKET_EVENTS } = require('./helpers/differential');
 
-// A raw TCP peer: runs `script(raw)`, resolves when the connection is closed.
-function rawPeer(port, script) {
+// A raw TCP peer: runs `script(raw, server)`, resolves when the connection is closed.
+function rawPeer(port, script, server) {
   return new Promise((resolve) => {
     const raw = net.connect(port, '127.0.0.1');
     raw.on('error', () => {});
     raw.on('close', resolve);
     raw.resume();
-    raw.once('connect', () => script(raw));
+    raw.once('connect', () => script(raw, server));
   });
 }
 
 // Resolves with the next chunk `raw` receives.
 const nextData = (raw) => new Promise((resolve) => raw.once('data', resolve));
 
-// An echo server of `serverTls` with one established client kept open; `hostile(port)` runs a
-// hostile connection, then the bystander must still echo. Records the server's view.
+// An echo server of `serverTls` with one established client kept open; `hostile(port, server)`
+// runs a hostile connection, then, once the server has closed its side of every hostile
+// connection, the bystander must still echo. Records the server's view. `server.srv` is the
+// server; `server.roundTrip()` echoes a message through the bystander, which tells a hostile
+// peer that the server has read what it sent before: the server handles both connections'
+// input in one event-loop turn, and the echo arrives in a later one.
 async function withBystander({ serverTls, rec }, hostile) {
   const srv = serverTls.createServer(certs, (s) => {
     s.on('error', (err) => rec.add('server', 'socket error', describeError(err)));
     s.pipe(s);
   });
   srv.on('tlsClientError', (err) => rec.add('server', 'tlsClientError', describeError(err)));
+  const serverSides = [];
+  srv.on('connection', (raw) => serverSides.push(once(raw, 'close')));
   const port = await listen(srv);
   const bystander = nodeTls.connect({ ...clientOptions, port });
-  await once(bystander, 'secureConnect');
-  await hostile(port);
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  // Both ends: in TLS 1.3 the client is done before the server.
+  await Promise.all([once(bystander, 'secureConnect'), once(srv, 'secureConnection')]);
+  const roundTrip = async () => {
+    bystander.write('sync');
+    assert.equal(String(await once(bystander, 'data')), 'sync');
+  };
+  await hostile(port, { srv, roundTrip });
+  await Promise.all(serverSides.slice(1));
   bystander.setEncoding('utf8');
   bystander.write('still alive');
   rec.add('bystander', await once(bystander, 'data'));
@@ -155,9 +166,11 @@ describe('hostile peers against a server, compared with built-in tls', () => {
       raw.end(Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x01, 0x00]));
     }],
     ['reset right after connecting', (raw) => raw.resetAndDestroy()],
-    ['reset after half a ClientHello', async (raw) => {
+    ['reset after half a ClientHello', async (raw, server) => {
       const h = await helloFor();
-      raw.write(h.subarray(0, h.length >> 1), () => setTimeout(() => raw.resetAndDestroy(), 20));
+      raw.write(h.subarray(0, h.length >> 1));
+      await server.roundTrip(); // the server has read the half
+      raw.resetAndDestroy();
     }],
     ['reset after the ClientHello, before the server answers', async (raw) => {
       raw.write(await helloFor(), () => raw.resetAndDestroy());
@@ -176,7 +189,7 @@ describe('hostile peers against a server, compared with built-in tls', () => {
   for (const [name, script] of cases) {
     it(name, async () => {
       await helloFor();
-      await differential((env) => withBystander(env, (port) => rawPeer(port, script)), { side: 'server' });
+      await differential((env) => withBystander(env, (port, server) => rawPeer(port, script, server)), { side: 'server' });
     });
   }
 
@@ -209,9 +222,9 @@ describe('hostile peers against a server, compared with built-in tls', () => {
       raw.on('error', () => {});
       const c = nodeTls.connect({ ...clientOptions, socket: raw });
       c.on('error', () => {});
-      await once(c, 'secureConnect');
-      // Give the server the Finished first, so the reset hits an established socket.
-      await new Promise((resolve) => setTimeout(resolve, 30));
+      // The server's session ticket answers the Finished: the server's handshake is done and it
+      // has nothing more to send, so the reset hits an established, idle socket.
+      await once(c, 'session');
       raw.resetAndDestroy();
       await once(c, 'close');
     }), { side: 'server' });
@@ -256,9 +269,11 @@ describe('hostile servers against a client, compared with built-in tls', () => {
     ['a fatal alert answering the ClientHello', () => rawServer((raw) => raw.once('data', () => {
       raw.end(Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28]));
     }))],
+    // Reset once the client answered the server's flight (its Finished, not forwarded): the
+    // client has processed the flight by then.
     ['reset after the server flight', () => proxyToRealServer((dir, chunk, n, client) => {
-      if (dir === 'down' && n === 0) {
-        client.write(chunk, () => setTimeout(() => client.resetAndDestroy(), 20));
+      if (dir === 'up' && n === 1) {
+        client.resetAndDestroy();
         return false;
       }
     })],
@@ -267,8 +282,13 @@ describe('hostile servers against a client, compared with built-in tls', () => {
       client.write(Buffer.concat([chunk, Buffer.from('garbage garbage garbage')]));
       return false;
     })],
+    // The Finished reaches the real server; its answer (the TLS 1.3 session tickets) is not
+    // forwarded: the client, idle since it sent the Finished, gets the reset instead.
     ['reset after the client Finished', () => proxyToRealServer((dir, chunk, n, client) => {
-      if (dir === 'up' && n === 1) setTimeout(() => client.resetAndDestroy(), 20);
+      if (dir === 'down' && n === 1) {
+        client.resetAndDestroy();
+        return false;
+      }
     })],
   ];
   for (const [name, makeServer] of cases) {
