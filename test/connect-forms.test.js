@@ -11,6 +11,7 @@ const { describe, it, after } = require('node:test');
 const {
   differential, describeError, fixture, once, listen, SOCKET_EVENTS, SERVER_EVENTS,
 } = require('./helpers/differential');
+const { probeConnection } = require('./helpers/wire');
 
 const certs = { key: fixture('agent-key.pem'), cert: fixture('agent-chain.pem') };
 const ca = fixture('ca-cert.pem');
@@ -222,7 +223,8 @@ describe('tls.connect option \'timeout\' matches built-in tls', () => {
       c.on('timeout', () => {
         rec.add('client', 'timed out', { secure: c.authorized, timeout: c.timeout });
         rec.add('client', 'clearing returns socket', c.setTimeout(0) === c);
-        setTimeout(() => c.end(), 150); // no second 'timeout' in between
+        // A sleep on purpose: no second 'timeout' may come in the 150 ms after clearing (80 ms).
+        setTimeout(() => c.end(), 150);
       });
       await drive(rec, c, { endOnGreeting: false });
       await server.close();
@@ -406,8 +408,8 @@ describe('TLSSocket properties around tls.connect match built-in tls', () => {
       rec.add('client', 'destroy returns socket', c.destroy() === c);
       rec.add('client', 'after destroy', { destroyed: c.destroyed, connecting: c.connecting });
       await drive(rec, c);
-      // A connection the client should not have made would show up on the server meanwhile.
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      // A connection the client should not have made reaches the server before the probe.
+      await probeConnection(server.srv);
       await server.close();
     }, { side: 'client' });
   });
@@ -416,10 +418,19 @@ describe('TLSSocket properties around tls.connect match built-in tls', () => {
     await differential(async (env) => {
       const { clientTls, rec } = env;
       const server = await startServer(env, { listenOn: 0 });
-      const c = clientTls.connect({ port: server.port, host: 'localhost', ca });
+      // The system's lookup, with its completion observed: once the answer has been handed to
+      // the socket, a connection it should not make would be under way before the probe.
+      let answered;
+      const lookedUp = new Promise((resolve) => { answered = resolve; });
+      const lookup = (host, options, cb) => require('node:dns').lookup(host, options, (...answer) => {
+        cb(...answer);
+        answered();
+      });
+      const c = clientTls.connect({ port: server.port, host: 'localhost', ca, lookup });
       c.destroy();
       await drive(rec, c);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await lookedUp;
+      await probeConnection(server.srv);
       await server.close();
     }, { side: 'client' });
   });
@@ -428,10 +439,12 @@ describe('TLSSocket properties around tls.connect match built-in tls', () => {
     await differential(async (env) => {
       const { clientTls, rec } = env;
       const server = await startServer(env);
+      // The server accepts the connection (and then sees it go) before it is closed.
+      const accepted = once(server.srv, 'connection');
       const c = clientTls.connect({ port: server.port, host: '127.0.0.1', servername: 'localhost', ca });
       c.on('connect', () => c.destroy());
       await drive(rec, c);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await accepted;
       await server.close();
     }, { side: 'client' });
   });

@@ -4,7 +4,7 @@
 
 const net = require('node:net');
 const { Duplex } = require('node:stream');
-const { fixture, listen, nodeTls } = require('./differential');
+const { fixture, listen, once, nodeTls } = require('./differential');
 
 /**
  * Two Duplex ends wired to each other in memory (what tedious and test harnesses use): what is
@@ -73,4 +73,33 @@ function parseHello(bytes) {
   return { type: isClientHello ? 'ClientHello' : 'ServerHello', cipherSuites, extensions };
 }
 
-module.exports = { duplexPair, captureClientHello, parseHello };
+/**
+ * Connects a probe to `server` (listening on 127.0.0.1 or on every address) and resolves once the
+ * server accepted it; the probe then ends and waits for the server to close it too. A connection started before the probe has been
+ * accepted by then (the kernel queues them in order and the server accepts in order), so a test
+ * that checks that something did *not* connect awaits this instead of sleeping.
+ */
+async function probeConnection(server) {
+  const accepted = [];
+  let probePort;
+  let done;
+  const probed = new Promise((resolve) => { done = resolve; });
+  const onConnection = (socket) => {
+    accepted.push(socket.remotePort);
+    if (socket.remotePort === probePort) done();
+  };
+  server.prependListener('connection', onConnection); // before a listener that destroys it
+  const probe = net.connect(server.address().port, '127.0.0.1');
+  probe.on('error', () => {});
+  await once(probe, 'connect');
+  probePort = probe.localPort;
+  if (accepted.includes(probePort)) done();
+  await probed;
+  server.removeListener('connection', onConnection);
+  // Ended, not destroyed: a reset would be an error on the server's side of it.
+  probe.resume();
+  probe.end();
+  await once(probe, 'close');
+}
+
+module.exports = { duplexPair, captureClientHello, parseHello, probeConnection };
