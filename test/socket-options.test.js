@@ -8,7 +8,7 @@ const { describe, it } = require('node:test');
 const assert = require('node:assert/strict');
 const { Duplex } = require('node:stream');
 const { differential, describeError, fixture, once, listen, SOCKET_EVENTS } = require('./helpers/differential');
-const { duplexPair } = require('./helpers/wire');
+const { duplexPair, probeConnection } = require('./helpers/wire');
 
 const certs = { key: fixture('agent-key.pem'), cert: fixture('agent-chain.pem') };
 const clientOptions = { host: '127.0.0.1', servername: 'localhost', ca: fixture('ca-cert.pem') };
@@ -38,13 +38,14 @@ describe('signal (AbortSignal)', () => {
       c.on(event, (arg) => events.push([event, event === 'error' ? describeError(arg) : arg]));
     }
     await once(c, 'close');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // A connection the client should not have made reaches the server before the probe.
+    await probeConnection(srv);
     srv.close();
     assert.deepEqual(events, [
       ['error', { name: 'AbortError', code: 'ABORT_ERR', message: 'The operation was aborted' }],
       ['close', true],
     ]);
-    assert.equal(connections, 0);
+    assert.equal(connections, 1, 'only the probe connected');
   });
 
   it('aborted after secureConnect with a reason: \'error\' AbortError carrying the cause', async () => {
@@ -114,7 +115,7 @@ describe('onread', () => {
             got += buf.toString('latin1', 0, nread);
             if (calls === 1) {
               rec.add('client', 'paused', { isPaused: c.isPaused() });
-              setTimeout(() => c.resume(), 20);
+              setImmediate(() => c.resume());
               return false;
             }
           },
@@ -123,6 +124,39 @@ describe('onread', () => {
       rec.watch(c, 'client', new Set(['secureConnect', 'end', 'close', 'error']));
       await once(c, 'close');
       rec.add('client', 'got', got.length);
+      await srv.close();
+    }, { side: 'client' });
+  });
+
+  // Found when the test above resumed 20 ms later and recorded when: built-in tls emits 'end'
+  // and 'close' while the socket is paused this way (the server's close_notify and FIN are read
+  // anyway), tls-rs holds them until resume(). Here nothing resumes: Node closes at once; tls-rs
+  // is given 2 s (a bound for the failure, not a measurement), then destroyed.
+  it('returning false does not hold back the peer\'s close: \'end\' and \'close\' while paused',
+     { todo: 'tls-rs holds \'end\' until resume(); built-in tls emits it while paused' }, async () => {
+    await differential(async ({ clientTls, serverTls, rec }) => {
+      const srv = await echoServer(serverTls);
+      const c = clientTls.connect({
+        ...clientOptions,
+        port: srv.port,
+        onread: {
+          buffer: () => Buffer.alloc(1024),
+          callback() {
+            rec.add('client', 'paused');
+            return false;
+          },
+        },
+      }, () => c.end('x'.repeat(100)));
+      rec.watch(c, 'client', new Set(['secureConnect', 'end', 'close', 'error']));
+      let timer;
+      const closed = await Promise.race([once(c, 'close').then(() => true),
+        new Promise((resolve) => { timer = setTimeout(resolve, 2000, false); })]);
+      clearTimeout(timer);
+      rec.add('client', 'closed by the peer', closed);
+      if (!closed) {
+        c.destroy();
+        await once(c, 'close');
+      }
       await srv.close();
     }, { side: 'client' });
   });
@@ -258,7 +292,10 @@ describe('a Duplex that does not carry bytes', () => {
         if (typeof chunk === 'string') transport.setEncoding('utf8');
         const c = clientTls.connect({ socket: transport, rejectUnauthorized: false });
         rec.watch(c, 'client', SOCKET_EVENTS);
-        await new Promise((resolve) => { c.once('error', resolve); c.once('close', resolve); setTimeout(resolve, 500); });
+        // The timer only bounds a failure (neither event): the record then shows it.
+        let timer;
+        await new Promise((resolve) => { c.once('error', resolve); c.once('close', resolve); timer = setTimeout(resolve, 5000); });
+        clearTimeout(timer);
         rec.add('client', 'destroyed', c.destroyed);
         c.destroy();
         await once(c, 'close');
