@@ -328,6 +328,8 @@ describe('server and socket options no other test proves', () => {
       const srv = serverTls.createServer({ ...certs, pauseOnConnect: true }, (s) => {
         rec.add('server', 'secure', { flowing: s.readableFlowing, paused: s.isPaused() });
         s.on('data', (d) => rec.add('server', 'data', String(d)));
+        // A sleep on purpose: the window in which data must not flow; no event says "the data
+        // would have arrived by now" on a socket that is not reading.
         setTimeout(() => {
           rec.add('server', 'resume');
           s.resume();
@@ -349,7 +351,12 @@ describe('server and socket options no other test proves', () => {
         rec.add('server', 'allowHalfOpen', s.allowHalfOpen);
         s.on('end', () => {
           rec.add('server', 'end', { writable: s.writable });
-          setTimeout(() => s.end('late reply'), 20);
+          // A sleep on purpose: the socket must stay open and writable for a while after 'end'
+          // (without allowHalfOpen it would have been ended meanwhile).
+          setTimeout(() => {
+            rec.add('server', 'later', { writable: s.writable, destroyed: s.destroyed });
+            s.end('late reply');
+          }, 20);
         });
         s.resume();
       });

@@ -85,7 +85,8 @@ function pump(socket, total, chunk = Buffer.alloc(64 * 1024, 0x61)) {
   });
 }
 
-// Resolves once `probe()` stops changing (checked every 50 ms).
+// Resolves once `probe()` stops changing (checked every 50 ms). A quiet period on purpose: the
+// claim is that the reader stops taking bytes in, and no event announces "nothing more comes".
 async function stalled(probe) {
   let last = -1;
   for (;;) {
@@ -142,6 +143,8 @@ describe('bounded memory with slow readers', () => {
       accepted = c.write(chunk);
       written += chunk.length;
       if (!accepted) {
+        // 300 ms without 'drain' on purpose: the claim is that no drain comes while the peer
+        // does not read (a drain that comes is awaited, not slept through).
         const drained = await Promise.race([once(c, 'drain').then(() => true),
           new Promise((resolve) => setTimeout(resolve, 300, false))]);
         if (!drained) accepted = 'stuck';

@@ -224,6 +224,8 @@ for (const [name, clientImpl, serverImpl] of PAIRS) {
     const serverSocket = await withTimeout(serverSocketReady, 10_000, 'secureConnection');
 
     const sent = send(client, 'client→paused server', PAUSED_TOTAL);
+    // A sleep on purpose: the claim is that the writer stays stalled while the reader is paused,
+    // which only a stretch of time without progress can show.
     await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
     const acceptedAtPause = sent.stats.accepted;
     assert.equal(sent.stats.sha256, undefined, 'the writer must not finish while the reader is paused');
