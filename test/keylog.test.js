@@ -26,15 +26,25 @@ function shape(line) {
   return m ? [m[1], m[2].length, m[3].length] : ['malformed', line.toString('latin1')];
 }
 
-/** Resolves once `file` holds `count` key lines (its '#' comment left out), or rejects after a bounded wait. */
+/**
+ * Resolves with the key lines (its '#' comment left out) in `file` once it holds `count` of them.
+ * The openssl peer writes some lines after the handshake event this side sees (it derives and
+ * logs its application secrets after it sent its Finished), so the file is watched: each
+ * 'change' is a write to look at. Bounded, so that a peer that never writes fails the test.
+ */
 async function linesOf(file, count) {
-  for (let i = 0; i < 200; i++) {
-    const text = fs.existsSync(file) ? fs.readFileSync(file, 'latin1') : '';
-    const lines = text.split(/(?<=\n)/).filter((l) => l && !l.startsWith('#'));
-    if (lines.length >= count) return lines;
-    await new Promise((resolve) => setTimeout(resolve, 25));
+  const read = () => fs.readFileSync(file, 'latin1').split(/(?<=\n)/).filter((l) => l && !l.startsWith('#'));
+  const watcher = fs.watch(file);
+  try {
+    let lines = read();
+    while (lines.length < count) {
+      await withTimeout(once(watcher, 'change'), 10000, `${file}: ${count} key lines (has ${lines.length})`);
+      lines = read();
+    }
+    return lines;
+  } finally {
+    watcher.close();
   }
-  throw new Error(`${file} did not get ${count} lines`);
 }
 
 describe("'keylog' differential", () => {

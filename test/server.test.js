@@ -50,11 +50,10 @@ describe('tls.Server', () => {
     const port = await listen(srv);
     assert.equal(srv.connections, 0);
     const c = tlsRs.connect({ ...clientOptions, port });
-    await once(srv, 'secureConnection');
+    const accepted = await once(srv, 'secureConnection');
     assert.equal(srv.connections, 1);
     c.end();
-    await once(c, 'close');
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await Promise.all([once(c, 'close'), once(accepted, 'close')]);
     assert.equal(srv.connections, 0);
     srv.close();
     await once(srv, 'close');

@@ -435,25 +435,39 @@ describe("'newSession' / 'resumeSession': an external session store", () => {
           s.write('hi'); // not end(): see greetingServer
         });
         // A TLS 1.3 server issues two tickets, so 'newSession' fires twice; the second is
-        // answered first, 100 ms before the other. Whichever callback comes first releases the
-        // output (Node's awaiting_new_session_ is one flag).
+        // answered first, the first only once the client has the server's data: whichever
+        // callback comes first releases the output (Node's awaiting_new_session_ is one flag).
+        // TLS 1.2: one 'newSession'. The first answer comes 50 ms late on purpose: the window in
+        // which output that was not held would reach the client (no event says "it would have
+        // by now").
+        let gotData;
+        const clientGotData = new Promise((resolve) => { gotData = resolve; });
         const answered = [];
         let emitted = 0;
         srv.on('newSession', (id, data, done) => {
           const k = ++emitted;
           rec.add('order', `newSession ${k}`);
-          answered.push(new Promise((resolve) => setTimeout(() => {
+          const answer = () => {
             rec.add('order', `done ${k}`);
             done();
             done(); // a second call is ignored
-            resolve();
-          }, k === 1 ? 150 : 50)));
+          };
+          if (k === (version === 'TLSv1.3' ? 2 : 1)) {
+            answered.push(new Promise((resolve) => setTimeout(resolve, 50)).then(answer));
+          } else {
+            // The timer only bounds a failure (output that waits for both answers would never
+            // reach the client): it answers then, and the order shows it.
+            let timer;
+            answered.push(Promise.race([clientGotData, new Promise((resolve) => { timer = setTimeout(resolve, 2000); })])
+              .then(() => { clearTimeout(timer); answer(); }));
+          }
         });
         const port = await listen(srv);
         const c = clientTls.connect({ port, host: '127.0.0.1', servername: 'localhost', ca, maxVersion: version });
         c.on('secureConnect', () => rec.add('order', 'client secureConnect'));
         c.on('data', (d) => {
           rec.add('order', `client data ${d}`);
+          gotData();
           c.end();
         });
         await once(c, 'close');

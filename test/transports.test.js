@@ -12,8 +12,8 @@ const certs = { key: fixture('agent-key.pem'), cert: fixture('agent-chain.pem') 
 const ca = fixture('ca-cert.pem');
 
 // A line protocol: the client says STARTTLS, the server answers "220 ready" and both upgrade.
-// `lateServer`: the server wraps its socket only a while after answering, so the client's
-// ClientHello is already buffered in the (paused) plaintext socket and must be fed to TLS.
+// `lateServer`: the server wraps its socket only once the client's ClientHello is buffered in
+// the (paused) plaintext socket, so it must be fed to TLS.
 async function starttls({ clientTls, serverTls, rec }, { lateServer }) {
   const serverContext = serverTls.createSecureContext(certs);
   const plainServer = net.createServer((raw) => {
@@ -35,8 +35,16 @@ async function starttls({ clientTls, serverTls, rec }, { lateServer }) {
         secure.setEncoding('utf8');
         secure.on('data', (d) => secure.end(`echo ${d}`));
       };
-      if (lateServer) setTimeout(upgrade, 100);
-      else upgrade();
+      if (lateServer) {
+        // Upgrade once the ClientHello sits in the paused socket's buffer: 'readable' says it
+        // arrived. Listening for it leaves the stream unpaused a tick later; pause it again.
+        raw.once('readable', () => setImmediate(() => {
+          raw.pause();
+          upgrade();
+        }));
+      } else {
+        upgrade();
+      }
     });
   });
   const port = await listen(plainServer);

@@ -17,6 +17,8 @@ const [cycles = 1000, aborts = 200, concurrency = 32] = process.argv.slice(2).ma
 const serverOptions = { key: fixture('ec-key.pem'), cert: fixture('ec-cert.pem') };
 const clientOptions = { host: '127.0.0.1', servername: 'localhost', ca: fixture('ca-cert.pem') };
 
+// Collected objects are finalized on later turns, announced by no event: a few GC rounds, each
+// followed by an event-loop turn and a short timer (where finalizers run).
 async function settleGc() {
   for (let i = 0; i < 6; i++) {
     global.gc();
@@ -78,17 +80,28 @@ async function main() {
   // exercised: half the cycles make their own).
   const shared = tlsRs.createSecureContext({ ca: clientOptions.ca });
 
-  // Sessions are freed when sockets close, before any GC: 20 open connections, then closed.
+  // Sessions are freed when sockets close, before any GC: 20 open connections (both ends done
+  // with the handshake), then closed (both ends' 'close').
   const open = [];
+  const serverSidesClosed = [];
+  const serverSidesOpen = new Promise((resolve) => {
+    const onSecure = (s) => {
+      serverSidesClosed.push(once(s, 'close'));
+      if (serverSidesClosed.length < 20) return;
+      server.removeListener('secureConnection', onSecure);
+      resolve();
+    };
+    server.on('secureConnection', onSecure);
+  });
   for (let i = 0; i < 20; i++) {
     const c = tlsRs.connect({ ...clientOptions, port });
     await once(c, 'secureConnect');
     open.push(c);
   }
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  await serverSidesOpen;
   report.whileOpen = liveObjects();
   await Promise.all(open.map((c) => { c.destroy(); return once(c, 'close'); }));
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  await Promise.all(serverSidesClosed);
   report.afterCloseBeforeGc = liveObjects();
   open.length = 0;
 
