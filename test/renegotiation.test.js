@@ -36,11 +36,13 @@ function peerName(socket) {
 
 /** A secure pair of sockets: `server` runs on the server's socket once it is secure. */
 async function pair({ clientTls, serverTls, rec }, { server = {}, client = {}, onServer, onClient }) {
+  const serverSidesClosed = [];
   const srv = serverTls.createServer({ ...CERT, ...server }, (s) => {
     rec.add('server', 'secureConnection', { authorized: s.authorized, peer: peerName(s) });
     s.on('secure', () => rec.add('server', 'secure', { authorized: s.authorized, peer: peerName(s) }));
     s.on('error', (err) => rec.add('server', 'socket error', describeError(err)));
     s.on('close', () => rec.add('server', 'socket close'));
+    serverSidesClosed.push(once(s, 'close'));
     s.resume();
     if (onServer) onServer(s);
   });
@@ -56,7 +58,8 @@ async function pair({ clientTls, serverTls, rec }, { server = {}, client = {}, o
   if (onClient) c.once('secureConnect', () => onClient(c));
   await once(c, 'close');
   srv.close();
-  await once(srv, 'close');
+  // The server's 'close' counts its TCP connections; a TLS socket's own 'close' can follow it.
+  await Promise.all([once(srv, 'close'), ...serverSidesClosed]);
 }
 
 describe('renegotiate(): argument validation, TLS 1.3, destroyed sockets', () => {

@@ -206,7 +206,9 @@ describe('TLS over an in-memory Duplex', () => {
         c.setEncoding('utf8');
         c.resume();
         await once(c, 'end');
+        const closed = once(c, 'close');
         c.end();
+        await closed;
       }, { side });
     });
   }
