@@ -6,6 +6,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 
+const net = require('node:net');
 const nodeTls = require('node:tls');
 const tlsRs = require('../..');
 
@@ -79,14 +80,44 @@ function describeCertificate(cert) {
 function recorder() {
   const logs = {};
   const push = (label, entry) => { (logs[label] ??= []).push(entry); };
+  // Every socket the scenario watched, or a watched server accepted, with its 'close'.
+  const closes = new Map();
+  const track = (socket) => {
+    if (!closes.has(socket)) closes.set(socket, socket.closed ? Promise.resolve() : once(socket, 'close'));
+  };
   return {
     logs,
+    /**
+     * Resolves once every socket the scenario watched, or a watched server accepted, has emitted
+     * 'close' (sockets accepted meanwhile included); rejects if some are still open after `ms`.
+     */
+    async allClosed(ms) {
+      let timer;
+      try {
+        for (let known = -1; known !== closes.size;) {
+          known = closes.size;
+          const bound = new Promise((resolve) => { timer = setTimeout(resolve, ms, 'timeout'); });
+          if (await Promise.race([Promise.all(closes.values()), bound]) === 'timeout') {
+            const open = [...closes.keys()].filter((s) => !s.closed).length;
+            throw new Error(`${open} watched socket(s) still open ${ms} ms after the scenario ended`);
+          }
+          clearTimeout(timer);
+        }
+      } finally {
+        clearTimeout(timer);
+      }
+    },
     add(label, ...entry) { push(label, entry.length === 1 ? entry[0] : entry); },
     // Watching declares the label: a watched emitter that emits none of `events` leaves an empty
     // log, which differential() reports (a socket or server with no event at all is a broken
     // scenario, or an implementation that emits nothing).
     watch(emitter, label, events) {
       logs[label] ??= [];
+      if (emitter instanceof net.Socket) track(emitter);
+      if (emitter instanceof net.Server) {
+        emitter.on('connection', track);
+        emitter.on('secureConnection', track);
+      }
       const emit = emitter.emit;
       emitter.emit = function(event, ...args) {
         if (events.has(event)) {
@@ -160,23 +191,16 @@ function printDifferences(actual, expected) {
   }
 }
 
-// Events can trail the scenario's last await (a server socket's 'close' handler reporting
-// 'tlsClientError' after server 'close'): wait until nothing new is recorded for a while.
-// A quiet period, not an event, on purpose: the recorder cannot know which events are still due
-// (that is what the comparison finds out), and a scenario that knew would await them itself.
-// Each round ends with a setImmediate, so I/O that became ready during the timer is processed
-// (poll phase) before counting: on a loaded machine the timer alone can fire first.
-async function settle(rec, quietMs = 30, maxMs = 1000) {
-  const count = () => Object.values(rec.logs).reduce((n, log) => n + log.length, 0);
-  const start = Date.now();
-  let last = -1;
-  while (Date.now() - start < maxMs) {
-    const now = count();
-    if (now === last) return;
-    last = now;
-    await new Promise((resolve) => setTimeout(resolve, quietMs));
-    await new Promise((resolve) => setImmediate(resolve));
-  }
+// Events can trail the scenario's last await: a server socket's 'close' handler reports
+// 'tlsClientError' after the server's 'close', a TLS socket closes after the TCP connection the
+// server counted. So the record is taken once every socket the scenario watched, or a watched
+// server accepted, has closed (an event, not a quiet period: a quiet period that is too short on
+// a loaded machine loses such events), plus one event-loop turn for what 'close' listeners
+// schedule (nextTick, setImmediate). Events on sockets the scenario did not watch are the
+// scenario's to await.
+async function settle(rec) {
+  await rec.allClosed(5000);
+  await new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Resolves once `emitter` emitted `event` (first argument). */
