@@ -299,7 +299,7 @@ describe('assigned tls.DEFAULT_* values take effect, as in Node', () => {
 
   it('DEFAULT_MIN_VERSION on a client refuses an older server; an invalid value throws Node\'s error', async () => {
     const log = await differential(async (ctx) => {
-      const srv = nodeTls.createServer({ ...certs, maxVersion: 'TLSv1.2' });
+      const srv = nodeTls.createServer({ ...certs, maxVersion: 'TLSv1.2' }, (s) => s.end()); // a connection that should fail ends
       srv.on('tlsClientError', () => {});
       const port = await listen(srv);
       await withDefaults(ctx.clientTls, { DEFAULT_MIN_VERSION: 'TLSv1.3' }, async () => {
