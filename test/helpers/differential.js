@@ -4,9 +4,9 @@
 
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
+const net = require('node:net');
 const path = require('node:path');
 
-const net = require('node:net');
 const nodeTls = require('node:tls');
 const tlsRs = require('../..');
 

@@ -13,7 +13,7 @@ const { fixture, listen, once, nodeTls } = require('./differential');
  * every chunk as it crosses, `from` being 'a' or 'b'.
  */
 function duplexPair({ tap } = {}) {
-  const end = (from, to) => new Duplex({
+  const side = (from, to) => new Duplex({
     read() {},
     write(chunk, enc, cb) {
       tap?.(from, chunk);
@@ -25,7 +25,7 @@ function duplexPair({ tap } = {}) {
       cb();
     },
   });
-  const peers = { a: end('a', 'b'), b: end('b', 'a') };
+  const peers = { a: side('a', 'b'), b: side('b', 'a') };
   return [peers.a, peers.b];
 }
 
@@ -75,7 +75,7 @@ function parseHello(bytes) {
 
 /**
  * Connects a probe to `server` (listening on 127.0.0.1 or on every address) and resolves once the
- * server accepted it; the probe then ends and waits for the server to close it too. A connection started before the probe has been
+ * server accepted it and both ends closed it. A connection started before the probe has been
  * accepted by then (the kernel queues them in order and the server accepts in order), so a test
  * that checks that something did *not* connect awaits this instead of sleeping.
  */
