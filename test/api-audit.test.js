@@ -108,10 +108,11 @@ describe('the public surface matches built-in tls', () => {
     assert.deepEqual(tlsRs.getCiphers(), nodeTls.getCiphers());
   });
 
-  // lib/tls.js reads DEFAULT_CIPHERS, DEFAULT_MIN_VERSION, DEFAULT_MAX_VERSION and
-  // rootCertificates straight from require('node:tls'): comparing those values with Node's would
-  // compare Node with itself. What tls-rs does with them is checked below ('the defaults tls-rs
-  // takes from the running Node'). These three are literals in lib/, so comparing them can fail.
+  // lib/ reads DEFAULT_CIPHERS, DEFAULT_MIN_VERSION, DEFAULT_MAX_VERSION (defaults.js) and
+  // rootCertificates (tls.js) straight from require('node:tls'): comparing those values with
+  // Node's would compare Node with itself. What tls-rs does with them is checked below ('the
+  // defaults tls-rs takes from the running Node'). These three are literals in lib/defaults.js,
+  // so comparing them can fail.
   it('the constants tls-rs defines itself equal Node\'s', () => {
     for (const key of ['DEFAULT_ECDH_CURVE', 'CLIENT_RENEG_LIMIT', 'CLIENT_RENEG_WINDOW']) {
       assert.equal(tlsRs[key], nodeTls[key], key);
