@@ -2,7 +2,8 @@
 //! registration hook; napi-rs registers each `#[napi]` item of js/ on the exports.
 //!
 //! Rooms: `conn/` the sans-I/O TLS connection (no N-API), `context/` the SSL_CTX and what hangs
-//! off it (tickets, root store), `x509` certificates as Node's objects, `js/` every `#[napi]`
+//! off it (tickets, root store), `io/` the native transport on Node's loop, `x509` certificates
+//! as Node's objects, `js/` every `#[napi]`
 //! item, `ffi` every extern "C", `error` OpenSSL's error queue as Node reports it.
 
 // Items only reached through napi registration look unused to `cargo test`.
@@ -16,6 +17,7 @@ mod ffi;
 #[cfg(any(test, feature = "fuzzing"))]
 #[doc(hidden)]
 pub mod fuzzing;
+mod io;
 mod js;
 mod live_objects;
 mod mem_bio;

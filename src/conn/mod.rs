@@ -27,6 +27,7 @@ use std::os::raw::{c_int, c_long, c_void};
 
 mod alpn;
 mod bio;
+pub mod cell;
 pub mod client_hello;
 mod events;
 mod introspection;

@@ -2,8 +2,8 @@
 //! states what it returns; the per-record calls are the free functions of hot_path.rs.
 //!
 //! Re-entry: the only JS that runs while OpenSSL is inside a call on this connection is the
-//! PSK callback (OpenSSL cannot pause for it). The connection sits in a `RefCell`, so a call
-//! made from there into the same connection cannot alias it: it throws
+//! PSK callback (OpenSSL cannot pause for it). The connection sits in a `ConnectionCell`, so a call
+//! made from there into the same connection cannot alias it (conn/cell.rs): it throws
 //! ERR_TLS_RS_CONNECTION_BUSY, except `destroy()`, which takes effect when the outer call returns.
 
 use super::errors::{openssl_error, throw_code, throw_error, throw_stack};
@@ -13,7 +13,8 @@ use crate::js::secure_context::SecureContext;
 use crate::x509;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-use std::cell::{Cell, RefCell};
+use crate::conn::cell::{ConnectionCell, Unavailable};
+use std::rc::Rc;
 
 /// Why the peer's certificate is not trusted: `code` as in Node, `message` OpenSSL's text.
 #[napi(object)]
@@ -59,35 +60,24 @@ pub struct PskReply {
 /// The JS PSK function: (hint or identity, maxPskLen, maxIdentityLen) => PskReply | null.
 type PskFunction<'f> = Function<'f, FnArgs<(Option<String>, u32, u32)>, Option<PskReply>>;
 
-/// One TLS endpoint (client or server): a `conn::Connection` behind a re-entry guard.
+/// One TLS endpoint (client or server): a `conn::Connection` behind a re-entry guard, shared
+/// with its native transport when it has one.
 #[napi]
 pub struct TlsConnection {
-    /// None once destroyed.
-    connection: RefCell<Option<Connection>>,
-    /// `destroy()` was called while the connection was busy (from the PSK callback).
-    destroy_requested: Cell<bool>,
+    cell: Rc<ConnectionCell>,
     /// Counted in `liveObjects().sessionHandles` until the finalizer runs.
     _live: crate::live_objects::Live,
 }
 
-/// What a call on a connection that is gone or busy gets instead of running.
-pub(super) enum Unavailable {
-    Destroyed,
-    Busy,
-}
-
 impl TlsConnection {
-    /// Runs `f` on the connection, then frees it if `destroy()` was asked meanwhile.
+    /// The shared connection (for a native transport).
+    pub(super) fn cell(&self) -> &Rc<ConnectionCell> {
+        &self.cell
+    }
+
+    /// Runs `f` on the connection (see `ConnectionCell::try_with`).
     pub(super) fn try_with<T>(&self, f: impl FnOnce(&mut Connection) -> T) -> std::result::Result<T, Unavailable> {
-        let result = {
-            let mut slot = self.connection.try_borrow_mut().map_err(|_| Unavailable::Busy)?;
-            f(slot.as_mut().ok_or(Unavailable::Destroyed)?)
-        };
-        if self.destroy_requested.get() {
-            self.destroy_requested.set(false);
-            *self.connection.borrow_mut() = None;
-        }
-        Ok(result)
+        self.cell.try_with(f)
     }
 
     /// `try_with`, throwing ERR_TLS_INVALID_STATE once destroyed and ERR_TLS_RS_CONNECTION_BUSY
@@ -125,8 +115,7 @@ impl TlsConnection {
     pub fn new(env: &Env, context: &SecureContext, is_server: bool) -> Result<Self> {
         let connection = Connection::new(context.ssl_context(), is_server).map_err(|e| throw_stack(env, &e, "SSL_new"))?;
         Ok(TlsConnection {
-            connection: RefCell::new(Some(connection)),
-            destroy_requested: Cell::new(false),
+            cell: Rc::new(ConnectionCell::new(connection)),
             _live: crate::live_objects::Live::new(crate::live_objects::Kind::SessionHandle),
         })
     }
@@ -135,10 +124,7 @@ impl TlsConnection {
     /// PSK callback, once OpenSSL's step has returned.
     #[napi(catch_unwind)]
     pub fn destroy(&self) {
-        match self.connection.try_borrow_mut() {
-            Ok(mut slot) => *slot = None,
-            Err(_) => self.destroy_requested.set(true),
-        }
+        self.cell.destroy();
     }
 
     /// What the caller must do next (see `Status`).

@@ -1,6 +1,7 @@
-//! The per-record path of a `TlsConnection` as plain N-API functions, one call per batch of
-//! bytes: `connectionReceive`, `connectionReadCleartext`, `connectionEncrypt`,
-//! `connectionTakeCiphertext`. Output goes into buffers the caller owns, at an offset, so
+//! The per-record path of a `TlsConnection` and a `TlsTransport` as plain N-API functions, one
+//! call per batch of bytes: `connectionReceive`, `connectionReadCleartext`, `connectionEncrypt`,
+//! `connectionTakeCiphertext` (the memory-BIO path), `transportWrite`, `transportPump`,
+//! `transportFlush` (the native transport). Output goes into buffers the caller owns, at an offset, so
 //! lib/socket.js hands out slices of pooled slabs instead of allocating per record.
 //!
 //! Why not class methods: napi-rs wraps every class method call in its own bookkeeping, which
@@ -8,7 +9,9 @@
 //! themselves (one `napi_unwrap` after a type-tag check) and check every argument's type before
 //! reading it: a wrong argument is a TypeError, never a crash.
 
-use super::connection::{unavailable, TlsConnection, Unavailable};
+use super::connection::{unavailable, TlsConnection};
+use super::transport::TlsTransport;
+use crate::conn::cell::Unavailable;
 use super::status::Status;
 use crate::conn::{self, Connection};
 use napi::bindgen_prelude::{sys, Object, TypeTag};
@@ -23,11 +26,14 @@ const MAX_RECORD: usize = 16 * 1024;
 /// Puts the functions on the addon's exports (called from lib.rs).
 pub fn register(exports: &Object, env: &Env) -> Result<()> {
     let raw_env = env.raw();
-    let functions: [(&CStr, sys::napi_callback); 4] = [
+    let functions: [(&CStr, sys::napi_callback); 7] = [
         (c"connectionReceive", Some(connection_receive)),
         (c"connectionReadCleartext", Some(connection_read_cleartext)),
         (c"connectionEncrypt", Some(connection_encrypt)),
         (c"connectionTakeCiphertext", Some(connection_take_ciphertext)),
+        (c"transportWrite", Some(transport_write)),
+        (c"transportPump", Some(transport_pump)),
+        (c"transportFlush", Some(transport_flush)),
     ];
     for (name, callback) in functions {
         let mut function = ptr::null_mut();
@@ -63,8 +69,14 @@ unsafe fn arguments<const N: usize>(env: sys::napi_env, info: sys::napi_callback
 
 /// The TlsConnection wrapped by `value`, checked by its napi-rs type tag.
 unsafe fn connection<'a>(env: sys::napi_env, value: sys::napi_value) -> Option<&'a TlsConnection> {
+    unsafe { unwrap_tagged::<TlsConnection>(env, value) }
+}
+
+/// The `T` (a #[napi] class) wrapped by `value`, checked by its napi-rs type tag. Only shared
+/// references are made.
+unsafe fn unwrap_tagged<'a, T: TypeTag>(env: sys::napi_env, value: sys::napi_value) -> Option<&'a T> {
     let mut matches = false;
-    let tag = <TlsConnection as TypeTag>::type_tag();
+    let tag = <T as TypeTag>::type_tag();
     if unsafe { sys::napi_check_object_type_tag(env, value, &tag, &mut matches) } != sys::Status::napi_ok || !matches {
         return None;
     }
@@ -72,9 +84,8 @@ unsafe fn connection<'a>(env: sys::napi_env, value: sys::napi_value) -> Option<&
     if unsafe { sys::napi_unwrap(env, value, &mut raw) } != sys::Status::napi_ok || raw.is_null() {
         return None;
     }
-    // napi-rs wraps a `Box<TlsConnection>`; the tag check above proved the class. Only shared
-    // references are made: the connection inside is guarded by its RefCell.
-    Some(unsafe { &*(raw as *const TlsConnection) })
+    // napi-rs wraps a `Box<T>`; the tag check above proved the class.
+    Some(unsafe { &*(raw as *const T) })
 }
 
 /// The elements of a typed array argument of the `expected` kind, or None for anything else.
@@ -222,4 +233,63 @@ fn take_into(c: &mut Connection, waiting: usize, out: &mut [u8]) -> f64 {
         return -(waiting as f64);
     }
     c.take_ciphertext(&mut out[..waiting]) as f64
+}
+
+/// Runs `body` on the transport in the first argument (a JS call into it) and returns its number.
+unsafe fn run_transport<const N: usize>(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+    body: impl FnOnce(&TlsTransport, [sys::napi_value; N]) -> Option<f64>,
+) -> sys::napi_value {
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        let args = unsafe { arguments::<N>(env, info) }?;
+        let transport = unsafe { unwrap_tagged::<TlsTransport>(env, args[0]) }?;
+        body(transport, args)
+    }));
+    match outcome {
+        Ok(Some(n)) => {
+            let mut out = ptr::null_mut();
+            unsafe { sys::napi_create_double(env, n, &mut out) };
+            out
+        }
+        Ok(None) => {
+            unsafe { sys::napi_throw_type_error(env, ptr::null(), c"tls-rs: invalid transport arguments".as_ptr()) };
+            ptr::null_mut()
+        }
+        Err(_) => {
+            unsafe { sys::napi_throw_error(env, ptr::null(), c"tls-rs: internal error in the transport".as_ptr()) };
+            ptr::null_mut()
+        }
+    }
+}
+
+/// A non-negative integer argument that fits a u32 (a write id).
+unsafe fn id(env: sys::napi_env, value: sys::napi_value) -> Option<u32> {
+    unsafe { offset(env, value) }.map(|n| n as u32)
+}
+
+/// `transportWrite(transport, cleartext, id)`: TlsTransport#write — 1 sent now, 0 `Done(id)`
+/// follows, -1 the connection failed.
+unsafe extern "C" fn transport_write(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
+    unsafe {
+        run_transport::<3>(env, info, |t, [_, data, write_id]| {
+            let (data, write_id) = (bytes(env, data)?, id(env, write_id)?);
+            Some(t.write(data, write_id) as f64)
+        })
+    }
+}
+
+/// `transportPump(transport)`: TlsTransport#pump.
+unsafe extern "C" fn transport_pump(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
+    unsafe {
+        run_transport::<1>(env, info, |t, _| {
+            t.pump();
+            Some(0.0)
+        })
+    }
+}
+
+/// `transportFlush(transport, id)`: TlsTransport#flush — 1 when everything went out now.
+unsafe extern "C" fn transport_flush(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
+    unsafe { run_transport::<2>(env, info, |t, [_, flush_id]| Some(t.flush(id(env, flush_id)?) as u8 as f64)) }
 }

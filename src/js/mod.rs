@@ -7,4 +7,5 @@ pub mod functions;
 pub mod hot_path;
 pub mod secure_context;
 pub mod status;
+pub mod transport;
 pub mod values;

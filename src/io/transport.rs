@@ -1,0 +1,535 @@
+//! The native transport: a connection's socket owned by Rust on Node's own libuv loop, so
+//! ciphertext goes between the kernel and the connection without JavaScript. JS sees cleartext
+//! (one call per readable burst) and statuses, through a `Sink`.
+//!
+//! The protocol of calls (lib/native.js drives it):
+//! - input: libuv reads into the transport's buffer; the bytes go to `Connection::receive`.
+//!   While `delivering` (JS established the connection and wants data), records are decrypted
+//!   here and handed over in one `Sink::records` per burst; any other status goes to
+//!   `Sink::status`, and JS answers by calling `pump` (read on) or `flush` (just send);
+//! - output: `write` encrypts cleartext and sends it; `flush` sends what the connection has
+//!   waiting (handshake flights, alerts, close_notify). Sending tries the socket first and
+//!   queues the rest on libuv; a write's `id` is reported done once the kernel took it;
+//! - `hold` keeps output back (Node's 'newSession' hold) until released;
+//! - `close` closes the socket; `Sink::closed` comes once libuv released it.
+//!
+//! Single-threaded: every method runs on the loop's thread; the JS a `Sink` call runs may call
+//! back into the transport, so state lives in `Cell`s and no borrow is held across a call out.
+
+use super::uv::{self, uv_buf_t, uv_handle_t, uv_req_t, uv_stream_t, Uv};
+use crate::conn::cell::{ConnectionCell, Unavailable};
+use crate::conn::{Connection, Status};
+use std::cell::{Cell, RefCell};
+use std::os::raw::{c_char, c_int, c_void};
+use std::rc::Rc;
+
+/// Bytes read from the socket per libuv read (Node's TCPWrap reads 64 KiB too).
+const READ_SIZE: usize = 64 * 1024;
+/// The most cleartext one record holds: a read needs this much room.
+const MAX_RECORD: usize = 16 * 1024;
+/// Cleartext handed over per `Sink::records` at most (four full records).
+const BURST: usize = 4 * MAX_RECORD;
+
+/// What the transport tells JS. Every call may run JS that calls back into the transport.
+pub trait Sink {
+    /// The connection's status after input, when it is not "Ready" with JS reading: JS handles
+    /// it (events, questions, failure) and then calls `pump` or `flush`.
+    fn status(&self, status: Status);
+    /// Decrypted records, one after the other in `data`, each `lengths[i]` bytes.
+    fn records(&self, data: &[u8], lengths: &[u32]);
+    /// The peer closed its side (FIN), or sent close_notify (`close_notify`).
+    fn end(&self, close_notify: bool);
+    /// A socket error (libuv's name: ECONNRESET, EPIPE, ...) while reading (`write` false) or
+    /// writing.
+    fn error(&self, code: &str, write: bool);
+    /// The write or shutdown `id` completed (`error` is libuv's name when it failed).
+    fn done(&self, id: u32, error: Option<&str>);
+    /// libuv released the socket; nothing else follows.
+    fn closed(&self);
+}
+
+/// What kind of socket the fd is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum SocketKind {
+    Tcp,
+    Pipe,
+}
+
+/// Per-thread buffers for decrypted records (`INBOUND`) and outgoing ciphertext (`OUTBOUND`),
+/// so the common case allocates nothing: JS that a delivery runs writes (outbound) while the
+/// records are still in the inbound buffer. A nested use of the same one gets a fresh buffer.
+struct Scratch(Vec<u8>, &'static std::thread::LocalKey<Cell<Option<Vec<u8>>>>);
+
+thread_local! {
+    static INBOUND: Cell<Option<Vec<u8>>> = const { Cell::new(None) };
+    static OUTBOUND: Cell<Option<Vec<u8>>> = const { Cell::new(None) };
+}
+
+impl Scratch {
+    fn take(which: &'static std::thread::LocalKey<Cell<Option<Vec<u8>>>>) -> Scratch {
+        Scratch(which.with(|s| s.take()).unwrap_or_else(|| vec![0; BURST]), which)
+    }
+
+    fn put_back(self) {
+        self.1.with(|s| s.set(Some(self.0)));
+    }
+}
+
+/// A write queued on libuv: its bytes live here until the callback.
+struct PendingWrite {
+    transport: Rc<Transport>,
+    data: Vec<u8>,
+    id: u32,
+}
+
+/// A connection over a socket on Node's loop (see the module doc).
+pub struct Transport {
+    uv: &'static Uv,
+    /// The uv_tcp_t / uv_pipe_t (libuv-sized allocation), null once closed.
+    handle: Cell<*mut uv_handle_t>,
+    connection: Rc<ConnectionCell>,
+    sink: Box<dyn Sink>,
+    read_buffer: RefCell<Vec<u8>>,
+    /// libuv is reading the socket.
+    reading: Cell<bool>,
+    /// JS established the connection and wants cleartext: records are decrypted and delivered
+    /// here; otherwise input only advances the handshake and JS is told the status.
+    delivering: Cell<bool>,
+    /// Output is held (Node's 'newSession' hold).
+    held: Cell<bool>,
+    /// Ciphertext handed to the kernel so far.
+    bytes_written: Cell<u64>,
+    /// Ciphertext read from the kernel so far.
+    bytes_read: Cell<u64>,
+}
+
+impl Transport {
+    /// Opens a duplicate of the socket `fd` (the caller closes its own) on `loop_` for
+    /// `connection`. The transport does nothing until `read_start`.
+    pub fn open(
+        loop_: *mut c_void,
+        fd: c_int,
+        kind: SocketKind,
+        connection: Rc<ConnectionCell>,
+        sink: Box<dyn Sink>,
+    ) -> Result<Rc<Transport>, String> {
+        let uv = uv::uv().ok_or("libuv is not available in this process")?;
+        let fd = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 0) };
+        if fd < 0 {
+            return Err(std::io::Error::last_os_error().to_string());
+        }
+        let handle = uv::alloc_raw(unsafe { (uv.handle_size)(if kind == SocketKind::Tcp { uv::UV_TCP } else { uv::UV_NAMED_PIPE }) });
+        if handle.is_null() {
+            unsafe { libc::close(fd) };
+            return Err("out of memory".into());
+        }
+        let init = unsafe {
+            match kind {
+                SocketKind::Tcp => (uv.tcp_init)(loop_, handle),
+                SocketKind::Pipe => (uv.pipe_init)(loop_, handle, 0),
+            }
+        };
+        if init != 0 {
+            unsafe {
+                uv::free_raw(handle);
+                libc::close(fd);
+            }
+            return Err(uv::error_name(uv, init));
+        }
+        let transport = Rc::new(Transport {
+            uv,
+            handle: Cell::new(handle),
+            connection,
+            sink,
+            read_buffer: RefCell::new(vec![0; READ_SIZE]),
+            reading: Cell::new(false),
+            delivering: Cell::new(false),
+            held: Cell::new(false),
+            bytes_written: Cell::new(0),
+            bytes_read: Cell::new(0),
+        });
+        // libuv's handle points back at the transport (one reference, released in close_cb).
+        unsafe { (uv.handle_set_data)(handle, Rc::into_raw(transport.clone()) as *mut c_void) };
+        let opened = unsafe {
+            match kind {
+                SocketKind::Tcp => (uv.tcp_open)(handle, fd),
+                SocketKind::Pipe => (uv.pipe_open)(handle, fd),
+            }
+        };
+        if opened != 0 {
+            transport.close();
+            unsafe { libc::close(fd) };
+            return Err(uv::error_name(uv, opened));
+        }
+        Ok(transport)
+    }
+
+    fn stream(&self) -> *mut uv_stream_t {
+        self.handle.get()
+    }
+
+    /// Whether the socket is closed (or closing).
+    pub fn is_closed(&self) -> bool {
+        self.handle.get().is_null()
+    }
+
+    /// Starts reading the socket (idempotent).
+    pub fn read_start(&self) -> c_int {
+        if self.is_closed() || self.reading.get() {
+            return 0;
+        }
+        let err = unsafe { (self.uv.read_start)(self.stream(), alloc_cb, read_cb) };
+        self.reading.set(err == 0);
+        err
+    }
+
+    /// Stops reading the socket (backpressure, pause()).
+    pub fn read_stop(&self) {
+        if !self.is_closed() && self.reading.replace(false) {
+            unsafe { (self.uv.read_stop)(self.stream()) };
+        }
+    }
+
+    /// Whether records are decrypted and delivered here (set once JS is established and reads).
+    pub fn set_delivering(&self, on: bool) {
+        self.delivering.set(on);
+    }
+
+    /// Holds output back, or releases it (and sends what waited).
+    pub fn hold(&self, on: bool) {
+        self.held.set(on);
+    }
+
+    fn with_connection<T>(&self, f: impl FnOnce(&mut Connection) -> T) -> Result<T, Unavailable> {
+        self.connection.try_with(f)
+    }
+
+    /// Input from the socket.
+    fn on_data(self: &Rc<Self>, len: usize) {
+        self.bytes_read.set(self.bytes_read.get() + len as u64);
+        let status = {
+            let buffer = self.read_buffer.borrow();
+            self.with_connection(|c| c.receive(&buffer[..len]))
+        };
+        match status {
+            Ok(status) => self.after_input(status),
+            Err(_) => self.read_stop(),
+        }
+    }
+
+    /// Acts on the status input left: delivers records when JS reads, else asks JS.
+    fn after_input(self: &Rc<Self>, status: Status) {
+        match status {
+            Status::Ready | Status::PeerClosed if self.delivering.get() => self.pump(),
+            Status::Ready if !self.connection_established() => {
+                // A partial record of the handshake: nothing to tell, maybe something to send.
+                self.flush(0);
+            }
+            _ => self.sink.status(status),
+        }
+    }
+
+    fn connection_established(&self) -> bool {
+        self.with_connection(|c| c.handshake_done()).unwrap_or(false)
+    }
+
+    /// Reads and delivers every record there is while JS reads, then sends what is waiting.
+    /// A status other than "Ready" goes to JS, which calls `pump` again once it handled it.
+    pub fn pump(self: &Rc<Self>) {
+        while self.delivering.get() {
+            let mut scratch = Scratch::take(&INBOUND);
+            let mut lengths = [0u32; BURST / MAX_RECORD];
+            let mut records = 0;
+            let mut used = 0;
+            let outcome = self.with_connection(|c| {
+                while records < lengths.len() {
+                    match c.read_cleartext(&mut scratch.0[used..used + MAX_RECORD]) {
+                        Some(n) => {
+                            lengths[records] = n as u32;
+                            records += 1;
+                            used += n;
+                        }
+                        None => return c.status(),
+                    }
+                }
+                Status::Ready
+            });
+            let Ok(status) = outcome else { return };
+            if records > 0 {
+                self.sink.records(&scratch.0[..used], &lengths[..records]);
+            }
+            scratch.put_back();
+            match status {
+                Status::Ready if records == lengths.len() => continue,
+                Status::Ready => break,
+                Status::PeerClosed => {
+                    self.flush(0);
+                    self.delivering.set(false);
+                    self.sink.end(true);
+                    return;
+                }
+                other => {
+                    self.sink.status(other);
+                    return;
+                }
+            }
+        }
+        self.flush(0);
+    }
+
+    /// Encrypts `chunks` and sends them with what was waiting. True when everything went to the
+    /// kernel now; otherwise `Sink::done(id)` follows. Err with the connection's failure.
+    pub fn write(self: &Rc<Self>, chunks: &[&[u8]], id: u32) -> Result<bool, Unavailable> {
+        let encrypted = self.with_connection(|c| chunks.iter().all(|chunk| c.encrypt(chunk).is_some()))?;
+        if !encrypted {
+            return Ok(true); // the connection failed: JS reads status() and reports it
+        }
+        Ok(self.flush(id))
+    }
+
+    /// Sends the ciphertext the connection has waiting (unless output is held). True when it
+    /// all went to the kernel now (or there was nothing, or the socket is closed); otherwise
+    /// `Sink::done(id)` follows when it did (id 0: nobody waits).
+    pub fn flush(self: &Rc<Self>, id: u32) -> bool {
+        if self.held.get() || self.is_closed() {
+            return true;
+        }
+        let mut scratch = Scratch::take(&OUTBOUND);
+        let taken: Result<usize, Vec<u8>> = self
+            .with_connection(|c| {
+                let waiting = c.pending_ciphertext();
+                if waiting > scratch.0.len() {
+                    // More than the scratch holds (a large write): its own buffer.
+                    let mut out = vec![0u8; waiting];
+                    let n = c.take_ciphertext(&mut out);
+                    out.truncate(n);
+                    Err(out)
+                } else {
+                    Ok(c.take_ciphertext(&mut scratch.0[..waiting]))
+                }
+            })
+            .unwrap_or(Ok(0));
+        let sent = match taken {
+            Ok(0) => true,
+            Ok(n) => self.send(&scratch.0[..n], id),
+            Err(out) => self.send(&out, id),
+        };
+        scratch.put_back();
+        sent
+    }
+
+    /// Tries the socket, then queues a copy of the rest on libuv.
+    fn send(self: &Rc<Self>, data: &[u8], id: u32) -> bool {
+        let buf = uv_buf_t { base: data.as_ptr() as *mut c_char, len: data.len() };
+        let written = unsafe { (self.uv.try_write)(self.stream(), &buf, 1) };
+        let rest = if written > 0 {
+            self.bytes_written.set(self.bytes_written.get() + written as u64);
+            if written as usize == data.len() {
+                return true;
+            }
+            &data[written as usize..]
+        } else if written == uv::UV_EAGAIN {
+            data
+        } else {
+            // EPIPE, ECONNRESET, ...: the write fails; it is reported as the write's error.
+            self.write_failed(id, written);
+            return false;
+        };
+        let data = rest.to_vec();
+        let req = uv::alloc_raw(unsafe { (self.uv.req_size)(uv::UV_WRITE) });
+        if req.is_null() {
+            self.write_failed(id, -12); // ENOMEM
+            return false;
+        }
+        let len = data.len();
+        let pending = Box::new(PendingWrite { transport: self.clone(), data, id });
+        let buf = uv_buf_t { base: pending.data.as_ptr() as *mut c_char, len };
+        unsafe { (self.uv.req_set_data)(req, Box::into_raw(pending) as *mut c_void) };
+        let err = unsafe { (self.uv.write)(req, self.stream(), &buf, 1, write_cb) };
+        if err != 0 {
+            drop(unsafe { Box::from_raw((self.uv.req_get_data)(req) as *mut PendingWrite) });
+            unsafe { uv::free_raw(req) };
+            self.write_failed(id, err);
+        }
+        false
+    }
+
+    fn write_failed(&self, id: u32, err: c_int) {
+        let name = uv::error_name(self.uv, err);
+        if id != 0 {
+            self.sink.done(id, Some(&name));
+        } else {
+            self.sink.error(&name, true);
+        }
+    }
+
+    /// Queues close_notify (once established), sends everything, then shuts the write side
+    /// (FIN); `Sink::done(id)` follows.
+    pub fn shutdown(self: &Rc<Self>, id: u32) {
+        let _ = self.with_connection(|c| c.shutdown());
+        self.held.set(false);
+        self.flush(0);
+        if self.is_closed() {
+            self.sink.done(id, None);
+            return;
+        }
+        let req = uv::alloc_raw(unsafe { (self.uv.req_size)(uv::UV_SHUTDOWN) });
+        if req.is_null() {
+            self.sink.done(id, Some("ENOMEM"));
+            return;
+        }
+        let pending = Box::new(PendingWrite { transport: self.clone(), data: Vec::new(), id });
+        unsafe { (self.uv.req_set_data)(req, Box::into_raw(pending) as *mut c_void) };
+        let err = unsafe { (self.uv.shutdown)(req, self.stream(), shutdown_cb) };
+        if err != 0 {
+            drop(unsafe { Box::from_raw((self.uv.req_get_data)(req) as *mut PendingWrite) });
+            unsafe { uv::free_raw(req) };
+            self.sink.done(id, Some(&uv::error_name(self.uv, err)));
+        }
+    }
+
+    /// Closes the socket (idempotent); `Sink::closed` follows.
+    pub fn close(&self) {
+        let handle = self.handle.replace(std::ptr::null_mut());
+        if handle.is_null() {
+            return;
+        }
+        self.reading.set(false);
+        self.delivering.set(false);
+        unsafe { (self.uv.close)(handle, close_cb) };
+    }
+
+    /// The raw libuv handle (null once closed), for the socket options.
+    pub fn handle(&self) -> *mut uv_handle_t {
+        self.handle.get()
+    }
+
+    /// libuv.
+    pub fn uv(&self) -> &'static Uv {
+        self.uv
+    }
+
+    /// Bytes queued on libuv, not yet taken by the kernel.
+    pub fn write_queue_size(&self) -> usize {
+        if self.is_closed() {
+            return 0;
+        }
+        unsafe { (self.uv.stream_get_write_queue_size)(self.stream()) }
+    }
+
+    /// The socket's file descriptor, or -1 once closed.
+    pub fn fd(&self) -> c_int {
+        let mut fd = -1;
+        if !self.is_closed() && unsafe { (self.uv.fileno)(self.handle.get(), &mut fd) } != 0 {
+            return -1;
+        }
+        fd
+    }
+
+    /// The peer's (`peer`) or this end's address of a TCP socket: (address, family, port).
+    pub fn address(&self, peer: bool) -> Option<(String, &'static str, u16)> {
+        let fd = self.fd();
+        if fd < 0 {
+            return None;
+        }
+        let mut storage: libc::sockaddr_storage = unsafe { std::mem::zeroed() };
+        let mut len = std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
+        let sa = &mut storage as *mut _ as *mut libc::sockaddr;
+        let ok = unsafe { if peer { libc::getpeername(fd, sa, &mut len) } else { libc::getsockname(fd, sa, &mut len) } };
+        if ok != 0 {
+            return None;
+        }
+        match storage.ss_family as c_int {
+            libc::AF_INET => {
+                let v4 = unsafe { &*(sa as *const libc::sockaddr_in) };
+                let ip = std::net::Ipv4Addr::from(u32::from_be(v4.sin_addr.s_addr));
+                Some((ip.to_string(), "IPv4", u16::from_be(v4.sin_port)))
+            }
+            libc::AF_INET6 => {
+                let v6 = unsafe { &*(sa as *const libc::sockaddr_in6) };
+                let ip = std::net::Ipv6Addr::from(v6.sin6_addr.s6_addr);
+                Some((ip.to_string(), "IPv6", u16::from_be(v6.sin6_port)))
+            }
+            _ => None,
+        }
+    }
+
+    /// (ciphertext read, ciphertext written) so far.
+    pub fn byte_counts(&self) -> (u64, u64) {
+        (self.bytes_read.get(), self.bytes_written.get())
+    }
+}
+
+/// The transport a libuv handle points at (a borrowed `Rc`).
+unsafe fn transport_of(handle: *const uv_handle_t) -> Option<Rc<Transport>> {
+    let uv = uv::uv()?;
+    let raw = (uv.handle_get_data)(handle) as *const Transport;
+    if raw.is_null() {
+        return None;
+    }
+    Rc::increment_strong_count(raw);
+    Some(Rc::from_raw(raw))
+}
+
+unsafe extern "C" fn alloc_cb(handle: *mut uv_handle_t, _suggested: usize, buf: *mut uv_buf_t) {
+    let Some(transport) = transport_of(handle) else { return };
+    // The buffer is only written by libuv before read_cb, when nothing else borrows it.
+    let ptr = transport.read_buffer.as_ptr();
+    let buffer = &mut *ptr;
+    *buf = uv_buf_t { base: buffer.as_mut_ptr() as *mut c_char, len: buffer.len() };
+}
+
+unsafe extern "C" fn read_cb(stream: *mut uv_stream_t, nread: isize, _buf: *const uv_buf_t) {
+    let Some(transport) = transport_of(stream) else { return };
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        if nread > 0 {
+            transport.on_data(nread as usize);
+        } else if nread == uv::UV_EOF {
+            transport.read_stop();
+            transport.sink.end(false);
+        } else if nread < 0 {
+            transport.read_stop();
+            transport.sink.error(&uv::error_name(transport.uv, nread as c_int), false);
+        }
+    }));
+    if outcome.is_err() {
+        transport.close();
+    }
+}
+
+unsafe extern "C" fn write_cb(req: *mut uv_req_t, status: c_int) {
+    let Some(uv) = uv::uv() else { return };
+    let pending = Box::from_raw((uv.req_get_data)(req) as *mut PendingWrite);
+    uv::free_raw(req);
+    let transport = &pending.transport;
+    if status == 0 {
+        transport.bytes_written.set(transport.bytes_written.get() + pending.data.len() as u64);
+    }
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        if status != 0 {
+            transport.write_failed(pending.id, status);
+        } else if pending.id != 0 {
+            transport.sink.done(pending.id, None);
+        }
+    }));
+}
+
+unsafe extern "C" fn shutdown_cb(req: *mut uv_req_t, status: c_int) {
+    let Some(uv) = uv::uv() else { return };
+    let pending = Box::from_raw((uv.req_get_data)(req) as *mut PendingWrite);
+    uv::free_raw(req);
+    let name = (status != 0).then(|| uv::error_name(uv, status));
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| pending.transport.sink.done(pending.id, name.as_deref())));
+}
+
+unsafe extern "C" fn close_cb(handle: *mut uv_handle_t) {
+    let Some(uv) = uv::uv() else { return };
+    // Takes back the reference the handle held.
+    let raw = (uv.handle_get_data)(handle) as *const Transport;
+    uv::free_raw(handle);
+    if raw.is_null() {
+        return;
+    }
+    let transport = Rc::from_raw(raw);
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| transport.sink.closed()));
+}
