@@ -2,9 +2,15 @@
 //! transport. Every use borrows it for the length of one call; a use while another is running
 //! (JS called from inside OpenSSL — the PSK callback — calling back in) is refused instead of
 //! aliasing the connection, and `destroy()` then waits until the running call returns.
+//!
+//! The connection can also be away on a handshake worker (io/pool.rs): a use then waits for
+//! the worker's step to finish and takes the connection back (what the step would have cost
+//! inline); the step's status is kept for the transport, which acts on it in order.
 
-use super::Connection;
+use super::{Connection, Status};
+use crate::io::pool::Slot;
 use std::cell::{Cell, RefCell};
+use std::sync::Arc;
 
 /// Why a use of the cell did not run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,16 +27,73 @@ pub struct ConnectionCell {
     connection: RefCell<Option<Connection>>,
     /// `destroy()` was called while a use was running.
     destroy_requested: Cell<bool>,
+    /// Where the connection's result comes back while it is away on a worker.
+    away: RefCell<Option<Arc<Slot>>>,
+    /// The status of a step whose connection a use took back early (for `come_back`).
+    reclaimed: Cell<Option<Status>>,
 }
 
 impl ConnectionCell {
     /// A cell holding `connection`.
     pub fn new(connection: Connection) -> Self {
-        ConnectionCell { connection: RefCell::new(Some(connection)), destroy_requested: Cell::new(false) }
+        ConnectionCell {
+            connection: RefCell::new(Some(connection)),
+            destroy_requested: Cell::new(false),
+            away: RefCell::new(None),
+            reclaimed: Cell::new(None),
+        }
+    }
+
+    /// Takes the connection out to send it to a worker (its result comes back through `slot`).
+    /// None when it is in use, destroyed or already away.
+    pub fn send_away(&self, slot: Arc<Slot>) -> Option<Connection> {
+        let mut connection = self.connection.try_borrow_mut().ok()?;
+        let mut away = self.away.try_borrow_mut().ok()?;
+        if away.is_some() || self.destroy_requested.get() {
+            return None;
+        }
+        let taken = connection.take()?;
+        *away = Some(slot);
+        Some(taken)
+    }
+
+    /// The worker's step finished (on the loop's thread): the connection is back, and this is
+    /// the step's status (Failed when it is gone).
+    pub fn come_back(&self) -> Status {
+        if let Some(status) = self.reclaimed.take() {
+            return status;
+        }
+        match self.away.borrow_mut().take().and_then(|slot| slot.try_take()) {
+            Some((connection, status)) => {
+                if let Ok(mut slot) = self.connection.try_borrow_mut() {
+                    *slot = Some(connection);
+                }
+                status
+            }
+            None => Status::Failed,
+        }
+    }
+
+    /// Whether the connection is away on a worker.
+    pub fn is_away(&self) -> bool {
+        self.away.try_borrow().map_or(false, |a| a.is_some())
+    }
+
+    /// Takes the connection back from a worker now, waiting for its step.
+    fn reclaim(&self) {
+        let Some(slot) = self.away.borrow_mut().take() else { return };
+        let (connection, status) = slot.wait();
+        self.reclaimed.set(Some(status));
+        if let Ok(mut slot) = self.connection.try_borrow_mut() {
+            *slot = Some(connection);
+        }
     }
 
     /// Runs `f` on the connection, then frees it if `destroy()` was asked meanwhile.
     pub fn try_with<T>(&self, f: impl FnOnce(&mut Connection) -> T) -> Result<T, Unavailable> {
+        if self.is_away() {
+            self.reclaim();
+        }
         let result = {
             let mut slot = self.connection.try_borrow_mut().map_err(|_| Unavailable::Busy)?;
             f(slot.as_mut().ok_or(Unavailable::Destroyed)?)
@@ -42,8 +105,11 @@ impl ConnectionCell {
         Ok(result)
     }
 
-    /// Frees the connection now, or when the running use returns.
+    /// Frees the connection now, or when the running use returns (or the worker's step).
     pub fn destroy(&self) {
+        if self.is_away() {
+            self.reclaim();
+        }
         match self.connection.try_borrow_mut() {
             Ok(mut slot) => *slot = None,
             Err(_) => self.destroy_requested.set(true),

@@ -102,6 +102,12 @@ impl Connection {
         }
     }
 
+    /// Whether the connection may run on another thread: not once a PSK callback (which calls
+    /// into JS) is installed.
+    pub fn may_travel(&self) -> bool {
+        self.ssl.ex_data(psk_index()).is_none()
+    }
+
     /// Server side: the identity hint sent in TLS 1.2 (up to the first NUL). False when
     /// OpenSSL refuses it (longer than 256 bytes).
     pub fn set_psk_identity_hint(&mut self, hint: &str) -> bool {

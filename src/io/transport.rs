@@ -16,7 +16,9 @@
 //! Single-threaded: every method runs on the loop's thread; the JS a `Sink` call runs may call
 //! back into the transport, so state lives in `Cell`s and no borrow is held across a call out.
 
+use super::pool::{self, Job, Slot, Traveling};
 use super::uv::{self, uv_buf_t, uv_handle_t, uv_req_t, uv_stream_t, Uv};
+use std::sync::Arc;
 use crate::conn::cell::{ConnectionCell, Unavailable};
 use crate::conn::{Connection, Status};
 use std::cell::{Cell, RefCell};
@@ -90,8 +92,14 @@ pub struct Transport {
     connection: Rc<ConnectionCell>,
     sink: Box<dyn Sink>,
     read_buffer: RefCell<Vec<u8>>,
-    /// libuv is reading the socket.
+    /// The loop the socket is on.
+    loop_: *mut c_void,
+    /// JS wants the socket read (`read_start`, until `read_stop`).
+    want_reading: Cell<bool>,
+    /// libuv is reading the socket (not while the connection is away on a worker).
     reading: Cell<bool>,
+    /// The connection is on a handshake worker (io/pool.rs); input waits in the socket.
+    away: Cell<bool>,
     /// JS established the connection and wants cleartext: records are decrypted and delivered
     /// here; otherwise input only advances the handshake and JS is told the status.
     delivering: Cell<bool>,
@@ -142,7 +150,10 @@ impl Transport {
             connection,
             sink,
             read_buffer: RefCell::new(vec![0; READ_SIZE]),
+            loop_,
+            want_reading: Cell::new(false),
             reading: Cell::new(false),
+            away: Cell::new(false),
             delivering: Cell::new(false),
             held: Cell::new(false),
             bytes_written: Cell::new(0),
@@ -175,7 +186,18 @@ impl Transport {
 
     /// Starts reading the socket (idempotent).
     pub fn read_start(&self) -> c_int {
-        if self.is_closed() || self.reading.get() {
+        self.want_reading.set(true);
+        self.resume_reading()
+    }
+
+    /// Stops reading the socket (backpressure, pause()).
+    pub fn read_stop(&self) {
+        self.want_reading.set(false);
+        self.pause_reading();
+    }
+
+    fn resume_reading(&self) -> c_int {
+        if self.is_closed() || self.reading.get() || self.away.get() || !self.want_reading.get() {
             return 0;
         }
         let err = unsafe { (self.uv.read_start)(self.stream(), alloc_cb, read_cb) };
@@ -183,8 +205,7 @@ impl Transport {
         err
     }
 
-    /// Stops reading the socket (backpressure, pause()).
-    pub fn read_stop(&self) {
+    fn pause_reading(&self) {
         if !self.is_closed() && self.reading.replace(false) {
             unsafe { (self.uv.read_stop)(self.stream()) };
         }
@@ -207,14 +228,36 @@ impl Transport {
     /// Input from the socket.
     fn on_data(self: &Rc<Self>, len: usize) {
         self.bytes_read.set(self.bytes_read.get() + len as u64);
+        if self.offload(len) {
+            return;
+        }
         let status = {
             let buffer = self.read_buffer.borrow();
             self.with_connection(|c| c.receive(&buffer[..len]))
         };
         match status {
             Ok(status) => self.after_input(status),
-            Err(_) => self.read_stop(),
+            Err(_) => self.pause_reading(),
         }
+    }
+
+    /// Sends a handshake step to the pool, when there is one and the connection may travel.
+    /// Reading pauses until the step is back (`step_done`).
+    fn offload(self: &Rc<Self>, len: usize) -> bool {
+        let worth_it = self.with_connection(|c| !c.handshake_done() && c.may_travel()).unwrap_or(false);
+        if !worth_it {
+            return false;
+        }
+        let Some(pool) = pool::pool(self.loop_, step_done) else { return false };
+        let slot = Arc::new(Slot::default());
+        let Some(connection) = self.connection.send_away(slot.clone()) else { return false };
+        let input = self.read_buffer.borrow()[..len].to_vec();
+        self.away.set(true);
+        self.pause_reading();
+        // The job holds a reference to the transport until `step_done` takes it back.
+        let token = Rc::into_raw(self.clone()) as usize;
+        pool.submit(Job { connection: Traveling(connection), input, slot, token });
+        true
     }
 
     /// Acts on the status input left: delivers records when JS reads, else asks JS.
@@ -460,6 +503,16 @@ impl Transport {
     }
 }
 
+/// On the loop's thread: a handshake step came back from the pool.
+fn step_done(token: usize) {
+    // SAFETY: `offload` made the token from an Rc it handed over.
+    let transport = unsafe { Rc::from_raw(token as *const Transport) };
+    let status = transport.connection.come_back();
+    transport.away.set(false);
+    transport.resume_reading();
+    transport.after_input(status);
+}
+
 /// The transport a libuv handle points at (a borrowed `Rc`).
 unsafe fn transport_of(handle: *const uv_handle_t) -> Option<Rc<Transport>> {
     let uv = uv::uv()?;
@@ -485,10 +538,10 @@ unsafe extern "C" fn read_cb(stream: *mut uv_stream_t, nread: isize, _buf: *cons
         if nread > 0 {
             transport.on_data(nread as usize);
         } else if nread == uv::UV_EOF {
-            transport.read_stop();
+            transport.pause_reading();
             transport.sink.end(false);
         } else if nread < 0 {
-            transport.read_stop();
+            transport.pause_reading();
             transport.sink.error(&uv::error_name(transport.uv, nread as c_int), false);
         }
     }));
