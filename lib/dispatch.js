@@ -12,7 +12,7 @@
 const { performance } = require('node:perf_hooks');
 const { Status, EventKind, connectionReceive, connectionReadCleartext } = require('./binding');
 const { cleartextSlab } = require('./slab');
-const { kSession, kReadPaused, kBytesRead } = require('./symbols');
+const { kSession, kReadPaused, kBytesRead, kTransportKind } = require('./symbols');
 
 // Cleartext records (≤ 16 KiB each) are read into slices of the shared slab (lib/slab.js).
 const MAX_RECORD = 16 * 1024;
@@ -124,6 +124,11 @@ function install(proto) {
    * renegotiation replies).
    */
   proto._readCleartext = function _readCleartext() {
+    if (this[kTransportKind] === 'native') {
+      // The native transport decrypts and delivers (lib/native.js), then sends.
+      if (this[kSession]) this._nativePump();
+      return;
+    }
     let session;
     while ((session = this[kSession])) {
       const slab = cleartextSlab;

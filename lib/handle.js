@@ -3,7 +3,7 @@
 // `ssl.verifyError()`, smtp-server checks client certificates with `_handle.verifyError()`, http
 // pauses reading through `_handle.readStop()` — so TLSHandle has those members of TLSWrap.
 
-const { kSession, kReadPaused } = require('./symbols');
+const { kSession, kReadPaused, kTransport, kTransportKind } = require('./symbols');
 
 const kOwner = Symbol('kOwner');
 const kHandle = Symbol('kHandle');
@@ -55,6 +55,22 @@ class TLSHandle {
     this[kOwner][kReadPaused] = true;
     this[kOwner]._pauseTransport();
     return 0;
+  }
+
+  /** The socket's file descriptor (TLSWrap's stream's), or -1 without one of its own. */
+  get fd() {
+    const owner = this[kOwner];
+    const transport = owner[kTransport];
+    if (owner[kTransportKind] === 'native') return transport.native.fd;
+    return transport?._handle?.fd ?? -1;
+  }
+
+  /** Bytes written but not yet taken by the kernel. */
+  get writeQueueSize() {
+    const owner = this[kOwner];
+    const transport = owner[kTransport];
+    if (owner[kTransportKind] === 'native') return transport.native.writeQueueSize;
+    return transport?._handle?.writeQueueSize ?? 0;
   }
 
   // No async id of its own: http then uses the default trigger id, as for handle-less sockets.

@@ -90,7 +90,9 @@ function install(proto) {
   // Holds the output until _releaseHeldOutput (socket.js's _flushCiphertext collects the write
   // callbacks meanwhile).
   proto._holdOutput = function _holdOutput() {
-    if (!this[kHeldOutput]) this[kHeldOutput] = [];
+    if (this[kHeldOutput]) return;
+    this[kHeldOutput] = [];
+    this._holdNativeOutput(true);
   };
 
   // Sends the held output; the write callbacks collected meanwhile run once it is sent.
@@ -98,6 +100,7 @@ function install(proto) {
     const callbacks = this[kHeldOutput];
     this[kHeldOutput] = null;
     if (!callbacks) return;
+    this._holdNativeOutput(false);
     let cb = null;
     if (callbacks.length === 1) cb = callbacks[0];
     else if (callbacks.length > 1) cb = (err) => { for (const f of callbacks) f(err); };

@@ -40,6 +40,7 @@ const renegotiation = require('./renegotiation');
 const keylog = require('./keylog');
 const trace = require('./trace');
 const introspection = require('./introspection');
+const native = require('./native');
 
 const { kHeldOutput } = sessions;
 // Large writes are encrypted in slices so the transport's backpressure bounds memory.
@@ -354,6 +355,16 @@ TLSSocket.prototype._writeCleartext = function _writeCleartext(data, cb) {
     return;
   }
   this._refreshTimer();
+  if (this[kTransportKind] === 'native') {
+    if (this[kHeldOutput]) {
+      // Encrypted now, sent with the held output ('newSession'); `cb` once it is.
+      this._nativeWrite(data, () => {});
+      this[kHeldOutput].push(cb);
+    } else {
+      this._nativeWrite(data, cb);
+    }
+    return;
+  }
   this[kActiveWrite] = { data, offset: 0, cb };
   this._continueWrite();
 };
@@ -408,6 +419,10 @@ TLSSocket.prototype._flushCiphertext = function _flushCiphertext(cb, always = fa
     if (cb) process.nextTick(cb, new ERR_SOCKET_CLOSED());
     return true;
   }
+  if (this[kTransportKind] === 'native') {
+    this._nativeFlush(cb);
+    return true;
+  }
   const slab = ciphertextSlab;
   let n = connectionTakeCiphertext(session, slab.buf, slab.used);
   if (n === 0) {
@@ -455,6 +470,10 @@ TLSSocket.prototype._final = function _final(cb) {
     cb();
     return;
   }
+  if (this[kTransportKind] === 'native') {
+    this._nativeShutdown(cb);
+    return;
+  }
   this[kShuttingDown] = true;
   if (this[kSession] && this._secureEstablished) this[kSession].shutdown();
   this._flushCiphertext(null);
@@ -478,7 +497,12 @@ TLSSocket.prototype._destroy = function _destroy(err, cb) {
   if (active) active.cb(new ERR_SOCKET_CLOSED());
   this._dropHeldOutput();
   const emitClose = () => this.emit('close', !!err);
-  if (transport && !transport.closed) {
+  if (this[kTransportKind] === 'native') {
+    this._nativeClose(() => {
+      this._onNativeSocketClosed();
+      emitClose();
+    });
+  } else if (transport && !transport.closed) {
     transport.once('close', emitClose);
     transport.destroy();
   } else {
@@ -601,8 +625,8 @@ function startReading(tlsSocket) {
   tlsSocket._startReading();
 }
 
-for (const part of [transport, handle, dispatch, alpn, sni, ocsp, npn, psk, sessions, renegotiation, keylog, trace,
-  introspection]) {
+for (const part of [transport, native, handle, dispatch, alpn, sni, ocsp, npn, psk, sessions, renegotiation, keylog,
+  trace, introspection]) {
   part.install(TLSSocket.prototype);
 }
 

@@ -12,6 +12,7 @@
 const net = require('node:net');
 const { codes: { ERR_STREAM_WRAP } } = require('./errors');
 const { kSession, kTransport, kTransportKind, kReadPaused, kShuttingDown } = require('./symbols');
+const { nativeEnabled } = require('./native');
 
 // Sockets tls-rs connects read ciphertext into this one buffer (net's `onread`): the session
 // copies it into OpenSSL synchronously, before the next read can reuse it.
@@ -75,15 +76,23 @@ function install(proto) {
   /** Backpressure from our reader reaches the transport. */
   proto._pauseTransport = function _pauseTransport() {
     const transport = this[kTransport];
-    // A hijacked socket stops itself: our push() returned false, so net stops reading.
-    if (transport && this[kTransportKind] !== 'socket') transport.pause();
+    if (!transport) return;
+    if (this[kTransportKind] === 'native') {
+      transport.native.setDelivering(false);
+      transport.native.readStop();
+    } else if (this[kTransportKind] !== 'socket') {
+      // (A hijacked socket stops itself: our push() returned false, so net stops reading.)
+      transport.pause();
+    }
   };
 
   /** The reader wants more: the transport reads again. */
   proto._resumeTransport = function _resumeTransport() {
     const transport = this[kTransport];
     if (!transport || transport.destroyed) return;
-    if (this[kTransportKind] === 'socket') {
+    if (this[kTransportKind] === 'native') {
+      transport.native.readStart();
+    } else if (this[kTransportKind] === 'socket') {
       // net's own _read restarts a handle that stopped reading.
       if (!transport.connecting) transport._read(0);
     } else {
@@ -91,16 +100,21 @@ function install(proto) {
     }
   };
 
-  /** net.Socket#connect: connects the TCP (or IPC) transport this socket owns. */
+  /**
+   * net.Socket#connect: connects the TCP (or IPC) transport this socket owns. net connects it
+   * (lookup, address selection, its events); once connected, the native transport takes the
+   * socket over (lib/native.js), else it is read through `onread`.
+   */
   proto.connect = function connect(...args) {
     const [options, cb] = net._normalizeArgs(args);
     if (cb) this.once('connect', cb);
+    const useNative = nativeEnabled;
     const transport = new net.Socket({
       allowHalfOpen: true,
       noDelay: options.noDelay,
       keepAlive: options.keepAlive,
       keepAliveInitialDelay: options.keepAliveInitialDelay,
-      onread: {
+      onread: useNative ? undefined : {
         buffer: ciphertextReadBuffer,
         callback: (nread, buf) => {
           this._onCiphertext(buf.subarray(0, nread));
@@ -112,6 +126,7 @@ function install(proto) {
       transport.on(event, (...eventArgs) => this.emit(event, ...eventArgs));
     }
     transport.once('connect', () => {
+      if (useNative && this[kSession]) this._takeOverConnected(transport, !!options.path);
       this.connecting = false;
       this.emit('connect');
       this.emit('ready');
@@ -124,6 +139,20 @@ function install(proto) {
     for (const [method, methodArgs] of this[kBeforeTransport] ?? []) transport[method](...methodArgs);
     this[kBeforeTransport] = null;
     return this;
+  };
+
+  // The socket net connected becomes a native transport; the net.Socket goes away quietly
+  // (Node's TLSSocket from tls.connect has no inner socket: _parent is null).
+  proto._takeOverConnected = function _takeOverConnected(transport, pipe) {
+    const handle = transport._handle;
+    const unrefed = typeof handle.hasRef === 'function' && !handle.hasRef();
+    this._attachNative(handle.fd, pipe);
+    transport.removeAllListeners();
+    transport.on('error', () => {});
+    transport.destroy();
+    this._parent = null;
+    if (unrefed) this[kTransport].unref();
+    this[kTransport].native.readStart();
   };
 
   /** The transport ended: so does the cleartext stream. */

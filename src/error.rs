@@ -81,6 +81,34 @@ fn err_lib(e: std::os::raw::c_ulong) -> i32 {
     }
 }
 
+/// How OpenSSL's printed lines name a thread: the bytes of its id in hex (ossl_buf2hexstr_sep).
+fn thread_tag() -> String {
+    let tid = unsafe { libc::pthread_self() } as u64;
+    tid.to_le_bytes().iter().map(|b| format!("{b:02X}")).collect()
+}
+
+static LOOP_THREAD_TAG: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Notes the JS thread (the first thread that creates a connection), whose id OpenSSL's
+/// messages carry in Node, where every TLS step runs on it.
+pub fn note_loop_thread() {
+    LOOP_THREAD_TAG.get_or_init(thread_tag);
+}
+
+/// `printed` as if printed on the JS thread: a handshake step that ran on a worker thread
+/// names the worker in each line's prefix, where Node's message names the JS thread.
+fn as_printed_on_loop_thread(printed: String) -> String {
+    let Some(loop_tag) = LOOP_THREAD_TAG.get() else { return printed };
+    let here = thread_tag();
+    if &here == loop_tag {
+        return printed;
+    }
+    printed.split_inclusive('\n').map(|line| match line.strip_prefix(here.as_str()) {
+        Some(rest) if rest.starts_with(':') => format!("{loop_tag}{rest}"),
+        _ => line.to_string(),
+    }).collect()
+}
+
 impl OpenSslError {
     fn from_code(e: std::os::raw::c_ulong) -> Self {
         let mut buf = [0 as c_char; 256];
@@ -128,7 +156,7 @@ impl OpenSslError {
         let mut printed = String::new();
         unsafe { ffi::ERR_print_errors_cb(append_line, &mut printed as *mut String as *mut std::os::raw::c_void) };
         if !printed.is_empty() {
-            err.message = printed.replace(RENAMED_ALERT_PREFIX, NODE_ALERT_PREFIX);
+            err.message = as_printed_on_loop_thread(printed).replace(RENAMED_ALERT_PREFIX, NODE_ALERT_PREFIX);
         }
         // OpenSSL 3.6's record layer (3.2+) follows each record error with a "record layer
         // failure" entry and says "encrypted length too long" where 3.0 (Node 20) says "packet

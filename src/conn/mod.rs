@@ -71,6 +71,7 @@ pub enum Status {
 const SSL_MODE_AUTO_RETRY: c_long = 0x4;
 const SSL_MODE_RELEASE_BUFFERS: c_long = 0x10;
 const SSL_CTRL_MODE: c_int = 33;
+const SSL_CTRL_CLEAR_MODE: c_int = 78;
 
 /// Bytes as Node turns them into a JS string here (OneByteString: one byte, one code point).
 pub fn latin1(bytes: &[u8]) -> String {
@@ -101,6 +102,7 @@ pub struct Connection {
 impl Connection {
     /// An endpoint using `context`; nothing is produced until `start()` (client) or `receive()`.
     pub fn new(context: &SslContextRef, is_server: bool) -> Result<Self, ErrorStack> {
+        crate::error::note_loop_thread();
         let mut ssl = Ssl::new(context)?;
         renegotiation::install(&mut ssl);
         let raw = ssl.as_ptr();
@@ -118,7 +120,11 @@ impl Connection {
             }
             // An empty input BIO means "wait for more", not end of stream (bio.rs).
             sys::SSL_set_bio(raw, rbio, wbio);
-            sys::SSL_ctrl(raw, SSL_CTRL_MODE, SSL_MODE_AUTO_RETRY | SSL_MODE_RELEASE_BUFFERS, std::ptr::null_mut());
+            sys::SSL_ctrl(raw, SSL_CTRL_MODE, SSL_MODE_RELEASE_BUFFERS, std::ptr::null_mut());
+            // Without auto-retry SSL_read returns after a post-handshake message (a ticket, a
+            // renegotiation step), so its events come before the data that follows, as Node,
+            // whose callbacks run inside SSL_read, emits them.
+            sys::SSL_ctrl(raw, SSL_CTRL_CLEAR_MODE, SSL_MODE_AUTO_RETRY, std::ptr::null_mut());
             verify::record_only(raw);
             if is_server {
                 sys::SSL_set_accept_state(raw);
@@ -272,16 +278,37 @@ impl Connection {
             return None;
         }
         let raw = self.ssl.as_ptr();
-        let mut n = 0usize;
-        if unsafe { sys::SSL_read_ex(raw, out.as_mut_ptr() as *mut c_void, out.len(), &mut n) } == 1 {
-            return Some(n);
+        let mut waiting = usize::MAX;
+        loop {
+            let mut n = 0usize;
+            if unsafe { sys::SSL_read_ex(raw, out.as_mut_ptr() as *mut c_void, out.len(), &mut n) } == 1 {
+                return Some(n);
+            }
+            match unsafe { sys::SSL_get_error(raw, 0) } {
+                // A post-handshake message was processed: what it reported comes first; else
+                // read on while input waits.
+                sys::SSL_ERROR_WANT_READ | sys::SSL_ERROR_WANT_WRITE
+                    if !self.has_events() && (1..waiting).contains(&self.pending_input()) =>
+                {
+                    // (Only while OpenSSL takes input: a stalled read stops.)
+                    waiting = self.pending_input();
+                }
+                sys::SSL_ERROR_WANT_READ | sys::SSL_ERROR_WANT_WRITE => return None,
+                sys::SSL_ERROR_ZERO_RETURN => {
+                    self.peer_closed = true;
+                    return None;
+                }
+                _ => {
+                    self.record_error("read failed");
+                    return None;
+                }
+            }
         }
-        match unsafe { sys::SSL_get_error(raw, 0) } {
-            sys::SSL_ERROR_WANT_READ | sys::SSL_ERROR_WANT_WRITE => {}
-            sys::SSL_ERROR_ZERO_RETURN => self.peer_closed = true,
-            _ => self.record_error("read failed"),
-        }
-        None
+    }
+
+    /// Ciphertext from the peer not yet taken by OpenSSL.
+    fn pending_input(&self) -> usize {
+        unsafe { sys::BIO_ctrl(self.rbio, bio::BIO_CTRL_PENDING, 0, std::ptr::null_mut()) as usize }
     }
 
     /// Encrypts all of `cleartext` (after the handshake). Returns the ciphertext bytes now

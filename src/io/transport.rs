@@ -105,6 +105,9 @@ pub struct Transport {
     delivering: Cell<bool>,
     /// Output is held (Node's 'newSession' hold).
     held: Cell<bool>,
+    /// Shutting down: a failure to send close_notify is not reported (the shutdown's own
+    /// result is), as Node's afterShutdown ignores it.
+    shutting_down: Cell<bool>,
     /// Ciphertext handed to the kernel so far.
     bytes_written: Cell<u64>,
     /// Ciphertext read from the kernel so far.
@@ -156,6 +159,7 @@ impl Transport {
             away: Cell::new(false),
             delivering: Cell::new(false),
             held: Cell::new(false),
+            shutting_down: Cell::new(false),
             bytes_written: Cell::new(0),
             bytes_read: Cell::new(0),
         });
@@ -399,6 +403,9 @@ impl Transport {
 
     fn write_failed(&self, id: u32, err: c_int) {
         let name = uv::error_name(self.uv, err);
+        if id == 0 && self.shutting_down.get() {
+            return;
+        }
         if id != 0 {
             self.sink.done(id, Some(&name));
         } else {
@@ -411,6 +418,7 @@ impl Transport {
     pub fn shutdown(self: &Rc<Self>, id: u32) {
         let _ = self.with_connection(|c| c.shutdown());
         self.held.set(false);
+        self.shutting_down.set(true);
         self.flush(0);
         if self.is_closed() {
             self.sink.done(id, None);

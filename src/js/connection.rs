@@ -272,8 +272,7 @@ impl TlsConnection {
                     PskExchange::Client { hint, max_psk_len, max_identity_len } => (hint, max_psk_len, max_identity_len),
                     PskExchange::Server { identity, max_psk_len } => (Some(identity), max_psk_len, 0),
                 };
-                let reply = function.call(args)?;
-                Some(PskAnswer { psk: reply.psk.to_vec(), identity: reply.identity })
+                function.call(args)
             }))
         })
     }
@@ -522,8 +521,17 @@ impl WeakPskFunction {
         Ok(WeakPskFunction { env: env.raw(), reference })
     }
 
-    /// Calls the function; None when it is gone, throws, or returns null.
-    fn call(&self, args: (Option<String>, u32, u32)) -> Option<PskReply> {
+    /// Calls the function; None when it is gone, throws, or returns null. It may run from a
+    /// libuv callback (the native transport), so it opens its own handle scope.
+    fn call(&self, args: (Option<String>, u32, u32)) -> Option<PskAnswer> {
+        let mut scope = std::ptr::null_mut();
+        unsafe { napi::sys::napi_open_handle_scope(self.env, &mut scope) };
+        let answer = self.call_in_scope(args);
+        unsafe { napi::sys::napi_close_handle_scope(self.env, scope) };
+        answer
+    }
+
+    fn call_in_scope(&self, args: (Option<String>, u32, u32)) -> Option<PskAnswer> {
         let mut value = std::ptr::null_mut();
         let status = unsafe { napi::sys::napi_get_reference_value(self.env, self.reference, &mut value) };
         if status != napi::sys::Status::napi_ok || value.is_null() {
@@ -531,7 +539,8 @@ impl WeakPskFunction {
         }
         let function = unsafe { PskFunction::from_napi_value(self.env, value) }.ok()?;
         // A throw (the JS side catches user errors itself) fails the handshake.
-        function.call(FnArgs::from(args)).ok()?
+        let reply = function.call(FnArgs::from(args)).ok()??;
+        Some(PskAnswer { psk: reply.psk.to_vec(), identity: reply.identity })
     }
 }
 

@@ -1,0 +1,261 @@
+'use strict';
+// The native transport: for the connections tls-rs makes (tls.connect to a port or path) and
+// accepts (tls.Server), Rust owns the socket on Node's own event loop (src/io/) and moves the
+// ciphertext between the kernel and the connection; JS sees cleartext and statuses. Sockets
+// handed in by the user (the `socket` option, new TLSSocket(duplex), STARTTLS) keep the
+// memory-BIO path of lib/transport.js.
+//
+// The binding's TlsTransport calls _onNativeEvent(kind, a, b) on the TLSSocket; the socket
+// calls transportWrite / transportPump / transportFlush (one native call per write, per read
+// burst). TLS_RS_TRANSPORT=js turns the native transport off (every socket then takes the
+// memory-BIO path), so both paths can run the same tests.
+
+const {
+  TlsTransport, TransportEvent, transportWrite, transportPump, transportFlush,
+} = require('./binding');
+const { codes: { ERR_SOCKET_CLOSED } } = require('./errors');
+const { kSession, kTransport, kTransportKind, kReadPaused, kBytesRead, kShuttingDown } = require('./symbols');
+
+/** Whether the native transport is on (TLS_RS_TRANSPORT=js turns it off). */
+const nativeEnabled = process.env.TLS_RS_TRANSPORT !== 'js';
+
+// The server a natively accepted socket counts in (its _connections).
+const kAcceptedBy = Symbol('kAcceptedBy');
+// Write callbacks waiting for libuv, by id (ids are per process).
+const kWrites = Symbol('kWrites');
+let nextWriteId = 1;
+
+/**
+ * net.Socket's members that TLSSocket and net call on a transport (socket options, addresses),
+ * over a native TlsTransport.
+ */
+class NativeSocket {
+  constructor(native, pipe) {
+    this.native = native;
+    this.pipe = pipe;
+    this.destroyed = false;
+    this.closed = false;
+    this.peername = null;
+    this.sockname = null;
+  }
+
+  setNoDelay(enable = true) {
+    if (!this.pipe) this.native.setNoDelay(!!enable);
+    return this;
+  }
+
+  setKeepAlive(enable = false, initialDelay = 0) {
+    if (!this.pipe) this.native.setKeepAlive(!!enable, Math.trunc(Math.max(0, ~~initialDelay) / 1000));
+    return this;
+  }
+
+  ref() {
+    this.native.ref();
+    return this;
+  }
+
+  unref() {
+    this.native.unref();
+    return this;
+  }
+
+  // As net: the peer's address is kept once known (still there after close), this end's
+  // address only while the socket is open.
+  _getpeername() {
+    if (!this.peername && !this.pipe && !this.destroyed) this.peername = this.native.getpeername();
+    return this.peername || {};
+  }
+
+  _getsockname() {
+    if (this.destroyed || this.pipe) return {};
+    this.sockname ??= this.native.getsockname();
+    return this.sockname || {};
+  }
+}
+
+/** Adds the native transport's methods to TLSSocket.prototype. */
+function install(proto) {
+  /**
+   * Moves the connection onto a native transport over a duplicate of `fd` (the caller closes
+   * its own). `pipe`: a Unix socket. Reading starts with _startReading.
+   */
+  proto._attachNative = function _attachNative(fd, pipe) {
+    const native = new TlsTransport(this[kSession], fd, !!pipe, this, this._onNativeEvent);
+    this[kTransport] = new NativeSocket(native, !!pipe);
+    this[kTransportKind] = 'native';
+    this[kWrites] = null;
+  };
+
+  /** What the native transport reports (TransportEvent). */
+  proto._onNativeEvent = function _onNativeEvent(kind, a, b) {
+    switch (kind) {
+      case TransportEvent.Status:
+        this._refreshTimer();
+        this._afterSessionStep(a);
+        break;
+      case TransportEvent.Records:
+        this._onNativeRecords(a, b);
+        break;
+      case TransportEvent.End:
+        this._refreshTimer();
+        this._pushEOF();
+        break;
+      case TransportEvent.Error:
+        this._onNativeError(a, b);
+        break;
+      case TransportEvent.Done:
+        this._onNativeDone(a, b);
+        break;
+      case TransportEvent.Closed:
+        this[kTransport].closed = true;
+        this._failNativeWrites();
+        this.emit('_nativeClosed');
+        break;
+    }
+  };
+
+  // Records decrypted by the native transport: one chunk each to the reader.
+  proto._onNativeRecords = function _onNativeRecords(data, lengths) {
+    this._refreshTimer();
+    this[kBytesRead] += data.length;
+    let keepReading = true;
+    if (lengths === undefined) {
+      keepReading = this._deliver(data);
+    } else {
+      for (let i = 0, offset = 0; i < lengths.length; offset += lengths[i], i++) {
+        if (!this._deliver(data.subarray(offset, offset + lengths[i]))) keepReading = false;
+      }
+    }
+    if (!keepReading && !this[kReadPaused]) {
+      this[kReadPaused] = true;
+      this._pauseTransport();
+    }
+  };
+
+  // A socket error, as net reports it ('read ECONNRESET' with errno, code, syscall).
+  proto._onNativeError = function _onNativeError(code, writing) {
+    const err = systemError(code, writing ? 'write' : 'read');
+    // As for the 'owned' / 'socket' transports (lib/transport.js).
+    if (this[kShuttingDown] && (code === 'EPIPE' || code === 'ECONNRESET')) this.destroy();
+    else if (!this._secureEstablished && writing && (code === 'EPIPE' || code === 'ECONNRESET')) this.destroy();
+    else if (this._tlsOptions.isServer) this._emitTLSError(err);
+    else this.destroy(err);
+  };
+
+  // A write (or shutdown) libuv completed.
+  proto._onNativeDone = function _onNativeDone(id, code) {
+    const writes = this[kWrites];
+    const cb = writes?.get(id);
+    if (!cb) return;
+    writes.delete(id);
+    cb(code === undefined ? null : code === 'ECANCELED' ? new ERR_SOCKET_CLOSED() : systemError(code, 'write'));
+  };
+
+  // Waits for `cb` under a new write id.
+  proto._nativeWriteId = function _nativeWriteId(cb) {
+    const id = nextWriteId++;
+    if (nextWriteId > 0x7fffffff) nextWriteId = 1;
+    (this[kWrites] ??= new Map()).set(id, cb);
+    return id;
+  };
+
+  // Closed with writes still waiting: they fail.
+  proto._failNativeWrites = function _failNativeWrites() {
+    const writes = this[kWrites];
+    this[kWrites] = null;
+    if (writes) for (const cb of writes.values()) cb(new ERR_SOCKET_CLOSED());
+  };
+
+  /** Encrypts and sends `data`; `cb` once the kernel took it (or with the connection's failure). */
+  proto._nativeWrite = function _nativeWrite(data, cb) {
+    const native = this[kTransport].native;
+    const id = this._nativeWriteId(cb);
+    const sent = transportWrite(native, data, id);
+    if (sent === 0) return;
+    this[kWrites].delete(id);
+    if (sent === 1) cb();
+    else cb(this._takeSessionError());
+  };
+
+  /** Sends what the connection has waiting; `cb` (if any) once the kernel took it. */
+  proto._nativeFlush = function _nativeFlush(cb) {
+    const transport = this[kTransport];
+    if (transport.closed) {
+      if (cb) process.nextTick(cb, new ERR_SOCKET_CLOSED());
+      return;
+    }
+    const id = cb ? this._nativeWriteId(cb) : 0;
+    if (transportFlush(transport.native, id) && cb) {
+      this[kWrites].delete(id);
+      cb();
+    }
+  };
+
+  /** Delivers the cleartext there is, burst by burst, while the reader reads. */
+  proto._nativePump = function _nativePump() {
+    const native = this[kTransport].native;
+    native.setDelivering(!this[kReadPaused]);
+    transportPump(native);
+  };
+
+  /** close_notify (once established) and FIN; `cb` when the kernel took them. */
+  proto._nativeShutdown = function _nativeShutdown(cb) {
+    this[kShuttingDown] = true;
+    const transport = this[kTransport];
+    if (transport.closed) {
+      cb();
+      return;
+    }
+    transport.native.shutdown(this._nativeWriteId(() => cb()));
+  };
+
+  /** Closes the socket; `onClosed` once libuv released it. */
+  proto._nativeClose = function _nativeClose(onClosed) {
+    const transport = this[kTransport];
+    if (transport.closed) {
+      process.nextTick(onClosed);
+      return;
+    }
+    this.once('_nativeClosed', onClosed);
+    if (!transport.destroyed) {
+      transport.destroyed = true;
+      transport.native.close();
+    }
+  };
+
+  /** The native socket is closed: an accepted one leaves its server's count (as net's _destroy). */
+  proto._onNativeSocketClosed = function _onNativeSocketClosed() {
+    const server = this[kAcceptedBy];
+    if (!server) return;
+    this[kAcceptedBy] = null;
+    server._connections--;
+    if (server._emitCloseIfDrained) server._emitCloseIfDrained();
+  };
+
+  /** Holds the native transport's output back ('newSession'), or lets it go. */
+  proto._holdNativeOutput = function _holdNativeOutput(on) {
+    if (this[kTransportKind] === 'native') this[kTransport].native.hold(on);
+  };
+}
+
+// A system error as net creates it: `${syscall} ${code}` with errno, code and syscall.
+function systemError(code, syscall) {
+  const errno = errnoOf(code);
+  const err = new Error(`${syscall} ${code}`);
+  err.errno = errno;
+  err.code = code;
+  err.syscall = syscall;
+  return err;
+}
+
+// libuv's (negative) number for an error name, from Node's own map.
+let errnos = null;
+function errnoOf(code) {
+  if (!errnos) {
+    errnos = new Map();
+    for (const [errno, [name]] of require('node:util').getSystemErrorMap()) errnos.set(name, errno);
+  }
+  return errnos.get(code) ?? -1;
+}
+
+module.exports = { install, nativeEnabled };
