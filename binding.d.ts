@@ -33,6 +33,18 @@ export declare function connectionEncrypt(connection: TlsConnection, cleartext: 
 /** Moves all waiting ciphertext into `out[offset..]`: its length, or minus it when it does not fit. */
 export declare function connectionTakeCiphertext(connection: TlsConnection, out: Uint8Array, offset: number): number
 
+/**
+ * Encrypts `cleartext` and sends it on the native transport: 1 when the kernel took it all now,
+ * 0 when `TransportEvent.Done` with `id` follows, -1 when the connection failed.
+ */
+export declare function transportWrite(transport: TlsTransport, cleartext: Uint8Array, id: number): number
+
+/** Delivers every record the connection has (while delivering), then sends what is waiting. */
+export declare function transportPump(transport: TlsTransport): number
+
+/** Sends what the connection has waiting: 1 when it all went to the kernel now, else `Done` with `id` follows. */
+export declare function transportFlush(transport: TlsTransport, id: number): number
+
 /** One SSL_CTX, configured step by step from JS and shared by every connection created from it. */
 export declare class SecureContext {
   /**
@@ -150,7 +162,10 @@ export declare class SecureContext {
   getSecurityLevel(): number
 }
 
-/** One TLS endpoint (client or server): a `conn::Connection` behind a re-entry guard. */
+/**
+ * One TLS endpoint (client or server): a `conn::Connection` behind a re-entry guard, shared
+ * with its native transport when it has one.
+ */
 export declare class TlsConnection {
   /** A connection using `context`; nothing is sent until `start()` (client) or input (server). */
   constructor(context: SecureContext, isServer: boolean)
@@ -305,6 +320,56 @@ export declare class TlsConnection {
   getPeerX509Certificate(): Buffer | null
 }
 
+/** The socket Rust owns for one TlsConnection. */
+export declare class TlsTransport {
+  /**
+   * Takes over a duplicate of socket `fd` (a TCP socket, or with `pipe` a Unix one) for
+   * `connection`; the caller closes its own fd. `onevent(kind, a, b)` is called on `owner`
+   * with what happens (`TransportEvent`).
+   */
+  constructor(connection: TlsConnection, fd: number, pipe: boolean, owner: object, onevent: (arg?: unknown) => unknown)
+  /** Starts reading the socket; 0, or a libuv error code. */
+  readStart(): number
+  /** Stops reading the socket. */
+  readStop(): void
+  /** Whether records are decrypted and delivered as they arrive (JS is established and reads). */
+  setDelivering(on: boolean): void
+  /** Holds output back (true) or lets it go (false; then call `flush`). */
+  hold(on: boolean): void
+  /** Delivers every record there is (while delivering), then sends what is waiting. */
+  pump(): void
+  /**
+   * Sends what the connection has waiting: true when it all went to the kernel now, else
+   * `Done` with `id` follows (id 0: nobody waits).
+   */
+  flush(id: number): boolean
+  /**
+   * Encrypts and sends `data`: 1 when it all went to the kernel now, 0 when `Done` with `id`
+   * follows, -1 when the connection failed (its `status()` says so).
+   */
+  write(data: Uint8Array, id: number): number
+  /** close_notify (when established), everything sent, then FIN; `Done` with `id` follows. */
+  shutdown(id: number): void
+  /** Closes the socket; `Closed` follows. */
+  close(): void
+  /** TCP_NODELAY on or off. */
+  setNoDelay(enable: boolean): number
+  /** SO_KEEPALIVE on or off, with the initial delay in seconds. */
+  setKeepAlive(enable: boolean, delay: number): number
+  /** The socket keeps the event loop alive (as a net.Socket's `ref()`). */
+  ref(): void
+  /** The socket does not keep the event loop alive (as `unref()`). */
+  unref(): void
+  /** The peer's address, or null (a Unix socket, or closed). */
+  getpeername(): SocketAddress | null
+  /** This end's address, or null. */
+  getsockname(): SocketAddress | null
+  /** The socket's file descriptor (-1 once closed). */
+  get fd(): number
+  /** Bytes queued on libuv, not yet taken by the kernel. */
+  get writeQueueSize(): number
+}
+
 /** A pending ALPN question (`getALPNRequest()`). */
 export interface AlpnRequest {
   servername?: string
@@ -402,6 +467,13 @@ export interface RootStoreInfo {
   extraError?: string
 }
 
+/** The address of one end of a TCP socket, as Node's `_getpeername()` returns it. */
+export interface SocketAddress {
+  address: string
+  family: string
+  port: number
+}
+
 /** What the caller must do next (`conn::Status`, one variant per question). */
 export declare const enum Status {
   /** Nothing to handle: read cleartext (once the handshake is done), send pending ciphertext. */
@@ -423,6 +495,25 @@ export declare const enum Status {
    * `resume()`.
    */
   AskingSession = 7
+}
+
+/** What `onevent(kind, a, b)` reports. */
+export declare const enum TransportEvent {
+  /** `a`: the connection's `Status` after input, for JS to handle; then `pump()` or `flush()`. */
+  Status = 0,
+  /**
+   * `a`: a Buffer of records one after the other, `b`: their lengths (a Uint32Array), or
+   * undefined when `a` is one record.
+   */
+  Records = 1,
+  /** The peer ended: `a` true for close_notify, false for a FIN. */
+  End = 2,
+  /** A socket error: `a` libuv's code (ECONNRESET, ...), `b` true when writing. */
+  Error = 3,
+  /** The write or shutdown `a` completed; `b` is libuv's code when it failed. */
+  Done = 4,
+  /** The socket is closed; nothing follows. */
+  Closed = 5
 }
 
 /** Why the peer's certificate is not trusted: `code` as in Node, `message` OpenSSL's text. */

@@ -86,6 +86,21 @@ function install(proto) {
     this[kWrites] = null;
   };
 
+  /**
+   * A connection `server` accepted (libuv's handle `clientHandle`) moves to a native transport;
+   * the handle is closed. It counts in the server's connections until closed.
+   */
+  proto._acceptNative = function _acceptNative(clientHandle, server) {
+    this.connecting = false;
+    // (A socket its options already failed is destroyed: the connection just closes.)
+    if (this[kSession]) {
+      this._attachNative(clientHandle.fd, clientHandle.constructor?.name === 'Pipe');
+      this[kAcceptedBy] = server;
+      server._connections++;
+    }
+    clientHandle.close();
+  };
+
   /** What the native transport reports (TransportEvent). */
   proto._onNativeEvent = function _onNativeEvent(kind, a, b) {
     switch (kind) {
@@ -138,8 +153,13 @@ function install(proto) {
     // As for the 'owned' / 'socket' transports (lib/transport.js).
     if (this[kShuttingDown] && (code === 'EPIPE' || code === 'ECONNRESET')) this.destroy();
     else if (!this._secureEstablished && writing && (code === 'EPIPE' || code === 'ECONNRESET')) this.destroy();
-    else if (this._tlsOptions.isServer) this._emitTLSError(err);
-    else this.destroy(err);
+    else if (this._tlsOptions.isServer) {
+      // As an accepted net.Socket's error, then its close.
+      this._emitTLSError(err);
+      this.destroy();
+    } else {
+      this.destroy(err);
+    }
   };
 
   // A write (or shutdown) libuv completed.
@@ -223,8 +243,8 @@ function install(proto) {
     }
   };
 
-  /** The native socket is closed: an accepted one leaves its server's count (as net's _destroy). */
-  proto._onNativeSocketClosed = function _onNativeSocketClosed() {
+  /** A natively accepted socket is destroyed: it leaves its server's count (as net's _destroy). */
+  proto._leaveServer = function _leaveServer() {
     const server = this[kAcceptedBy];
     if (!server) return;
     this[kAcceptedBy] = null;

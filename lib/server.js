@@ -16,6 +16,8 @@ const {
 const { validateObject, validateNumber, validateFunction, validateBuffer, validateString } = require('./validators');
 const { SecureContext } = require('./secure-context');
 const { forwardKeylog } = require('./keylog');
+const { nativeEnabled } = require('./native');
+const netServerSocketChannel = require('node:diagnostics_channel').channel('net.server.socket');
 const { convertNPNProtocols } = require('./npn');
 const { SNICallback, servernamePattern } = require('./sni');
 const { tlsModule } = require('./defaults');
@@ -27,6 +29,10 @@ const kSNICallback = Symbol('kSNICallback');
 const kEnableTrace = Symbol('kEnableTrace');
 const kPskCallback = Symbol('kPskCallback');
 const kPskIdentityHint = Symbol('kPskIdentityHint');
+// net's own onconnection, kept on the listening handle (acceptNatively).
+const kNetOnConnection = Symbol('kNetOnConnection');
+// Marks a TLSSocket acceptNatively made (its 'connection' event is an announcement).
+const kAcceptedNatively = Symbol('kAcceptedNatively');
 const kEmptyObject = Object.freeze({ __proto__: null });
 
 /**
@@ -71,6 +77,7 @@ function Server(options, listener) {
   if (this[kPskIdentityHint]) validateString(this[kPskIdentityHint], 'options.pskIdentityHint');
 
   Reflect.apply(net.Server, this, [options, tlsConnectionListener]);
+  this.prependListener('listening', acceptNatively);
 
   if (listener) this.on('secureConnection', listener);
 }
@@ -200,32 +207,71 @@ Server.prototype[EventEmitter.captureRejectionSymbol] = function(err, event, soc
 };
 
 // Wraps each accepted socket in a server TLSSocket with the server's current options.
+// net.Server's connection listener: each accepted net.Socket (or a Duplex given to
+// server.emit('connection')) is wrapped in a server-side TLSSocket over the memory-BIO path.
 function tlsConnectionListener(rawSocket) {
+  // (A natively accepted socket is already a TLSSocket: 'connection' only announces it.)
+  if (rawSocket[kAcceptedNatively]) return;
+  serverSocket(this, rawSocket, {});
+}
+
+// A server-side TLSSocket for `server` over `rawSocket` (null: the caller attaches a native
+// transport), with the server's options and its listeners.
+function serverSocket(server, rawSocket, extra) {
   const socket = new TLSSocket(rawSocket, {
-    secureContext: this._sharedCreds,
+    secureContext: server._sharedCreds,
     isServer: true,
-    server: this,
-    requestCert: this.requestCert,
-    rejectUnauthorized: this.rejectUnauthorized,
-    handshakeTimeout: this[kHandshakeTimeout],
-    ALPNProtocols: this.ALPNProtocols,
-    ALPNCallback: this.ALPNCallback,
-    SNICallback: this[kSNICallback] || SNICallback,
-    pauseOnConnect: this.pauseOnConnect,
-    enableTrace: this[kEnableTrace],
-    NPNProtocols: this.NPNProtocols,
-    pskCallback: this[kPskCallback],
-    pskIdentityHint: this[kPskIdentityHint],
+    server,
+    requestCert: server.requestCert,
+    rejectUnauthorized: server.rejectUnauthorized,
+    handshakeTimeout: server[kHandshakeTimeout],
+    ALPNProtocols: server.ALPNProtocols,
+    ALPNCallback: server.ALPNCallback,
+    SNICallback: server[kSNICallback] || SNICallback,
+    pauseOnConnect: server.pauseOnConnect,
+    enableTrace: server[kEnableTrace],
+    NPNProtocols: server.NPNProtocols,
+    pskCallback: server[kPskCallback],
+    pskIdentityHint: server[kPskIdentityHint],
+    ...extra,
   });
   socket.on('secure', onServerSocketSecure);
-  forwardKeylog(this, socket);
+  forwardKeylog(server, socket);
   socket[kErrorEmitted] = false;
   socket.on('close', onSocketClose);
   socket.on('_tlsError', onSocketTLSError);
   socket.on('error', onSocketTLSError);
+  return socket;
 }
 
-// Node's onServerSocketSecure: checks a requested client certificate, then 'secureConnection'.
+// Once listening: connections the server accepts go straight to a native transport (lib/native.js),
+// without a net.Socket, unless someone else listens for 'connection' (they get the raw
+// net.Socket, as in Node) or maxConnections is reached (net drops the connection). In a cluster
+// worker the handle is cluster's, which calls the same onconnection.
+function acceptNatively() {
+  const handle = this._handle;
+  if (!nativeEnabled || !handle || typeof handle.onconnection !== 'function' || handle[kNetOnConnection]) return;
+  const server = this;
+  const netOnConnection = handle.onconnection;
+  handle[kNetOnConnection] = netOnConnection;
+  handle.onconnection = function onconnection(err, clientHandle) {
+    if (err || server.listenerCount('connection') !== 1 || !clientHandle || !(clientHandle.fd >= 0) ||
+        (server.maxConnections && server._connections >= server.maxConnections)) {
+      return Reflect.apply(netOnConnection, this, [err, clientHandle]);
+    }
+    // As net's onconnection, without the net.Socket.
+    if (server.noDelay && clientHandle.setNoDelay) clientHandle.setNoDelay(true);
+    if (server.keepAlive && clientHandle.setKeepAlive) clientHandle.setKeepAlive(true, server.keepAliveInitialDelay);
+    const socket = serverSocket(server, null, { allowHalfOpen: server.allowHalfOpen });
+    socket._acceptNative(clientHandle, server);
+    socket._server = server;
+    // Still announced, as net does (nobody but tls.Server listens; whoever wraps emit sees it).
+    socket[kAcceptedNatively] = true;
+    server.emit('connection', socket);
+    if (netServerSocketChannel.hasSubscribers) netServerSocketChannel.publish({ socket });
+  };
+}
+
 function onServerSocketSecure() {
   if (this._requestCert) {
     const verifyError = this.ssl.verifyError();

@@ -498,10 +498,9 @@ TLSSocket.prototype._destroy = function _destroy(err, cb) {
   this._dropHeldOutput();
   const emitClose = () => this.emit('close', !!err);
   if (this[kTransportKind] === 'native') {
-    this._nativeClose(() => {
-      this._onNativeSocketClosed();
-      emitClose();
-    });
+    // As net's _destroy: the server's count drops now, 'close' comes once the socket is closed.
+    this._leaveServer();
+    this._nativeClose(emitClose);
   } else if (transport && !transport.closed) {
     transport.once('close', emitClose);
     transport.destroy();

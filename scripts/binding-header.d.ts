@@ -32,3 +32,15 @@ export declare function connectionEncrypt(connection: TlsConnection, cleartext: 
 
 /** Moves all waiting ciphertext into `out[offset..]`: its length, or minus it when it does not fit. */
 export declare function connectionTakeCiphertext(connection: TlsConnection, out: Uint8Array, offset: number): number
+
+/**
+ * Encrypts `cleartext` and sends it on the native transport: 1 when the kernel took it all now,
+ * 0 when `TransportEvent.Done` with `id` follows, -1 when the connection failed.
+ */
+export declare function transportWrite(transport: TlsTransport, cleartext: Uint8Array, id: number): number
+
+/** Delivers every record the connection has (while delivering), then sends what is waiting. */
+export declare function transportPump(transport: TlsTransport): number
+
+/** Sends what the connection has waiting: 1 when it all went to the kernel now, else `Done` with `id` follows. */
+export declare function transportFlush(transport: TlsTransport, id: number): number

@@ -97,6 +97,8 @@ pub struct Connection {
     _live: crate::live_objects::Live,
     /// The peer's record headers, for reporting errors in OpenSSL 3.0's words.
     records: record_scan::RecordScan,
+    /// What a step on another thread left on that thread's error queue (see `park_errors`).
+    parked_error: Option<OpenSslError>,
 }
 
 impl Connection {
@@ -134,7 +136,7 @@ impl Connection {
             (rbio, wbio)
         };
         let _live = crate::live_objects::Live::new(crate::live_objects::Kind::Connection);
-        Ok(Connection { ssl, rbio, wbio, is_server, handshake_done: false, peer_closed: false, error: None, _live, records: Default::default() })
+        Ok(Connection { ssl, rbio, wbio, is_server, handshake_done: false, peer_closed: false, error: None, _live, records: Default::default(), parked_error: None })
     }
 
     /// The OpenSSL object, for reading what it negotiated.
@@ -293,6 +295,12 @@ impl Connection {
                     // (Only while OpenSSL takes input: a stalled read stops.)
                     waiting = self.pending_input();
                 }
+                // An error a step left queued on another thread fails this read, as it would
+                // have had the step run here.
+                sys::SSL_ERROR_WANT_READ | sys::SSL_ERROR_WANT_WRITE if self.parked_error.is_some() => {
+                    self.error = self.parked_error.take();
+                    return None;
+                }
                 sys::SSL_ERROR_WANT_READ | sys::SSL_ERROR_WANT_WRITE => return None,
                 sys::SSL_ERROR_ZERO_RETURN => {
                     self.peer_closed = true;
@@ -304,6 +312,17 @@ impl Connection {
                 }
             }
         }
+    }
+
+    /// After a step on a worker thread: what OpenSSL left on that thread's error queue (a
+    /// verification failure that did not fail the handshake) is taken with the connection,
+    /// so it surfaces on the JS thread where it would have (the next read), and not in
+    /// another connection's step.
+    pub fn park_errors(&mut self) {
+        if unsafe { crate::ffi::ERR_peek_error() } != 0 {
+            self.parked_error = OpenSslError::take_printed();
+        }
+        unsafe { sys::ERR_clear_error() };
     }
 
     /// Ciphertext from the peer not yet taken by OpenSSL.

@@ -154,7 +154,12 @@ fn work(queues: Arc<Queues>, uv: &'static Uv, wake: usize) {
         let Job { mut connection, input, slot, token } = job;
         // A panic in OpenSSL's callbacks must not take the worker (or the process) down: the
         // connection then fails on the loop's thread.
-        let status = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| connection.0.receive(&input))).unwrap_or(Status::Failed);
+        let status = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let status = connection.0.receive(&input);
+            connection.0.park_errors();
+            status
+        }))
+        .unwrap_or(Status::Failed);
         slot.fill(connection, status);
         queues.done.lock().unwrap_or_else(|e| e.into_inner()).push(token);
         unsafe { (uv.async_send)(wake as *mut uv_handle_t) };

@@ -63,6 +63,10 @@ pub enum SocketKind {
 struct Scratch(Vec<u8>, &'static std::thread::LocalKey<Cell<Option<Vec<u8>>>>);
 
 thread_local! {
+    /// What libuv reads into, for every transport of the loop: a read is handed to its
+    /// connection before the next one (Node's TCPWrap shares one buffer the same way), so an
+    /// idle connection holds no read buffer.
+    static READ_BUFFER: RefCell<Vec<u8>> = RefCell::new(vec![0; READ_SIZE]);
     static INBOUND: Cell<Option<Vec<u8>>> = const { Cell::new(None) };
     static OUTBOUND: Cell<Option<Vec<u8>>> = const { Cell::new(None) };
 }
@@ -91,7 +95,6 @@ pub struct Transport {
     handle: Cell<*mut uv_handle_t>,
     connection: Rc<ConnectionCell>,
     sink: Box<dyn Sink>,
-    read_buffer: RefCell<Vec<u8>>,
     /// The loop the socket is on.
     loop_: *mut c_void,
     /// JS wants the socket read (`read_start`, until `read_stop`).
@@ -152,7 +155,6 @@ impl Transport {
             handle: Cell::new(handle),
             connection,
             sink,
-            read_buffer: RefCell::new(vec![0; READ_SIZE]),
             loop_,
             want_reading: Cell::new(false),
             reading: Cell::new(false),
@@ -236,8 +238,10 @@ impl Transport {
             return;
         }
         let status = {
-            let buffer = self.read_buffer.borrow();
-            self.with_connection(|c| c.receive(&buffer[..len]))
+            let buffer = READ_BUFFER.with(|b| b.as_ptr());
+            // SAFETY: libuv just read `len` bytes into it; nothing else uses it until the next read.
+            let input = unsafe { &(&*buffer)[..len] };
+            self.with_connection(|c| c.receive(input))
         };
         match status {
             Ok(status) => self.after_input(status),
@@ -255,7 +259,7 @@ impl Transport {
         let Some(pool) = pool::pool(self.loop_, step_done) else { return false };
         let slot = Arc::new(Slot::default());
         let Some(connection) = self.connection.send_away(slot.clone()) else { return false };
-        let input = self.read_buffer.borrow()[..len].to_vec();
+        let input = READ_BUFFER.with(|b| b.borrow()[..len].to_vec());
         self.away.set(true);
         self.pause_reading();
         // The job holds a reference to the transport until `step_done` takes it back.
@@ -375,12 +379,10 @@ impl Transport {
                 return true;
             }
             &data[written as usize..]
-        } else if written == uv::UV_EAGAIN {
-            data
         } else {
-            // EPIPE, ECONNRESET, ...: the write fails; it is reported as the write's error.
-            self.write_failed(id, written);
-            return false;
+            // EAGAIN, or a failure (EPIPE, ECONNRESET, ...), which libuv then reports from the
+            // write's callback: asynchronously, as net reports a failed write.
+            data
         };
         let data = rest.to_vec();
         let req = uv::alloc_raw(unsafe { (self.uv.req_size)(uv::UV_WRITE) });
@@ -535,7 +537,8 @@ unsafe fn transport_of(handle: *const uv_handle_t) -> Option<Rc<Transport>> {
 unsafe extern "C" fn alloc_cb(handle: *mut uv_handle_t, _suggested: usize, buf: *mut uv_buf_t) {
     let Some(transport) = transport_of(handle) else { return };
     // The buffer is only written by libuv before read_cb, when nothing else borrows it.
-    let ptr = transport.read_buffer.as_ptr();
+    let _ = transport;
+    let ptr = READ_BUFFER.with(|b| b.as_ptr());
     let buffer = &mut *ptr;
     *buf = uv_buf_t { base: buffer.as_mut_ptr() as *mut c_char, len: buffer.len() };
 }
