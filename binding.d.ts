@@ -428,6 +428,10 @@ export interface LiveObjects {
   sessionHandles: number
   /** SecureContext objects JS has not yet garbage-collected. */
   contexts: number
+  /** Sockets native transports own now (open, or closing). */
+  sockets: number
+  /** Handshake steps run on the handshake pool since the process started. */
+  offloadedSteps: number
 }
 
 /**

@@ -6,6 +6,8 @@ use std::sync::atomic::{AtomicI64, Ordering};
 static ENGINES: AtomicI64 = AtomicI64::new(0);
 static SESSION_HANDLES: AtomicI64 = AtomicI64::new(0);
 static CONTEXTS: AtomicI64 = AtomicI64::new(0);
+static SOCKETS: AtomicI64 = AtomicI64::new(0);
+static OFFLOADED_STEPS: AtomicI64 = AtomicI64::new(0);
 
 /// Which count a `Live` guard holds a unit of.
 #[derive(Clone, Copy)]
@@ -16,6 +18,8 @@ pub enum Kind {
     SessionHandle,
     /// A `SecureContext` (one SSL_CTX as seen from JS): freed by its finalizer.
     Context,
+    /// A socket a native transport owns: from taking it over until libuv closed it.
+    Socket,
 }
 
 fn counter(kind: Kind) -> &'static AtomicI64 {
@@ -23,6 +27,7 @@ fn counter(kind: Kind) -> &'static AtomicI64 {
         Kind::Connection => &ENGINES,
         Kind::SessionHandle => &SESSION_HANDLES,
         Kind::Context => &CONTEXTS,
+        Kind::Socket => &SOCKETS,
     }
 }
 
@@ -43,9 +48,20 @@ impl Drop for Live {
     }
 }
 
-/// How many native objects exist now: (connections, connection handles, contexts).
-pub fn counts() -> (i64, i64, i64) {
-    (ENGINES.load(Ordering::Relaxed), SESSION_HANDLES.load(Ordering::Relaxed), CONTEXTS.load(Ordering::Relaxed))
+/// How many native objects exist now: (connections, connection handles, contexts, sockets).
+pub fn counts() -> (i64, i64, i64, i64) {
+    let load = |c: &AtomicI64| c.load(Ordering::Relaxed);
+    (load(&ENGINES), load(&SESSION_HANDLES), load(&CONTEXTS), load(&SOCKETS))
+}
+
+/// Counts one handshake step run on the pool (io/pool.rs).
+pub fn count_offloaded_step() {
+    OFFLOADED_STEPS.fetch_add(1, Ordering::Relaxed);
+}
+
+/// The handshake steps run on the pool so far.
+pub fn offloaded_steps() -> i64 {
+    OFFLOADED_STEPS.load(Ordering::Relaxed)
 }
 
 #[cfg(test)]

@@ -157,6 +157,7 @@ fn work(queues: Arc<Queues>, uv: &'static Uv, wake: usize) {
         let status = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let status = connection.0.receive(&input);
             connection.0.park_errors();
+            crate::live_objects::count_offloaded_step();
             status
         }))
         .unwrap_or(Status::Failed);

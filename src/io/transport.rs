@@ -115,6 +115,8 @@ pub struct Transport {
     bytes_written: Cell<u64>,
     /// Ciphertext read from the kernel so far.
     bytes_read: Cell<u64>,
+    /// Counted in `liveObjects().sockets` until libuv closed the socket.
+    live: RefCell<Option<crate::live_objects::Live>>,
 }
 
 impl Transport {
@@ -164,6 +166,7 @@ impl Transport {
             shutting_down: Cell::new(false),
             bytes_written: Cell::new(0),
             bytes_read: Cell::new(0),
+            live: RefCell::new(Some(crate::live_objects::Live::new(crate::live_objects::Kind::Socket))),
         });
         // libuv's handle points back at the transport (one reference, released in close_cb).
         unsafe { (uv.handle_set_data)(handle, Rc::into_raw(transport.clone()) as *mut c_void) };
@@ -595,5 +598,6 @@ unsafe extern "C" fn close_cb(handle: *mut uv_handle_t) {
         return;
     }
     let transport = Rc::from_raw(raw);
+    transport.live.borrow_mut().take();
     let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| transport.sink.closed()));
 }

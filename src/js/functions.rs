@@ -63,11 +63,15 @@ pub struct LiveObjects {
     pub session_handles: i64,
     /// SecureContext objects JS has not yet garbage-collected.
     pub contexts: i64,
+    /// Sockets native transports own now (open, or closing).
+    pub sockets: i64,
+    /// Handshake steps run on the handshake pool since the process started.
+    pub offloaded_steps: i64,
 }
 
 /// The live counts of native connections, connection handles and contexts in this process.
 #[napi(catch_unwind)]
 pub fn live_objects() -> LiveObjects {
-    let (sessions, session_handles, contexts) = crate::live_objects::counts();
-    LiveObjects { sessions, session_handles, contexts }
+    let (sessions, session_handles, contexts, sockets) = crate::live_objects::counts();
+    LiveObjects { sessions, session_handles, contexts, sockets, offloaded_steps: crate::live_objects::offloaded_steps() }
 }
