@@ -1,0 +1,174 @@
+'use strict';
+// Which connections take the native transport (src/io/, lib/native.js), and what it keeps of
+// net's behaviour: the connections tls-rs makes (tls.connect to a port or a path) and accepts
+// (tls.Server) own their socket natively, handshake steps run on the pool, sockets handed in
+// and servers with a user 'connection' listener keep the memory-BIO path, TLS_RS_TRANSPORT=js
+// turns it off. The rest of the suite runs on both paths (scripts/test-both-transports.js).
+
+const assert = require('node:assert/strict');
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+const { describe, it } = require('node:test');
+const { liveObjects } = require('../lib/binding');
+const tls = require('..');
+const { fixture, once, listen } = require('./helpers/differential');
+
+const certs = { key: fixture('agent-key.pem'), cert: fixture('agent-chain.pem') };
+const clientOptions = { host: '127.0.0.1', servername: 'localhost', ca: fixture('ca-cert.pem') };
+const nativeOn = process.env.TLS_RS_TRANSPORT !== 'js';
+
+/** Echoes `message` over a fresh connection to `port`; returns what came back and the client. */
+async function echo(port, message, options = {}) {
+  const c = tls.connect({ ...clientOptions, port, ...options });
+  await once(c, 'secureConnect');
+  c.end(message);
+  let got = '';
+  c.setEncoding('utf8');
+  c.on('data', (d) => { got += d; });
+  await once(c, 'close');
+  return { got, client: c };
+}
+
+describe('the native transport', { skip: !nativeOn && 'TLS_RS_TRANSPORT=js' }, () => {
+  it('owns the sockets of tls.connect and of tls.Server, and gives them back at close', async () => {
+    const before = liveObjects().sockets;
+    let during;
+    const srv = tls.createServer(certs, (s) => {
+      during = liveObjects().sockets;
+      s.pipe(s);
+    });
+    const port = await listen(srv);
+    const { got, client } = await echo(port, 'over the native path');
+    assert.equal(got, 'over the native path');
+    assert.equal(during - before, 2, 'both ends hold a native socket while connected');
+    assert.equal(client._parent, null, "as Node's tls.connect socket: no inner socket");
+    srv.close();
+    await once(srv, 'close');
+    assert.equal(liveObjects().sockets, before, 'closed sockets are released');
+  });
+
+  it('runs handshake steps on the pool, off the JS thread', async () => {
+    const before = liveObjects().offloadedSteps;
+    const srv = tls.createServer(certs, (s) => s.pipe(s));
+    const port = await listen(srv);
+    assert.equal((await echo(port, 'x')).got, 'x');
+    srv.close();
+    await once(srv, 'close');
+    // The client's steps (server flight) and the server's (ClientHello, Finished).
+    assert.ok(liveObjects().offloadedSteps - before >= 3, `${liveObjects().offloadedSteps - before} steps offloaded`);
+    const threads = fs.readdirSync(`/proc/${process.pid}/task`)
+      .map((t) => fs.readFileSync(`/proc/${process.pid}/task/${t}/comm`, 'utf8').trim());
+    assert.ok(threads.some((name) => name.startsWith('tls-rs handsh')), `worker threads: ${threads.join(', ')}`);
+  });
+
+  it('a server with a user connection listener gives it the raw net.Socket and takes the memory-BIO path', async () => {
+    let raw;
+    let during;
+    const before = liveObjects().sockets;
+    const srv = tls.createServer(certs, (s) => {
+      during = liveObjects().sockets;
+      s.pipe(s);
+    });
+    srv.on('connection', (s) => { raw = s; });
+    const port = await listen(srv);
+    assert.equal((await echo(port, 'raw')).got, 'raw');
+    assert.ok(raw instanceof net.Socket && !(raw instanceof tls.TLSSocket), 'the raw socket, as in Node');
+    assert.equal(during - before, 1, 'only the client is native');
+    srv.close();
+    await once(srv, 'close');
+  });
+
+  it('a connection over a Unix socket path is native too', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tls-rs-native-'));
+    const socketPath = path.join(dir, 's');
+    const before = liveObjects().sockets;
+    let during;
+    const srv = tls.createServer(certs, (s) => {
+      during = liveObjects().sockets;
+      s.pipe(s);
+    });
+    await new Promise((resolve) => srv.listen(socketPath, resolve));
+    try {
+      const c = tls.connect({ path: socketPath, servername: 'localhost', ca: fixture('ca-cert.pem') });
+      await once(c, 'secureConnect');
+      assert.equal(c.remoteAddress, undefined);
+      c.end('over a pipe');
+      let got = '';
+      c.on('data', (d) => { got += d; });
+      await once(c, 'close');
+      assert.equal(got, 'over a pipe');
+      assert.equal(during - before, 2);
+    } finally {
+      srv.close();
+      await once(srv, 'close');
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('STARTTLS over a handed-in net.Socket keeps the memory-BIO path', async () => {
+    const srv = tls.createServer(certs, (s) => s.pipe(s));
+    const port = await listen(srv);
+    const before = liveObjects().sockets;
+    const raw = net.connect(port, '127.0.0.1');
+    await once(raw, 'connect');
+    const c = tls.connect({ ...clientOptions, socket: raw });
+    await once(c, 'secureConnect');
+    assert.equal(liveObjects().sockets - before, 1, 'only the accepted end is native');
+    assert.equal(c._parent, raw);
+    c.end();
+    c.resume();
+    await once(c, 'close');
+    srv.close();
+    await once(srv, 'close');
+  });
+
+  it('without handshake workers (TLS_RS_HANDSHAKE_THREADS=0) steps run inline', () => {
+    const script = `
+      const tls = require(${JSON.stringify(path.join(__dirname, '..'))});
+      const { liveObjects } = require(${JSON.stringify(path.join(__dirname, '..', 'lib', 'binding'))});
+      const f = (n) => require('fs').readFileSync(${JSON.stringify(path.join(__dirname, 'fixtures', 'certs'))} + '/' + n);
+      let open = 2;
+      const closed = () => { if (--open === 0) { srv.close(); console.log(JSON.stringify(liveObjects())); } };
+      const srv = tls.createServer({ key: f('agent-key.pem'), cert: f('agent-chain.pem') }, (s) => {
+        s.on('close', closed);
+        s.end('ok');
+      });
+      srv.listen(0, '127.0.0.1', () => {
+        const c = tls.connect({ port: srv.address().port, host: '127.0.0.1', servername: 'localhost', ca: f('ca-cert.pem') });
+        c.resume();
+        c.on('close', closed);
+      });`;
+    const out = JSON.parse(execFileSync(process.execPath, ['-e', script], {
+      env: { ...process.env, TLS_RS_HANDSHAKE_THREADS: '0' }, encoding: 'utf8',
+    }));
+    assert.equal(out.offloadedSteps, 0);
+    assert.equal(out.sockets, 0);
+  });
+});
+
+describe('TLS_RS_TRANSPORT=js', () => {
+  it('turns the native transport off: no socket is owned natively', () => {
+    const script = `
+      const tls = require(${JSON.stringify(path.join(__dirname, '..'))});
+      const { liveObjects } = require(${JSON.stringify(path.join(__dirname, '..', 'lib', 'binding'))});
+      const f = (n) => require('fs').readFileSync(${JSON.stringify(path.join(__dirname, 'fixtures', 'certs'))} + '/' + n);
+      let most = 0;
+      const srv = tls.createServer({ key: f('agent-key.pem'), cert: f('agent-chain.pem') }, (s) => {
+        most = Math.max(most, liveObjects().sockets);
+        s.end('ok');
+      });
+      srv.listen(0, '127.0.0.1', () => {
+        const c = tls.connect({ port: srv.address().port, host: '127.0.0.1', servername: 'localhost', ca: f('ca-cert.pem') });
+        c.resume();
+        c.on('close', () => { srv.close(); console.log(JSON.stringify({ most, ...liveObjects() })); });
+      });`;
+    const out = JSON.parse(execFileSync(process.execPath, ['-e', script], {
+      env: { ...process.env, TLS_RS_TRANSPORT: 'js' }, encoding: 'utf8',
+    }));
+    assert.equal(out.most, 0);
+    assert.equal(out.offloadedSteps, 0);
+  });
+});
