@@ -13,7 +13,10 @@
 const fs = require('node:fs');
 const { loadImpl, tlsOptions, newCounters, snapshot, settledMemory, serve } = require('./common');
 
+const { createHistogram } = require('node:perf_hooks');
+
 const counters = newCounters();
+const samples = {};
 let tls;
 let context;
 let port;
@@ -29,7 +32,7 @@ serve({
     return {};
   },
   snap() {
-    return snapshot(counters);
+    return snapshot(counters, samples);
   },
   memory() {
     return settledMemory();
@@ -74,7 +77,9 @@ function start(spec) {
     case 'send': return send(spec);
     case 'recv': return recv();
     case 'echo': return echo(spec);
-    case 'handshake': return spec.resume ? resumeLoop(spec) : handshakeLoop(spec, null);
+    case 'handshake':
+      if (spec.probe) probe();
+      return spec.resume ? resumeLoop(spec) : handshakeLoop(spec, null);
     case 'idle': return undefined;
     default: throw new Error(`unknown client mode ${spec.mode}`);
   }
@@ -128,6 +133,29 @@ function echo(spec) {
       }
     });
   }
+}
+
+/**
+ * The probe: one established connection that sends one byte every 10 ms (a timer-driven
+ * request) while the handshakes run; the server echoes it and the round trip is recorded.
+ */
+function probe() {
+  samples.probe = createHistogram();
+  const socket = connect();
+  let sentAt = null;
+  socket.on('error', (err) => { throw err; });
+  socket.on('secureConnect', () => {
+    setInterval(() => {
+      if (sentAt !== null) return; // the last one has not come back yet
+      sentAt = process.hrtime.bigint();
+      socket.write('p');
+    }, 10).unref();
+  });
+  socket.on('data', () => {
+    if (sentAt === null) return;
+    samples.probe.record(Number(process.hrtime.bigint() - sentAt) || 1);
+    sentAt = null;
+  });
 }
 
 /**

@@ -38,7 +38,7 @@ const SIGALGS = 'ecdsa_secp256r1_sha256:rsa_pss_rsae_sha256';
 
 /**
  * The options a workload's contexts are built from (both ends, both implementations).
- * tls: { version: 'TLSv1.3' | 'TLSv1.2', cipher: key of CIPHERS, cert: 'ec' | 'rsa' }.
+ * tls: { version: 'TLSv1.3' | 'TLSv1.2', cipher: key of CIPHERS, cert: 'ec' | 'rsa', groups?: 'default' }.
  */
 function tlsOptions(tls) {
   const suites = CIPHERS[tls.cipher];
@@ -47,7 +47,8 @@ function tlsOptions(tls) {
     minVersion: tls.version,
     maxVersion: tls.version,
     ciphers: tls.version === 'TLSv1.3' ? suites.tls13 : suite12,
-    ecdhCurve: ECDH_CURVE,
+    // `groups: 'default'`: each implementation's own default groups (tls-rs: X25519MLKEM768 first).
+    ...(tls.groups === 'default' ? {} : { ecdhCurve: ECDH_CURVE }),
     sigalgs: SIGALGS,
   };
 }
@@ -84,13 +85,36 @@ function newCounters() {
   return { handshakes: 0, resumed: 0, bytesIn: 0, bytesOut: 0, roundTrips: 0, errors: 0, open: 0 };
 }
 
-function snapshot(counters) {
+/**
+ * A snapshot of `counters` and the process's CPU time; also the main (JS) thread's own CPU time
+ * (Linux: /proc/<pid>/task/<pid>/schedstat, ns; null elsewhere) and, when `samples` holds
+ * histograms (event-loop delay, probe round trips), their percentiles since the last snapshot
+ * (each histogram is reset).
+ */
+function snapshot(counters, samples = {}) {
   const cpu = process.cpuUsage();
-  return {
+  const out = {
     counters: { ...counters },
     cpuUs: cpu.user + cpu.system,
+    mainCpuUs: mainThreadCpuUs(),
     timeNs: process.hrtime.bigint().toString(),
+    percentiles: {},
   };
+  for (const [name, h] of Object.entries(samples)) {
+    out.percentiles[name] = { p50: h.percentile(50) / 1e6, p99: h.percentile(99) / 1e6, count: h.count };
+    h.reset();
+  }
+  return out;
+}
+
+/** CPU time of this process's main thread in µs, or null where /proc does not tell. */
+function mainThreadCpuUs() {
+  try {
+    const stat = fs.readFileSync(`/proc/${process.pid}/task/${process.pid}/schedstat`, 'utf8');
+    return Number(stat.split(' ')[0]) / 1000;
+  } catch {
+    return null;
+  }
 }
 
 /** RSS after garbage collection (the children run with --expose-gc). */

@@ -92,12 +92,12 @@ process.on('exit', () => {
 
 /** A forked benchmark process with request/reply over IPC (see common.js). */
 class Child {
-  /** `cpu`: with --pin, the CPU the process is pinned to. */
-  constructor(file, cpu) {
+  /** `cpu`: with --pin, the CPU the process is pinned to; `env`: variables added for it. */
+  constructor(file, cpu, env = {}) {
     this.name = file;
     this.proc = fork(path.join(__dirname, file), [], {
       execArgv: childExecArgv,
-      env: childEnv,
+      env: { ...childEnv, ...env },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     live.add(this.proc);
@@ -173,17 +173,26 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 function delta(a, b) {
   const counters = {};
   for (const k of Object.keys(b.counters)) counters[k] = b.counters[k] - a.counters[k];
-  return { counters, cpuUs: b.cpuUs - a.cpuUs, seconds: Number(BigInt(b.timeNs) - BigInt(a.timeNs)) / 1e9 };
+  return {
+    counters,
+    cpuUs: b.cpuUs - a.cpuUs,
+    mainCpuUs: a.mainCpuUs === null || b.mainCpuUs === null ? null : b.mainCpuUs - a.mainCpuUs,
+    seconds: Number(BigInt(b.timeNs) - BigInt(a.timeNs)) / 1e9,
+    // Histograms are reset at each snapshot: b's percentiles cover the window.
+    percentiles: b.percentiles || {},
+  };
 }
 
 // ---- one run of one workload with one implementation ---------------------------------------------
 
 async function runNet(w, impl, env) {
-  const server = new Child('server.js', 0);
+  // A workload may run unpinned (the handshake pool's scaling) and with extra variables.
+  const cpu = (n) => (w.pin === false ? undefined : n);
+  const server = new Child('server.js', cpu(0), w.env);
   let client;
   try {
     const { port } = await server.request('init', { impl, spec: w.server, certs: env.certs });
-    client = new Child('client.js', 1);
+    client = new Child('client.js', cpu(1), w.env);
     const started = client.waitFor(['running', 'unsupported'], 30_000);
     await client.request('init', { impl, spec: w.client, port, certs: env.certs });
     const first = await started;
@@ -428,13 +437,17 @@ async function main() {
       if (first) negotiated[impl] = first.negotiated;
     }
     if (negotiated.builtin && negotiated['tls-rs']) {
-      for (const k of ['protocol', 'cipher', 'group']) {
+      // With the default groups each implementation negotiates its own (that is the point).
+      for (const k of w.groupsDiffer ? ['protocol', 'cipher'] : ['protocol', 'cipher', 'group']) {
         if (negotiated.builtin[k] !== negotiated['tls-rs'][k]) {
           entry.notes.push(`negotiated ${k} differs: built-in ${negotiated.builtin[k]}, tls-rs ${negotiated['tls-rs'][k]}`);
         }
       }
     }
     entry.negotiated = negotiated;
+    if (w.groupsDiffer && negotiated.builtin && negotiated['tls-rs']) {
+      entry.notes.push(`groups: built-in ${negotiated.builtin.group}, tls-rs ${negotiated['tls-rs'].group}`);
+    }
     const errors = {};
     for (const impl of IMPLS) {
       const n = samples[impl].reduce((sum, r) => sum + ((r.server && r.server.counters.errors) || 0) + ((r.client && r.client.counters.errors) || 0), 0);

@@ -4,18 +4,26 @@
 //
 // modes: sink (count bytes in), source (send 64 KiB writes as fast as the client takes them),
 //        echo (write back what arrives), handshake (count handshakes; close when the client
-//        does), idle (hold connections open; for the memory workload).
+//        does; echo what a connection sends: the client's probe), idle (hold connections open; for the memory workload).
 
 const fs = require('node:fs');
 const { loadImpl, tlsOptions, newCounters, snapshot, settledMemory, serve } = require('./common');
 
+const { monitorEventLoopDelay } = require('node:perf_hooks');
+
 const counters = newCounters();
 const sockets = new Set();
+const samples = {};
 let server;
 
 const fatal = serve({
   init({ impl, spec, certs }) {
     const tls = loadImpl(impl);
+    if (spec.eventLoop) {
+      // The delay of the server's event loop, sampled by a 1 ms timer.
+      samples.eventLoop = monitorEventLoopDelay({ resolution: 1 });
+      samples.eventLoop.enable();
+    }
     const { key, cert } = certs[spec.tls.cert];
     const options = {
       key: fs.readFileSync(key),
@@ -30,7 +38,7 @@ const fatal = serve({
     });
   },
   snap() {
-    return snapshot(counters);
+    return snapshot(counters, samples);
   },
   memory() {
     return settledMemory();
@@ -72,9 +80,14 @@ function onConnection(socket, spec) {
       });
       break;
     case 'handshake':
-    case 'idle':
       // Reading keeps the stream flowing, so the client's close (close_notify + FIN) is seen and
-      // the socket ends as a server's socket does.
+      // the socket ends as a server's socket does; the client's probe connection is echoed.
+      socket.on('data', (chunk) => {
+        counters.bytesIn += chunk.length;
+        socket.write(chunk);
+      });
+      break;
+    case 'idle':
       socket.on('data', (chunk) => { counters.bytesIn += chunk.length; });
       break;
     default:
