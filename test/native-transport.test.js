@@ -1,7 +1,8 @@
 'use strict';
 // Which connections take the native transport (src/io/, lib/native.js), and what it keeps of
 // net's behaviour: the connections tls-rs makes (tls.connect to a port or a path) and accepts
-// (tls.Server) own their socket natively, handshake steps run on the pool, sockets handed in
+// (tls.Server) own their socket natively, handshake steps run on the pool (a lone handshake
+// inline), sockets handed in
 // and servers with a user 'connection' listener keep the memory-BIO path, TLS_RS_TRANSPORT=js
 // turns it off. The rest of the suite runs on both paths (scripts/test-both-transports.js).
 
@@ -50,18 +51,77 @@ describe('the native transport', { skip: !nativeOn && 'TLS_RS_TRANSPORT=js' }, (
     assert.equal(liveObjects().sockets, before, 'closed sockets are released');
   });
 
-  it('runs handshake steps on the pool, off the JS thread', async () => {
+  it('runs handshake steps on the pool, off the JS thread, while other handshakes are in progress', async () => {
     const before = liveObjects().offloadedSteps;
     const srv = tls.createServer(certs, (s) => s.pipe(s));
     const port = await listen(srv);
     assert.equal((await echo(port, 'x')).got, 'x');
     srv.close();
     await once(srv, 'close');
-    // The client's steps (server flight) and the server's (ClientHello, Finished).
-    assert.ok(liveObjects().offloadedSteps - before >= 3, `${liveObjects().offloadedSteps - before} steps offloaded`);
+    // The server's ClientHello and the client's server flight; the server's last step (the
+    // client's Finished) runs inline: the client's handshake is done by then.
+    assert.ok(liveObjects().offloadedSteps - before >= 2, `${liveObjects().offloadedSteps - before} steps offloaded`);
     const threads = fs.readdirSync(`/proc/${process.pid}/task`)
       .map((t) => fs.readFileSync(`/proc/${process.pid}/task/${t}/comm`, 'utf8').trim());
     assert.ok(threads.some((name) => name.startsWith('tls-rs handsh')), `worker threads: ${threads.join(', ')}`);
+  });
+
+  it('runs a lone handshake inline: no thread hop when nothing else waits', async () => {
+    // The server takes the memory-BIO path (a 'connection' listener), so the client's is the
+    // only native handshake in progress.
+    const srv = tls.createServer(certs, (s) => s.pipe(s));
+    srv.on('connection', () => {});
+    const port = await listen(srv);
+    const before = liveObjects().offloadedSteps;
+    try {
+      assert.equal((await echo(port, 'alone')).got, 'alone');
+      assert.equal(liveObjects().offloadedSteps - before, 0);
+    } finally {
+      srv.close();
+    }
+  });
+
+  it('a step on a worker fails as it would inline: a client certificate with a bad signature', async () => {
+    // What OpenSSL leaves on a worker's error queue travels back with the connection.
+    const der = Buffer.from(fixture('client-cert.pem').toString().replace(/-----[^-]+-----|\s/g, ''), 'base64');
+    der[der.length - 1] ^= 0x01;
+    const badCert = `-----BEGIN CERTIFICATE-----\n${der.toString('base64').match(/.{1,64}/g).join('\n')}\n-----END CERTIFICATE-----\n`;
+    const attempt = async (othersInProgress) => {
+      const events = [];
+      const socketsBefore = liveObjects().sockets;
+      const srv = tls.createServer({ ...certs, ca: fixture('ca-cert.pem'), requestCert: true, rejectUnauthorized: true }, (s) => {
+        events.push(`secureConnection ${s.authorized}`);
+        s.on('error', (e) => events.push(`socket error ${e.code}`));
+        s.resume();
+      });
+      srv.on('tlsClientError', (e) => events.push(`tlsClientError ${e.code}`));
+      const port = await listen(srv);
+      // An accepted connection that never sends its hello keeps a second handshake in progress.
+      const idle = othersInProgress ? net.connect(port, '127.0.0.1') : null;
+      if (idle) await once(idle, 'connect');
+      const before = liveObjects().offloadedSteps;
+      try {
+        const c = require('node:tls').connect({ ...clientOptions, port, key: fixture('client-key.pem'), cert: badCert });
+        c.on('error', (e) => events.push(`client error ${e.code}`));
+        c.resume();
+        await once(c, 'close');
+        while (events.length === 0 || (srv.connections ?? 0) > (idle ? 1 : 0)) await new Promise((r) => setImmediate(r));
+        // (A copy: the idle connection's 'socket hang up' follows when it is destroyed.)
+        return { events: events.slice(), offloaded: liveObjects().offloadedSteps - before };
+      } finally {
+        idle?.destroy();
+        srv.close();
+        await once(srv, 'close');
+        // The accepted sockets are released when libuv has closed them, after the server's 'close'.
+        while (liveObjects().sockets > socketsBefore) await new Promise((r) => setImmediate(r));
+      }
+    };
+    const inline = await attempt(false);
+    const offloaded = await attempt(true);
+    assert.equal(inline.offloaded, 0);
+    assert.ok(offloaded.offloaded >= 1, "the server's steps ran on the pool");
+    assert.ok(inline.events.some((e) => e.startsWith('tlsClientError') || e.startsWith('socket error')), inline.events.join(', '));
+    assert.deepEqual(offloaded.events, inline.events);
   });
 
   it('a server with a user connection listener gives it the raw net.Socket and takes the memory-BIO path', async () => {
@@ -74,11 +134,13 @@ describe('the native transport', { skip: !nativeOn && 'TLS_RS_TRANSPORT=js' }, (
     });
     srv.on('connection', (s) => { raw = s; });
     const port = await listen(srv);
-    assert.equal((await echo(port, 'raw')).got, 'raw');
-    assert.ok(raw instanceof net.Socket && !(raw instanceof tls.TLSSocket), 'the raw socket, as in Node');
-    assert.equal(during - before, 1, 'only the client is native');
-    srv.close();
-    await once(srv, 'close');
+    try {
+      assert.equal((await echo(port, 'raw')).got, 'raw');
+      assert.ok(raw instanceof net.Socket && !(raw instanceof tls.TLSSocket), 'the raw socket, as in Node');
+      assert.equal(during - before, 1, 'only the client is native');
+    } finally {
+      srv.close();
+    }
   });
 
   it('a connection over a Unix socket path is native too', async () => {

@@ -69,6 +69,8 @@ thread_local! {
     static READ_BUFFER: RefCell<Vec<u8>> = RefCell::new(vec![0; READ_SIZE]);
     static INBOUND: Cell<Option<Vec<u8>>> = const { Cell::new(None) };
     static OUTBOUND: Cell<Option<Vec<u8>>> = const { Cell::new(None) };
+    /// Handshakes in progress on this loop's transports (`Handshaking`).
+    static HANDSHAKES_IN_PROGRESS: Cell<usize> = const { Cell::new(0) };
 }
 
 impl Scratch {
@@ -117,6 +119,29 @@ pub struct Transport {
     bytes_read: Cell<u64>,
     /// Counted in `liveObjects().sockets` until libuv closed the socket.
     live: RefCell<Option<crate::live_objects::Live>>,
+    /// Counted in HANDSHAKES_IN_PROGRESS until the handshake is done or the socket closed.
+    handshaking: RefCell<Option<Handshaking>>,
+}
+
+/// One handshake in progress on this loop: counted while it lives.
+struct Handshaking;
+
+impl Handshaking {
+    fn new() -> Handshaking {
+        HANDSHAKES_IN_PROGRESS.with(|n| n.set(n.get() + 1));
+        Handshaking
+    }
+
+    /// Other handshakes are in progress on this loop besides the caller's.
+    fn others() -> bool {
+        HANDSHAKES_IN_PROGRESS.with(|n| n.get()) > 1
+    }
+}
+
+impl Drop for Handshaking {
+    fn drop(&mut self) {
+        HANDSHAKES_IN_PROGRESS.with(|n| n.set(n.get().saturating_sub(1)));
+    }
 }
 
 impl Transport {
@@ -167,7 +192,11 @@ impl Transport {
             bytes_written: Cell::new(0),
             bytes_read: Cell::new(0),
             live: RefCell::new(Some(crate::live_objects::Live::new(crate::live_objects::Kind::Socket))),
+            handshaking: RefCell::new(None),
         });
+        if !transport.connection_established() {
+            *transport.handshaking.borrow_mut() = Some(Handshaking::new());
+        }
         // libuv's handle points back at the transport (one reference, released in close_cb).
         unsafe { (uv.handle_set_data)(handle, Rc::into_raw(transport.clone()) as *mut c_void) };
         let opened = unsafe {
@@ -252,9 +281,15 @@ impl Transport {
         }
     }
 
-    /// Sends a handshake step to the pool, when there is one and the connection may travel.
-    /// Reading pauses until the step is back (`step_done`).
+    /// Sends a handshake step to the pool, when there is one, the connection may travel and
+    /// other handshakes are in progress on this loop. A lone handshake runs inline: the trip
+    /// to a worker and back (two thread wake-ups) costs more than it saves when nothing else
+    /// waits for the JS thread (bench/README.md). Reading pauses until the step is back
+    /// (`step_done`).
     fn offload(self: &Rc<Self>, len: usize) -> bool {
+        if !Handshaking::others() {
+            return false;
+        }
         let worth_it = self.with_connection(|c| !c.handshake_done() && c.may_travel()).unwrap_or(false);
         if !worth_it {
             return false;
@@ -273,6 +308,9 @@ impl Transport {
 
     /// Acts on the status input left: delivers records when JS reads, else asks JS.
     fn after_input(self: &Rc<Self>, status: Status) {
+        if self.handshaking.borrow().is_some() && (status == Status::Failed || self.connection_established()) {
+            self.handshaking.borrow_mut().take();
+        }
         match status {
             Status::Ready | Status::PeerClosed if self.delivering.get() => self.pump(),
             Status::Ready if !self.connection_established() => {
@@ -599,5 +637,6 @@ unsafe extern "C" fn close_cb(handle: *mut uv_handle_t) {
     }
     let transport = Rc::from_raw(raw);
     transport.live.borrow_mut().take();
+    transport.handshaking.borrow_mut().take();
     let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| transport.sink.closed()));
 }
