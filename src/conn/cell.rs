@@ -76,7 +76,7 @@ impl ConnectionCell {
 
     /// Whether the connection is away on a worker.
     pub fn is_away(&self) -> bool {
-        self.away.try_borrow().map_or(false, |a| a.is_some())
+        self.away.try_borrow().is_ok_and(|a| a.is_some())
     }
 
     /// Takes the connection back from a worker now, waiting for its step.
@@ -114,10 +114,5 @@ impl ConnectionCell {
             Ok(mut slot) => *slot = None,
             Err(_) => self.destroy_requested.set(true),
         }
-    }
-
-    /// Whether the connection is gone (or about to go).
-    pub fn is_destroyed(&self) -> bool {
-        self.destroy_requested.get() || self.connection.try_borrow().is_ok_and(|slot| slot.is_none())
     }
 }

@@ -75,10 +75,8 @@ struct Queues {
 /// The process's pool (one per loop: Node's main thread).
 pub struct Pool {
     queues: Arc<Queues>,
-    uv: &'static Uv,
     wake: *mut uv_handle_t,
     finished: Finished,
-    workers: usize,
 }
 // SAFETY: `wake` is a uv_async_t, which libuv allows any thread to signal (uv_async_send);
 // everything else is shared through `Arc<Queues>`.
@@ -114,7 +112,7 @@ impl Pool {
         // The pool never keeps the process alive by itself.
         unsafe { (uv.unref)(wake) };
         let queues = Arc::new(Queues { jobs: Mutex::new(VecDeque::new()), work: Condvar::new(), done: Mutex::new(Vec::new()) });
-        let pool = Pool { queues, uv, wake, finished, workers };
+        let pool = Pool { queues, wake, finished };
         for i in 0..workers {
             let queues = pool.queues.clone();
             let wake = pool.wake as usize;
@@ -124,11 +122,6 @@ impl Pool {
                 .ok()?;
         }
         Some(pool)
-    }
-
-    /// The number of worker threads.
-    pub fn workers(&self) -> usize {
-        self.workers
     }
 
     /// Queues `job` for a worker.

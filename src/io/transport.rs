@@ -113,10 +113,6 @@ pub struct Transport {
     /// Shutting down: a failure to send close_notify is not reported (the shutdown's own
     /// result is), as Node's afterShutdown ignores it.
     shutting_down: Cell<bool>,
-    /// Ciphertext handed to the kernel so far.
-    bytes_written: Cell<u64>,
-    /// Ciphertext read from the kernel so far.
-    bytes_read: Cell<u64>,
     /// Counted in `liveObjects().sockets` until libuv closed the socket.
     live: RefCell<Option<crate::live_objects::Live>>,
     /// Counted in HANDSHAKES_IN_PROGRESS until the handshake is done or the socket closed.
@@ -189,8 +185,6 @@ impl Transport {
             delivering: Cell::new(false),
             held: Cell::new(false),
             shutting_down: Cell::new(false),
-            bytes_written: Cell::new(0),
-            bytes_read: Cell::new(0),
             live: RefCell::new(Some(crate::live_objects::Live::new(crate::live_objects::Kind::Socket))),
             handshaking: RefCell::new(None),
         });
@@ -265,7 +259,6 @@ impl Transport {
 
     /// Input from the socket.
     fn on_data(self: &Rc<Self>, len: usize) {
-        self.bytes_read.set(self.bytes_read.get() + len as u64);
         if self.offload(len) {
             return;
         }
@@ -415,7 +408,6 @@ impl Transport {
         let buf = uv_buf_t { base: data.as_ptr() as *mut c_char, len: data.len() };
         let written = unsafe { (self.uv.try_write)(self.stream(), &buf, 1) };
         let rest = if written > 0 {
-            self.bytes_written.set(self.bytes_written.get() + written as u64);
             if written as usize == data.len() {
                 return true;
             }
@@ -547,11 +539,6 @@ impl Transport {
             _ => None,
         }
     }
-
-    /// (ciphertext read, ciphertext written) so far.
-    pub fn byte_counts(&self) -> (u64, u64) {
-        (self.bytes_read.get(), self.bytes_written.get())
-    }
 }
 
 /// On the loop's thread: a handshake step came back from the pool.
@@ -607,9 +594,6 @@ unsafe extern "C" fn write_cb(req: *mut uv_req_t, status: c_int) {
     let pending = Box::from_raw((uv.req_get_data)(req) as *mut PendingWrite);
     uv::free_raw(req);
     let transport = &pending.transport;
-    if status == 0 {
-        transport.bytes_written.set(transport.bytes_written.get() + pending.data.len() as u64);
-    }
     let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         if status != 0 {
             transport.write_failed(pending.id, status);

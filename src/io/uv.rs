@@ -30,9 +30,8 @@ pub const UV_TCP: c_int = 12;
 /// `uv_req_type` values used here.
 pub const UV_WRITE: c_int = 3;
 pub const UV_SHUTDOWN: c_int = 4;
-/// `UV_EOF` and `UV_EAGAIN` on Linux.
+/// `UV_EOF` on Linux.
 pub const UV_EOF: isize = -4095;
-pub const UV_EAGAIN: c_int = -11;
 
 pub type uv_alloc_cb = unsafe extern "C" fn(*mut uv_handle_t, usize, *mut uv_buf_t);
 pub type uv_read_cb = unsafe extern "C" fn(*mut uv_stream_t, isize, *const uv_buf_t);
@@ -62,7 +61,6 @@ pub struct Uv {
     pub write: unsafe extern "C" fn(*mut uv_req_t, *mut uv_stream_t, *const uv_buf_t, c_uint, uv_write_cb) -> c_int,
     pub shutdown: unsafe extern "C" fn(*mut uv_req_t, *mut uv_stream_t, uv_shutdown_cb) -> c_int,
     pub close: unsafe extern "C" fn(*mut uv_handle_t, uv_close_cb),
-    pub is_closing: unsafe extern "C" fn(*const uv_handle_t) -> c_int,
     pub ref_: unsafe extern "C" fn(*mut uv_handle_t),
     pub unref: unsafe extern "C" fn(*mut uv_handle_t),
     pub stream_get_write_queue_size: unsafe extern "C" fn(*const uv_stream_t) -> usize,
@@ -70,7 +68,6 @@ pub struct Uv {
     pub async_send: unsafe extern "C" fn(*mut uv_handle_t) -> c_int,
     pub fileno: unsafe extern "C" fn(*const uv_handle_t, *mut c_int) -> c_int,
     pub err_name: unsafe extern "C" fn(c_int) -> *const c_char,
-    pub strerror: unsafe extern "C" fn(c_int) -> *const c_char,
 }
 
 fn symbol(name: &CStr) -> Option<*mut c_void> {
@@ -78,8 +75,11 @@ fn symbol(name: &CStr) -> Option<*mut c_void> {
     (!p.is_null()).then_some(p)
 }
 
+// Each field's declared type is the transmute's target; spelling it again per call would only
+// repeat the struct.
 macro_rules! load {
     ($($field:ident = $name:literal),* $(,)?) => {
+        #[allow(clippy::missing_transmute_annotations)]
         Some(Uv { $($field: unsafe { std::mem::transmute::<*mut c_void, _>(symbol($name)?) }),* })
     };
 }
@@ -108,7 +108,6 @@ pub fn uv() -> Option<&'static Uv> {
             write = c"uv_write",
             shutdown = c"uv_shutdown",
             close = c"uv_close",
-            is_closing = c"uv_is_closing",
             ref_ = c"uv_ref",
             unref = c"uv_unref",
             stream_get_write_queue_size = c"uv_stream_get_write_queue_size",
@@ -116,7 +115,6 @@ pub fn uv() -> Option<&'static Uv> {
             async_send = c"uv_async_send",
             fileno = c"uv_fileno",
             err_name = c"uv_err_name",
-            strerror = c"uv_strerror",
         )
     })
     .as_ref()
