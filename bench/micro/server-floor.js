@@ -9,7 +9,7 @@
 // modes (default: all; more than one: each in a fresh process, all of them twice):
 //   builtin  Node's tls.Server
 //   tls-rs   tls-rs's tls.Server (TLSSocket over the accepted net.Socket)
-//   engine   tls-rs's engine (TlsSession) driven directly over the accepted net.Socket: no
+//   engine   tls-rs's engine (TlsConnection) driven directly over the accepted net.Socket: no
 //            TLSSocket, no events — what the TLSSocket layer costs is tls-rs minus this
 //   plain    no TLS: the same exchange (client flight, server flight, client flight + FIN,
 //            server flight + FIN) over net sockets — the floor of net.Socket and the kernel
