@@ -316,8 +316,11 @@ export declare class TlsConnection {
   exportKeyingMaterial(length: number, label: string, context?: Uint8Array | undefined | null): Buffer
   /** DER of this end's certificate, or undefined. */
   getX509Certificate(): Buffer | null
-  /** DER of the peer's certificate, or undefined. */
-  getPeerX509Certificate(): Buffer | null
+  /**
+   * DER of the peer's certificate and of the certificates it sent after it, in the order sent
+   * (Node's getPeerX509Certificate() rules: empty when a client has no chain).
+   */
+  getPeerX509Chain(): Array<Buffer>
 }
 
 /** The socket Rust owns for one TlsConnection. */

@@ -90,8 +90,18 @@ function install(proto) {
   /** The peer's certificate as a crypto.X509Certificate, or undefined. */
   // `detailed` is unused, as in Node; it is declared so the function's length is Node's.
   proto.getPeerX509Certificate = function getPeerX509Certificate(detailed) { // eslint-disable-line no-unused-vars
-    const der = this[kSession]?.getPeerX509Certificate();
-    return der ? new X509Certificate(der) : undefined;
+    const chain = this[kSession]?.getPeerX509Chain() ?? [];
+    if (chain.length === 0) return undefined;
+    const peer = new X509Certificate(chain[0]);
+    // Node's C++ sets each one's issuer from the rest of the chain the peer sent, unverified; from
+    // JS the link is an own property shadowing X509Certificate's getter (undefined at the end).
+    let last = peer;
+    for (const der of chain.slice(1)) {
+      const issuer = new X509Certificate(der);
+      Object.defineProperty(last, 'issuerCertificate', { value: issuer, enumerable: false, configurable: true });
+      last = issuer;
+    }
+    return peer;
   };
 
   /** Caps outgoing records at `size` bytes (512–16384); whether OpenSSL accepted it. */

@@ -31,8 +31,13 @@ function outcome(fn) {
 function describeValue(v) {
   if (Buffer.isBuffer(v)) return { buffer: v.length };
   if (v instanceof X509Certificate) {
+    // Node links a peer's X509Certificate to the rest of the chain the peer sent.
+    const issuers = [];
+    for (let i = v.issuerCertificate; i && issuers.length < 5; i = i.issuerCertificate) {
+      issuers.push({ x509: i instanceof X509Certificate, subject: i.subject });
+    }
     return { x509: v.constructor === X509Certificate || Object.getPrototypeOf(v) instanceof X509Certificate,
-      subject: v.subject, fingerprint256: v.fingerprint256 };
+      subject: v.subject, fingerprint256: v.fingerprint256, issuers };
   }
   return v;
 }
@@ -128,6 +133,25 @@ describe('introspection differential', () => {
     srv.close();
     await once(srv, 'close');
   }, { side: 'both' }));
+
+  // A client's peer X509Certificate comes from the chain the server sent, which a TLS 1.2
+  // resumption does not repeat: Node answers undefined then, not the session's certificate.
+  for (const side of SIDES) {
+    it(`a resumed TLS 1.2 client has no peer X509Certificate (tls-rs as ${side})`, () => differential(async ({ clientTls, serverTls, rec }) => {
+      const srv = serverTls.createServer({ ...CERT, maxVersion: 'TLSv1.2' }, (s) => s.end());
+      const port = await listen(srv);
+      let session;
+      for (const round of ['full', 'resumed']) {
+        const c = clientTls.connect({ port, host: '127.0.0.1', ca, servername: 'localhost', session });
+        c.on('session', (s) => { session = s; });
+        c.on('secureConnect', () => rec.add('client', round, c.isSessionReused(), outcome(() => c.getPeerX509Certificate())));
+        c.resume();
+        await once(c, 'close');
+      }
+      srv.close();
+      await once(srv, 'close');
+    }, { side }));
+  }
 });
 
 describe('getEphemeralKeyInfo', () => {

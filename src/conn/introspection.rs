@@ -140,9 +140,14 @@ impl Connection {
         self.ssl.certificate()?.to_der().ok()
     }
 
-    /// DER of the peer's certificate, if it sent one.
-    pub fn peer_certificate_der(&self) -> Option<Vec<u8>> {
-        self.ssl.peer_certificate()?.to_der().ok()
+    /// DER of the peer's certificate, then of the certificates it sent after it, in the order
+    /// sent; empty when there is none. As Node's getPeerX509Certificate(): a server takes the
+    /// peer's certificate and the chain OpenSSL kept; a client only the chain, which starts with
+    /// the server's certificate and is empty after a TLS 1.2 resumption.
+    pub fn peer_x509_chain_der(&self) -> Vec<Vec<u8>> {
+        let own = if self.is_server() { self.ssl.peer_certificate() } else { None };
+        let chain = self.ssl.peer_cert_chain().into_iter().flat_map(|stack| stack.iter());
+        own.as_deref().into_iter().chain(chain).filter_map(|cert| cert.to_der().ok()).collect()
     }
 
     /// SSL_set_max_send_fragment: 1 when `size` is accepted (512..=16384), else 0.

@@ -492,10 +492,11 @@ impl TlsConnection {
         self.query(env, None, |c| c.certificate_der().map(Buffer::from))
     }
 
-    /// DER of the peer's certificate, or undefined.
-    #[napi(catch_unwind, js_name = "getPeerX509Certificate")]
-    pub fn get_peer_x509_certificate(&self, env: &Env) -> Result<Option<Buffer>> {
-        self.query(env, None, |c| c.peer_certificate_der().map(Buffer::from))
+    /// DER of the peer's certificate and of the certificates it sent after it, in the order sent
+    /// (Node's getPeerX509Certificate() rules: empty when a client has no chain).
+    #[napi(catch_unwind, js_name = "getPeerX509Chain")]
+    pub fn get_peer_x509_chain(&self, env: &Env) -> Result<Vec<Buffer>> {
+        self.query(env, Vec::new(), |c| c.peer_x509_chain_der().into_iter().map(Buffer::from).collect())
     }
 }
 
