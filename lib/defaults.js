@@ -34,4 +34,25 @@ function tlsModule() {
   return publicModule;
 }
 
-module.exports = { settings, setTLSModule, tlsModule };
+/**
+ * Under `tls-rs/register`: Node's own tls module reads and writes tls-rs's settings, so Node's
+ * internal users of tls (http2, the built-in fetch, `_tls_wrap`), which read them from Node's
+ * module, follow what user code assigns to `require('tls').X`. A value already assigned on
+ * Node's module carries over. Idempotent.
+ */
+function shareSettingsWithNodeTls(moduleObject) {
+  for (const name of Object.keys(settings)) {
+    const own = Object.getOwnPropertyDescriptor(nodeTls, name);
+    if (!own?.configurable || own.get) continue;
+    if (own.value !== settings[name] && moduleObject[name] === settings[name]) moduleObject[name] = own.value;
+    Object.defineProperty(nodeTls, name, {
+      __proto__: null,
+      configurable: true,
+      enumerable: own.enumerable,
+      get() { return moduleObject[name]; },
+      set(value) { moduleObject[name] = value; },
+    });
+  }
+}
+
+module.exports = { settings, setTLSModule, tlsModule, shareSettingsWithNodeTls };

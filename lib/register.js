@@ -158,6 +158,9 @@ if (!process[kRegistered] && !inHooksThread) {
   process[kRegistered] = true;
   swapTlsForCommonJs();
   installEsmHooksWhenNeeded();
+  // tls-rs loaded before the hook: share its settings now (lib/tls.js does it when it loads later).
+  const tlsRs = require.cache[path.join(__dirname, 'tls.js')];
+  if (tlsRs?.loaded) require('./defaults').shareSettingsWithNodeTls(tlsRs.exports);
 }
 
 // A side-effect module: `require('tls-rs')` is tls-rs.

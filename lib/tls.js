@@ -6,7 +6,7 @@
 // object at call time, by way of lib/defaults.js.
 
 const nodeTls = require('node:tls');
-const { settings, setTLSModule } = require('./defaults');
+const { settings, setTLSModule, shareSettingsWithNodeTls } = require('./defaults');
 const { getCiphers, SecureContext, createSecureContext } = require('./secure-context');
 const { convertALPNProtocols } = require('./alpn');
 const { convertNPNProtocols } = require('./npn');
@@ -43,3 +43,5 @@ exports.connect = connect;
 
 // Every file of lib/ reads the settings, and calls what Node calls through the module, here.
 setTLSModule(module.exports);
+// Loaded by (or after) `tls-rs/register`: one set of settings for the whole process.
+if (process[Symbol.for('tls-rs.register')]) shareSettingsWithNodeTls(module.exports);

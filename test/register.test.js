@@ -42,6 +42,28 @@ describe('tls-rs/register', () => {
     assert.deepEqual(out, { tls: true, nodeTls: true, own: true, pq: true });
   });
 
+  // Node's internal users of tls (here http2.connect) read the settings from Node's own module.
+  for (const order of ['hook first', 'tls-rs first']) {
+    it(`settings assigned on require('tls') reach Node's internal tls users (${order})`, () => {
+      const out = run(`
+        ${order === 'tls-rs first' ? "require('tls-rs'); require('tls-rs/register');" : ''}
+        const fs = require('fs'), http2 = require('http2'), tls = require('tls');
+        const f = (n) => fs.readFileSync(process.env.CERTS + '/' + n);
+        tls.DEFAULT_MAX_VERSION = 'TLSv1.2';
+        tls.CLIENT_RENEG_LIMIT = 1;
+        const srv = http2.createSecureServer({ key: f('agent-key.pem'), cert: f('agent-chain.pem') });
+        srv.listen(0, '127.0.0.1', () => {
+          const session = http2.connect('https://localhost:' + srv.address().port, { ca: f('ca-cert.pem') });
+          session.on('connect', () => {
+            console.log(JSON.stringify({ protocol: session.socket.getProtocol(), limit: tls.CLIENT_RENEG_LIMIT }));
+            session.close();
+            srv.close();
+          });
+        });`, order === 'tls-rs first' ? [] : undefined);
+      assert.deepEqual(out, { protocol: 'TLSv1.2', limit: 1 });
+    });
+  }
+
   it('without the hook, require("tls") stays Node\'s', () => {
     const out = run(`console.log(JSON.stringify({ same: require('uses-tls').tls === require('tls-rs') }));`, []);
     assert.deepEqual(out, { same: false });
