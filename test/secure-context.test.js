@@ -203,6 +203,8 @@ describe('createSecureContext: same result as Node', () => {
     'pfx: [{buf, passphrase: 5}]': () => ({ pfx: [{ buf: f('agent.pfx'), passphrase: 5 }] }),
     'pfx: client.pfx': () => ({ pfx: f('client.pfx'), passphrase: 'sample' }),
     'pfx: two bundles': () => ({ pfx: [{ buf: f('agent.pfx') }, { buf: f('client.pfx') }], passphrase: 'sample' }),
+    'pfx: no key': () => ({ pfx: f('agent-nokey.pfx'), passphrase: 'sample' }),
+    'pfx: legacy RC2 encryption': () => ({ pfx: f('agent-legacy.pfx'), passphrase: 'sample' }),
 
     // ciphers
     'ciphers: empty string means the default': () => ({ ciphers: '' }),

@@ -212,15 +212,15 @@ impl Context {
         Ok(())
     }
 
-    /// `loadPKCS12`'s work: installs the key, certificate and CAs of the PFX in `der`; false on
-    /// failure, with the reason on the error queue. `pass` is a C string because PKCS12_parse
-    /// reads it up to its NUL (a fuzz-found over-read when it was a byte slice).
-    pub fn load_pkcs12(&mut self, der: &[u8], pass: Option<&std::ffi::CStr>) -> bool {
-        let Some(bio) = MemBio::reading(der) else { return false };
+    /// `loadPKCS12`'s work: installs the key, certificate and CAs of the PFX in `der`. On
+    /// `Pkcs12Failure::OpenSsl` the reason is on the error queue. `pass` is a C string because
+    /// PKCS12_parse reads it up to its NUL (a fuzz-found over-read when it was a byte slice).
+    pub fn load_pkcs12(&mut self, der: &[u8], pass: Option<&std::ffi::CStr>) -> Result<(), Pkcs12Failure> {
+        let Some(bio) = MemBio::reading(der) else { return Err(Pkcs12Failure::OpenSsl) };
         unsafe {
             let p12 = d2i_PKCS12_bio(bio.as_ptr(), ptr::null_mut());
             if p12.is_null() {
-                return false;
+                return Err(Pkcs12Failure::OpenSsl);
             }
             let mut pkey: *mut sys::EVP_PKEY = ptr::null_mut();
             let mut cert: *mut sys::X509 = ptr::null_mut();
@@ -229,36 +229,45 @@ impl Context {
             let parsed = sys::PKCS12_parse(p12, pass_ptr, &mut pkey, &mut cert, &mut cas);
             sys::PKCS12_free(p12);
             if parsed != 1 {
-                return false;
+                return Err(Pkcs12Failure::OpenSsl);
             }
+            // Owned from here on, so every return below frees them.
             let pkey = (!pkey.is_null()).then(|| openssl::pkey::PKey::<openssl::pkey::Private>::from_ptr(pkey));
+            let cert = (!cert.is_null()).then(|| X509::from_ptr(cert));
             let extra: Vec<X509> = if cas.is_null() {
                 Vec::new()
             } else {
                 let stack = openssl::stack::Stack::<X509>::from_ptr(cas);
                 stack.iter().map(|c| c.to_owned()).collect()
             };
-            if cert.is_null() {
-                // SSL_CTX_use_certificate(ctx, NULL) fails with "passed a null parameter".
-                sys::SSL_CTX_use_certificate(self.builder.as_ptr(), ptr::null_mut());
-                return false;
-            }
-            let cert = X509::from_ptr(cert);
+            // Node checks the key first, then the certificate.
+            let Some(pkey) = pkey else { return Err(Pkcs12Failure::NoKey) };
+            let Some(cert) = cert else { return Err(Pkcs12Failure::NoCertificate) };
             if self.use_certificate_chain(cert, &extra).is_err() {
-                return false;
+                return Err(Pkcs12Failure::OpenSsl);
             }
-            let key_ptr = pkey.as_ref().map(|k| k.as_ptr()).unwrap_or(ptr::null_mut());
-            if sys::SSL_CTX_use_PrivateKey(self.builder.as_ptr(), key_ptr) != 1 {
-                return false;
+            if sys::SSL_CTX_use_PrivateKey(self.builder.as_ptr(), pkey.as_ptr()) != 1 {
+                return Err(Pkcs12Failure::OpenSsl);
             }
             for ca in &extra {
                 let store = self.writable_cert_store();
                 sys::X509_STORE_add_cert(store, ca.as_ptr());
                 sys::SSL_CTX_add_client_CA(self.builder.as_ptr(), ca.as_ptr());
             }
-            true
+            Ok(())
         }
     }
+}
+
+/// Why a PFX could not be loaded.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Pkcs12Failure {
+    /// The PFX parsed but holds no private key.
+    NoKey,
+    /// The PFX parsed but holds no certificate.
+    NoCertificate,
+    /// OpenSSL refused it; the reason is on the error queue.
+    OpenSsl,
 }
 
 /// Node's `secureProtocol` names: the version range (`min_version` where the name leaves it

@@ -7,7 +7,7 @@
 
 use super::errors::{throw_code, throw_crypto, throw_crypto_queue, throw_plain_error, throw_plain_type_error, throw_type_code};
 use super::values::{buffer_view_bytes, js_string, view_bytes};
-use crate::context::{self, c_string, clear_errors, root_store, tickets, ClearErrorOnReturn, Context, SSL_OP_SINGLE_DH_USE, SSL_R_NO_CIPHER_MATCH};
+use crate::context::{self, c_string, clear_errors, root_store, tickets, ClearErrorOnReturn, Context, Pkcs12Failure, SSL_OP_SINGLE_DH_USE, SSL_R_NO_CIPHER_MATCH};
 use foreign_types_shared::ForeignType;
 use crate::ffi::{ERR_print_errors, SSL_CTX_set_timeout};
 use napi::bindgen_prelude::*;
@@ -19,6 +19,9 @@ use openssl::x509::X509;
 use openssl_sys as sys;
 use std::os::raw::{c_char, c_long, c_uchar, c_void};
 use std::ptr;
+
+/// OpenSSL 3's ERR_R_UNSUPPORTED as ERR_GET_REASON returns it (268 | ERR_RFLAG_COMMON).
+const ERR_R_UNSUPPORTED: std::os::raw::c_int = 268 | (0x2 << 18);
 
 /// One SSL_CTX, configured step by step from JS and shared by every connection created from it.
 #[napi]
@@ -339,9 +342,21 @@ impl SecureContext {
         self.context.issuer = None;
         clear_errors();
         let pass = pass.as_deref().and_then(|bytes| std::ffi::CStr::from_bytes_until_nul(bytes).ok());
-        let ok = self.context.load_pkcs12(&der, pass);
-        if !ok {
+        let loaded = self.context.load_pkcs12(&der, pass);
+        if loaded == Err(Pkcs12Failure::NoKey) {
+            return Err(throw_code(env, "ERR_CRYPTO_OPERATION_FAILED", "Unable to load private key from PFX data"));
+        }
+        if loaded == Err(Pkcs12Failure::NoCertificate) {
+            return Err(throw_code(env, "ERR_CRYPTO_OPERATION_FAILED", "Unable to load certificate from PFX data"));
+        }
+        if loaded.is_err() {
             let err = unsafe { sys::ERR_get_error() };
+            // OpenSSL 3's bare "unsupported" (a legacy cipher such as RC2 without the legacy
+            // provider) becomes Node's clearer error.
+            if sys::ERR_GET_REASON(err) == ERR_R_UNSUPPORTED {
+                clear_errors();
+                return Err(throw_code(env, "ERR_CRYPTO_UNSUPPORTED_OPERATION", "Unsupported PKCS12 PFX data"));
+            }
             let reason = unsafe { sys::ERR_reason_error_string(err) };
             let message = if reason.is_null() {
                 "Unknown error".to_string()
