@@ -18,8 +18,9 @@
 // - OpenSSL is 3.6, not 3.0: newer group syntax and groups work (ecdhCurve 'X25519MLKEM768',
 //   'DEFAULT', '?X25519'), and OpenSSL-generated messages may be worded differently (codes match).
 // - The security level is the running Node's default (1 before OpenSSL 3.2), not OpenSSL 3.6's 2.
-// - ENGINE support is compiled out: privateKeyEngine / clientCertEngine throw
-//   ERR_CRYPTO_CUSTOM_ENGINE_NOT_SUPPORTED (Node's code for that case), naming the option.
+// - ENGINE support is compiled out: privateKeyEngine / clientCertEngine throw what a Node built
+//   without ENGINE throws: ERR_CRYPTO_CUSTOM_ENGINE_NOT_SUPPORTED, 'Custom engines not supported
+//   by this OpenSSL' (Node 20, with ENGINE, fails later loading the engine).
 // - NODE_EXTRA_CA_CERTS is read on first use rather than at process start; its load-failure
 //   warning is printed only when Node did not already print it at startup.
 
@@ -246,19 +247,6 @@ function processCiphers(ciphers, name) {
   return { cipherList, cipherSuites };
 }
 
-// tls-rs's OpenSSL is built without ENGINE support: the engine options fail with Node's code for
-// that case, and a message that names the option.
-function engineNotSupported(option) {
-  const err = new ERR_CRYPTO_CUSTOM_ENGINE_NOT_SUPPORTED();
-  const base = err.message;
-  const message = `${base}: ${option} is not supported by tls-rs (its OpenSSL is built without ENGINE support)`;
-  Object.defineProperty(err, 'message', {
-    __proto__: null, value: message, enumerable: false, writable: true, configurable: true,
-  });
-  if (typeof err.stack === 'string') err.stack = err.stack.replace(base, message);
-  return err;
-}
-
 // Applies `options` to the native `context` in Node's order; errors name the option `${name}.x`.
 function configSecureContext(context, options = kEmptyObject, name = 'options') {
   validateObject(options, name);
@@ -353,7 +341,7 @@ function configSecureContext(context, options = kEmptyObject, name = 'options') 
       if (typeof context.setEngineKey === 'function')
         context.setEngineKey(privateKeyIdentifier, privateKeyEngine);
       else
-        throw engineNotSupported(`${name}.privateKeyEngine`);
+        throw new ERR_CRYPTO_CUSTOM_ENGINE_NOT_SUPPORTED();
     } else if (typeof privateKeyIdentifier !== 'string') {
       throw new ERR_INVALID_ARG_TYPE(`${name}.privateKeyIdentifier`,
                                      ['string', 'null', 'undefined'],
@@ -412,7 +400,7 @@ function configSecureContext(context, options = kEmptyObject, name = 'options') 
 
   if (typeof clientCertEngine === 'string') {
     if (typeof context.setClientCertEngine !== 'function')
-      throw engineNotSupported(`${name}.clientCertEngine`);
+      throw new ERR_CRYPTO_CUSTOM_ENGINE_NOT_SUPPORTED();
     else
       context.setClientCertEngine(clientCertEngine);
   } else if (clientCertEngine !== undefined && clientCertEngine !== null) {

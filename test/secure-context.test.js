@@ -445,19 +445,17 @@ describe('createSecureContext: deliberate differences', () => {
     assert.doesNotThrow(() => ours.createSecureContext({ ecdhCurve: 'X25519MLKEM768:X25519:P-256' }));
   });
 
-  test('engine options throw ERR_CRYPTO_CUSTOM_ENGINE_NOT_SUPPORTED naming the option', () => {
-    assert.throws(() => ours.createSecureContext({ privateKeyEngine: 'pkcs11', privateKeyIdentifier: 'id' }), (err) => {
-      assert.equal(err.code, 'ERR_CRYPTO_CUSTOM_ENGINE_NOT_SUPPORTED');
+  // What Node built without ENGINE support (tls-rs's OpenSSL) throws, message and all.
+  test('engine options throw ERR_CRYPTO_CUSTOM_ENGINE_NOT_SUPPORTED with Node\'s message', () => {
+    const expected = (err) => {
       assert.ok(err instanceof Error);
-      assert.match(err.message, /options\.privateKeyEngine/);
-      assert.match(err.stack.split('\n')[0], /options\.privateKeyEngine/);
-      return true;
-    });
-    assert.throws(() => ours.createSecureContext({ clientCertEngine: 'dynamic' }), (err) => {
       assert.equal(err.code, 'ERR_CRYPTO_CUSTOM_ENGINE_NOT_SUPPORTED');
-      assert.match(err.message, /options\.clientCertEngine/);
+      assert.equal(err.message, 'Custom engines not supported by this OpenSSL');
+      assert.equal(err.stack.split('\n')[0], 'Error [ERR_CRYPTO_CUSTOM_ENGINE_NOT_SUPPORTED]: Custom engines not supported by this OpenSSL');
       return true;
-    });
+    };
+    assert.throws(() => ours.createSecureContext({ privateKeyEngine: 'pkcs11', privateKeyIdentifier: 'id' }), expected);
+    assert.throws(() => ours.createSecureContext({ clientCertEngine: 'dynamic' }), expected);
   });
 
   test('a too long sessionIdContext throws a TypeError with OpenSSL\'s printed queue, like Node', () => {
