@@ -39,9 +39,11 @@ function install(proto) {
     if (this._tlsOptions.isServer) return null;
     const info = this[kSession].getEphemeralKeyInfo();
     if (!info) return {};
-    // Node's key order: { type, size } for DH, { type, name, size } for ECDH.
-    return info.type === 'DH' ? { type: info.type, size: info.size } :
-      { type: info.type, name: info.name, size: info.size };
+    // Node's key order: { type, size } for DH, { type, name, size } for ECDH; a group with no
+    // such key (X25519MLKEM768) as Node 24 reports it: { type: 'TLSGroup', name }.
+    if (info.type === 'DH') return { type: info.type, size: info.size };
+    if (info.type === 'TLSGroup') return { type: info.type, name: info.name };
+    return { type: info.type, name: info.name, size: info.size };
   };
 
   /**

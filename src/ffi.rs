@@ -51,6 +51,7 @@ extern "C" {
 
 // SSL and SSL_CTX.
 extern "C" {
+    pub fn SSL_group_to_name(ssl: *mut SSL, id: c_int) -> *const c_char;
     pub fn SSL_CIPHER_get_auth_nid(cipher: *const SSL_CIPHER) -> c_int;
     pub fn SSL_get_SSL_CTX(ssl: *const SSL) -> *mut SSL_CTX;
     pub fn SSL_get_ciphers(ssl: *const SSL) -> *mut openssl_sys::stack_st_SSL_CIPHER;

@@ -177,6 +177,31 @@ describe('getEphemeralKeyInfo', () => {
       await once(srv, 'close');
     }, { side: 'client' }));
   }
+
+  // Node 20 cannot negotiate a hybrid group; what Node 24 (OpenSSL 3.5) reports for one, recorded
+  // from node 24.22.3: client {"type":"TLSGroup","name":"X25519MLKEM768"}, server null.
+  for (const ecdhCurve of [undefined, 'X25519MLKEM768']) {
+    it(`a hybrid post-quantum group is named as Node 24 names it (ecdhCurve ${ecdhCurve})`, async () => {
+      const tlsRs = require('..');
+      let serverInfo;
+      const srv = tlsRs.createServer({ ...CERT, ecdhCurve }, (s) => {
+        serverInfo = s.getEphemeralKeyInfo();
+        s.end();
+      });
+      const port = await listen(srv);
+      try {
+        const c = tlsRs.connect({ port, host: '127.0.0.1', ca, servername: 'localhost', ecdhCurve });
+        await once(c, 'secureConnect');
+        assert.deepEqual(c.getEphemeralKeyInfo(), { type: 'TLSGroup', name: 'X25519MLKEM768' });
+        assert.deepEqual(Object.keys(c.getEphemeralKeyInfo()), ['type', 'name']);
+        c.resume();
+        await once(c, 'close');
+        assert.equal(serverInfo, null);
+      } finally {
+        srv.close();
+      }
+    });
+  }
 });
 
 describe('setMaxSendFragment on the wire', () => {

@@ -13,6 +13,7 @@ use std::os::raw::{c_int, c_long, c_uchar, c_void};
 
 const SSL_CTRL_SET_MAX_SEND_FRAGMENT: c_int = 52;
 const SSL_CTRL_GET_PEER_TMP_KEY: c_int = 109;
+const SSL_CTRL_GET_NEGOTIATED_GROUP: c_int = 134;
 const EVP_PKEY_RSA: c_int = 6;
 const EVP_PKEY_RSA_PSS: c_int = 912;
 const EVP_PKEY_DSA: c_int = 116;
@@ -23,7 +24,9 @@ const NID_GOST2001: c_int = 811;
 const NID_GOST2012_256: c_int = 979;
 const NID_GOST2012_512: c_int = 980;
 
-/// The peer's ephemeral key-exchange key: `("ECDH", Some("X25519"), 253)`, `("DH", None, 2048)`.
+/// The peer's ephemeral key-exchange key: `("ECDH", Some("X25519"), 253)`, `("DH", None, 2048)`,
+/// or for a group with no such key (a KEM such as X25519MLKEM768) `("TLSGroup", Some(name), 0)`,
+/// as Node 24 reports it.
 pub struct EphemeralKey {
     pub kind: &'static str,
     pub name: Option<String>,
@@ -42,7 +45,7 @@ impl Connection {
         // SSL_get_peer_tmp_key is a macro over SSL_ctrl; it returns a new reference.
         let ok = unsafe { sys::SSL_ctrl(self.ssl.as_ptr(), SSL_CTRL_GET_PEER_TMP_KEY, 0, &mut raw as *mut _ as *mut c_void) };
         if ok == 0 || raw.is_null() {
-            return None;
+            return self.negotiated_group_name().map(|name| EphemeralKey { kind: "TLSGroup", name: Some(name), size: 0 });
         }
         let key = unsafe { openssl::pkey::PKey::<openssl::pkey::Public>::from_ptr(raw) };
         let size = key.bits();
@@ -60,6 +63,16 @@ impl Connection {
             return None;
         };
         Some(EphemeralKey { kind: "ECDH", name, size })
+    }
+
+    /// The name of the group the handshake negotiated (SSL_get_negotiated_group), if any.
+    fn negotiated_group_name(&self) -> Option<String> {
+        let id = unsafe { sys::SSL_ctrl(self.ssl.as_ptr(), SSL_CTRL_GET_NEGOTIATED_GROUP, 0, std::ptr::null_mut()) };
+        if id <= 0 {
+            return None;
+        }
+        let name = unsafe { crate::ffi::SSL_group_to_name(self.ssl.as_ptr(), id as c_int) };
+        (!name.is_null()).then(|| unsafe { CStr::from_ptr(name) }.to_string_lossy().into_owned())
     }
 
     /// The Finished message this end sent (`peer` false) or received, or None before there is one.
