@@ -3,17 +3,39 @@
 // ('keylog', line, tlsSocket) for a Server. As in Node, the native session produces lines only
 // once a 'keylog' listener is added (Node's keylogNewListener); the lines themselves arrive as
 // session events (lib/dispatch.js emits them). Node's --tls-keylog=file flag appends
-// every socket's lines to that file, for tls-rs sockets too.
+// every socket's lines to that file, for tls-rs sockets too. Beyond Node: the SSLKEYLOGFILE
+// environment variable (as curl and browsers read it) does the same through one write stream.
 
-const { appendFile } = require('node:fs');
+const { appendFile, createWriteStream } = require('node:fs');
 const { nodeOptionValue } = require('./node-options');
 const { kSession } = require('./symbols');
 
 let warnOnTlsKeylog = true;
 let warnOnTlsKeylogError = true;
+let warnOnSslKeylog = true;
 
 // The file of Node's --tls-keylog flag (command line or NODE_OPTIONS), or null.
 const tlsKeylog = nodeOptionValue('--tls-keylog');
+
+// SSLKEYLOGFILE, read once when tls-rs loads; its stream is opened on the first line.
+const sslKeylogFile = process.env.SSLKEYLOGFILE || null;
+let sslKeylogStream = null;
+
+/**
+ * Appends one key-log line to SSLKEYLOGFILE: one append-mode stream (0600) for the process, its
+ * writes done by libuv's threads in order, so a handshake never waits on the disk. A failure
+ * warns once and stops the logging.
+ */
+function writeSslKeylog(line) {
+  if (sslKeylogStream === null) {
+    sslKeylogStream = createWriteStream(sslKeylogFile, { flags: 'a', mode: 0o600 });
+    sslKeylogStream.on('error', (err) => {
+      process.emitWarning(`Failed to write TLS keylog to SSLKEYLOGFILE (this warning will not be repeated): ${err}`);
+      sslKeylogStream = false;
+    });
+  }
+  if (sslKeylogStream) sslKeylogStream.write(line);
+}
 
 // Node's keylogNewListener: the first 'keylog' listener turns the lines on.
 function keylogNewListener(event) {
@@ -25,10 +47,21 @@ function keylogNewListener(event) {
 
 /** Adds the key-log methods to TLSSocket.prototype. */
 function install(proto) {
-  /** TLSSocket _init, as Node's: waits for a 'keylog' listener; --tls-keylog appends to its file. */
+  /**
+   * TLSSocket _init, as Node's: waits for a 'keylog' listener; --tls-keylog appends to its file,
+   * and SSLKEYLOGFILE to its.
+   */
   proto._initKeylog = function _initKeylog() {
     if (this.listenerCount('newListener', keylogNewListener) === 0) {
       this.on('newListener', keylogNewListener);
+    }
+    if (sslKeylogFile) {
+      if (warnOnSslKeylog) {
+        warnOnSslKeylog = false;
+        process.emitWarning('Using SSLKEYLOGFILE makes TLS connections insecure ' +
+          'by writing secret key material to file ' + sslKeylogFile);
+      }
+      this.on('keylog', writeSslKeylog);
     }
     if (tlsKeylog) {
       if (warnOnTlsKeylog) {

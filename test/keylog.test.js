@@ -210,4 +210,30 @@ srv.listen(0, '127.0.0.1', () => {
     assert.equal(builtin.length, 10);
     assert.deepEqual(ours, builtin);
   });
+
+  // Beyond Node (which ignores it): SSLKEYLOGFILE, as curl and browsers read it.
+  describe('SSLKEYLOGFILE', () => {
+    async function run(t, file) {
+      const env = { ...process.env, SSLKEYLOGFILE: file };
+      delete env.NODE_OPTIONS;
+      const child = startNode({ code: SCRIPT, args: [ROOT], t, cwd: ROOT, env });
+      const { code } = await child.waitExit(20000);
+      assert.equal(code, 0, child.stderr);
+      return child.stderr;
+    }
+
+    it('both ends append the lines --tls-keylog gets from built-in tls, to a 0600 file, with a warning', async (t) => {
+      const file = path.join(tmpDir(t), 'sslkeys.log');
+      const [builtin, stderr] = await Promise.all([keylogOf(t, 'node'), run(t, file)]);
+      assert.equal(stderr.match(/Warning: Using SSLKEYLOGFILE makes TLS connections insecure by writing secret key material to file /g)?.length, 1);
+      assert.equal(fs.statSync(file).mode & 0o777, 0o600);
+      const lines = fs.readFileSync(file, 'latin1').split(/(?<=\n)/);
+      assert.deepEqual(lines.map((l) => shape(Buffer.from(l, 'latin1'))[0]).sort(), builtin);
+    });
+
+    it('a file that cannot be written warns once and the connection still works', async (t) => {
+      const stderr = await run(t, path.join(tmpDir(t), 'no-such-dir', 'keys.log'));
+      assert.equal(stderr.match(/Failed to write TLS keylog to SSLKEYLOGFILE/g)?.length, 1);
+    });
+  });
 });
