@@ -31,3 +31,10 @@ pair.cleartext.write('x');
 const wrapped = new tls.TLSSocket(pair.encrypted as unknown as import('node:net').Socket, { isServer: true, secureContext: context });
 wrapped.destroy();
 httpsRs.createServer({ key: '', cert: '' }, (req, res) => res.end('ok')).close();
+
+// tls-rs/reload (beyond Node).
+import { watchCredentials, CredentialsWatcher } from 'tls-rs/reload';
+watchCredentials(server, { key: 'key.pem', cert: 'cert.pem' }, { interval: 1000 }).then((watcher: CredentialsWatcher) => {
+  watcher.on('reload', () => console.log('reloaded')).on('error', (err) => console.log(err.code));
+  return watcher.reload().finally(() => watcher.close());
+});
