@@ -396,6 +396,12 @@ export interface ConnectionEvent {
   data?: Buffer
 }
 
+/**
+ * PEM of every certificate in the current default store (for getCACertificates('default')
+ * under --use-openssl-ca, where the store is OpenSSL's and only it knows what it holds).
+ */
+export declare function defaultRootCertificates(): Array<string>
+
 /** What `getEphemeralKeyInfo()` returns on a client: `{ type: 'ECDH', name: 'X25519', size: 253 }`. */
 export interface EphemeralKeyInfo {
   type: string
@@ -473,6 +479,13 @@ export interface RootStoreInfo {
    */
   extraError?: string
 }
+
+/**
+ * Node's setDefaultCACertificates, after lib/ checked and deduplicated the PEM certificates:
+ * contexts made from now on without `ca` trust exactly these. Throws OpenSSL's error when one
+ * does not parse (the store unchanged).
+ */
+export declare function setDefaultRootCertificates(pems: Array<string>): void
 
 /** The address of one end of a TCP socket, as Node's `_getpeername()` returns it. */
 export interface SocketAddress {

@@ -11,8 +11,9 @@
 //
 // Defaults are read from the tls module at each call, as Node does, so assignments to
 // tls.DEFAULT_CIPHERS / DEFAULT_ECDH_CURVE / DEFAULT_MIN_VERSION / DEFAULT_MAX_VERSION apply.
-// Without `ca`, contexts share one root store: Node's tls.rootCertificates (OpenSSL's CA
-// store under --use-openssl-ca) plus the NODE_EXTRA_CA_CERTS file, built once, on first use.
+// Without `ca`, contexts share one root store (lib/ca-certificates.js): Node's
+// tls.rootCertificates (OpenSSL's CA store under --use-openssl-ca, plus the system store under
+// --use-system-ca) and the NODE_EXTRA_CA_CERTS file, built once, on first use.
 //
 // Where tls-rs differs from Node 20 on purpose (test/secure-context.test.js pins each one):
 // - OpenSSL is 3.6, not 3.0: newer group syntax and groups work (ecdhCurve 'X25519MLKEM768',
@@ -24,12 +25,11 @@
 // - NODE_EXTRA_CA_CERTS is read on first use rather than at process start; its load-failure
 //   warning is printed only when Node did not already print it at startup.
 
-const fs = require('fs');
 const nodeTls = require('node:tls');
 const { isArrayBufferView } = require('util').types;
 const binding = require('./binding');
-const { hasNodeOption } = require('./node-options');
 const { tlsModule } = require('./defaults');
+const { ensureRootStore } = require('./ca-certificates');
 const {
   codes: {
     ERR_CRYPTO_CUSTOM_ENGINE_NOT_SUPPORTED,
@@ -77,54 +77,6 @@ const kHostSecurityLevel = (() => {
   const [major, minor] = [Number(m[1]), Number(m[2])];
   return major < 3 || (major === 3 && minor < 2) ? 1 : undefined;
 })();
-
-// ---- the shared default trust store ------------------------------------------------------------
-
-let rootStoreLoaded = false;
-
-// The value an environment variable had when the process started (Linux), or null if unknown.
-function startupEnv(name) {
-  let environ;
-  try {
-    environ = fs.readFileSync('/proc/self/environ', 'utf8');
-  } catch {
-    return null;
-  }
-  const prefix = `${name}=`;
-  for (const entry of environ.split('\0')) {
-    if (entry.startsWith(prefix)) return entry.slice(prefix.length);
-  }
-  return undefined;
-}
-
-// Under Node's --use-openssl-ca the default store is OpenSSL's, not the bundled roots: the file
-// and directories OpenSSL reads (SSL_CERT_FILE / SSL_CERT_DIR, else under Node's OPENSSLDIR,
-// /etc/ssl — tls-rs's vendored OpenSSL has another default directory).
-function opensslStorePaths() {
-  if (!hasNodeOption('--use-openssl-ca')) return undefined;
-  return {
-    file: process.env.SSL_CERT_FILE || '/etc/ssl/cert.pem',
-    dir: process.env.SSL_CERT_DIR || '/etc/ssl/certs',
-  };
-}
-
-// Builds the process-wide root store on first use: the running Node's bundled roots (or
-// OpenSSL's CA store) and the certificates of the NODE_EXTRA_CA_CERTS file. A file that cannot
-// be read is reported with Node's warning, unless Node itself already printed it at startup for
-// the same file.
-function ensureRootStore() {
-  if (rootStoreLoaded) return;
-  const file = process.env.NODE_EXTRA_CA_CERTS || undefined;
-  const info = binding.loadRootCertificates(nodeTls.rootCertificates, file, opensslStorePaths());
-  rootStoreLoaded = true;
-  if (info.extraError) {
-    const atStartup = startupEnv('NODE_EXTRA_CA_CERTS');
-    const nodeWarned = atStartup === null ? true : atStartup === file;
-    if (!nodeWarned) {
-      fs.writeSync(2, `Warning: Ignoring extra certs from \`${file}\`, load failed: ${info.extraError}\n`);
-    }
-  }
-}
 
 // ---- _tls_common.js ------------------------------------------------------------------------------
 

@@ -15,10 +15,14 @@ const { TLSSocket } = require('./socket');
 const { Server, createServer } = require('./server');
 const { createSecurePair, SecurePair, CryptoStream } = require('./secure-pair');
 const { connect } = require('./connect');
+const { getCACertificates, setDefaultCACertificates } = require('./ca-certificates');
 
 // DEFAULT_CIPHERS, DEFAULT_ECDH_CURVE, DEFAULT_MIN/MAX_VERSION, CLIENT_RENEG_LIMIT/WINDOW.
 Object.assign(exports, settings);
 exports.getCiphers = getCiphers;
+// Node 22.15 / 23.5's trust-store API, on every Node.
+exports.getCACertificates = getCACertificates;
+exports.setDefaultCACertificates = setDefaultCACertificates;
 // The same bundled Mozilla roots as the running Node (the default trust store uses them too).
 Object.defineProperty(exports, 'rootCertificates', {
   __proto__: null,

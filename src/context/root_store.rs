@@ -6,6 +6,9 @@
 //! A context that then adds trust of its own (addCACert / addCRL / loadPKCS12 /
 //! setAllowPartialTrustChain) swaps the shared store for a private copy of the bundled roots
 //! *without* the extra certificates, exactly as Node's `NewRootCertStore()` does.
+//!
+//! `tls.setDefaultCACertificates()` replaces the shared store for contexts made afterwards; the
+//! stores it replaced stay alive (and shared: never modified) for the contexts that hold them.
 
 use crate::ffi::{BIO_new_file, ERR_peek_error, ERR_pop_to_mark, ERR_set_mark, X509_STORE_load_file, X509_STORE_load_path};
 use foreign_types_shared::ForeignType;
@@ -15,7 +18,7 @@ use openssl::x509::X509;
 use openssl_sys as sys;
 use std::ffi::CString;
 use std::os::raw::{c_char, c_int, c_ulong};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 const ERR_LIB_PEM: c_int = 9;
 const PEM_R_NO_START_LINE: c_int = 108;
@@ -38,6 +41,37 @@ unsafe impl Send for Roots {}
 unsafe impl Sync for Roots {}
 
 static ROOTS: OnceLock<Roots> = OnceLock::new();
+
+/// The stores `set_default` installed, the current one last (tls.setDefaultCACertificates), with
+/// their certificates for private copies.
+struct Replaced {
+    stores: Vec<X509Store>,
+    certificates: Vec<X509>,
+}
+// As for Roots: never mutated after they are built.
+unsafe impl Send for Replaced {}
+
+static REPLACED: Mutex<Replaced> = Mutex::new(Replaced { stores: Vec::new(), certificates: Vec::new() });
+
+fn replaced() -> std::sync::MutexGuard<'static, Replaced> {
+    REPLACED.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Makes the certificates in `pems` the default trust store of contexts made from now on (Node's
+/// setDefaultCACertificates; the caller has checked and deduplicated them). Errors when one does
+/// not parse, leaving the store as it was.
+pub fn set_default(pems: &[String]) -> Result<(), ErrorStack> {
+    let certificates = pems.iter().map(|pem| X509::from_pem(pem.as_bytes())).collect::<Result<Vec<_>, _>>()?;
+    let mut builder = X509StoreBuilder::new()?;
+    for cert in &certificates {
+        let _ = builder.add_cert(cert.clone());
+    }
+    unsafe { sys::ERR_clear_error() };
+    let mut replaced = replaced();
+    replaced.stores.push(builder.build());
+    replaced.certificates = certificates;
+    Ok(())
+}
 
 /// What the shared store holds, for `loadRootCertificates()`.
 pub struct RootStoreInfo {
@@ -147,18 +181,34 @@ pub fn load(roots: &[String], extra_certs_file: Option<&str>, openssl_store: Opt
     })
 }
 
-/// A new reference to the shared store, for `SSL_CTX_set_cert_store`; None until loaded.
+/// A new reference to the shared store (the one setDefaultCACertificates installed last, if
+/// any), for `SSL_CTX_set_cert_store`; None until loaded.
 pub fn shared_root_store() -> Option<*mut sys::X509_STORE> {
-    ROOTS.get().map(|r| {
-        let ptr = r.shared.as_ptr();
-        unsafe { crate::ffi::X509_STORE_up_ref(ptr) };
-        ptr
-    })
+    let roots = ROOTS.get()?;
+    let replaced = replaced();
+    let ptr = replaced.stores.last().map_or(roots.shared.as_ptr(), |store| store.as_ptr());
+    unsafe { crate::ffi::X509_STORE_up_ref(ptr) };
+    Some(ptr)
 }
 
-/// Whether `store` is the shared root store (which a context must never modify).
+/// PEM of the certificates in the current shared store (empty until it is loaded).
+pub fn default_certificates_pem() -> Vec<String> {
+    let Some(ptr) = shared_root_store() else { return Vec::new() };
+    // SAFETY: shared_root_store handed us a reference; the store is never modified.
+    let store = unsafe { X509Store::from_ptr(ptr) };
+    let pems = store
+        .all_certificates()
+        .iter()
+        .filter_map(|cert| cert.to_pem().ok())
+        .filter_map(|pem| String::from_utf8(pem).ok())
+        .collect();
+    drop(store); // releases the reference
+    pems
+}
+
+/// Whether `store` is a shared root store, current or replaced (which a context must never modify).
 pub fn is_shared_root_store(store: *mut sys::X509_STORE) -> bool {
-    ROOTS.get().map(|r| r.shared.as_ptr() == store).unwrap_or(false)
+    ROOTS.get().is_some_and(|r| r.shared.as_ptr() == store) || replaced().stores.iter().any(|s| s.as_ptr() == store)
 }
 
 /// Node's NewRootCertStore(): a new, owned store holding the bundled roots, or OpenSSL's CA
@@ -168,7 +218,14 @@ pub fn new_root_cert_store() -> *mut sys::X509_STORE {
     if store.is_null() {
         return store;
     }
-    if let Some(paths) = ROOTS.get().and_then(|r| r.openssl_store.as_ref()) {
+    let replaced = replaced();
+    if !replaced.stores.is_empty() {
+        // After setDefaultCACertificates, its certificates are the default roots.
+        for cert in &replaced.certificates {
+            unsafe { sys::X509_STORE_add_cert(store, cert.as_ptr()) };
+        }
+        unsafe { sys::ERR_clear_error() };
+    } else if let Some(paths) = ROOTS.get().and_then(|r| r.openssl_store.as_ref()) {
         add_openssl_store(store, paths);
     } else if let Some(roots) = ROOTS.get() {
         for cert in &roots.bundled {

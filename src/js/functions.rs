@@ -54,6 +54,21 @@ pub fn load_root_certificates(
     Ok(RootStoreInfo { certificates: info.certificates, extra_loaded: info.extra_loaded, extra_error: info.extra_error })
 }
 
+/// Node's setDefaultCACertificates, after lib/ checked and deduplicated the PEM certificates:
+/// contexts made from now on without `ca` trust exactly these. Throws OpenSSL's error when one
+/// does not parse (the store unchanged).
+#[napi(catch_unwind, js_name = "setDefaultRootCertificates")]
+pub fn set_default_root_certificates(env: Env, pems: Vec<String>) -> Result<()> {
+    root_store::set_default(&pems).map_err(|e| throw_stack(&env, &e, "PEM_read_bio_X509"))
+}
+
+/// PEM of every certificate in the current default store (for getCACertificates('default')
+/// under --use-openssl-ca, where the store is OpenSSL's and only it knows what it holds).
+#[napi(catch_unwind, js_name = "defaultRootCertificates")]
+pub fn default_root_certificates() -> Vec<String> {
+    root_store::default_certificates_pem()
+}
+
 /// `liveObjects()`: how many native objects exist now.
 #[napi(object)]
 pub struct LiveObjects {

@@ -38,3 +38,7 @@ watchCredentials(server, { key: 'key.pem', cert: 'cert.pem' }, { interval: 1000 
   watcher.on('reload', () => console.log('reloaded')).on('error', (err) => console.log(err.code));
   return watcher.reload().finally(() => watcher.close());
 });
+
+// The trust-store API (Node 22.15+, tls-rs on every Node).
+const defaults: string[] = tls.getCACertificates();
+tls.setDefaultCACertificates([...defaults, fs.readFileSync('ca.pem')]);
