@@ -391,8 +391,6 @@ E('ERR_TLS_INVALID_STATE', 'TLS socket connection must be securely established',
 E('ERR_TLS_PROTOCOL_VERSION_CONFLICT',
   'TLS protocol version %j conflicts with secureProtocol %j', TypeError);
 E('ERR_TLS_RENEGOTIATION_DISABLED', 'TLS session renegotiation disabled for this socket', Error);
-// tls-rs's own (lib/reload.js): a reloaded key that is not the reloaded certificate's.
-E('ERR_TLS_RS_KEY_CERT_MISMATCH', 'The private key in %s does not match the certificate in %s', Error);
 E('ERR_TLS_REQUIRED_SERVER_NAME',
   '"servername" is required parameter for Server.addContext', Error);
 E('ERR_TLS_SESSION_ATTACK', 'TLS session renegotiation attack detected', Error);

@@ -12,9 +12,11 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const URL_PREFIX = 'tls-rs-register:';
 const MODULES = new Set(['tls', 'https']);
-// tls-rs's exports that Node's tls lacks (the seed docs' API); test/register.test.js checks that
+// tls-rs's exports that Node's tls may lack (the seed docs' API; the trust-store API before Node
+// 22.15); test/register-lazy.test.js checks that
 // ES modules get every export of tls-rs.
-const TLS_RS_EXTRAS = ['convertNPNProtocols', 'createSecurePair', 'SecurePair', 'CryptoStream'];
+const TLS_RS_EXTRAS = ['convertNPNProtocols', 'createSecurePair', 'SecurePair', 'CryptoStream', 'getCACertificates',
+  'setDefaultCACertificates'];
 
 /** Node's own module `id`, never the one register.js swaps in. */
 function builtin(id) {

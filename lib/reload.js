@@ -12,7 +12,7 @@ const fs = require('node:fs');
 const { X509Certificate, createPrivateKey } = require('node:crypto');
 const tls = require('./tls');
 const { validateObject, validateString } = require('./validators');
-const { codes: { ERR_INVALID_ARG_TYPE, ERR_TLS_RS_KEY_CERT_MISMATCH } } = require('./errors');
+const { codes: { ERR_INVALID_ARG_TYPE } } = require('./errors');
 
 // The context options a server keeps as its own fields (lib/server.js's setSecureContext reads
 // them back), apart from the files this helper owns.
@@ -102,7 +102,10 @@ function checkKeyMatchesCertificate(key, cert, passphrase, files) {
     return;
   }
   if (!matches) {
-    throw new ERR_TLS_RS_KEY_CERT_MISMATCH(files.key, files.cert);
+    // tls-rs's own code (Node has none for this), on a plain Error as Node's native errors are.
+    const err = new Error(`The private key in ${files.key} does not match the certificate in ${files.cert}`);
+    err.code = 'ERR_TLS_RS_KEY_CERT_MISMATCH';
+    throw err;
   }
 }
 
