@@ -134,11 +134,14 @@ export declare class SecureContext {
   setSessionIdContext(sessionIdContext: string): void
   /** Lifetime of sessions (and tickets) issued with this context, in seconds. */
   setSessionTimeout(timeout: number): void
-  /** The 48 bytes of session-ticket keys: name ‖ HMAC key ‖ AES key (random until set). */
+  /** The 48 bytes of the current session-ticket keys: name ‖ HMAC key ‖ AES key (random until set). */
   getTicketKeys(): Buffer
+  /** The whole key ring, 48 bytes per key, the current one first. */
+  getTicketKeyRing(): Buffer
   /**
-   * Replaces the session-ticket keys (an ArrayBufferView of 48 bytes); tickets issued with
-   * other keys then fall back to a full handshake. Returns true.
+   * Replaces the session-ticket keys: an ArrayBufferView of 48 bytes, or (a key ring) of a
+   * multiple of 48, the key that seals new tickets first; tickets issued under keys not given
+   * then fall back to a full handshake. Returns true.
    */
   setTicketKeys(keys: unknown): boolean
   /**

@@ -68,7 +68,11 @@ class CredentialsWatcher extends EventEmitter {
       if (this.files[name] !== undefined) read[name] = await fs.promises.readFile(this.files[name]);
     }
     checkKeyMatchesCertificate(read.key, read.cert, this.passphrase, this.files);
-    const options = { ticketKeys: this.server.getTicketKeys() };
+    // The whole ticket-key ring of a tls-rs server (a Node server has one key).
+    const ring = this.server._sharedCreds?.context?.getTicketKeyRing?.();
+    const ticketKeys = ring ? Array.from({ length: ring.length / 48 }, (_, i) => ring.subarray(i * 48, (i + 1) * 48)) :
+      this.server.getTicketKeys();
+    const options = { ticketKeys };
     for (const name of KEPT_FIELDS) {
       if (this.server[name] !== undefined) options[name] = this.server[name];
     }

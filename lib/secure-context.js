@@ -80,6 +80,21 @@ const kHostSecurityLevel = (() => {
 
 // ---- _tls_common.js ------------------------------------------------------------------------------
 
+/**
+ * Beyond Node: a ticket-key ring, an array of 48-byte keys (the first seals new tickets), as the
+ * native context takes it: the keys one after the other.
+ */
+function ticketKeyRing(keys, name) {
+  if (keys.length === 0) throw new ERR_INVALID_ARG_VALUE(name, keys, 'must hold at least one key');
+  return Buffer.concat(keys.map((key, i) => {
+    validateBuffer(key, `${name}[${i}]`);
+    if (key.byteLength !== 48) {
+      throw new ERR_INVALID_ARG_VALUE(`${name}[${i}]`, key.byteLength, 'must be exactly 48 bytes');
+    }
+    return new Uint8Array(key.buffer, key.byteOffset, key.byteLength);
+  }));
+}
+
 function toV(which, v, def) {
   if (v == null) v = def;
   if (v === 'TLSv1') return TLS1_VERSION;
@@ -361,7 +376,9 @@ function configSecureContext(context, options = kEmptyObject, name = 'options') 
                                    clientCertEngine);
   }
 
-  if (ticketKeys !== undefined && ticketKeys !== null) {
+  if (Array.isArray(ticketKeys)) {
+    context.setTicketKeys(ticketKeyRing(ticketKeys, `${name}.ticketKeys`));
+  } else if (ticketKeys !== undefined && ticketKeys !== null) {
     validateBuffer(ticketKeys, `${name}.ticketKeys`);
     if (ticketKeys.byteLength !== 48) {
       throw new ERR_INVALID_ARG_VALUE(`${name}.ticketKeys`, ticketKeys.byteLength, 'must be exactly 48 bytes');
@@ -399,4 +416,5 @@ module.exports = {
   SecureContext,
   configSecureContext,
   createSecureContext,
+  ticketKeyRing,
 };

@@ -14,7 +14,7 @@ const {
   assertInternal: assert,
 } = require('./errors');
 const { validateObject, validateNumber, validateFunction, validateBuffer, validateString } = require('./validators');
-const { SecureContext } = require('./secure-context');
+const { SecureContext, ticketKeyRing } = require('./secure-context');
 const { forwardKeylog } = require('./keylog');
 const { nativeEnabled } = require('./native');
 const netServerSocketChannel = require('node:diagnostics_channel').channel('net.server.socket');
@@ -160,8 +160,16 @@ Server.prototype.getTicketKeys = function getTicketKeys() {
   return this._sharedCreds.context.getTicketKeys();
 };
 
-/** Replaces the ticket keys of the current context; tickets sealed with other keys stop resuming. */
+/**
+ * Replaces the ticket keys of the current context; tickets sealed with other keys stop resuming.
+ * Beyond Node, an array of 48-byte keys is a key ring: the first seals new tickets, tickets
+ * under the others still resume (and get a ticket under the first).
+ */
 Server.prototype.setTicketKeys = function setTicketKeys(keys) {
+  if (Array.isArray(keys)) {
+    this._sharedCreds.context.setTicketKeys(ticketKeyRing(keys, 'keys'));
+    return;
+  }
   validateBuffer(keys);
   assert(keys.byteLength === 48, 'Session ticket keys must be a 48-byte buffer');
   this._sharedCreds.context.setTicketKeys(keys);

@@ -312,7 +312,7 @@ mod tests {
         b
     }
 
-    fn server_context(max: SslVersion, options: SslOptions, keys: Option<&[u8; 48]>) -> SslContext {
+    fn server_context(max: SslVersion, options: SslOptions, keys: Option<&[[u8; 48]]>) -> SslContext {
         let mut b = node_like(SslMethod::tls());
         use_identity(&mut b, "agent-key.pem", "agent-chain.pem");
         b.set_max_proto_version(Some(max)).unwrap();
@@ -399,14 +399,31 @@ mod tests {
         let client_ctx = client_context();
         let keys = [42u8; 48];
         for version in VERSIONS {
-            let a = server_context(version, SslOptions::empty(), Some(&keys));
-            let b = server_context(version, SslOptions::empty(), Some(&keys));
+            let a = server_context(version, SslOptions::empty(), Some(&[keys]));
+            let b = server_context(version, SslOptions::empty(), Some(&[keys]));
             let other = server_context(version, SslOptions::empty(), None);
             let session = first_session(&a, &client_ctx);
             assert!(resumes(&a, &client_ctx, &session.der), "{version:?}: same server");
             assert!(resumes(&b, &client_ctx, &session.der), "{version:?}: same keys");
             assert!(!resumes(&other, &client_ctx, &session.der), "{version:?}: other keys");
-            assert_ne!(tickets::get(&other), Some(keys), "keys are random until set");
+            assert_ne!(tickets::get(&other), Some(vec![keys]), "keys are random until set");
+        }
+    }
+
+    #[test]
+    fn a_key_ring_accepts_tickets_under_its_older_keys() {
+        let client_ctx = client_context();
+        let (old, new) = ([1u8; 48], [2u8; 48]);
+        for version in VERSIONS {
+            let before = server_context(version, SslOptions::empty(), Some(&[old]));
+            let rotated = server_context(version, SslOptions::empty(), Some(&[new, old]));
+            let dropped = server_context(version, SslOptions::empty(), Some(&[new]));
+            let session = first_session(&before, &client_ctx);
+            assert!(resumes(&rotated, &client_ctx, &session.der), "{version:?}: an older key of the ring");
+            assert!(!resumes(&dropped, &client_ctx, &session.der), "{version:?}: a key no longer in the ring");
+            // New tickets are sealed under the current key: a server that only has it resumes them.
+            let renewed = first_session(&rotated, &client_ctx);
+            assert!(resumes(&dropped, &client_ctx, &renewed.der), "{version:?}: sealed under the current key");
         }
     }
 
@@ -416,7 +433,7 @@ mod tests {
         let client_ctx = client_context();
         let mut keys = [0u8; 48];
         keys[..16].copy_from_slice(b"sixteen byte nam");
-        let server = server_context(SslVersion::TLS1_2, SslOptions::empty(), Some(&keys));
+        let server = server_context(SslVersion::TLS1_2, SslOptions::empty(), Some(&[keys]));
         first_session(&server, &client_ctx);
         let (mut client, mut s) = new_pair(&server, &client_ctx);
         connect(&mut client, &mut s, &HashMap::new());

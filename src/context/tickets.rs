@@ -2,6 +2,10 @@
 //! `name (16) ‖ HMAC-SHA256 key (16) ‖ AES-128-CBC key (16)`, random at context creation, read and
 //! replaced through `getTicketKeys()` / `setTicketKeys()`.
 //!
+//! Beyond Node, a context can hold a key ring: the first key seals new tickets, and tickets sealed
+//! under the others are still accepted — and renewed under the first — so keys can be rotated
+//! without a wave of full handshakes.
+//!
 //! The ticket callback is Node's TicketCompatibilityCallback (crypto_context.cc): it makes
 //! OpenSSL seal tickets with these keys exactly as OpenSSL 1.0.x did, so a tls-rs server and a
 //! Node server given the same 48 bytes accept each other's tickets. It uses OpenSSL 3's
@@ -20,9 +24,9 @@ use std::sync::{Mutex, OnceLock};
 pub const TICKET_KEYS_LEN: usize = 48;
 const PART: usize = 16;
 
-/// One context's keys. Behind a mutex because OpenSSL may seal or open a ticket while JS
-/// replaces the keys (once handshakes run off the JS thread).
-struct TicketKeys(Mutex<[u8; TICKET_KEYS_LEN]>);
+/// One context's key ring, the current key first (never empty). Behind a mutex because OpenSSL
+/// may seal or open a ticket on a handshake worker while JS replaces the keys.
+struct TicketKeys(Mutex<Vec<[u8; TICKET_KEYS_LEN]>>);
 
 fn keys_index() -> Index<SslContext, TicketKeys> {
     static INDEX: OnceLock<Index<SslContext, TicketKeys>> = OnceLock::new();
@@ -33,25 +37,25 @@ fn keys_index() -> Index<SslContext, TicketKeys> {
 pub fn install(builder: &mut SslContextBuilder) -> Result<(), ErrorStack> {
     let mut keys = [0u8; TICKET_KEYS_LEN];
     openssl::rand::rand_bytes(&mut keys)?;
-    builder.set_ex_data(keys_index(), TicketKeys(Mutex::new(keys)));
+    builder.set_ex_data(keys_index(), TicketKeys(Mutex::new(vec![keys])));
     unsafe { SSL_CTX_set_tlsext_ticket_key_evp_cb(builder.as_ptr(), Some(ticket_key_callback)) };
     Ok(())
 }
 
-/// The context's 48-byte keys (None for a context `install` never saw).
-pub fn get(ctx: &SslContextRef) -> Option<[u8; TICKET_KEYS_LEN]> {
-    ctx.ex_data(keys_index()).map(|k| *k.0.lock().unwrap_or_else(|e| e.into_inner()))
+/// The context's key ring, current key first (None for a context `install` never saw).
+pub fn get(ctx: &SslContextRef) -> Option<Vec<[u8; TICKET_KEYS_LEN]>> {
+    ctx.ex_data(keys_index()).map(|k| k.0.lock().unwrap_or_else(|e| e.into_inner()).clone())
 }
 
-/// Replaces the context's keys; tickets sealed with the old ones are no longer accepted.
-/// Returns false for a context without keys.
-pub fn set(ctx: &SslContextRef, keys: &[u8; TICKET_KEYS_LEN]) -> bool {
+/// Replaces the context's key ring (`keys` non-empty, current first); tickets sealed under keys
+/// not in it are no longer accepted. Returns false for a context without keys or an empty ring.
+pub fn set(ctx: &SslContextRef, keys: &[[u8; TICKET_KEYS_LEN]]) -> bool {
     match ctx.ex_data(keys_index()) {
-        Some(k) => {
-            *k.0.lock().unwrap_or_else(|e| e.into_inner()) = *keys;
+        Some(k) if !keys.is_empty() => {
+            *k.0.lock().unwrap_or_else(|e| e.into_inner()) = keys.to_vec();
             true
         }
-        None => false,
+        _ => false,
     }
 }
 
@@ -81,9 +85,10 @@ unsafe fn init_hmac(hctx: *mut sys::EVP_MAC_CTX, key: &[u8]) -> bool {
     sys::EVP_MAC_CTX_set_params(hctx, params.as_ptr()) > 0
 }
 
-/// Node's TicketCompatibilityCallback. Sealing (`enc` = 1): our key name, a random IV, AES-128-CBC
-/// and HMAC-SHA256 with our keys. Opening: 0 (ignore the ticket, full handshake) when the name is
-/// not ours, 1 when it is.
+/// Node's TicketCompatibilityCallback. Sealing (`enc` = 1): the current key's name, a random IV,
+/// AES-128-CBC and HMAC-SHA256 with the current keys. Opening: 0 (ignore the ticket, full
+/// handshake) when no key of the ring has the ticket's name, 1 for the current key, 2 (accept
+/// and issue a new ticket) for an older one.
 unsafe extern "C" fn ticket_key_callback(
     ssl: *mut sys::SSL,
     name: *mut c_uchar,
@@ -93,7 +98,18 @@ unsafe extern "C" fn ticket_key_callback(
     enc: c_int,
 ) -> c_int {
     let ctx = SslContextRef::from_ptr(crate::ffi::SSL_get_SSL_CTX(ssl));
-    let Some(keys) = get(ctx) else { return -1 };
+    let Some(ring) = get(ctx) else { return -1 };
+    let position = if enc != 0 {
+        0
+    } else {
+        let ticket_name = std::slice::from_raw_parts(name, PART);
+        match ring.iter().position(|keys| &keys[..PART] == ticket_name) {
+            Some(position) => position,
+            // Not our key: discard the ticket.
+            None => return 0,
+        }
+    };
+    let Some(keys) = ring.get(position) else { return -1 };
     let (key_name, rest) = keys.split_at(PART);
     let (hmac_key, aes_key) = rest.split_at(PART);
     if enc != 0 {
@@ -106,14 +122,10 @@ unsafe extern "C" fn ticket_key_callback(
         }
         return 1;
     }
-    if std::slice::from_raw_parts(name, PART) != key_name {
-        // Not our key: discard the ticket.
-        return 0;
-    }
     if sys::EVP_DecryptInit_ex(ectx, ticket_cipher(), std::ptr::null_mut(), aes_key.as_ptr(), iv) <= 0
         || !init_hmac(hctx, hmac_key)
     {
         return -1;
     }
-    1
+    if position == 0 { 1 } else { 2 }
 }

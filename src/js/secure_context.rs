@@ -296,21 +296,31 @@ impl SecureContext {
         unsafe { SSL_CTX_set_timeout(self.context.builder.as_ptr(), timeout as c_long) };
     }
 
-    /// The 48 bytes of session-ticket keys: name ‖ HMAC key ‖ AES key (random until set).
+    /// The 48 bytes of the current session-ticket keys: name ‖ HMAC key ‖ AES key (random until set).
     #[napi]
     pub fn get_ticket_keys(&self) -> Buffer {
-        tickets::get(self.context.ssl_context()).unwrap_or([0; tickets::TICKET_KEYS_LEN]).to_vec().into()
+        let ring = tickets::get(self.context.ssl_context()).unwrap_or_default();
+        ring.first().copied().unwrap_or([0; tickets::TICKET_KEYS_LEN]).to_vec().into()
     }
 
-    /// Replaces the session-ticket keys (an ArrayBufferView of 48 bytes); tickets issued with
-    /// other keys then fall back to a full handshake. Returns true.
+    /// The whole key ring, 48 bytes per key, the current one first.
+    #[napi]
+    pub fn get_ticket_key_ring(&self) -> Buffer {
+        tickets::get(self.context.ssl_context()).unwrap_or_default().concat().into()
+    }
+
+    /// Replaces the session-ticket keys: an ArrayBufferView of 48 bytes, or (a key ring) of a
+    /// multiple of 48, the key that seals new tickets first; tickets issued under keys not given
+    /// then fall back to a full handshake. Returns true.
     #[napi(catch_unwind)]
     pub fn set_ticket_keys(&mut self, env: &Env, keys: Unknown) -> Result<bool> {
-        let bytes = buffer_view_bytes(env, &keys)?;
-        let Some(keys) = bytes.as_deref().and_then(|b| <&[u8; tickets::TICKET_KEYS_LEN]>::try_from(b).ok()) else {
+        let bytes = buffer_view_bytes(env, &keys)?.unwrap_or_default();
+        let ring: Vec<[u8; tickets::TICKET_KEYS_LEN]> =
+            bytes.chunks_exact(tickets::TICKET_KEYS_LEN).filter_map(|key| key.try_into().ok()).collect();
+        if ring.is_empty() || bytes.len() % tickets::TICKET_KEYS_LEN != 0 {
             return Err(throw_type_code(env, "ERR_INVALID_ARG_VALUE", "Ticket keys length must be 48 bytes"));
-        };
-        tickets::set(self.context.ssl_context(), keys);
+        }
+        tickets::set(self.context.ssl_context(), &ring);
         Ok(true)
     }
 
