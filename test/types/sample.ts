@@ -42,3 +42,15 @@ watchCredentials(server, { key: 'key.pem', cert: 'cert.pem' }, { interval: 1000 
 // The trust-store API (Node 22.15+, tls-rs on every Node).
 const defaults: string[] = tls.getCACertificates();
 tls.setDefaultCACertificates([...defaults, fs.readFileSync('ca.pem')]);
+
+// tls-rs/session-store (beyond Node).
+import { useSessionStore, redisSessionStore, SessionStore } from 'tls-rs/session-store';
+const memory = new Map<string, Buffer>();
+const store: SessionStore = {
+  get: async (id) => memory.get(id.toString('hex')),
+  set: async (id, data) => memory.set(id.toString('hex'), data),
+};
+const detach: () => void = useSessionStore(server, store, { timeout: 100, onError: console.error });
+detach();
+declare const redis: { getBuffer(key: string): Promise<Buffer | null>; set(key: string, value: Buffer, mode: 'PX', ms: number): Promise<'OK'> };
+useSessionStore(server, redisSessionStore(redis, { prefix: 'app:' }));
