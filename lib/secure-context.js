@@ -17,7 +17,8 @@
 // Where tls-rs differs from Node 20 on purpose (test/secure-context.test.js pins each one):
 // - OpenSSL is 3.6, not 3.0: newer group syntax and groups work (ecdhCurve 'X25519MLKEM768',
 //   'DEFAULT', '?X25519'), and OpenSSL-generated messages may be worded differently (codes match).
-// - The security level is the running Node's default (1 before OpenSSL 3.2), not OpenSSL 3.6's 2.
+// - The security level is the running Node's default (lib/security-level.js), not OpenSSL 3.6's 2;
+//   on a Node with OpenSSL 3.0, protocol versions and CCM-8 suites are judged by 3.0's rules.
 // - ENGINE support is compiled out: privateKeyEngine / clientCertEngine throw
 //   ERR_CRYPTO_CUSTOM_ENGINE_NOT_SUPPORTED (Node's code for that case), naming the option.
 // - NODE_EXTRA_CA_CERTS is read on first use rather than at process start; its load-failure
@@ -28,6 +29,7 @@ const nodeTls = require('node:tls');
 const { isArrayBufferView } = require('util').types;
 const binding = require('./binding');
 const { hasNodeOption } = require('./node-options');
+const { hostSecurityLevel, hostUsesOpenSSL30Rules } = require('./security-level');
 const { tlsModule } = require('./defaults');
 const {
   codes: {
@@ -66,16 +68,6 @@ function getDefaultEcdhCurve() {
 function getDefaultCiphers() {
   return tlsModule().DEFAULT_CIPHERS;
 }
-
-// OpenSSL 3.2 raised the default security level from 1 to 2 (RSA/DH keys under 2048 bits
-// refused). Contexts keep the level of the running Node's OpenSSL so that what Node accepts,
-// tls-rs accepts; `@SECLEVEL=n` in `ciphers` still overrides it.
-const kHostSecurityLevel = (() => {
-  const m = /^(\d+)\.(\d+)/.exec(process.versions.openssl || '');
-  if (m === null) return undefined;
-  const [major, minor] = [Number(m[1]), Number(m[2])];
-  return major < 3 || (major === 3 && minor < 2) ? 1 : undefined;
-})();
 
 // ---- the shared default trust store ------------------------------------------------------------
 
@@ -154,7 +146,9 @@ function SecureContext(secureProtocol, secureOptions, minVersion, maxVersion) {
   this.context.init(secureProtocol,
                     toV('minimum', minVersion, tls.DEFAULT_MIN_VERSION),
                     toV('maximum', maxVersion, tls.DEFAULT_MAX_VERSION));
-  if (kHostSecurityLevel !== undefined) this.context.setSecurityLevel(kHostSecurityLevel);
+  const level = hostSecurityLevel();
+  if (level !== undefined) this.context.setSecurityLevel(level);
+  if (hostUsesOpenSSL30Rules) this.context.useOpenSSL30SecurityRules();
 
   if (secureOptions) {
     validateInteger(secureOptions, 'secureOptions');
