@@ -163,6 +163,12 @@ export declare class SecureContext {
   setSecurityLevel(level: number): void
   /** The context's OpenSSL security level. */
   getSecurityLevel(): number
+  /**
+   * Applies OpenSSL 3.0's security-level rules for protocol versions and CCM-8 suites (not a
+   * Node method: lib/ calls it when the running Node's OpenSSL is 3.0, which negotiates TLS
+   * 1.0/1.1 and CCM-8 where OpenSSL 3.1+ refuses them at the same level). Idempotent.
+   */
+  useOpenSSL30SecurityRules(): void
 }
 
 /**

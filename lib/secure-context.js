@@ -18,7 +18,8 @@
 // Where tls-rs differs from Node 20 on purpose (test/secure-context.test.js pins each one):
 // - OpenSSL is 3.6, not 3.0: newer group syntax and groups work (ecdhCurve 'X25519MLKEM768',
 //   'DEFAULT', '?X25519'), and OpenSSL-generated messages may be worded differently (codes match).
-// - The security level is the running Node's default (1 before OpenSSL 3.2), not OpenSSL 3.6's 2.
+// - The security level is the running Node's default (lib/security-level.js), not OpenSSL 3.6's 2;
+//   on a Node with OpenSSL 3.0, protocol versions and CCM-8 suites are judged by 3.0's rules.
 // - ENGINE support is compiled out: privateKeyEngine / clientCertEngine throw what a Node built
 //   without ENGINE throws: ERR_CRYPTO_CUSTOM_ENGINE_NOT_SUPPORTED, 'Custom engines not supported
 //   by this OpenSSL' (Node 20, with ENGINE, fails later loading the engine).
@@ -28,6 +29,7 @@
 const nodeTls = require('node:tls');
 const { isArrayBufferView } = require('util').types;
 const binding = require('./binding');
+const { hostSecurityLevel, hostUsesOpenSSL30Rules } = require('./security-level');
 const { tlsModule } = require('./defaults');
 const { ensureRootStore } = require('./ca-certificates');
 const {
@@ -68,15 +70,6 @@ function getDefaultCiphers() {
   return tlsModule().DEFAULT_CIPHERS;
 }
 
-// OpenSSL 3.2 raised the default security level from 1 to 2 (RSA/DH keys under 2048 bits
-// refused). Contexts keep the level of the running Node's OpenSSL so that what Node accepts,
-// tls-rs accepts; `@SECLEVEL=n` in `ciphers` still overrides it.
-const kHostSecurityLevel = (() => {
-  const m = /^(\d+)\.(\d+)/.exec(process.versions.openssl || '');
-  if (m === null) return undefined;
-  const [major, minor] = [Number(m[1]), Number(m[2])];
-  return major < 3 || (major === 3 && minor < 2) ? 1 : undefined;
-})();
 
 // ---- _tls_common.js ------------------------------------------------------------------------------
 
@@ -122,7 +115,9 @@ function SecureContext(secureProtocol, secureOptions, minVersion, maxVersion) {
   this.context.init(secureProtocol,
                     toV('minimum', minVersion, tls.DEFAULT_MIN_VERSION),
                     toV('maximum', maxVersion, tls.DEFAULT_MAX_VERSION));
-  if (kHostSecurityLevel !== undefined) this.context.setSecurityLevel(kHostSecurityLevel);
+  const level = hostSecurityLevel();
+  if (level !== undefined) this.context.setSecurityLevel(level);
+  if (hostUsesOpenSSL30Rules) this.context.useOpenSSL30SecurityRules();
 
   if (secureOptions) {
     validateInteger(secureOptions, 'secureOptions');

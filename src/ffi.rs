@@ -35,6 +35,9 @@ pub type CertCallback = unsafe extern "C" fn(*mut SSL, *mut c_void) -> c_int;
 pub type InfoCallback = unsafe extern "C" fn(*const SSL, c_int, c_int);
 /// SSL_set_msg_callback's callback.
 pub type MsgCallback = unsafe extern "C" fn(c_int, c_int, c_int, *const c_void, usize, *mut SSL, *mut c_void);
+/// SSL_CTX_set_security_callback's callback (OpenSSL 3's const-qualified form).
+pub type SecurityCallback =
+    unsafe extern "C" fn(s: *const SSL, ctx: *const SSL_CTX, op: c_int, bits: c_int, nid: c_int, other: *mut c_void, ex: *mut c_void) -> c_int;
 /// SSL_CTX_set_tlsext_ticket_key_evp_cb's callback.
 pub type TicketKeyEvpCallback =
     unsafe extern "C" fn(*mut SSL, *mut c_uchar, *mut c_uchar, *mut EVP_CIPHER_CTX, *mut EVP_MAC_CTX, c_int) -> c_int;
@@ -80,6 +83,12 @@ extern "C" {
     pub fn SSL_CTX_get_client_CA_list(ctx: *const SSL_CTX) -> *mut openssl_sys::stack_st_X509_NAME;
     pub fn SSL_CTX_set_timeout(ctx: *mut SSL_CTX, t: c_long) -> c_long;
     pub fn SSL_CTX_set_tlsext_ticket_key_evp_cb(ctx: *mut SSL_CTX, cb: Option<TicketKeyEvpCallback>) -> c_int;
+    pub fn SSL_CTX_get_security_callback(ctx: *const SSL_CTX) -> Option<SecurityCallback>;
+    pub fn SSL_CTX_set_security_callback(ctx: *mut SSL_CTX, cb: Option<SecurityCallback>);
+    pub fn SSL_CTX_get0_security_ex_data(ctx: *const SSL_CTX) -> *mut c_void;
+    pub fn SSL_CTX_set0_security_ex_data(ctx: *mut SSL_CTX, ex: *mut c_void);
+    #[cfg(test)]
+    pub fn SSL_get1_supported_ciphers(s: *mut SSL) -> *mut openssl_sys::stack_st_SSL_CIPHER;
 }
 
 // BIOs.

@@ -42,6 +42,8 @@ const CASES = {
   'minDHSize: a 2048-bit DHE group is accepted; getEphemeralKeyInfo reports it': [
     { dhparam: fixture('dhparam-2048.pem'), ciphers: 'DHE-RSA-AES128-GCM-SHA256', maxVersion: 'TLSv1.2' },
     { minDHSize: 2048 }],
+  'dhparam: a 1024-bit DHE group is used at the default security level': [
+    { dhparam: fixture('dhparam-1024.pem'), ciphers: 'DHE-RSA-AES128-GCM-SHA256', maxVersion: 'TLSv1.2' }, {}],
   'dhparam: "auto" picks a group for DHE': [
     { dhparam: 'auto', ciphers: 'DHE-RSA-AES256-GCM-SHA384', maxVersion: 'TLSv1.2' }, {}],
   'ecdhCurve: the server\'s P-384 is the key exchange group (TLS 1.2)': [

@@ -29,6 +29,26 @@ const s = (name) => f(name).toString();
 
 // ---- helpers ---------------------------------------------------------------------------------
 
+// A self-signed 1024-bit RSA certificate and its key (80 bits: level 1 takes it, level 2 does not),
+// made with the system's openssl once per process.
+let rsa1024Pair = null;
+function rsa1024() {
+  if (rsa1024Pair) return rsa1024Pair;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tls-rs-rsa1024-'));
+  try {
+    const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:1024', '-nodes', '-keyout', 'key.pem',
+      '-out', 'cert.pem', '-subj', '/CN=localhost', '-days', '30', '-sha256'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    rsa1024Pair = {
+      key: fs.readFileSync(path.join(dir, 'key.pem'), 'utf8'),
+      cert: fs.readFileSync(path.join(dir, 'cert.pem'), 'utf8'),
+    };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return rsa1024Pair;
+}
+
 // Runs fn, capturing what it returns or throws and the warnings it emits.
 function observe(fn) {
   const warnings = [];
@@ -495,10 +515,62 @@ describe('SecureContext shape', () => {
   });
 
   test('the context keeps the running Node\'s default OpenSSL security level', () => {
-    const level = ours.createSecureContext().context.getSecurityLevel();
-    const [major, minor] = process.versions.openssl.split('.').map(Number);
-    if (major === 3 && minor < 2) assert.equal(level, 1);
+    // Node's default is 1 exactly when it takes an 80-bit (1024-bit RSA) key.
+    const { cert } = rsa1024();
+    const nodeLevel = observe(() => nodeTls.createSecureContext({ cert })).ok ? 1 : 2;
+    assert.equal(ours.createSecureContext().context.getSecurityLevel(), nodeLevel);
     assert.equal(ours.createSecureContext({ ciphers: 'DEFAULT:@SECLEVEL=3' }).context.getSecurityLevel(), 3);
+  });
+
+  test('a 1024-bit RSA key and 1024-bit DH parameters are taken or refused as Node does', () => {
+    const { key, cert } = rsa1024();
+    assertSame(() => ({ key, cert }));
+    assertSame(() => ({ key, cert, ciphers: 'DEFAULT:@SECLEVEL=2' }));
+    assertSame(() => ({ dhparam: f('dhparam-1024.pem') }));
+    assertSame(() => ({ dhparam: f('dhparam-1024.pem'), ciphers: 'DEFAULT:@SECLEVEL=2' }));
+  });
+
+  // Node's OpenSSL config can raise its default level (a distribution's policy does the same to
+  // a Node linked to the system's OpenSSL); tls-rs's OpenSSL does not read Node's config, so
+  // only following the running Node keeps the two in step (a level chosen from
+  // process.versions.openssl stays at 1 here).
+  test('a Node whose OpenSSL config raises the default level to 2: tls-rs refuses what it refuses', (t) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tls-rs-seclevel-'));
+    t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const config = path.join(dir, 'openssl.cnf');
+    fs.writeFileSync(config, [
+      'nodejs_conf = nodejs_init', '[nodejs_init]', 'ssl_conf = ssl_sect', '[ssl_sect]',
+      'system_default = system_default_sect', '[system_default_sect]', 'CipherString = DEFAULT@SECLEVEL=2', '',
+    ].join('\n'));
+    const { key, cert } = rsa1024();
+    const script = `
+      const ours = require(${JSON.stringify(path.join(__dirname, '..', 'lib', 'secure-context.js'))});
+      const tls = require('node:tls');
+      const [key, cert, dh] = JSON.parse(process.argv[1]);
+      process.emitWarning = () => {};
+      const cases = { rsa1024: { key, cert }, dh1024: { dhparam: dh }, rsa1024AtLevel1: { key, cert, ciphers: 'DEFAULT:@SECLEVEL=1' } };
+      const outcome = (create, options) => {
+        try { create(options); return 'ok'; } catch (err) { return err.code + ' ' + err.message; }
+      };
+      const out = {};
+      for (const [name, options] of Object.entries(cases)) {
+        out[name] = { node: outcome(tls.createSecureContext, options), rs: outcome(ours.createSecureContext, options) };
+      }
+      out.level = ours.createSecureContext().context.getSecurityLevel();
+      console.log(JSON.stringify(out));
+    `;
+    const r = spawnSync(process.execPath, [`--openssl-config=${config}`, '-e', script,
+      JSON.stringify([key, cert, s('dhparam-1024.pem')])], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.deepEqual(out, {
+      rsa1024: { node: 'ERR_SSL_EE_KEY_TOO_SMALL error:0A00018F:SSL routines::ee key too small',
+                 rs: 'ERR_SSL_EE_KEY_TOO_SMALL error:0A00018F:SSL routines::ee key too small' },
+      dh1024: { node: 'ERR_CRYPTO_OPERATION_FAILED Error setting temp DH parameter',
+                rs: 'ERR_CRYPTO_OPERATION_FAILED Error setting temp DH parameter' },
+      rsa1024AtLevel1: { node: 'ok', rs: 'ok' },
+      level: 2,
+    });
   });
 
   test('dhparam < 2048 bits emits Node\'s SecurityWarning', () => {

@@ -5,6 +5,7 @@
 
 pub mod ciphers;
 pub mod root_store;
+pub mod security;
 pub mod tickets;
 
 use crate::ffi::{self, d2i_PKCS12_bio, PEM_read_bio_X509_AUX, X509_STORE_CTX_get1_issuer, X509_STORE_add_crl};

@@ -412,6 +412,14 @@ impl SecureContext {
     pub fn get_security_level(&self) -> i32 {
         unsafe { sys::SSL_CTX_get_security_level(self.context.builder.as_ptr()) }
     }
+
+    /// Applies OpenSSL 3.0's security-level rules for protocol versions and CCM-8 suites (not a
+    /// Node method: lib/ calls it when the running Node's OpenSSL is 3.0, which negotiates TLS
+    /// 1.0/1.1 and CCM-8 where OpenSSL 3.1+ refuses them at the same level). Idempotent.
+    #[napi(js_name = "useOpenSSL30SecurityRules")]
+    pub fn use_openssl30_security_rules(&mut self) {
+        context::security::use_openssl30_rules(self.context.builder.as_ptr());
+    }
 }
 
 impl SecureContext {
