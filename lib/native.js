@@ -151,7 +151,8 @@ function install(proto) {
   proto._onNativeError = function _onNativeError(code, writing) {
     const err = systemError(code, writing ? 'write' : 'read');
     // As for the 'owned' / 'socket' transports (lib/transport.js).
-    if (this[kShuttingDown] && (code === 'EPIPE' || code === 'ECONNRESET')) this.destroy();
+    if (this._hadError) this.destroy();
+    else if (this[kShuttingDown] && (code === 'EPIPE' || code === 'ECONNRESET')) this.destroy();
     else if (!this._secureEstablished && writing && (code === 'EPIPE' || code === 'ECONNRESET')) this.destroy();
     else if (this._tlsOptions.isServer) {
       // As an accepted net.Socket's error, then its close.

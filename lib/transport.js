@@ -61,9 +61,12 @@ function install(proto) {
       if (!this.destroyed) this.destroy();
     });
     transport.on('error', (err) => {
+      // After a TLS error (the peer's alert) the peer's reset is the same failure: Node reports
+      // one error, then the socket closes (a second 'error' crashed ioredis's once('error')).
+      if (this._hadError) this.destroy();
       // Like Node's afterShutdown, a failure to deliver close_notify to a peer that is already
       // gone is not reported; the connection just closes.
-      if (this[kShuttingDown] && (err.code === 'EPIPE' || err.code === 'ECONNRESET')) this.destroy();
+      else if (this[kShuttingDown] && (err.code === 'EPIPE' || err.code === 'ECONNRESET')) this.destroy();
       // Node's TLSWrap has no write request for handshake records, so a peer that reset before
       // they were delivered is not a write error: the socket closes ('socket hang up').
       else if (!this._secureEstablished && err.syscall === 'write' &&

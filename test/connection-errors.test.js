@@ -2,6 +2,7 @@
 // Failures around the handshake: refused connections, peers closing early, plaintext peers,
 // protocol mismatches, handshake timeouts — the same errors and events as built-in tls.
 
+const assert = require('node:assert/strict');
 const net = require('node:net');
 const { describe, it } = require('node:test');
 const { differential, fixture, once, listen, SOCKET_EVENTS, SERVER_EVENTS } = require('./helpers/differential');
@@ -59,6 +60,32 @@ describe('client-side failures match built-in tls', () => {
         await once(srv, 'close');
       }, { side });
     }
+  });
+});
+
+// A server that refuses the client's (missing) certificate after a TLS 1.3 handshake sends an alert
+// and closes; a write racing that gets the peer's reset. Node reports one error either way
+// (measured: the alert or ECONNRESET, never both); a second 'error' crashed ioredis, whose
+// stream listener is once('error'). The reset is injected after the alert to make the race
+// deterministic.
+describe('one error for a refused connection', () => {
+  it('a transport error after the TLS alert closes the socket without a second error', async (t) => {
+    const tlsRs = require('..');
+    const { kTransport, kTransportKind } = require('../lib/symbols');
+    const srv = require('node:tls').createServer({ ...certs, requestCert: true, rejectUnauthorized: true, ca });
+    srv.on('tlsClientError', () => {});
+    t.after(() => srv.close());
+    const port = await listen(srv);
+    const c = tlsRs.connect({ port, host: '127.0.0.1', ca, servername: 'localhost' });
+    const errors = [];
+    c.on('error', (err) => {
+      errors.push(err.code);
+      // What the socket then hears from the kernel: the peer's reset.
+      if (c[kTransportKind] === 'native') c._onNativeError('ECONNRESET', true);
+      else c[kTransport].emit('error', Object.assign(new Error('write ECONNRESET'), { code: 'ECONNRESET', syscall: 'write' }));
+    });
+    await once(c, 'close');
+    assert.deepEqual(errors, ['ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED']);
   });
 });
 
