@@ -50,6 +50,7 @@ const EMPTY = Buffer.alloc(0);
 
 // A write made before the handshake completed, held as [data, cb] until 'secure'.
 const kHeldWrite = Symbol('kHeldWrite');
+const kHandshakeStarted = Symbol('kHandshakeStarted');
 // The write being encrypted and sent: { data, offset, cb }, resumed on the transport's 'drain'.
 const kActiveWrite = Symbol('kActiveWrite');
 const kEOF = Symbol('kEOF');
@@ -169,15 +170,22 @@ TLSSocket.prototype._init = function _init(socket) {
 
 // ---- handshake -------------------------------------------------------------------------
 
-// Starts a client's handshake (once the transport is connected).
+// Starts a client's handshake (once the transport is connected); once.
 TLSSocket.prototype._start = function _start() {
   if (this.connecting) {
     this.once('connect', this._start);
     return;
   }
-  if (!this[kSession]) return;
+  if (!this[kSession] || this[kHandshakeStarted]) return;
+  this[kHandshakeStarted] = true;
   if (this._tlsOptions.requestOCSP) this[kSession].requestOCSP();
   this._afterSessionStep(this[kSession].start());
+};
+
+// A client's first write starts a handshake nothing else started, as SSL_write does in Node's
+// TLSWrap: `new TLSSocket()` + connect() + write() (tls.connect starts it by itself).
+TLSSocket.prototype._startOnWrite = function _startOnWrite() {
+  if (!this._tlsOptions.isServer && this[kSession] && !this[kHandshakeStarted]) this._start();
 };
 
 // Node's setKeyCert: takes a SecureContext or its options; only a server's session uses it
@@ -345,6 +353,7 @@ TLSSocket.prototype._writeCleartext = function _writeCleartext(data, cb) {
   if (!this[kSession] || !this[kTransport]) {
     if (this.connecting || (this[kSession] && !this._secureEstablished)) {
       this[kHeldWrite] = [data, cb];
+      this._startOnWrite();
     } else {
       cb(new ERR_SOCKET_CLOSED());
     }
@@ -352,6 +361,7 @@ TLSSocket.prototype._writeCleartext = function _writeCleartext(data, cb) {
   }
   if (!this._secureEstablished) {
     this[kHeldWrite] = [data, cb];
+    this._startOnWrite();
     return;
   }
   this._refreshTimer();

@@ -491,4 +491,23 @@ describe('TLSSocket properties around tls.connect match built-in tls', () => {
       await server.close();
     }, { side: 'client' });
   });
+
+  // No tls.connect: nothing starts the handshake but the first write (SSL_write in Node's TLSWrap).
+  it('new TLSSocket() + connect() + write(): the write starts the handshake', async () => {
+    await differential(async (env) => {
+      const { clientTls, rec } = env;
+      const server = await startServer(env);
+      const c = new clientTls.TLSSocket();
+      c.on('secure', () => rec.add('client', 'secure', { encrypted: c.encrypted, protocol: c.getProtocol() }));
+      c.connect(server.port, '127.0.0.1');
+      c.write('early\n', (err) => rec.add('client', 'write callback', describeError(err)));
+      let received = '';
+      c.on('data', (d) => {
+        received += d;
+        if (received === 'welcome\nearly\n') c.end();
+      });
+      await drive(rec, c, { endOnGreeting: false });
+      await server.close();
+    }, { side: 'client' });
+  });
 });
