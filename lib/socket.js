@@ -127,6 +127,11 @@ TLSSocket.prototype._dropSession = function _dropSession() {
   if (session) session.destroy();
 };
 
+// Node's _destroySSL: frees the connection now; `ssl` / `_handle` are null from then on.
+TLSSocket.prototype._destroySSL = function _destroySSL() {
+  this._dropSession();
+};
+
 // Node's _init: each concept's per-socket state, then the transport `socket` (if given).
 TLSSocket.prototype._init = function _init(socket) {
   const options = this._tlsOptions;
