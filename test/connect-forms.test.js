@@ -113,6 +113,17 @@ function formScenario(connect, { listenOn } = {}) {
   };
 }
 
+/** Writes 'early' at once, ends once the server's greeting and the echo came back; drives `c`. */
+function writeEarlyAndDrive(rec, c) {
+  c.write('early\n', (err) => rec.add('client', 'write callback', describeError(err)));
+  let received = '';
+  c.on('data', (d) => {
+    received += d;
+    if (received === 'welcome\nearly\n') c.end();
+  });
+  return drive(rec, c, { endOnGreeting: false });
+}
+
 describe('tls.connect argument forms match built-in tls', () => {
   it('(options, callback)', async () => {
     await differential(formScenario((tls, port, cb) =>
@@ -481,13 +492,7 @@ describe('TLSSocket properties around tls.connect match built-in tls', () => {
       const { clientTls, rec } = env;
       const server = await startServer(env);
       const c = clientTls.connect({ port: server.port, host: '127.0.0.1', servername: 'localhost', ca });
-      c.write('early\n', (err) => rec.add('client', 'write callback', describeError(err)));
-      let received = '';
-      c.on('data', (d) => {
-        received += d;
-        if (received === 'welcome\nearly\n') c.end();
-      });
-      await drive(rec, c, { endOnGreeting: false });
+      await writeEarlyAndDrive(rec, c);
       await server.close();
     }, { side: 'client' });
   });
@@ -500,13 +505,7 @@ describe('TLSSocket properties around tls.connect match built-in tls', () => {
       const c = new clientTls.TLSSocket();
       c.on('secure', () => rec.add('client', 'secure', { encrypted: c.encrypted, protocol: c.getProtocol() }));
       c.connect(server.port, '127.0.0.1');
-      c.write('early\n', (err) => rec.add('client', 'write callback', describeError(err)));
-      let received = '';
-      c.on('data', (d) => {
-        received += d;
-        if (received === 'welcome\nearly\n') c.end();
-      });
-      await drive(rec, c, { endOnGreeting: false });
+      await writeEarlyAndDrive(rec, c);
       await server.close();
     }, { side: 'client' });
   });
