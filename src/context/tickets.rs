@@ -98,18 +98,23 @@ unsafe extern "C" fn ticket_key_callback(
     enc: c_int,
 ) -> c_int {
     let ctx = SslContextRef::from_ptr(crate::ffi::SSL_get_SSL_CTX(ssl));
-    let Some(ring) = get(ctx) else { return -1 };
-    let position = if enc != 0 {
-        0
-    } else {
-        let ticket_name = std::slice::from_raw_parts(name, PART);
-        match ring.iter().position(|keys| &keys[..PART] == ticket_name) {
-            Some(position) => position,
-            // Not our key: discard the ticket.
-            None => return 0,
-        }
+    let Some(ring) = ctx.ex_data(keys_index()) else { return -1 };
+    // The one key this ticket needs, copied out of the lock (no allocation per ticket).
+    let (position, keys) = {
+        let ring = ring.0.lock().unwrap_or_else(|e| e.into_inner());
+        let position = if enc != 0 {
+            0
+        } else {
+            let ticket_name = std::slice::from_raw_parts(name, PART);
+            match ring.iter().position(|keys| &keys[..PART] == ticket_name) {
+                Some(position) => position,
+                // Not our key: discard the ticket.
+                None => return 0,
+            }
+        };
+        let Some(keys) = ring.get(position) else { return -1 };
+        (position, *keys)
     };
-    let Some(keys) = ring.get(position) else { return -1 };
     let (key_name, rest) = keys.split_at(PART);
     let (hmac_key, aes_key) = rest.split_at(PART);
     if enc != 0 {
