@@ -109,6 +109,11 @@ const CASES = {
 };
 
 /** What the client saw: the protocol negotiated, or its error code. */
+// The expected outcomes were recorded from Node 20 (OpenSSL 3.0), where they also show that each
+// scenario really negotiates TLS 1.0/1.1 or CCM-8. On a Node with another OpenSSL, built-in tls
+// answers differently (3.1+ refuses TLS 1.0/1.1 from level 1): there the differential alone holds.
+const RECORDED_ON_THIS_OPENSSL = /^3\.0\./.test(process.versions.openssl);
+
 function outcome(log) {
   const [event, detail] = log.client[0];
   return event === 'secureConnect' ? detail.protocol : detail.code;
@@ -119,7 +124,7 @@ describe('TLS 1.0/1.1 and CCM-8 negotiate (or fail) as with built-in tls', () =>
     for (const [name, [serverOptions, clientOptions, expected]] of Object.entries(CASES)) {
       it(`${name} (tls-rs as ${side})`, async () => {
         const log = await differential((env) => negotiate(env, serverOptions, clientOptions), { side });
-        assert.equal(outcome(log), expected);
+        if (RECORDED_ON_THIS_OPENSSL) assert.equal(outcome(log), expected);
       });
     }
   }
@@ -205,7 +210,9 @@ describe('--tls-min-v1.x / --tls-max-v1.x set the defaults tls-rs negotiates wit
       it(`${flags} on ${where}`, () => {
         const { node, rs } = runWithFlags(flags.split(' '), where);
         assert.deepEqual(rs, node);
-        assert.deepEqual([...node.defaults, ...FLAG_CONNECTIONS.map(([label]) => node[label])], expected);
+        if (RECORDED_ON_THIS_OPENSSL) {
+          assert.deepEqual([...node.defaults, ...FLAG_CONNECTIONS.map(([label]) => node[label])], expected);
+        }
       });
     }
   }
