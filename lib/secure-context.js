@@ -1,8 +1,9 @@
 'use strict';
 
 // tls.createSecureContext(options) — Node 20's _tls_common.js and internal/tls/secure-context.js
-// over the native SecureContext (src/js/secure_context.rs over src/context/). Option order, validation, defaults and errors
-// are Node's: a wrong option throws here exactly what it throws in Node.
+// over the native SecureContext (src/js/secure_context.rs over src/context/). Option order,
+// validation, defaults and errors are Node's: a wrong option throws here exactly what it throws
+// in Node.
 //
 //   createSecureContext(options)         -> SecureContext { context: binding.SecureContext }
 //   new SecureContext(secureProtocol, secureOptions, minVersion, maxVersion)
