@@ -12,6 +12,7 @@ use super::uv::{self, uv_handle_t, Uv};
 use crate::conn::{Connection, Status};
 use std::collections::VecDeque;
 use std::os::raw::c_void;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 
 /// A connection on its way to or from a worker.
@@ -77,6 +78,8 @@ pub struct Pool {
     queues: Arc<Queues>,
     wake: *mut uv_handle_t,
     finished: Finished,
+    /// Jobs submitted and not yet finished on the loop's thread (only that thread changes it).
+    in_flight: AtomicUsize,
 }
 // SAFETY: `wake` is a uv_async_t, which libuv allows any thread to signal (uv_async_send);
 // everything else is shared through `Arc<Queues>`.
@@ -109,10 +112,11 @@ impl Pool {
         if wake.is_null() || unsafe { (uv.async_init)(loop_, wake, on_wake) } != 0 {
             return None;
         }
-        // The pool never keeps the process alive by itself.
+        // The pool keeps the process alive only while a job is in flight (`submit`, `on_wake`):
+        // the socket of a connection that is away is not reading, so nothing else may.
         unsafe { (uv.unref)(wake) };
         let queues = Arc::new(Queues { jobs: Mutex::new(VecDeque::new()), work: Condvar::new(), done: Mutex::new(Vec::new()) });
-        let pool = Pool { queues, wake, finished };
+        let pool = Pool { queues, wake, finished, in_flight: AtomicUsize::new(0) };
         for i in 0..workers {
             let queues = pool.queues.clone();
             let wake = pool.wake as usize;
@@ -124,8 +128,13 @@ impl Pool {
         Some(pool)
     }
 
-    /// Queues `job` for a worker.
+    /// Queues `job` for a worker (on the loop's thread).
     pub fn submit(&self, job: Job) {
+        if self.in_flight.fetch_add(1, Ordering::Relaxed) == 0 {
+            if let Some(uv) = uv::uv() {
+                unsafe { (uv.ref_)(self.wake) };
+            }
+        }
         let mut jobs = self.queues.jobs.lock().unwrap_or_else(|e| e.into_inner());
         jobs.push_back(job);
         self.queues.work.notify_one();
@@ -149,7 +158,7 @@ fn work(queues: Arc<Queues>, uv: &'static Uv, wake: usize) {
         // connection then fails on the loop's thread.
         let status = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let status = connection.0.receive(&input);
-            connection.0.park_errors();
+            connection.0.discard_errors();
             crate::live_objects::count_offloaded_step();
             status
         }))
@@ -165,6 +174,11 @@ unsafe extern "C" fn on_wake(_handle: *mut uv_handle_t) {
     let Some(Some(pool)) = POOL.get() else { return };
     let done = std::mem::take(&mut *pool.queues.done.lock().unwrap_or_else(|e| e.into_inner()));
     for token in done {
+        if pool.in_flight.fetch_sub(1, Ordering::Relaxed) == 1 {
+            if let Some(uv) = uv::uv() {
+                unsafe { (uv.unref)(pool.wake) };
+            }
+        }
         let _ = std::panic::catch_unwind(|| (pool.finished)(token));
     }
 }
