@@ -1,0 +1,1 @@
+stack!(stack_st_OPENSSL_STRING);
