@@ -100,7 +100,8 @@ export declare class SecureContext {
   /** Signature algorithms (`SSL_CTX_set1_sigalgs_list` syntax, e.g. `RSA-PSS+SHA256:ed25519`). */
   setSigalgs(sigalgs: string): void
   /**
-   * Key-exchange groups: `'auto'` keeps OpenSSL's defaults (which include X25519MLKEM768),
+   * Key-exchange groups: `'auto'` keeps the context's defaults (OpenSSL's, X25519MLKEM768
+   * first; FFDHE only with DH parameters: context/mod.rs),
    * anything else is a `SSL_CTX_set1_groups_list` list such as `'X25519MLKEM768:X25519'`;
    * failure throws ERR_CRYPTO_OPERATION_FAILED "Failed to set ECDH curve".
    */

@@ -17,9 +17,9 @@
 // --use-system-ca) and the NODE_EXTRA_CA_CERTS file, built once, on first use.
 //
 // Where tls-rs differs from Node 20 on purpose (test/secure-context.test.js pins each one):
-// - OpenSSL is 3.6, not 3.0: newer group syntax and groups work (ecdhCurve 'X25519MLKEM768',
+// - OpenSSL is 4.0, not 3.0: newer group syntax and groups work (ecdhCurve 'X25519MLKEM768',
 //   'DEFAULT', '?X25519'), and OpenSSL-generated messages may be worded differently (codes match).
-// - The security level is the running Node's default (lib/security-level.js), not OpenSSL 3.6's 2;
+// - The security level is the running Node's default (lib/security-level.js), not OpenSSL 4.0's 2;
 //   on a Node with OpenSSL 3.0, protocol versions and CCM-8 suites are judged by 3.0's rules.
 // - ENGINE support is compiled out: privateKeyEngine / clientCertEngine throw what a Node built
 //   without ENGINE throws: ERR_CRYPTO_CUSTOM_ENGINE_NOT_SUPPORTED, 'Custom engines not supported

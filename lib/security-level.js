@@ -2,7 +2,7 @@
 // The running Node's OpenSSL security rules, which every tls-rs context takes on so that what the
 // running Node accepts, tls-rs accepts (and refuses what it refuses):
 //
-//   hostSecurityLevel()        -> the default level of Node's OpenSSL, or undefined to keep OpenSSL 3.6's (2)
+//   hostSecurityLevel()        -> the default level of Node's OpenSSL, or undefined to keep OpenSSL 4.0's (2)
 //   hostUsesOpenSSL30Rules     -> whether Node's OpenSSL judges versions and CCM-8 suites as 3.0 does
 //
 // The default level is not a matter of OpenSSL's version alone: OpenSSL 3.2 raised it from 1 to
@@ -59,7 +59,7 @@ let level = null;
 
 /**
  * The running Node's default security level as tls-rs applies it: 1 when Node accepts a 1024-bit
- * RSA key, undefined (OpenSSL 3.6's default, 2) when it refuses it. Probed once, on first use
+ * RSA key, undefined (OpenSSL 4.0's default, 2) when it refuses it. Probed once, on first use
  * (one built-in SecureContext without the root store: ~0.2 ms).
  */
 function hostSecurityLevel() {

@@ -52,8 +52,6 @@ fn node_code(lib: i32, reason: Option<&str>) -> String {
     format!("ERR_{prefix}{reason}")
 }
 
-// OpenSSL 3.2 renamed the SSLv3 alert reasons ("ssl/tls alert handshake failure"); Node's
-// codes (ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE) and messages use the 3.0 names.
 /// ERR_LIB_EVP and EVP_R_PROVIDER_SIGNATURE_FAILURE (OpenSSL 3.x evperr.h).
 const ERR_LIB_EVP: i32 = 6;
 const EVP_R_PROVIDER_SIGNATURE_FAILURE: i32 = 234;
@@ -61,8 +59,13 @@ const EVP_R_PROVIDER_SIGNATURE_FAILURE: i32 = 234;
 /// The text of SSL_R_RECORD_LAYER_FAILURE's entry as printed.
 const RECORD_LAYER_FAILURE: &str = ":record layer failure:";
 
-const RENAMED_ALERT_PREFIX: &str = "ssl/tls alert ";
+// OpenSSL renamed the SSLv3 alert reasons ("ssl/tls alert handshake failure" in 3.2, "tls alert
+// handshake failure" in 4.0); Node's codes (ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE) and messages
+// use the 3.0 names. In a printed line the reason follows a colon.
+const RENAMED_ALERT_PREFIX: &str = "tls alert ";
 const NODE_ALERT_PREFIX: &str = "sslv3 alert ";
+const RENAMED_ALERT_FIELD: &str = ":tls alert ";
+const NODE_ALERT_FIELD: &str = ":sslv3 alert ";
 
 fn node_reason(reason: &str) -> String {
     match reason.strip_prefix(RENAMED_ALERT_PREFIX) {
@@ -113,7 +116,7 @@ impl OpenSslError {
     fn from_code(e: std::os::raw::c_ulong) -> Self {
         let mut buf = [0 as c_char; 256];
         unsafe { ffi::ERR_error_string_n(e, buf.as_mut_ptr(), buf.len()) };
-        let message = c_str(buf.as_ptr()).unwrap_or_default().replace(RENAMED_ALERT_PREFIX, NODE_ALERT_PREFIX);
+        let message = c_str(buf.as_ptr()).unwrap_or_default().replace(RENAMED_ALERT_FIELD, NODE_ALERT_FIELD);
         let library = c_str(unsafe { openssl_sys::ERR_lib_error_string(e) });
         let reason = c_str(unsafe { openssl_sys::ERR_reason_error_string(e) }).map(|r| node_reason(&r));
         let code = node_code(err_lib(e), reason.as_deref());
@@ -139,7 +142,7 @@ impl OpenSslError {
         if first == 0 {
             return None;
         }
-        // OpenSSL 3.6's signature providers queue "provider signature failure" (EVP) ahead of the
+        // OpenSSL's signature providers (3.2+) queue "provider signature failure" (EVP) ahead of the
         // ASN1 "EVP lib" entry that 3.0 (Node 20) reports first for a tampered certificate:
         // drop it when other entries follow.
         if err_lib(first) == ERR_LIB_EVP
@@ -156,9 +159,9 @@ impl OpenSslError {
         let mut printed = String::new();
         unsafe { ffi::ERR_print_errors_cb(append_line, &mut printed as *mut String as *mut std::os::raw::c_void) };
         if !printed.is_empty() {
-            err.message = as_printed_on_loop_thread(printed).replace(RENAMED_ALERT_PREFIX, NODE_ALERT_PREFIX);
+            err.message = as_printed_on_loop_thread(printed).replace(RENAMED_ALERT_FIELD, NODE_ALERT_FIELD);
         }
-        // OpenSSL 3.6's record layer (3.2+) follows each record error with a "record layer
+        // OpenSSL's record layer (3.2+) follows each record error with a "record layer
         // failure" entry and says "encrypted length too long" where 3.0 (Node 20) says "packet
         // length too long" for a record longer than any buffer: reported in 3.0's words.
         if err.message.contains(RECORD_LAYER_FAILURE) {
@@ -193,6 +196,7 @@ mod tests {
         assert_eq!(node_code(20, Some("wrong version number")), "ERR_SSL_WRONG_VERSION_NUMBER");
         assert_eq!(node_code(9, Some("no start line")), "ERR_OSSL_PEM_NO_START_LINE");
         assert_eq!(node_code(60, Some("unsupported")), "ERR_OSSL_UNSUPPORTED");
-        assert_eq!(super::node_reason("ssl/tls alert handshake failure"), "sslv3 alert handshake failure");
+        assert_eq!(super::node_reason("tls alert handshake failure"), "sslv3 alert handshake failure");
+        assert_eq!(super::node_reason("tlsv1 alert unknown ca"), "tlsv1 alert unknown ca");
     }
 }

@@ -122,8 +122,8 @@ describe('the public surface matches built-in tls', () => {
 
 // ---- the defaults tls-rs takes from the running Node -------------------------------------------
 
-// Where the default ClientHellos differ because tls-rs's OpenSSL is 3.6 and Node 20's is 3.0, not
-// because of the default cipher list: OpenSSL 3.6 counts the TLS 1.2 AES-CCM8 suites (64-bit tag)
+// Where the default ClientHellos differ because tls-rs's OpenSSL is 4.0 and Node 20's is 3.0, not
+// because of the default cipher list: OpenSSL 4.0 counts the TLS 1.2 AES-CCM8 suites (64-bit tag)
 // as MEDIUM (3.0: HIGH), so the default list's HIGH does not pick them (named, they negotiate as
 // in Node: test/protocol-versions.test.js), and 3.2+ signals secure renegotiation with the
 // renegotiation_info extension instead of the TLS_EMPTY_RENEGOTIATION_INFO_SCSV pseudo-suite.

@@ -82,7 +82,7 @@ describe('introspection differential', () => {
           serverSocket = s;
         });
         const port = await listen(srv);
-        // X25519 as Node 20 negotiates it (two OpenSSL 3.6 ends would pick a hybrid ML-KEM group,
+        // X25519 as Node 20 negotiates it (two OpenSSL 4.0 ends would pick a hybrid ML-KEM group,
         // which has no ephemeral key info).
         const c = clientTls.connect({ port, host: '127.0.0.1', ca, servername: 'localhost', maxVersion: version,
           ecdhCurve: 'X25519:prime256v1', ...CLIENT_CERT });
@@ -94,7 +94,7 @@ describe('introspection differential', () => {
         rec.add('client', 'protocol', c.getProtocol(), s.getProtocol());
         rec.add('client', 'secure', introspect(c, seen), validation(c));
         rec.add('server', 'secure', introspect(s), validation(s));
-        // Node 20's OpenSSL 3.0 and tls-rs's 3.6 share different lists when both ends are 3.6.
+        // Node 20's OpenSSL 3.0 and tls-rs's 4.0 share different lists when both ends are 4.0.
         if (side !== 'both') rec.add('both', 'sigalgs', c.getSharedSigalgs(), s.getSharedSigalgs());
         rec.add('both', 'server sigalgs non-empty', s.getSharedSigalgs().length > 0);
         // JSON: the key order too.

@@ -6,7 +6,7 @@
 
 const assert = require('node:assert/strict');
 const { describe, it } = require('node:test');
-const { differential, describeError, fixture, once, listen } = require('./helpers/differential');
+const { differential, describeError, fixture, once, listen, recorder, nodeTls, tlsRs } = require('./helpers/differential');
 const { duplexPair, parseHello } = require('./helpers/wire');
 
 const rsa = { key: fixture('agent-key.pem'), cert: fixture('agent-chain.pem') };
@@ -35,6 +35,13 @@ async function negotiate({ clientTls, serverTls, rec }, serverOptions, clientOpt
   await once(srv, 'close');
 }
 
+/** One connection, tls-rs serving built-in tls: what `negotiate` records. */
+async function recordOnce(serverOptions, clientOptions) {
+  const rec = recorder();
+  await negotiate({ clientTls: nodeTls, serverTls: tlsRs, rec }, serverOptions, clientOptions);
+  return rec.logs;
+}
+
 const CASES = {
   'minDHSize: a 1024-bit DHE group is refused by a client wanting 2048': [
     { dhparam: fixture('dhparam-1024.pem'), ciphers: 'DHE-RSA-AES128-GCM-SHA256', maxVersion: 'TLSv1.2' },
@@ -44,6 +51,12 @@ const CASES = {
     { minDHSize: 2048 }],
   'dhparam: a 1024-bit DHE group is used at the default security level': [
     { dhparam: fixture('dhparam-1024.pem'), ciphers: 'DHE-RSA-AES128-GCM-SHA256', maxVersion: 'TLSv1.2' }, {}],
+  'dhparam: a 1024-bit DHE group is refused by a client wanting 2048 that offers no FFDHE group': [
+    { dhparam: fixture('dhparam-1024.pem'), ciphers: 'DHE-RSA-AES128-GCM-SHA256', maxVersion: 'TLSv1.2' },
+    { minDHSize: 2048, ecdhCurve: 'X25519:P-256' }],
+  'dhparam: a 1024-bit DHE group is used with a client that offers no FFDHE group': [
+    { dhparam: fixture('dhparam-1024.pem'), ciphers: 'DHE-RSA-AES128-GCM-SHA256', maxVersion: 'TLSv1.2' },
+    { ecdhCurve: 'X25519:P-256' }],
   'dhparam: "auto" picks a group for DHE': [
     { dhparam: 'auto', ciphers: 'DHE-RSA-AES256-GCM-SHA384', maxVersion: 'TLSv1.2' }, {}],
   'ecdhCurve: the server\'s P-384 is the key exchange group (TLS 1.2)': [
@@ -66,11 +79,26 @@ const CASES = {
   'secureProtocol TLSv1_2_method on the client caps the version': [{}, { secureProtocol: 'TLSv1_2_method' }],
 };
 
-// tls-rs against built-in tls in each role. (tls-rs on both ends differs by design: OpenSSL 3.6
+// tls-rs against built-in tls in each role. (tls-rs on both ends differs by design: OpenSSL 4.0
 // also offers ML-DSA signature algorithms and agrees on the hybrid ML-KEM group — see below.)
+// README, "OpenSSL 4.0": a tls-rs server follows RFC 7919, so a client offering named FFDHE
+// groups (built-in tls does by default) gets ffdhe2048 rather than the configured parameters.
+const RFC7919_CASES = new Set(['minDHSize: a 1024-bit DHE group is refused by a client wanting 2048',
+  'dhparam: a 1024-bit DHE group is used at the default security level']);
+
 describe('negotiation options match built-in tls', () => {
   for (const side of ['client', 'server']) {
     for (const [name, [serverOptions, clientOptions]] of Object.entries(CASES)) {
+      if (side === 'server' && RFC7919_CASES.has(name)) {
+        it(`${name}: RFC 7919 instead, the client's ffdhe2048 (tls-rs as server)`, async () => {
+          const record = await recordOnce(serverOptions, clientOptions);
+          assert.deepEqual(record.client, [['secureConnect', {
+            cipher: { name: 'DHE-RSA-AES128-GCM-SHA256', standardName: 'TLS_DHE_RSA_WITH_AES_128_GCM_SHA256', version: 'TLSv1.2' },
+            protocol: 'TLSv1.2', key: { type: 'DH', size: 2048 },
+          }]]);
+        });
+        continue;
+      }
       it(`${name} (tls-rs as ${side})`, async () => {
         await differential((env) => negotiate(env, serverOptions, clientOptions), { side });
       });

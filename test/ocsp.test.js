@@ -5,7 +5,7 @@
 // differential against built-in tls with tls-rs as client, server and both, in TLS 1.2 and 1.3;
 // then interop with `openssl s_client -status` and `openssl s_server -status_file`.
 //
-// Responses are DER OCSPResponses: OpenSSL 3.6 (tls-rs) staples and accepts only those, where
+// Responses are DER OCSPResponses: OpenSSL 4.0 (tls-rs) staples and accepts only those, where
 // Node's OpenSSL 3.0 passes any bytes through (see the README).
 
 const { describe, it } = require('node:test');
@@ -200,7 +200,7 @@ describe('OCSP interop with openssl', () => {
   });
 });
 
-describe('bytes that are not a DER OCSPResponse (OpenSSL 3.6 differs from Node 20)', () => {
+describe('bytes that are not a DER OCSPResponse (OpenSSL 4.0 differs from Node 20)', () => {
   it('a tls-rs server staples nothing for them: the client gets null', async () => {
     const srv = tlsRs.createServer(CERT, (s) => s.end());
     srv.on('OCSPRequest', (cert, issuer, cb) => cb(null, Buffer.from('not an OCSP response')));

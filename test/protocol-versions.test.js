@@ -1,6 +1,6 @@
 'use strict';
 // TLS 1.0 and 1.1, and the CCM-8 cipher suites, where the running Node's OpenSSL allows them.
-// tls-rs's OpenSSL 3.6 refuses TLS 1.0/1.1 from security level 1 and rates the 8-byte-tag AES-CCM
+// tls-rs's OpenSSL 4.0 refuses TLS 1.0/1.1 from security level 1 and rates the 8-byte-tag AES-CCM
 // suites below it; Node 20's OpenSSL 3.0 refuses TLS 1.0 only from level 3, TLS 1.1 from level 4,
 // and rates CCM-8 at its key size. Every scenario runs against built-in tls with tls-rs as
 // client, as server and on both ends, and records what negotiated or how it failed. The versions
@@ -130,7 +130,7 @@ describe('TLS 1.0/1.1 and CCM-8 negotiate (or fail) as with built-in tls', () =>
   }
 });
 
-// The one difference left (README): OpenSSL 3.6 files the TLS 1.2 AES-CCM8 suites under MEDIUM,
+// The one difference left (README): OpenSSL 4.0 files the TLS 1.2 AES-CCM8 suites under MEDIUM,
 // 3.0 under HIGH, so Node's default cipher list (…:HIGH:…) holds them and tls-rs's does not.
 it('deliberate difference: a default server\'s list lacks the TLS 1.2 CCM8 suites (HIGH)', async () => {
   const run = async (serverTls) => {

@@ -154,7 +154,7 @@ describe('PSK options are validated as built-in tls validates them', () => {
 });
 
 describe('PSK with a wrong key fails on both implementations', () => {
-  // The alerts differ between OpenSSL 3.0 (Node) and 3.6 (tls-rs), so only the failure is compared.
+  // The alerts differ between OpenSSL 3.0 (Node) and 4.0 (tls-rs), so only the failure is compared.
   for (const version of VERSIONS) {
     for (const [name, tls] of [['tls-rs', tlsRs], ['node:tls', nodeTls]]) {
       it(`${name}, ${version}`, async () => {

@@ -4,7 +4,7 @@
 //
 // 1. Differential: every option case (valid and invalid) goes through both implementations; both
 //    must succeed, or both throw the same class / code / own keys, and the same message where the
-//    message is Node's own (OpenSSL's text may differ between Node's OpenSSL 3.0 and our 3.6).
+//    message is Node's own (OpenSSL's text may differ between Node's OpenSSL 3.0 and our 4.0).
 //    Warnings (process.emitWarning) must match too.
 // 2. Functional: the options take effect, checked by in-memory handshakes between two native
 //    TlsConnections built on the contexts.

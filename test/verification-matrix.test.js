@@ -160,6 +160,19 @@ const SERVER_CASES = [
   ['wrong-host client certificate (names are not checked on servers)', { ca: root }, ID.cnother],
 ];
 
+// README, "OpenSSL 4.0": Node 20's OpenSSL 3.0 fails the first read after the handshake with the
+// error the chain check left on the thread's queue (ERR_SSL_EVP_LIB for a tampered client
+// certificate); OpenSSL 4.0's SSL_get_error reads the connection's own state, so the handshake's
+// verdict stands: the socket is unauthorized (CERT_SIGNATURE_FAILURE), and a rejectUnauthorized
+// server closes it as any rejected one ('tlsClientError' ECONNRESET, 'socket hang up').
+function withoutStaleQueueError(record) {
+  const stale = (entry) => Array.isArray(entry) && entry[1]?.code === 'ERR_SSL_EVP_LIB';
+  record.server = record.server.filter((entry) => !(stale(entry) && entry[0] === 'socket error'))
+    .map((entry) => (stale(entry) && entry[0] === 'tlsClientError'
+      ? ['tlsClientError', { name: 'Error', code: 'ECONNRESET', message: 'socket hang up' }] : entry));
+  return record;
+}
+
 describe('verification matrix: servers with requestCert', () => {
   for (const [name, server, clientId] of SERVER_CASES) {
     for (const rejectUnauthorized of [true, false]) {
@@ -168,7 +181,7 @@ describe('verification matrix: servers with requestCert', () => {
           await differential((env) => connect(env, {
             server: { ...ID.cnonly, ...server, requestCert: true, rejectUnauthorized },
             client: { ca: root, servername: 'localhost', maxVersion, ...clientId },
-          }), { side: 'server' });
+          }), { side: 'server', difference: clientId === ID.badsig ? withoutStaleQueueError : undefined });
         });
       }
     }

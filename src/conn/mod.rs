@@ -97,8 +97,6 @@ pub struct Connection {
     _live: crate::live_objects::Live,
     /// The peer's record headers, for reporting errors in OpenSSL 3.0's words.
     records: record_scan::RecordScan,
-    /// What a step on another thread left on that thread's error queue (see `park_errors`).
-    parked_error: Option<OpenSslError>,
 }
 
 impl Connection {
@@ -136,7 +134,7 @@ impl Connection {
             (rbio, wbio)
         };
         let _live = crate::live_objects::Live::new(crate::live_objects::Kind::Connection);
-        Ok(Connection { ssl, rbio, wbio, is_server, handshake_done: false, peer_closed: false, error: None, _live, records: Default::default(), parked_error: None })
+        Ok(Connection { ssl, rbio, wbio, is_server, handshake_done: false, peer_closed: false, error: None, _live, records: Default::default() })
     }
 
     /// The OpenSSL object, for reading what it negotiated.
@@ -295,12 +293,6 @@ impl Connection {
                     // (Only while OpenSSL takes input: a stalled read stops.)
                     waiting = self.pending_input();
                 }
-                // An error a step left queued on another thread fails this read, as it would
-                // have had the step run here.
-                sys::SSL_ERROR_WANT_READ | sys::SSL_ERROR_WANT_WRITE if self.parked_error.is_some() => {
-                    self.error = self.parked_error.take();
-                    return None;
-                }
                 sys::SSL_ERROR_WANT_READ | sys::SSL_ERROR_WANT_WRITE => return None,
                 sys::SSL_ERROR_ZERO_RETURN => {
                     self.peer_closed = true;
@@ -314,14 +306,11 @@ impl Connection {
         }
     }
 
-    /// After a step on a worker thread: what OpenSSL left on that thread's error queue (a
-    /// verification failure that did not fail the handshake) is taken with the connection,
-    /// so it surfaces on the JS thread where it would have (the next read), and not in
-    /// another connection's step.
-    pub fn park_errors(&mut self) {
-        if unsafe { crate::ffi::ERR_peek_error() } != 0 {
-            self.parked_error = OpenSslError::take_printed();
-        }
+    /// After a step on a worker thread: drops what OpenSSL left on that thread's error queue (a
+    /// verification failure that did not fail the handshake), so it cannot surface in another
+    /// connection's step. Inline, such leftovers never fail anything either: OpenSSL 4.0's
+    /// SSL_get_error reads the connection's own error state, not the thread's queue.
+    pub fn discard_errors(&mut self) {
         unsafe { sys::ERR_clear_error() };
     }
 

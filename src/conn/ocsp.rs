@@ -58,7 +58,7 @@ unsafe extern "C" fn status_callback(ssl: *mut sys::SSL, _arg: *mut c_void) -> c
         if sys::SSL_set_tlsext_status_ocsp_resp(ssl, data, response.len() as c_long) != 1 {
             sys::CRYPTO_free(data as *mut c_void, c"ocsp.rs".as_ptr(), line!() as c_int);
         }
-        // OpenSSL 3.6 parses the response and staples it only if it is a DER OCSPResponse; a
+        // OpenSSL 4.0 parses the response and staples it only if it is a DER OCSPResponse; a
         // parse failure leaves errors queued that would fail the handshake step.
         sys::ERR_clear_error();
         return sys::SSL_TLSEXT_ERR_OK;
@@ -162,7 +162,7 @@ mod tests {
         }
     }
 
-    /// A DER OCSPResponse (status "unauthorized", no body): OpenSSL 3.6 staples only DER
+    /// A DER OCSPResponse (status "unauthorized", no body): OpenSSL 4.0 staples only DER
     /// responses.
     fn ocsp_response_der() -> Vec<u8> {
         vec![0x30, 0x03, 0x0a, 0x01, 0x06]

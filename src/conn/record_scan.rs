@@ -1,5 +1,5 @@
 //! Follows the record headers of the peer's byte stream, so an error can be reported the way
-//! OpenSSL 3.0 (Node 20) words it: 3.0 checks a record's version before its type, 3.6 the
+//! OpenSSL 3.0 (Node 20) words it: 3.0 checks a record's version before its type, 4.0 the
 //! other way round, so a record that is wrong in both (text garbage, say) is "bad record type"
 //! here and "wrong version number" in Node.
 

@@ -70,7 +70,7 @@ pub fn verify_error_code(err: c_long) -> &'static str {
 /// Node's text for a verification result (OpenSSL 3.0's wording).
 fn verify_message(err: c_long) -> String {
     if err == X509_V_ERR_CERT_NOT_YET_VALID {
-        // OpenSSL 3.6 reworded this one.
+        // OpenSSL 4.0 reworded this one.
         return "certificate is not yet valid".to_string();
     }
     c_string(unsafe { sys::X509_verify_cert_error_string(err) }).unwrap_or_default()

@@ -41,6 +41,15 @@ const TLS1_2_VERSION: i32 = 0x0303;
 /// Node's kMaxSupportedVersion.
 const MAX_SUPPORTED_VERSION: i32 = 0x0304;
 
+// OpenSSL 4.0 servers follow RFC 7919: a client offering a named FFDHE group (Node's and
+// OpenSSL's clients offer ffdhe2048/3072 by default) gets it for a DHE suite, with or without
+// `dhparam`. Node 20 (OpenSSL 3.0) enables DHE only with `dhparam`. So a context starts with
+// OpenSSL's default groups minus the FFDHE ones (no shared FFDHE group: DHE only with DH
+// parameters, as in Node) and gets them back when DH parameters are set (without them a client
+// offering FFDHE groups would get no DHE suite at all: RFC 7919 forbids the server's own).
+const GROUPS_WITHOUT_FFDHE: &std::ffi::CStr = c"DEFAULT:-ffdhe2048:-ffdhe3072";
+const GROUPS_DEFAULT: &std::ffi::CStr = c"DEFAULT";
+
 /// One SSL_CTX, configured step by step and shared by every connection created from it.
 pub struct Context {
     pub builder: SslContextBuilder,
@@ -51,13 +60,15 @@ pub struct Context {
     /// Whether `init()` has run; until then the constructor's TLS_method context is untouched
     /// and `init()` may keep it instead of building a second SSL_CTX.
     pub initialized: bool,
+    /// Whether the groups are still tls-rs's default (no `ecdhCurve` list set).
+    pub default_groups: bool,
 }
 
 impl Context {
     /// A TLS_method context with Node's base settings.
     pub fn new() -> Result<Self, ErrorStack> {
         let builder = new_ssl_ctx(unsafe { sys::TLS_method() })?;
-        Ok(Context { builder, cert: None, issuer: None, initialized: false })
+        Ok(Context { builder, cert: None, issuer: None, initialized: false, default_groups: true })
     }
 
     /// The SSL_CTX connections are created from.
@@ -80,7 +91,16 @@ impl Context {
         self.cert = None;
         self.issuer = None;
         self.initialized = true;
+        self.default_groups = true;
         Ok(())
+    }
+
+    /// DH parameters were set: the default groups get their FFDHE ones back (see
+    /// GROUPS_WITHOUT_FFDHE). A list set through `ecdhCurve` is left as given.
+    pub fn offer_ffdhe_groups(&mut self) {
+        if self.default_groups {
+            unsafe { sys::SSL_CTX_set1_groups_list(self.as_ptr(), GROUPS_DEFAULT.as_ptr()) };
+        }
     }
 
     /// The raw SSL_CTX, for the one-call settings.
@@ -316,6 +336,9 @@ pub fn new_ssl_ctx(method: *const sys::SSL_METHOD) -> std::result::Result<SslCon
             SSL_SESS_CACHE_CLIENT_SERVER | SSL_SESS_CACHE_NO_INTERNAL | SSL_SESS_CACHE_NO_AUTO_CLEAR,
             ptr::null_mut(),
         );
+        if sys::SSL_CTX_set1_groups_list(ctx, GROUPS_WITHOUT_FFDHE.as_ptr()) != 1 {
+            return Err(ErrorStack::get());
+        }
     }
     Ok(builder)
 }

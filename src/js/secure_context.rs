@@ -171,7 +171,8 @@ impl SecureContext {
         Ok(())
     }
 
-    /// Key-exchange groups: `'auto'` keeps OpenSSL's defaults (which include X25519MLKEM768),
+    /// Key-exchange groups: `'auto'` keeps the context's defaults (OpenSSL's, X25519MLKEM768
+    /// first; FFDHE only with DH parameters: context/mod.rs),
     /// anything else is a `SSL_CTX_set1_groups_list` list such as `'X25519MLKEM768:X25519'`;
     /// failure throws ERR_CRYPTO_OPERATION_FAILED "Failed to set ECDH curve".
     #[napi(catch_unwind, js_name = "setECDHCurve")]
@@ -187,6 +188,7 @@ impl SecureContext {
             clear_errors();
             return Err(throw_code(env, "ERR_CRYPTO_OPERATION_FAILED", "Failed to set ECDH curve"));
         }
+        self.context.default_groups = false;
         Ok(())
     }
 
@@ -200,6 +202,7 @@ impl SecureContext {
         let ctx = self.context.builder.as_ptr();
         if dh.get_type()? == ValueType::Boolean && unsafe { dh.cast::<bool>()? } {
             unsafe { sys::SSL_CTX_set_dh_auto(ctx, 1) };
+            self.context.offer_ffdhe_groups();
             return Ok(Either::B(()));
         }
         let Some(pem) = view_bytes(env, &dh)? else { return Ok(Either::B(())) };
@@ -218,6 +221,7 @@ impl SecureContext {
             clear_errors();
             return Err(throw_code(env, "ERR_CRYPTO_OPERATION_FAILED", "Error setting temp DH parameter"));
         }
+        self.context.offer_ffdhe_groups();
         Ok(warning.map(Either::A).unwrap_or(Either::B(())))
     }
 
