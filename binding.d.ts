@@ -113,6 +113,12 @@ export declare class SecureContext {
    * (otherwise undefined).
    */
   setDHParam(dh: unknown): string | undefined
+  /**
+   * Encrypted Client Hello keys (server): PEMs as `openssl ech` writes them, each with
+   * whether its config goes to clients as a retry config; replaces those set before. Returns
+   * -1, or the index of the first key OpenSSL cannot read (nothing is set then).
+   */
+  setECHKeys(pems: Array<Buffer>, retry: Array<boolean>): number
   /** Lowest protocol version (a TLS version number; 0 = lowest supported). */
   setMinProto(version: number): void
   /** Highest protocol version (a TLS version number; 0 = highest supported). */
@@ -208,6 +214,15 @@ export declare class TlsConnection {
   setServername(name: string): void
   /** The ALPN protocols in wire format: offered (client) or selected from (server). */
   setALPNProtocols(protocols: Uint8Array): void
+  /**
+   * Client side: attempt Encrypted Client Hello with this ECHConfigList; a list OpenSSL
+   * cannot use throws its error.
+   */
+  setECHConfigList(list: Uint8Array): void
+  /** Client side: send a GREASE ECH extension (no ECHConfigList set). */
+  enableECHGrease(): void
+  /** Encrypted Client Hello on this connection, or null once destroyed. */
+  getECHStatus(): EchInfo | null
   /**
    * Server side: ask `Status.AskingALPN` when the client offers ALPN; answer with
    * `selectALPN`, then `resume`.
@@ -412,6 +427,17 @@ export interface ConnectionEvent {
  */
 export declare function defaultRootCertificates(): Array<string>
 
+/**
+ * What `getECHStatus()` returns: OpenSSL's SSL_ech_get1_status code (1: accepted), the inner
+ * and outer server names, and on a rejected client the server's retry configs.
+ */
+export interface EchInfo {
+  status: number
+  innerName?: string
+  outerName?: string
+  retryConfigList?: Buffer
+}
+
 /** What `getEphemeralKeyInfo()` returns on a client: `{ type: 'ECDH', name: 'X25519', size: 253 }`. */
 export interface EphemeralKeyInfo {
   type: string
@@ -432,6 +458,14 @@ export declare const enum EventKind {
   /** Client: `data` is the stapled OCSP response, or null: Node's 'OCSPResponse'. */
   OcspResponse = 4
 }
+
+/**
+ * A new Encrypted Client Hello key and its ECHConfig for `publicName` (X25519, HKDF-SHA256,
+ * AES-128-GCM), as the PEM `echKeys` and `openssl ech` read (a PRIVATE KEY block, then an
+ * ECHCONFIG block: the base64 ECHConfigList clients use). `maxNameLength` (0-255) is the
+ * ECHConfig's maximum_name_length.
+ */
+export declare function generateECHKey(publicName: string, maxNameLength: number): string
 
 /** Every cipher (TLS 1.3 suites included) of a default TLS context, as OpenSSL names them. */
 export declare function getSSLCiphers(): Array<string>

@@ -128,3 +128,34 @@ extern "C" {
     pub fn i2t_ASN1_OBJECT(buf: *mut c_char, buf_len: c_int, a: *const ASN1_OBJECT) -> c_int;
     pub fn OSSL_PARAM_construct_utf8_string(key: *const c_char, buf: *mut c_char, bsize: usize) -> OSSL_PARAM;
 }
+
+/// `OSSL_ECHSTORE` (ech.h): a set of ECHConfigs, with their private keys on a server.
+pub enum OSSL_ECHSTORE {}
+
+/// `OSSL_HPKE_SUITE` (hpke.h): the KEM, KDF and AEAD of an ECHConfig.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct OSSL_HPKE_SUITE {
+    pub kem_id: u16,
+    pub kdf_id: u16,
+    pub aead_id: u16,
+}
+
+// Encrypted Client Hello (OpenSSL 4.0, ech.h).
+extern "C" {
+    pub fn OSSL_ECHSTORE_new(libctx: *mut c_void, propq: *const c_char) -> *mut OSSL_ECHSTORE;
+    pub fn OSSL_ECHSTORE_free(es: *mut OSSL_ECHSTORE);
+    pub fn OSSL_ECHSTORE_new_config(
+        es: *mut OSSL_ECHSTORE,
+        echversion: u16,
+        max_name_length: u8,
+        public_name: *const c_char,
+        suite: OSSL_HPKE_SUITE,
+    ) -> c_int;
+    pub fn OSSL_ECHSTORE_write_pem(es: *mut OSSL_ECHSTORE, index: c_int, out: *mut BIO) -> c_int;
+    pub fn OSSL_ECHSTORE_read_pem(es: *mut OSSL_ECHSTORE, inp: *mut BIO, for_retry: c_int) -> c_int;
+    pub fn SSL_CTX_set1_echstore(ctx: *mut SSL_CTX, es: *mut OSSL_ECHSTORE) -> c_int;
+    pub fn SSL_set1_ech_config_list(ssl: *mut SSL, ecl: *const u8, ecl_len: usize) -> c_int;
+    pub fn SSL_ech_get1_status(s: *mut SSL, inner_sni: *mut *mut c_char, outer_sni: *mut *mut c_char) -> c_int;
+    pub fn SSL_ech_get1_retry_config(s: *mut SSL, ec: *mut *mut c_uchar, eclen: *mut usize) -> c_int;
+}

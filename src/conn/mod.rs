@@ -26,6 +26,7 @@ use std::ffi::CStr;
 use std::os::raw::{c_int, c_long, c_void};
 
 mod alpn;
+mod ech;
 mod bio;
 pub mod cell;
 pub mod client_hello;

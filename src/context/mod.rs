@@ -4,6 +4,7 @@
 //! is its JS face; tickets, the default root store and the cipher list live beside it.
 
 pub mod ciphers;
+pub mod ech;
 pub mod root_store;
 pub mod security;
 pub mod tickets;

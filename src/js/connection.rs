@@ -32,6 +32,16 @@ pub struct EphemeralKeyInfo {
     pub size: u32,
 }
 
+/// What `getECHStatus()` returns: OpenSSL's SSL_ech_get1_status code (1: accepted), the inner
+/// and outer server names, and on a rejected client the server's retry configs.
+#[napi(object)]
+pub struct EchInfo {
+    pub status: i32,
+    pub inner_name: Option<String>,
+    pub outer_name: Option<String>,
+    pub retry_config_list: Option<Buffer>,
+}
+
 /// A pending ALPN question (`getALPNRequest()`).
 #[napi(object)]
 pub struct AlpnRequest {
@@ -203,6 +213,33 @@ impl TlsConnection {
     #[napi(catch_unwind, js_name = "setALPNProtocols")]
     pub fn set_alpn_protocols(&self, env: &Env, protocols: &[u8]) -> Result<()> {
         self.with(env, |c| c.set_alpn_protocols(protocols))?.map_err(|e| throw_error(env, &e))
+    }
+
+    /// Client side: attempt Encrypted Client Hello with this ECHConfigList; a list OpenSSL
+    /// cannot use throws its error.
+    #[napi(catch_unwind, js_name = "setECHConfigList")]
+    pub fn set_ech_config_list(&self, env: &Env, list: &[u8]) -> Result<()> {
+        self.with(env, |c| c.set_ech_config_list(list))?.map_err(|e| throw_error(env, &e))
+    }
+
+    /// Client side: send a GREASE ECH extension (no ECHConfigList set).
+    #[napi(catch_unwind, js_name = "enableECHGrease")]
+    pub fn enable_ech_grease(&self, env: &Env) -> Result<()> {
+        self.with(env, Connection::enable_ech_grease)
+    }
+
+    /// Encrypted Client Hello on this connection, or null once destroyed.
+    #[napi(catch_unwind, js_name = "getECHStatus")]
+    pub fn get_ech_status(&self, env: &Env) -> Result<Option<EchInfo>> {
+        self.query(env, None, |c| {
+            let status = c.ech_status();
+            Some(EchInfo {
+                status: status.code,
+                inner_name: status.inner,
+                outer_name: status.outer,
+                retry_config_list: c.ech_retry_configs().map(Buffer::from),
+            })
+        })
     }
 
     /// Server side: ask `Status.AskingALPN` when the client offers ALPN; answer with

@@ -90,3 +90,13 @@ pub fn live_objects() -> LiveObjects {
     let (sessions, session_handles, contexts, sockets) = crate::live_objects::counts();
     LiveObjects { sessions, session_handles, contexts, sockets, offloaded_steps: crate::live_objects::offloaded_steps() }
 }
+
+/// A new Encrypted Client Hello key and its ECHConfig for `publicName` (X25519, HKDF-SHA256,
+/// AES-128-GCM), as the PEM `echKeys` and `openssl ech` read (a PRIVATE KEY block, then an
+/// ECHCONFIG block: the base64 ECHConfigList clients use). `maxNameLength` (0-255) is the
+/// ECHConfig's maximum_name_length.
+#[napi(catch_unwind, js_name = "generateECHKey")]
+pub fn generate_ech_key(env: Env, public_name: String, max_name_length: u32) -> Result<String> {
+    let max = u8::try_from(max_name_length).unwrap_or(u8::MAX);
+    crate::context::ech::generate(&public_name, max).map_err(|e| super::errors::throw_error(&env, &e))
+}

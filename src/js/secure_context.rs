@@ -225,6 +225,18 @@ impl SecureContext {
         Ok(warning.map(Either::A).unwrap_or(Either::B(())))
     }
 
+    /// Encrypted Client Hello keys (server): PEMs as `openssl ech` writes them, each with
+    /// whether its config goes to clients as a retry config; replaces those set before. Returns
+    /// -1, or the index of the first key OpenSSL cannot read (nothing is set then).
+    #[napi(catch_unwind, js_name = "setECHKeys")]
+    pub fn set_ech_keys(&mut self, pems: Vec<Buffer>, retry: Vec<bool>) -> i32 {
+        let keys: Vec<(&[u8], bool)> = pems.iter().enumerate().map(|(i, p)| (&p[..], retry.get(i).copied().unwrap_or(true))).collect();
+        match crate::context::ech::set_keys(self.context.builder.as_ptr(), &keys) {
+            Ok(()) => -1,
+            Err((index, _)) => index as i32,
+        }
+    }
+
     /// Lowest protocol version (a TLS version number; 0 = lowest supported).
     #[napi]
     pub fn set_min_proto(&mut self, version: i32) {
