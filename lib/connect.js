@@ -14,7 +14,7 @@ const {
 } = require('./errors');
 
 // The options connect() was given, merged over its defaults, kept on the socket.
-const kConnectOptions = Symbol('kConnectOptions');
+const { kConnectOptions } = require('./symbols');
 
 let allowUnauthorizedWarned = false;
 // Whether NODE_TLS_REJECT_UNAUTHORIZED=0 turns verification off (Node's warning, once).
@@ -90,6 +90,9 @@ function connect(...args) {
     NPNProtocols: options.NPNProtocols,
     requestOCSP: options.requestOCSP,
     pskCallback: options.pskCallback,
+    // Beyond Node (lib/ech.js); absent unless given, so _tlsOptions stays Node's otherwise.
+    ...(options.echConfigList !== undefined && { echConfigList: options.echConfigList }),
+    ...(options.echGrease !== undefined && { echGrease: options.echGrease }),
   });
   options.rejectUnauthorized = options.rejectUnauthorized !== false;
   tlssock[kConnectOptions] = options;

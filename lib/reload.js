@@ -18,7 +18,7 @@ const { codes: { ERR_INVALID_ARG_TYPE } } = require('./errors');
 // them back), apart from the files this helper owns.
 const KEPT_FIELDS = ['pfx', 'passphrase', 'clientCertEngine', 'minVersion', 'maxVersion', 'secureProtocol',
   'crl', 'ciphers', 'dhparam', 'sigalgs', 'ecdhCurve', 'honorCipherOrder', 'secureOptions', 'sessionIdContext',
-  'sessionTimeout', 'privateKeyIdentifier', 'privateKeyEngine'];
+  'sessionTimeout', 'privateKeyIdentifier', 'privateKeyEngine', 'echKeys'];
 const FILES = ['key', 'cert', 'ca'];
 
 /**

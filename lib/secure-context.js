@@ -33,6 +33,7 @@ const binding = require('./binding');
 const { hostSecurityLevel, hostUsesOpenSSL30Rules } = require('./security-level');
 const { tlsModule } = require('./defaults');
 const { ensureRootStore } = require('./ca-certificates');
+const { configECHKeys } = require('./ech');
 const {
   codes: {
     ERR_CRYPTO_CUSTOM_ENGINE_NOT_SUPPORTED,
@@ -222,6 +223,7 @@ function configSecureContext(context, options = kEmptyObject, name = 'options') 
     clientCertEngine,
     crl,
     dhparam,
+    echKeys,
     ecdhCurve = getDefaultEcdhCurve(),
     key,
     passphrase,
@@ -388,6 +390,9 @@ function configSecureContext(context, options = kEmptyObject, name = 'options') 
     validateInt32(sessionTimeout, `${name}.sessionTimeout`, 0);
     context.setSessionTimeout(sessionTimeout);
   }
+
+  // Beyond Node: Encrypted Client Hello keys (lib/ech.js).
+  if (echKeys !== undefined && echKeys !== null) configECHKeys(context, echKeys, `${name}.echKeys`);
 }
 
 // ---- tls.getCiphers ------------------------------------------------------------------------------

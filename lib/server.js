@@ -106,6 +106,8 @@ Server.prototype.setSecureContext = function setSecureContext(options) {
   if (options.ticketKeys) this.ticketKeys = options.ticketKeys;
   this.privateKeyIdentifier = options.privateKeyIdentifier;
   this.privateKeyEngine = options.privateKeyEngine;
+  // Beyond Node (lib/ech.js): kept and passed on only when used, so the rest stays Node's.
+  if (options.echKeys !== undefined || this.echKeys !== undefined) this.echKeys = options.echKeys ?? undefined;
 
   this._sharedCreds = tlsModule().createSecureContext({
     pfx: this.pfx,
@@ -129,6 +131,7 @@ Server.prototype.setSecureContext = function setSecureContext(options) {
     sessionTimeout: this.sessionTimeout,
     privateKeyIdentifier: this.privateKeyIdentifier,
     privateKeyEngine: this.privateKeyEngine,
+    ...(this.echKeys !== undefined && { echKeys: this.echKeys }),
   });
 };
 

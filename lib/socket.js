@@ -36,6 +36,7 @@ const sni = require('./sni');
 const ocsp = require('./ocsp');
 const npn = require('./npn');
 const psk = require('./psk');
+const ech = require('./ech');
 const sessions = require('./sessions');
 const renegotiation = require('./renegotiation');
 const keylog = require('./keylog');
@@ -172,6 +173,7 @@ TLSSocket.prototype._init = function _init(socket) {
   this._initNPN(options);
   this._initOCSP(options);
   this._initPSK(options);
+  this._initECH(options);
 };
 
 // ---- handshake -------------------------------------------------------------------------
@@ -210,6 +212,7 @@ TLSSocket.prototype._finishInit = function _finishInit() {
   this.alpnProtocol = session.getALPNNegotiatedProtocol();
   this.npnProtocol = session.getNegotiatedProtocol();
   if (this.servername === null) this.servername = session.getServername() ?? false;
+  this._finishECH();
   this._secureEstablished = true;
   if (this._tlsOptions.handshakeTimeout > 0) this.setTimeout(0, this._handleTimeout);
   this.emit('secure');
@@ -236,7 +239,7 @@ TLSSocket.prototype._onSessionError = function _onSessionError() {
   this._hadError = true;
   if (!this._secureEstablished) {
     this._closeAfterHandlingError = true;
-    this.destroy(err);
+    this.destroy(this._echHandshakeError(err));
   } else if (this._tlsOptions.isServer && this._rejectUnauthorized &&
              /peer did not return a certificate/.test(err.message)) {
     this.destroy();
@@ -656,8 +659,8 @@ function startReading(tlsSocket) {
   tlsSocket._startReading();
 }
 
-for (const part of [transport, native, handle, dispatch, alpn, sni, ocsp, npn, psk, sessions, renegotiation, keylog,
-  trace, introspection]) {
+for (const part of [transport, native, handle, dispatch, alpn, sni, ocsp, npn, psk, ech, sessions, renegotiation,
+  keylog, trace, introspection]) {
   part.install(TLSSocket.prototype);
 }
 

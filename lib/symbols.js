@@ -15,4 +15,6 @@ module.exports = {
   kBytesRead: Symbol('kBytesRead'),
   /** True once end() sent close_notify: the peer's reset is then not an error. */
   kShuttingDown: Symbol('kShuttingDown'),
+  /** A tls.connect socket's options (lib/connect.js; lib/ech.js reads checkServerIdentity). */
+  kConnectOptions: Symbol('kConnectOptions'),
 };

@@ -54,3 +54,15 @@ const detach: () => void = useSessionStore(server, store, { timeout: 100, onErro
 detach();
 declare const redis: { getBuffer(key: string): Promise<Buffer | null>; set(key: string, value: Buffer, mode: 'PX', ms: number): Promise<'OK'> };
 useSessionStore(server, redisSessionStore(redis, { prefix: 'app:' }));
+
+// Encrypted Client Hello (beyond Node): tls-rs/ech and the ECH options.
+import { generateECHKey, echConfigListOf } from 'tls-rs/ech';
+const echKey = generateECHKey({ publicName: 'public.example', maxNameLength: 0 });
+const echList: Buffer = echConfigListOf(echKey.key);
+const echServer = tls.createServer({ key: '', cert: '', echKeys: [echKey.key, { pem: Buffer.from(echKey.key), retry: false }] });
+const echClient = tls.connect({ port: 443, host: 'example.com', echConfigList: echList.toString('base64'), echGrease: false }, () => {
+  const accepted: boolean = echClient.echAccepted;
+  console.log(accepted);
+});
+echClient.on('error', (err: tls.ECHRejectedError) => console.log(err.retryConfigList?.length, err.publicName));
+echServer.close();
