@@ -1,0 +1,261 @@
+'use strict';
+// Encrypted Client Hello (RFC 9849, OpenSSL 4.0; lib/ech.js, lib/ech-keys.js) between tls-rs
+// ends (npm test runs this file on both transports): accepted ECH and what each socket says,
+// the inner ClientHello driving SNICallback / ALPN / client certificates / TLS 1.3 resumption,
+// the cleartext on the wire, rejected ECH with and without retry configs, GREASE, and Node-style
+// validation. The OpenSSL 4.0 CLI peers are in ech-openssl.test.js.
+
+const assert = require('node:assert/strict');
+const { describe, it } = require('node:test');
+const { fixture, once, listen, tlsRs: tls } = require('./helpers/differential');
+const { captureClientHello, parseHello } = require('./helpers/wire');
+const { generateECHKey, echConfigListOf } = require('../lib/ech-keys');
+
+const identity = { key: fixture('agent-key.pem'), cert: fixture('agent-chain.pem') };
+const ca = fixture('ca-cert.pem');
+// The fixture certificate is for localhost: the public name the outer hello carries must be a
+// name the server has a certificate for (a refused client checks it).
+const PUBLIC_NAME = 'localhost';
+const keyA = generateECHKey({ publicName: PUBLIC_NAME });
+const keyB = generateECHKey({ publicName: PUBLIC_NAME });
+
+/** A tls-rs server; resolves { server, port, sockets } (the accepted sockets, in order). */
+async function echServer(options = {}, onSecure = (s) => s.end('hello')) {
+  const sockets = [];
+  const server = tls.createServer({ ...identity, ...options }, (s) => {
+    sockets.push(s);
+    onSecure(s);
+  });
+  server.on('tlsClientError', () => {});
+  const port = await listen(server);
+  return { server, port, sockets };
+}
+
+/** Connects; resolves { socket, data } once secureConnect and 'end', or rejects with the error. */
+function connect(port, options = {}) {
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({ port, host: '127.0.0.1', servername: 'localhost', ca, ...options });
+    let data = '';
+    socket.on('data', (d) => { data += d; });
+    socket.on('error', reject);
+    socket.on('end', () => resolve({ socket, data }));
+  });
+}
+
+describe('Encrypted Client Hello between tls-rs ends', () => {
+  it('accepted: both sockets say so; the server sees the inner server name', async () => {
+    const { server, port, sockets } = await echServer({ echKeys: keyA.key });
+    try {
+      const { socket, data } = await connect(port, { echConfigList: keyA.echConfigList });
+      assert.equal(data, 'hello');
+      assert.equal(socket.echAccepted, true);
+      assert.equal(sockets[0].echAccepted, true);
+      assert.equal(sockets[0].servername, 'localhost');
+    } finally {
+      server.close();
+    }
+  });
+
+  it('takes the list in base64 (as DNS HTTPS records publish it) and as a Uint8Array', async () => {
+    const { server, port } = await echServer({ echKeys: [keyA.key] });
+    try {
+      for (const echConfigList of [keyA.echConfigList.toString('base64'), new Uint8Array(keyA.echConfigList)]) {
+        const { socket } = await connect(port, { echConfigList });
+        assert.equal(socket.echAccepted, true);
+      }
+    } finally {
+      server.close();
+    }
+  });
+
+  it('without echConfigList nothing changes: echAccepted is false on both ends', async () => {
+    const { server, port, sockets } = await echServer({ echKeys: keyA.key });
+    try {
+      const { socket } = await connect(port);
+      assert.equal(socket.echAccepted, false);
+      assert.equal(sockets[0].echAccepted, false);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('the inner hello drives SNICallback and ALPN; the inner server name is not in cleartext, the public name is', async () => {
+    const inner = 'inner.secret.example';
+    const asked = [];
+    const { server, port, sockets } = await echServer({
+      echKeys: keyA.key,
+      ALPNProtocols: ['secret-proto', 'http/1.1'],
+      SNICallback: (name, cb) => { asked.push(name); cb(null, tls.createSecureContext(identity)); },
+    });
+    const options = { servername: inner, ALPNProtocols: ['secret-proto'], echConfigList: keyA.echConfigList,
+      checkServerIdentity: () => undefined };
+    try {
+      const { socket } = await connect(port, options);
+      assert.equal(socket.echAccepted, true);
+      assert.deepEqual(asked, [inner]);
+      assert.equal(sockets[0].servername, inner);
+      assert.equal(sockets[0].alpnProtocol, 'secret-proto');
+      assert.equal(socket.alpnProtocol, 'secret-proto');
+
+      const hello = await captureClientHello(tls, options);
+      const { extensions } = parseHello(hello);
+      const sni = extensions.get(0);
+      assert.equal(sni.subarray(5).toString(), PUBLIC_NAME, 'the outer SNI is the public name');
+      assert.ok(extensions.has(0xfe0d), 'the outer hello carries the encrypted_client_hello extension');
+      assert.equal(hello.indexOf(inner), -1, 'the inner server name is not in cleartext');
+      // OpenSSL repeats the inner ALPN list in the outer hello, as browsers do (README).
+      assert.equal(extensions.get(16).subarray(3).toString(), 'secret-proto');
+      // Without ECH the same client sends both in cleartext.
+      const plain = await captureClientHello(tls, { ...options, echConfigList: undefined });
+      assert.notEqual(plain.indexOf(inner), -1);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('client certificates and TLS 1.3 resumption work under ECH', async () => {
+    const { server, port, sockets } = await echServer({ echKeys: keyA.key, requestCert: true, ca });
+    const client = { echConfigList: keyA.echConfigList, key: fixture('client-key.pem'), cert: fixture('client-cert.pem') };
+    try {
+      let session;
+      const first = await new Promise((resolve, reject) => {
+        const s = tls.connect({ port, host: '127.0.0.1', servername: 'localhost', ca, ...client });
+        s.on('session', (sess) => { session = sess; });
+        s.on('error', reject);
+        s.resume();
+        s.on('end', () => resolve(s));
+      });
+      assert.equal(first.echAccepted, true);
+      assert.equal(sockets[0].authorized, true, sockets[0].authorizationError);
+      assert.equal(sockets[0].getPeerCertificate().subject.CN, 'tls-rs client');
+      assert.ok(session, 'a TLS 1.3 ticket arrived');
+      const { socket: second } = await connect(port, { ...client, session });
+      assert.equal(second.isSessionReused(), true);
+      assert.equal(second.echAccepted, true);
+      assert.equal(sockets[1].echAccepted, true);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('several keys at once (rotation): each one\'s config is accepted', async () => {
+    const { server, port } = await echServer({ echKeys: [keyA.key, { pem: keyB.key, retry: false }] });
+    try {
+      for (const key of [keyA, keyB]) {
+        const { socket } = await connect(port, { echConfigList: key.echConfigList });
+        assert.equal(socket.echAccepted, true);
+      }
+    } finally {
+      server.close();
+    }
+  });
+
+  it('rejected: ERR_TLS_ECH_REJECTED carries the retry configs, and retrying with them is accepted', async () => {
+    const { server, port, sockets } = await echServer({ echKeys: keyB.key });
+    try {
+      const err = await connect(port, { echConfigList: keyA.echConfigList }).then(() => null, (e) => e);
+      assert.ok(err, 'the handshake fails');
+      assert.equal(err.code, 'ERR_TLS_ECH_REJECTED');
+      assert.equal(err.publicName, PUBLIC_NAME);
+      assert.match(err.message, /rejected Encrypted Client Hello/);
+      assert.deepEqual(err.retryConfigList, keyB.echConfigList);
+      assert.equal(sockets.length, 0);
+      const { socket } = await connect(port, { echConfigList: err.retryConfigList });
+      assert.equal(socket.echAccepted, true);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('rejected by a server without ECH keys: ERR_TLS_ECH_REJECTED without retry configs', async () => {
+    const { server, port } = await echServer();
+    try {
+      const err = await connect(port, { echConfigList: keyA.echConfigList }).then(() => null, (e) => e);
+      assert.equal(err?.code, 'ERR_TLS_ECH_REJECTED');
+      assert.equal(err.retryConfigList, undefined);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('rejected by a server whose certificate is not valid for the public name: the verification error, no retry configs', async () => {
+    const other = generateECHKey({ publicName: 'public.example' });
+    const { server, port } = await echServer({ echKeys: keyB.key });
+    try {
+      const err = await connect(port, { echConfigList: other.echConfigList }).then(() => null, (e) => e);
+      assert.equal(err?.code, 'ERR_TLS_CERT_ALTNAME_INVALID');
+      assert.equal(err.retryConfigList, undefined);
+      assert.match(err.message, /public\.example/);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('echGrease sends a GREASE ECH extension; the connection is not ECH', async () => {
+    const hello = await captureClientHello(tls, { echGrease: true });
+    assert.ok(parseHello(hello).extensions.has(0xfe0d));
+    const plain = await captureClientHello(tls, {});
+    assert.ok(!parseHello(plain).extensions.has(0xfe0d));
+    const { server, port } = await echServer({ echKeys: keyA.key });
+    try {
+      const { socket } = await connect(port, { echGrease: true });
+      assert.equal(socket.echAccepted, false);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('bad options throw Node-style errors', () => {
+    const attempt = (options) => {
+      try {
+        tls.connect({ port: 1, host: '127.0.0.1', ...options }).destroy();
+        return null;
+      } catch (err) {
+        return err.code;
+      }
+    };
+    assert.equal(attempt({ echConfigList: 42 }), 'ERR_INVALID_ARG_TYPE');
+    assert.equal(attempt({ echConfigList: 'not base64!' }), 'ERR_INVALID_ARG_VALUE');
+    assert.equal(attempt({ echConfigList: Buffer.from('garbage that is no ECHConfigList at all, long enough') }), 'ERR_INVALID_ARG_VALUE');
+    assert.equal(attempt({ echGrease: 'yes' }), 'ERR_INVALID_ARG_TYPE');
+    assert.throws(() => tls.createSecureContext({ echKeys: 42 }), { code: 'ERR_INVALID_ARG_TYPE' });
+    assert.throws(() => tls.createSecureContext({ echKeys: 'not a key' }), { code: 'ERR_INVALID_ARG_VALUE', message: /options\.echKeys/ });
+    assert.throws(() => tls.createSecureContext({ echKeys: [keyA.key, 'x'] }), { code: 'ERR_INVALID_ARG_VALUE', message: /options\.echKeys\[1\]/ });
+    assert.throws(() => tls.createSecureContext({ echKeys: [{ pem: keyA.key, retry: 1 }] }), { code: 'ERR_INVALID_ARG_TYPE' });
+    assert.throws(() => generateECHKey({ publicName: 5 }), { code: 'ERR_INVALID_ARG_TYPE' });
+    assert.deepEqual(echConfigListOf(keyA.key), keyA.echConfigList);
+  });
+});
+
+it('examples/ech-demo.js (the README\'s example) runs', { timeout: 30000 }, () => {
+  const { spawnSync } = require('node:child_process');
+  const path = require('node:path');
+  const result = spawnSync(process.execPath, [path.join(__dirname, '..', 'examples', 'ech-demo.js')], { encoding: 'utf8', timeout: 25000 });
+  assert.equal(result.status, 0, result.stderr);
+  assert.match(result.stdout, /^DNS: private\.example\. HTTPS 1 \. ech=[A-Za-z0-9+/=]+\n/);
+  assert.match(result.stdout, /client: echAccepted true\n/);
+  assert.match(result.stdout, /server: echAccepted true, servername private\.example\n/);
+  assert.match(result.stdout, /client: ERR_TLS_ECH_REJECTED, retry configs received\n/);
+  assert.match(result.stdout, /client: retried, echAccepted true\n/);
+});
+
+it('a certificate reload (tls-rs/reload) keeps the server\'s ECH keys', async (t) => {
+  const fs = require('node:fs');
+  const os = require('node:os');
+  const path = require('node:path');
+  const { watchCredentials } = require('../lib/reload');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ech-reload-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.writeFileSync(path.join(dir, 'key.pem'), identity.key);
+  fs.writeFileSync(path.join(dir, 'cert.pem'), identity.cert);
+  const { server, port } = await echServer({ echKeys: keyA.key });
+  try {
+    const watcher = await watchCredentials(server, { key: path.join(dir, 'key.pem'), cert: path.join(dir, 'cert.pem') }, { watch: false });
+    await watcher.reload();
+    watcher.close();
+    const { socket } = await connect(port, { echConfigList: keyA.echConfigList });
+    assert.equal(socket.echAccepted, true);
+  } finally {
+    server.close();
+  }
+});
