@@ -113,6 +113,29 @@ describe('Encrypted Client Hello between tls-rs ends', () => {
     }
   });
 
+  it('new TLSSocket over a connected net.Socket takes echConfigList; addContext serves the inner name', async () => {
+    const net = require('node:net');
+    const inner = 'inner.secret.example';
+    const { server, port, sockets } = await echServer({ echKeys: keyA.key });
+    server.addContext(inner, { ...identity, cert: fixture('agent-chain.pem') });
+    try {
+      const raw = net.connect(port, '127.0.0.1');
+      await once(raw, 'connect');
+      const socket = new tls.TLSSocket(raw, { echConfigList: keyA.echConfigList.toString('base64'), rejectUnauthorized: false });
+      socket.setServername(inner);
+      socket.resume();
+      socket.write('ping'); // a client TLSSocket of its own starts the handshake on its first write
+      await once(socket, 'secure');
+      assert.equal(socket.echAccepted, true);
+      socket.end();
+      await once(socket, 'close');
+      assert.equal(sockets[0].servername, inner);
+      assert.equal(sockets[0].echAccepted, true);
+    } finally {
+      server.close();
+    }
+  });
+
   it('client certificates and TLS 1.3 resumption work under ECH', async () => {
     const { server, port, sockets } = await echServer({ echKeys: keyA.key, requestCert: true, ca });
     const client = { echConfigList: keyA.echConfigList, key: fixture('client-key.pem'), cert: fixture('client-cert.pem') };
