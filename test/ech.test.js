@@ -7,7 +7,7 @@
 
 const assert = require('node:assert/strict');
 const { describe, it } = require('node:test');
-const { fixture, once, listen, tlsRs: tls } = require('./helpers/differential');
+const { fixture, once, listen, tlsRs: tls, nodeTls } = require('./helpers/differential');
 const { captureClientHello, parseHello } = require('./helpers/wire');
 const { generateECHKey, echConfigListOf } = require('../lib/ech-keys');
 
@@ -198,6 +198,28 @@ describe('Encrypted Client Hello between tls-rs ends', () => {
       assert.equal(err.retryConfigList, undefined);
     } finally {
       server.close();
+    }
+  });
+
+  it('with built-in tls (no ECH) at the other end: its server refuses ECH, its client is served as before', async () => {
+    const server = nodeTls.createServer(identity, (s) => s.end('hello'));
+    const port = await listen(server);
+    try {
+      const err = await connect(port, { echConfigList: keyA.echConfigList }).then(() => null, (e) => e);
+      assert.equal(err?.code, 'ERR_TLS_ECH_REJECTED', 'no silent fallback to a cleartext server name');
+      assert.equal(err.retryConfigList, undefined);
+    } finally {
+      server.close();
+    }
+    const { server: echSrv, port: echPort, sockets } = await echServer({ echKeys: keyA.key });
+    try {
+      const socket = nodeTls.connect({ port: echPort, host: '127.0.0.1', servername: 'localhost', ca });
+      socket.resume();
+      await once(socket, 'end');
+      assert.equal(sockets[0].echAccepted, false);
+      assert.equal(sockets[0].servername, 'localhost');
+    } finally {
+      echSrv.close();
     }
   });
 
