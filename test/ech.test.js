@@ -236,6 +236,27 @@ describe('Encrypted Client Hello between tls-rs ends', () => {
     }
   });
 
+  it('a tampered encrypted hello is refused as RFC 9849 says (the server answers the outer hello); the server keeps serving', async () => {
+    const net = require('node:net');
+    const hello = await captureClientHello(tls, { echConfigList: keyA.echConfigList });
+    const ech = parseHello(hello).extensions.get(0xfe0d);
+    const at = hello.indexOf(ech) + ech.length - 20; // inside the HPKE ciphertext
+    const tampered = Buffer.from(hello);
+    tampered[at] ^= 0xff;
+    const { server, port } = await echServer({ echKeys: keyA.key });
+    try {
+      const raw = net.connect(port, '127.0.0.1', () => raw.write(tampered));
+      raw.on('error', () => {});
+      const reply = await once(raw, 'data');
+      assert.equal(reply[0], 22, 'a handshake record (ServerHello) answers the outer hello');
+      raw.destroy();
+      const { socket } = await connect(port, { echConfigList: keyA.echConfigList });
+      assert.equal(socket.echAccepted, true);
+    } finally {
+      server.close();
+    }
+  });
+
   it('echGrease sends a GREASE ECH extension; the connection is not ECH', async () => {
     const hello = await captureClientHello(tls, { echGrease: true });
     assert.ok(parseHello(hello).extensions.has(0xfe0d));
