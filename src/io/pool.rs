@@ -12,6 +12,7 @@ use super::uv::{self, uv_handle_t, Uv};
 use crate::conn::{Connection, Status};
 use std::collections::VecDeque;
 use std::os::raw::c_void;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 
 /// A connection on its way to or from a worker.
@@ -76,7 +77,10 @@ struct Queues {
 pub struct Pool {
     queues: Arc<Queues>,
     wake: *mut uv_handle_t,
+    uv: &'static Uv,
     finished: Finished,
+    /// Jobs submitted whose results the loop has not handled yet (loop thread only).
+    in_flight: AtomicUsize,
 }
 // SAFETY: `wake` is a uv_async_t, which libuv allows any thread to signal (uv_async_send);
 // everything else is shared through `Arc<Queues>`.
@@ -109,10 +113,10 @@ impl Pool {
         if wake.is_null() || unsafe { (uv.async_init)(loop_, wake, on_wake) } != 0 {
             return None;
         }
-        // The pool never keeps the process alive by itself.
+        // An idle pool does not keep the process alive; one with a step away does (submit).
         unsafe { (uv.unref)(wake) };
         let queues = Arc::new(Queues { jobs: Mutex::new(VecDeque::new()), work: Condvar::new(), done: Mutex::new(Vec::new()) });
-        let pool = Pool { queues, wake, finished };
+        let pool = Pool { queues, wake, uv, finished, in_flight: AtomicUsize::new(0) };
         for i in 0..workers {
             let queues = pool.queues.clone();
             let wake = pool.wake as usize;
@@ -124,11 +128,23 @@ impl Pool {
         Some(pool)
     }
 
-    /// Queues `job` for a worker.
+    /// Queues `job` for a worker. On the loop's thread. While a step is away the loop stays
+    /// alive, as it would for the socket's read had the step run inline: a connection the
+    /// server still waits for (server.close()) is not cut off by the process exiting.
     pub fn submit(&self, job: Job) {
+        if self.in_flight.fetch_add(1, Ordering::Relaxed) == 0 {
+            unsafe { (self.uv.ref_)(self.wake) };
+        }
         let mut jobs = self.queues.jobs.lock().unwrap_or_else(|e| e.into_inner());
         jobs.push_back(job);
         self.queues.work.notify_one();
+    }
+
+    // On the loop's thread: `n` results handled; the last one lets the loop go again.
+    fn handled(&self, n: usize) {
+        if n > 0 && self.in_flight.fetch_sub(n, Ordering::Relaxed) == n {
+            unsafe { (self.uv.unref)(self.wake) };
+        }
     }
 }
 
@@ -164,6 +180,7 @@ fn work(queues: Arc<Queues>, uv: &'static Uv, wake: usize) {
 unsafe extern "C" fn on_wake(_handle: *mut uv_handle_t) {
     let Some(Some(pool)) = POOL.get() else { return };
     let done = std::mem::take(&mut *pool.queues.done.lock().unwrap_or_else(|e| e.into_inner()));
+    pool.handled(done.len());
     for token in done {
         let _ = std::panic::catch_unwind(|| (pool.finished)(token));
     }
