@@ -10,20 +10,21 @@ const {
 } = require('./errors');
 const { validateFunction, validateString } = require('./validators');
 const { kSession } = require('./symbols');
+const hostTls = require('./host-tls');
 
 // The context SNICallback chose (Node's handle.sni_context): its certificate is the one served.
 const kSNIContext = Symbol('kSNIContext');
 
 /**
  * The pattern server.addContext(servername) matches names with: the whole name, where `*`
- * stands for one label.
+ * stands for one label; ignoring case where the running Node does (22+).
  */
 function servernamePattern(servername) {
   return new RegExp(`^${
     servername
       .replace(/([.^$+?\-\\[\]{}])/g, '\\$1')
       .replaceAll('*', '[^.]*')
-  }$`);
+  }$`, hostTls.sniNamesIgnoreCase() ? 'i' : '');
 }
 
 /**
