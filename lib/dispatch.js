@@ -148,10 +148,12 @@ function install(proto) {
         offset += recordLengths[i];
         if (!this._deliver(chunk)) keepReading = false;
       }
-      if (!keepReading) {
+      // Node's ClearOut decrypts all the ciphertext one transport read brought, whatever the
+      // reader said: pushing back stops reading the transport, not this loop, so a close_notify
+      // that came with the records still ends the stream ('end' while an `onread` reader paused).
+      if (!keepReading && !this[kReadPaused]) {
         this[kReadPaused] = true;
         this._pauseTransport();
-        break;
       }
       if (!more || !this[kSession]) break;
       const status = this[kSession].status();

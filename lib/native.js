@@ -169,7 +169,9 @@ function install(proto) {
     const cb = writes?.get(id);
     if (!cb) return;
     writes.delete(id);
-    cb(code === undefined ? null : code === 'ECANCELED' ? new ERR_SOCKET_CLOSED() : systemError(code, 'write'));
+    // As net's onWriteComplete: a write that ends after destroy() completes without an error.
+    if (code === undefined || this.destroyed) cb(null);
+    else cb(code === 'ECANCELED' ? new ERR_SOCKET_CLOSED() : systemError(code, 'write'));
   };
 
   // Waits for `cb` under a new write id.
@@ -180,11 +182,13 @@ function install(proto) {
     return id;
   };
 
-  // Closed with writes still waiting: they fail.
+  // Closed with writes still waiting: they fail, unless the socket was destroyed: then, as net's
+  // onWriteComplete, they complete without an error (the writes queued behind them get
+  // ERR_STREAM_DESTROYED from the stream).
   proto._failNativeWrites = function _failNativeWrites() {
     const writes = this[kWrites];
     this[kWrites] = null;
-    if (writes) for (const cb of writes.values()) cb(new ERR_SOCKET_CLOSED());
+    if (writes) for (const cb of writes.values()) cb(this.destroyed ? null : new ERR_SOCKET_CLOSED());
   };
 
   /** Encrypts and sends `data`; `cb` once the kernel took it (or with the connection's failure). */

@@ -19,10 +19,13 @@ const {
     ERR_TLS_INVALID_CONTEXT,
     ERR_SOCKET_CLOSED,
     ERR_OUT_OF_RANGE,
+    ERR_INVALID_ARG_VALUE,
   },
 } = require('./errors');
 const { validateNumber, validateFunction } = require('./validators');
-const { kSession, kTransport, kTransportKind, kReadPaused, kBytesRead, kShuttingDown } = require('./symbols');
+const {
+  kSession, kTransport, kTransportKind, kReadPaused, kBytesRead, kShuttingDown, kHandshakes, kLastHandshakeTime,
+} = require('./symbols');
 const { connectionEncrypt, connectionTakeCiphertext } = binding;
 // Ciphertext flushes are slices of this (lib/slab.js).
 const { ciphertextSlab } = require('./slab');
@@ -104,6 +107,9 @@ function TLSSocket(socket, opts) {
   this[kEOF] = false;
   this[kTimer] = null;
   this[kOnread] = !socket ? onreadOption(tlsOptions.onread) : null;
+  // A server's renegotiation guard (lib/renegotiation.js), as Node's _init sets it on the handle.
+  this[kHandshakes] = tlsOptions.isServer ? 0 : undefined;
+  this[kLastHandshakeTime] = tlsOptions.isServer ? 0 : undefined;
   // Cleartext counts, as Node's TLSWrap reports them through bytesRead / bytesWritten.
   this[kBytesRead] = 0;
   this[kBytesDispatched] = 0;
@@ -283,17 +289,28 @@ TLSSocket.prototype._releaseControl = function _releaseControl() {
 // ---- reading ---------------------------------------------------------------------------
 
 // Hands one cleartext record to the reader (push, or the `onread` buffer); false when it pushes back.
+// As net's onStreamRead, a `buffer` function is asked for the next buffer after each callback (and
+// once when the socket is made, onreadOption), so a reader sees one call more than reads.
 TLSSocket.prototype._deliver = function _deliver(chunk) {
   const onread = this[kOnread];
   if (!onread) return this.push(chunk);
   let offset = 0;
   let keepReading = true;
   while (offset < chunk.length) {
-    const buf = typeof onread.buffer === 'function' ? onread.buffer() : onread.buffer;
+    const buf = onread.buffer ?? onread.next();
+    if (!(buf instanceof Uint8Array) || buf.length === 0) {
+      // net would read into an empty one forever (a busy loop in Node): nothing can be delivered.
+      this.destroy(new ERR_INVALID_ARG_VALUE('options.onread.buffer', buf, 'must give a non-empty Uint8Array'));
+      return false;
+    }
     const n = Math.min(buf.length, chunk.length - offset);
     chunk.copy(buf, 0, offset, offset + n);
     offset += n;
     if (onread.callback.call(this, n, buf) === false) keepReading = false;
+    if (onread.next !== null) {
+      const next = onread.next();
+      if (next instanceof Uint8Array) onread.buffer = next;
+    }
   }
   return keepReading;
 };
@@ -624,12 +641,17 @@ function timerDuration(msecs, name) {
   return msecs;
 }
 
-// net's `onread` option ({ buffer, callback }) when well formed, else null (then ignored, as net).
+// net's `onread` option ({ buffer, callback }) when well formed, else null (then ignored, as net):
+// { buffer: the one read into next, next: the buffer function or null, callback }. As net, a
+// buffer function is called here, when the socket is made; if that gives no Uint8Array, each
+// read asks it again.
 function onreadOption(onread) {
   if (onread !== null && typeof onread === 'object' &&
       (onread.buffer instanceof Uint8Array || typeof onread.buffer === 'function') &&
       typeof onread.callback === 'function') {
-    return onread;
+    const next = typeof onread.buffer === 'function' ? onread.buffer : null;
+    const first = next !== null ? next() : onread.buffer;
+    return { buffer: first instanceof Uint8Array ? first : null, next, callback: onread.callback };
   }
   return null;
 }

@@ -17,4 +17,8 @@ module.exports = {
   kConnectOptions: Symbol('kConnectOptions'),
   /** True once end() sent close_notify: the peer's reset is then not an error. */
   kShuttingDown: Symbol('kShuttingDown'),
+  /** A server's handshake count within tls.CLIENT_RENEG_WINDOW (lib/renegotiation.js). */
+  kHandshakes: Symbol('kHandshakes'),
+  /** When a server's last handshake started, in ms; 0 before the first (lib/renegotiation.js). */
+  kLastHandshakeTime: Symbol('kLastHandshakeTime'),
 };

@@ -59,3 +59,42 @@ describe('destroy at every stage matches built-in tls', () => {
     }
   }
 });
+
+// Writes still pending at destroy(): the one the transport holds completes without an error (net's
+// onWriteComplete on a destroyed stream), those queued behind it get ERR_STREAM_DESTROYED, and an
+// exception thrown by such a callback reaches the process, not swallowed.
+describe('writes pending at destroy()', () => {
+  for (const throwing of [false, true]) {
+    it(`call back as built-in tls${throwing ? ', and a callback\'s exception propagates' : ''}`, async () => {
+      await differential(async ({ clientTls, serverTls, rec }) => {
+        // The server reads nothing, so 4 MiB writes stay pending.
+        const accepted = [];
+        const srv = serverTls.createServer(certs, (s) => { accepted.push(s); s.pause(); });
+        const port = await listen(srv);
+        const uncaught = [];
+        // Takes the exception before node:test's own handler would fail the test with it.
+        if (throwing) process.setUncaughtExceptionCaptureCallback((err) => uncaught.push(err.message));
+        try {
+          const c = clientTls.connect({ ...clientOptions, port });
+          rec.watch(c, 'client', SOCKET_EVENTS);
+          await Promise.all([once(c, 'secureConnect'), once(srv, 'secureConnection')]);
+          for (let i = 0; i < 3; i++) {
+            c.write(Buffer.alloc(4 << 20), (err) => {
+              rec.add('client', `write ${i} callback`, err ? err.code : null);
+              if (throwing && i === 0) throw new Error('thrown by write callback 0');
+            });
+          }
+          rec.add('client', 'pending', c.writableLength);
+          setImmediate(() => c.destroy());
+          await once(c, 'close');
+          rec.add('process', 'uncaught', uncaught);
+        } finally {
+          if (throwing) process.setUncaughtExceptionCaptureCallback(null);
+        }
+        for (const s of accepted) s.destroy();
+        srv.close();
+        await once(srv, 'close');
+      }, { side: 'client' });
+    });
+  }
+});
