@@ -13,6 +13,12 @@
 //   alpnValidatesBuffers     convertALPNProtocols() rejects a wire-format buffer with a
 //                            zero-length or truncated name (ERR_INVALID_ARG_VALUE)
 //   serverSetOptions         tls.Server.prototype.setOptions (DEP0122) still exists (gone in 24)
+//   bindsSessionsToServername  a server binds its sessions to the client's server name (session ID
+//                            context SHA-256(context's ‖ 0 ‖ name); the name kept in the session):
+//                            Node 22.23.5+, 24.22.3+ and later majors (src/conn/servername_binding.rs)
+//   sniContextMayLackCertificate  a context without a certificate given at once by SNICallback
+//                            does not fail the handshake (the default certificate serves; 22.23.5+,
+//                            24.22.3+; before, only one given later did not)
 //
 // The OpenSSL side of the running Node (security level, 3.0's version rules) is
 // lib/security-level.js's.
@@ -72,10 +78,29 @@ const alpnValidatesBuffers = once(() => {
 
 const serverSetOptions = once(() => typeof nodeTls.Server.prototype.setOptions === 'function');
 
+// Whether the running Node is at least the release that brought a change in each older major
+// still supported (`since`: major -> [minor, patch]); every later major has it.
+function atLeast(since) {
+  const [major, minor, patch] = process.versions.node.split('.').map(Number);
+  const first = since[major];
+  if (first === undefined) return major > Math.max(...Object.keys(since).map(Number));
+  return minor > first[0] || (minor === first[0] && patch >= first[1]);
+}
+
+// Node's C++ does these (the 2026-11-11 security releases, 22.23.5 and 24.22.3): nothing in its
+// JS layer shows them without a handshake, so the releases that have them are named.
+// CVE-2026-123872, "don't allow TLS resumption to change SNI".
+const bindsSessionsToServername = once(() => atLeast({ 22: [23, 5], 24: [22, 3] }));
+// CVE-2026-123867, "apply the CA of SNI contexts without a certificate": such a context given
+// inside SNICallback no longer fails the handshake; the default certificate serves.
+const sniContextMayLackCertificate = once(() => atLeast({ 22: [23, 5], 24: [22, 3] }));
+
 module.exports = {
   wrapsSessions,
   connectValidatesOptions,
   sniNamesIgnoreCase,
   alpnValidatesBuffers,
   serverSetOptions,
+  bindsSessionsToServername,
+  sniContextMayLackCertificate,
 };

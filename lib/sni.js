@@ -5,6 +5,7 @@
 // server.addContext(); and `tlsSocket.servername` (lib/socket.js, lib/dispatch.js).
 
 const binding = require('./binding');
+const hostTls = require('./host-tls');
 const {
   codes: { ERR_MULTIPLE_CALLBACK, ERR_SOCKET_CLOSED, ERR_TLS_SNI_FROM_SERVER },
 } = require('./errors');
@@ -84,8 +85,9 @@ function install(proto) {
           if (ctx instanceof binding.SecureContext) {
             this[kSNIContext] = ctx;
             // Node: a context without certificate, given before SNICallback returned, fails the
-            // handshake (its OpenSSL error stays queued in that handshake step); later, not.
-            this[kSession].useSNIContext(ctx, sync);
+            // handshake (its OpenSSL error stays queued in that handshake step); later, not;
+            // from Node 22.23.5 / 24.22.3 on, never (lib/host-tls.js).
+            this[kSession].useSNIContext(ctx, sync && !hostTls.sniContextMayLackCertificate());
           } else if (ctx !== null && (typeof ctx === 'object' || typeof ctx === 'function')) {
             this._onHandshakeError(new TypeError('Invalid SNI context'));
             return;
