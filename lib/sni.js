@@ -5,7 +5,6 @@
 // server.addContext(); and `tlsSocket.servername` (lib/socket.js, lib/dispatch.js).
 
 const binding = require('./binding');
-const hostTls = require('./host-tls');
 const {
   codes: { ERR_MULTIPLE_CALLBACK, ERR_SOCKET_CLOSED, ERR_TLS_SNI_FROM_SERVER },
 } = require('./errors');
