@@ -16,6 +16,8 @@
 //   bindsSessionsToServername  a server binds its sessions to the client's server name (session ID
 //                            context SHA-256(context's ‖ 0 ‖ name); the name kept in the session):
 //                            Node 22.23.5+, 24.22.3+ and later majors (src/conn/servername_binding.rs)
+//   ephemeralKeyInfoHidesGroups  getEphemeralKeyInfo() is {} for a KEM group such as
+//                            X25519MLKEM768 (Node 22; 24 names it { type: 'TLSGroup', name })
 //   sniContextMayLackCertificate  a context without a certificate given at once by SNICallback
 //                            does not fail the handshake (the default certificate serves; 22.23.5+,
 //                            24.22.3+; before, only one given later did not)
@@ -95,6 +97,15 @@ const bindsSessionsToServername = once(() => atLeast({ 22: [23, 5], 24: [22, 3] 
 // inside SNICallback no longer fails the handshake; the default certificate serves.
 const sniContextMayLackCertificate = once(() => atLeast({ 22: [23, 5], 24: [22, 3] }));
 
+// getEphemeralKeyInfo() for a group without a key of its own (X25519MLKEM768): Node 22 (OpenSSL
+// 3.5, 22.23.5 checked) negotiates it and reports {}; Node 24 reports { type: 'TLSGroup', name }
+// (24.22.3 checked). Node's C++ again. Node 18/20 cannot negotiate such a group: tls-rs names it
+// as Node 24 does (additive).
+const ephemeralKeyInfoHidesGroups = once(() => {
+  const [major, minor] = process.versions.openssl.split('.').map(Number);
+  return Number(process.versions.node.split('.')[0]) < 24 && (major > 3 || minor >= 5);
+});
+
 module.exports = {
   wrapsSessions,
   connectValidatesOptions,
@@ -103,4 +114,5 @@ module.exports = {
   serverSetOptions,
   bindsSessionsToServername,
   sniContextMayLackCertificate,
+  ephemeralKeyInfoHidesGroups,
 };
