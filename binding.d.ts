@@ -389,6 +389,20 @@ export interface AlpnRequest {
   protocols: Buffer
 }
 
+/**
+ * Whether errors and the few answers where OpenSSL 3.0 and 3.6 differ are given in 3.0's
+ * words: lib/binding.js passes true when the running Node's OpenSSL is older than 3.2 (Node
+ * 18/20), once at load (not a Node function).
+ */
+export declare function answerAsOpenSSL30(on: boolean): void
+
+/**
+ * Whether servers bind sessions to the client's server name as Node 22.23.5+ / 24.22.3+ do
+ * (src/conn/servername_binding.rs): lib/binding.js passes lib/host-tls.js's answer once at
+ * load (not a Node function).
+ */
+export declare function bindSessionsToServername(on: boolean): void
+
 /** What `getCipher()` returns. */
 export interface CipherInfo {
   name: string

@@ -12,9 +12,11 @@ const {
   ConnResetException,
   assertInternal: assert,
 } = require('./errors');
+const { validateFunction, validateNumber } = require('./validators');
 
-// The options connect() was given, merged over its defaults, kept on the socket.
-const kConnectOptions = Symbol('kConnectOptions');
+const { kConnectOptions } = require('./symbols');
+const { getSessionForReuse, getSessionServerIdentity } = require('./sessions');
+const hostTls = require('./host-tls');
 
 let allowUnauthorizedWarned = false;
 // Whether NODE_TLS_REJECT_UNAUTHORIZED=0 turns verification off (Node's warning, once).
@@ -65,12 +67,19 @@ function connect(...args) {
     ...options,
   };
 
-  assert(typeof options.checkServerIdentity === 'function');
-  assert(typeof options.minDHSize === 'number',
-         'options.minDHSize is not a number: ' + options.minDHSize);
-  assert(options.minDHSize > 0,
-         'options.minDHSize is not a positive number: ' +
-         options.minDHSize);
+  if (hostTls.connectValidatesOptions()) {
+    validateFunction(options.checkServerIdentity, 'options.checkServerIdentity');
+    validateNumber(options.minDHSize, 'options.minDHSize', 1);
+  } else {
+    assert(typeof options.checkServerIdentity === 'function');
+    assert(typeof options.minDHSize === 'number',
+           'options.minDHSize is not a number: ' + options.minDHSize);
+    assert(options.minDHSize > 0,
+           'options.minDHSize is not a positive number: ' +
+           options.minDHSize);
+  }
+  // Node 22+: a session made for another server name (or a bare one, when verifying) is not offered.
+  if (hostTls.wrapsSessions()) options.session = getSessionForReuse(options.session, options);
 
   // Through the module, as Node: a user's replacement is the one used.
   const context = options.secureContext || tls.createSecureContext(options);
@@ -144,10 +153,8 @@ function onConnectSecure() {
   let verifyError = this.ssl.verifyError();
 
   if (!verifyError && !this.isSessionReused()) {
-    const hostname = options.servername || options.host ||
-      (options.socket && options.socket._host) || 'localhost';
     const cert = this.getPeerCertificate(true);
-    verifyError = options.checkServerIdentity(hostname, cert);
+    verifyError = options.checkServerIdentity(getSessionServerIdentity(options), cert);
   }
 
   if (verifyError) {

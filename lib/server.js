@@ -21,6 +21,7 @@ const netServerSocketChannel = require('node:diagnostics_channel').channel('net.
 const { convertNPNProtocols } = require('./npn');
 const { SNICallback, servernamePattern } = require('./sni');
 const { tlsModule } = require('./defaults');
+const hostTls = require('./host-tls');
 
 // Whether a connection's failure before 'secureConnection' was reported ('tlsClientError').
 const kErrorEmitted = Symbol('kErrorEmitted');
@@ -183,10 +184,11 @@ Object.defineProperty(Server.prototype, 'connections', {
   get() { return this._connections; },
 });
 
-// Node 20's deprecated setOptions (DEP0122): it sets the server's fields as Node does. Fields
-// read per connection (requestCert, rejectUnauthorized, ALPNProtocols, PSK) apply to the next
-// connection; context fields (key, cert, ciphers, ...) only to a later setSecureContext(), as in Node.
-Server.prototype.setOptions = deprecate(function setOptions(options) {
+// The deprecated setOptions (DEP0122) of Node 18-22 (Node 24 removed it, and so does tls-rs
+// there): it sets the server's fields as Node does. Fields read per connection (requestCert,
+// rejectUnauthorized, ALPNProtocols, PSK) apply to the next connection; context fields (key,
+// cert, ciphers, ...) only to a later setSecureContext(), as in Node.
+function setOptions(options) {
   this.requestCert = options.requestCert === true;
   this.rejectUnauthorized = options.rejectUnauthorized !== false;
   // Unlike setSecureContext, a field the options leave out keeps its value.
@@ -205,7 +207,10 @@ Server.prototype.setOptions = deprecate(function setOptions(options) {
   if (options.sigalgs) this.sigalgs = options.sigalgs;
   if (options.privateKeyIdentifier !== undefined) this.privateKeyIdentifier = options.privateKeyIdentifier;
   if (options.privateKeyEngine !== undefined) this.privateKeyEngine = options.privateKeyEngine;
-}, 'Server.prototype.setOptions() is deprecated', 'DEP0122');
+}
+if (hostTls.serverSetOptions()) {
+  Server.prototype.setOptions = deprecate(setOptions, 'Server.prototype.setOptions() is deprecated', 'DEP0122');
+}
 
 // With captureRejections, a rejected async 'secureConnection' listener destroys that socket
 // with the error (Node's tls.Server); other events fall back to net.Server's handling.

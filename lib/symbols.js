@@ -13,6 +13,8 @@ module.exports = {
   kReadPaused: Symbol('kReadPaused'),
   /** Cleartext bytes delivered so far (`bytesRead`). */
   kBytesRead: Symbol('kBytesRead'),
+  /** The options tls.connect() was given, merged over its defaults (lib/connect.js). */
+  kConnectOptions: Symbol('kConnectOptions'),
   /** True once end() sent close_notify: the peer's reset is then not an error. */
   kShuttingDown: Symbol('kShuttingDown'),
   /** A server's handshake count within tls.CLIENT_RENEG_WINDOW (lib/renegotiation.js). */

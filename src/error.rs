@@ -65,10 +65,18 @@ const RENAMED_ALERT_PREFIX: &str = "ssl/tls alert ";
 const NODE_ALERT_PREFIX: &str = "sslv3 alert ";
 
 fn node_reason(reason: &str) -> String {
+    if !crate::host_openssl::answers_as_openssl_30() {
+        return reason.to_string();
+    }
     match reason.strip_prefix(RENAMED_ALERT_PREFIX) {
         Some(rest) => format!("{NODE_ALERT_PREFIX}{rest}"),
         None => reason.to_string(),
     }
+}
+
+/// `text` with 3.0's alert names when the running Node's OpenSSL is 3.0.
+fn as_openssl_30_alert(text: String) -> String {
+    if crate::host_openssl::answers_as_openssl_30() { text.replace(RENAMED_ALERT_PREFIX, NODE_ALERT_PREFIX) } else { text }
 }
 
 /// OpenSSL 3's ERR_GET_LIB (a macro, so not in openssl-sys).
@@ -113,7 +121,7 @@ impl OpenSslError {
     fn from_code(e: std::os::raw::c_ulong) -> Self {
         let mut buf = [0 as c_char; 256];
         unsafe { ffi::ERR_error_string_n(e, buf.as_mut_ptr(), buf.len()) };
-        let message = c_str(buf.as_ptr()).unwrap_or_default().replace(RENAMED_ALERT_PREFIX, NODE_ALERT_PREFIX);
+        let message = as_openssl_30_alert(c_str(buf.as_ptr()).unwrap_or_default());
         let library = c_str(unsafe { openssl_sys::ERR_lib_error_string(e) });
         let reason = c_str(unsafe { openssl_sys::ERR_reason_error_string(e) }).map(|r| node_reason(&r));
         let code = node_code(err_lib(e), reason.as_deref());
@@ -142,7 +150,9 @@ impl OpenSslError {
         // OpenSSL 3.6's signature providers queue "provider signature failure" (EVP) ahead of the
         // ASN1 "EVP lib" entry that 3.0 (Node 20) reports first for a tampered certificate:
         // drop it when other entries follow.
-        if err_lib(first) == ERR_LIB_EVP
+        let openssl_30 = crate::host_openssl::answers_as_openssl_30();
+        if openssl_30
+            && err_lib(first) == ERR_LIB_EVP
             && (first & 0x7F_FFFF) as i32 == EVP_R_PROVIDER_SIGNATURE_FAILURE
             && unsafe { openssl_sys::ERR_peek_last_error() } != first
         {
@@ -156,13 +166,16 @@ impl OpenSslError {
         let mut printed = String::new();
         unsafe { ffi::ERR_print_errors_cb(append_line, &mut printed as *mut String as *mut std::os::raw::c_void) };
         if !printed.is_empty() {
-            err.message = as_printed_on_loop_thread(printed).replace(RENAMED_ALERT_PREFIX, NODE_ALERT_PREFIX);
+            err.message = as_openssl_30_alert(as_printed_on_loop_thread(printed));
         }
-        // OpenSSL 3.6's record layer (3.2+) follows each record error with a "record layer
-        // failure" entry and says "encrypted length too long" where 3.0 (Node 20) says "packet
-        // length too long" for a record longer than any buffer: reported in 3.0's words.
+        // OpenSSL 3.6's record layer follows each record error with a "record layer failure"
+        // entry, which 3.0 and 3.5 (Node 18-24) do not; and it says "encrypted length too long"
+        // where 3.0 says "packet length too long" for a record longer than any buffer.
         if err.message.contains(RECORD_LAYER_FAILURE) {
             err.message = err.message.split_inclusive('\n').filter(|l| !l.contains(RECORD_LAYER_FAILURE)).collect();
+        }
+        if !openssl_30 {
+            return Some(err);
         }
         if err.reason.as_deref() == Some("encrypted length too long") {
             err.message = err.message.replacen(":encrypted length too long:", ":packet length too long:", 1);
