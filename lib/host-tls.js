@@ -18,6 +18,9 @@
 //                            Node 22.23.5+, 24.22.3+ and later majors (src/conn/servername_binding.rs)
 //   ephemeralKeyInfoHidesGroups  getEphemeralKeyInfo() is {} for a KEM group such as
 //                            X25519MLKEM768 (Node 22; 24 names it { type: 'TLSGroup', name })
+//   writesCancelledOnDestroy  a write still in flight when the socket is destroyed calls back with
+//                            'write ECANCELED', and so do the writes queued behind it (Node 22+;
+//                            18/20: null, then ERR_STREAM_DESTROYED)
 //   sniContextMayLackCertificate  a context without a certificate given at once by SNICallback
 //                            does not fail the handshake (the default certificate serves; 22.23.5+,
 //                            24.22.3+; before, only one given later did not)
@@ -97,6 +100,12 @@ const bindsSessionsToServername = once(() => atLeast({ 22: [23, 5], 24: [22, 3] 
 // inside SNICallback no longer fails the handshake; the default certificate serves.
 const sniContextMayLackCertificate = once(() => atLeast({ 22: [23, 5], 24: [22, 3] }));
 
+// TLSWrap's pending write at destroy(): Node 22.23.5 and 24.22.3 complete it with UV_ECANCELED,
+// which the stream then gives every write queued behind it; 18.20.8 and 20.20.2 complete it
+// without an error (net's onWriteComplete on a destroyed stream). Node's C++, seen only with a
+// connection, so the majors are named (no 22 or 24 release without it was at hand to check).
+const writesCancelledOnDestroy = once(() => Number(process.versions.node.split('.')[0]) >= 22);
+
 // getEphemeralKeyInfo() for a group without a key of its own (X25519MLKEM768): Node 22 (OpenSSL
 // 3.5, 22.23.5 checked) negotiates it and reports {}; Node 24 reports { type: 'TLSGroup', name }
 // (24.22.3 checked). Node's C++ again. Node 18/20 cannot negotiate such a group: tls-rs names it
@@ -114,5 +123,6 @@ module.exports = {
   serverSetOptions,
   bindsSessionsToServername,
   sniContextMayLackCertificate,
+  writesCancelledOnDestroy,
   ephemeralKeyInfoHidesGroups,
 };
