@@ -12,6 +12,7 @@ const {
   ConnResetException,
   assertInternal: assert,
 } = require('./errors');
+const { wantsOCSPCheck, checkOCSPStaple } = require('./ocsp-stapling');
 
 // The options connect() was given, merged over its defaults, kept on the socket.
 const kConnectOptions = Symbol('kConnectOptions');
@@ -72,6 +73,8 @@ function connect(...args) {
          'options.minDHSize is not a positive number: ' +
          options.minDHSize);
 
+  // Beyond Node: `checkOCSP` asks for a staple and judges it (lib/ocsp-stapling.js).
+  const checkOCSP = wantsOCSPCheck(options);
   // Through the module, as Node: a user's replacement is the one used.
   const context = options.secureContext || tls.createSecureContext(options);
 
@@ -88,7 +91,7 @@ function connect(...args) {
     enableTrace: options.enableTrace,
     session: options.session,
     NPNProtocols: options.NPNProtocols,
-    requestOCSP: options.requestOCSP,
+    requestOCSP: options.requestOCSP || checkOCSP,
     pskCallback: options.pskCallback,
   });
   options.rejectUnauthorized = options.rejectUnauthorized !== false;
@@ -159,6 +162,11 @@ function onConnectSecure() {
     }
   } else {
     this.authorized = true;
+  }
+  const ocspError = checkOCSPStaple(this, options.checkOCSP);
+  if (ocspError) {
+    this.destroy(ocspError);
+    return;
   }
   this.secureConnecting = false;
   this.emit('secureConnect');

@@ -47,6 +47,7 @@ pub(crate) mod test_pair;
 
 pub use events::Event;
 pub use npn::NpnOutcome;
+pub use ocsp::enable_context_stapling;
 pub use psk::{PskAnswer, PskExchange};
 pub use questions::Question;
 
