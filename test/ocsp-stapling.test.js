@@ -235,6 +235,13 @@ describe('OCSP stapling (server ocspStapling, client checkOCSP)', { skip }, () =
     assert.match(result.stdout, /error ECONNREFUSED/);
   });
 
+  it('examples/ocsp-stapling-demo.js runs', async (t) => {
+    const path = require('node:path');
+    const result = await runNode(t, `require(${JSON.stringify(path.join(__dirname, '..', 'examples', 'ocsp-stapling-demo.js'))})`, { ms: 25_000 });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /stapling: good until .*\nclient: \d+-byte OCSP staple checked, authorized: true/);
+  });
+
   it('validates its options', () => {
     assert.throws(() => tls.createServer({ ocspStapling: 'yes' }), { code: 'ERR_INVALID_ARG_TYPE' });
     assert.throws(() => tls.createServer({ ocspStapling: { timeout: -1 } }), { code: 'ERR_OUT_OF_RANGE' });

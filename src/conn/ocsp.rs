@@ -247,6 +247,65 @@ mod tests {
         }
     }
 
+    /// A server context (agent identity) holding `staple` for its certificate, ready to staple.
+    fn stapling_context(max: SslVersion, staple: &[u8]) -> openssl::ssl::SslContext {
+        let mut b = openssl::ssl::SslContext::builder(openssl::ssl::SslMethod::tls()).unwrap();
+        crate::conn::test_pair::use_identity(&mut b, "agent-key.pem", "agent-chain.pem");
+        b.set_max_proto_version(Some(max)).unwrap();
+        ocsp_staple::prepare(&mut b);
+        let ctx = b.build();
+        let cert = ctx.certificate().unwrap().to_owned();
+        ocsp_staple::set_staple(&ctx, &cert, staple, None);
+        enable_context_stapling(&ctx);
+        ctx
+    }
+
+    fn client_reports(client_seen: &crate::conn::test_pair::Seen) -> Vec<Option<Vec<u8>>> {
+        client_seen.events.iter().filter_map(|e| if let Event::OcspResponse(r) = e { Some(r.clone()) } else { None }).collect()
+    }
+
+    #[test]
+    fn the_context_staple_is_stapled_unless_the_caller_answers() {
+        use crate::conn::test_pair::{client_context, handshake_with};
+        let der = ocsp_response_der();
+        for max in [SslVersion::TLS1_2, SslVersion::TLS1_3] {
+            // Nobody asked: the context's response.
+            let mut client = Connection::new(&client_context("ca-cert.pem"), false).unwrap();
+            let mut server = Connection::new(&stapling_context(max, &der), true).unwrap();
+            client.request_ocsp();
+            let (seen, _) = handshake_with(&mut client, &mut server, |_, q| panic!("asked {q:?}"));
+            assert_eq!(client_reports(&seen), [Some(der.clone())]);
+            assert!(matches!(client.check_stapled_ocsp(ocsp_staple::now()), Some(Err(_))), "not a valid response");
+            // A caller that answers nothing: nothing, though the context has a response.
+            let mut client = Connection::new(&client_context("ca-cert.pem"), false).unwrap();
+            let mut server = Connection::new(&stapling_context(max, &der), true).unwrap();
+            client.request_ocsp();
+            server.enable_ocsp_request();
+            let (seen, _) = handshake_with(&mut client, &mut server, |_, q| assert_eq!(q, Question::Ocsp));
+            assert_eq!(client_reports(&seen), [None]);
+        }
+    }
+
+    #[test]
+    fn an_sni_context_staples_its_own_response() {
+        use crate::conn::test_pair::{client_context, handshake_with, server_context};
+        let der = ocsp_response_der();
+        // The SSL_CTX has no staple; the SNI context that supplies the certificate has one.
+        let sni = stapling_context(SslVersion::TLS1_3, &der);
+        let main = server_context(SslVersion::TLS1_3);
+        enable_context_stapling(&main);
+        let mut client = Connection::new(&client_context("ca-cert.pem"), false).unwrap();
+        let mut server = Connection::new(&main, true).unwrap();
+        client.request_ocsp();
+        client.set_servername("sni.test");
+        server.enable_sni_callback();
+        let (seen, _) = handshake_with(&mut client, &mut server, |server, q| {
+            assert_eq!(q, Question::ServerName);
+            server.use_sni_context(&sni, false).unwrap();
+        });
+        assert_eq!(client_reports(&seen), [Some(der)]);
+    }
+
     #[test]
     fn the_server_is_asked_only_when_the_client_requests() {
         assert_eq!(staple(SslVersion::TLS1_2, false, Some(b"resp")), (None, false));
