@@ -142,7 +142,8 @@ class Stapler {
 
   schedule(entry, delay) {
     clearTimeout(entry.timer);
-    entry.timer = setTimeout(() => this.fetch(entry), delay);
+    // A listener that throws is an uncaught exception, as with any event (not a lost rejection).
+    entry.timer = setTimeout(() => this.fetch(entry).catch((err) => process.nextTick(() => { throw err; })), delay);
     entry.timer.unref();
   }
 
@@ -182,6 +183,8 @@ class Stapler {
         continue;
       }
       entry.failures = 0;
+      // Scheduled first: a throwing listener does not stop the refreshes.
+      this.schedule(entry, refreshDelay(check.nextUpdate));
       this.server.emit('OCSPStaple', {
         certificate,
         responder,
@@ -191,17 +194,17 @@ class Stapler {
         nextUpdate: check.nextUpdate === undefined || check.nextUpdate === null ? null : new Date(check.nextUpdate),
         ...(check.status === 'revoked' ? revocation(check) : {}),
       });
-      this.schedule(entry, refreshDelay(check.nextUpdate));
       return;
     }
     if (generation !== entry.generation) return;
     entry.failures++;
     let delay = Math.min(this.options.retryDelay * 2 ** (entry.failures - 1), this.options.maxRetryDelay);
     // While a fetched response is still fresh, retry before it runs out.
-    if (entry.nextUpdate !== null) delay = Math.min(delay, Math.max(this.options.retryDelay, (entry.nextUpdate - Date.now()) / 2));
+    const fresh = entry.nextUpdate === null ? 0 : entry.nextUpdate - Date.now();
+    if (fresh > 0) delay = Math.min(delay, Math.max(this.options.retryDelay, fresh / 2));
     failure.retryIn = delay;
-    this.server.emit('OCSPStapleError', failure);
     if (this.active) this.schedule(entry, delay);
+    this.server.emit('OCSPStapleError', failure);
   }
 
   // Checks the response against the certificate and staples it on every context serving it.
