@@ -7,7 +7,8 @@
 // is up; a response the issuer did not sign is not stapled; SNI contexts staple their own; an
 // 'OCSPRequest' listener decides alone. The client's `checkOCSP` refuses a revoked certificate
 // (ERR_TLS_RS_OCSP_REVOKED), an unusable staple (ERR_TLS_RS_OCSP_INVALID) and, with 'require', a
-// missing one (ERR_TLS_RS_OCSP_MISSING), also against built-in tls servers. Freshness (expired,
+// missing one (ERR_TLS_RS_OCSP_MISSING), also against built-in tls servers, and leaves resumed
+// sessions (which carry no staple) alone. Freshness (expired,
 // not yet valid) is judged at chosen clocks in the Rust tests (src/context/ocsp_staple.rs).
 
 const { describe, it } = require('node:test');
@@ -207,6 +208,26 @@ describe('OCSP stapling (server ocspStapling, client checkOCSP)', { skip }, () =
     assert.equal(err.code, 'ERR_TLS_RS_OCSP_NO_RESPONDER');
     assert.equal((await connect(tls, port, { ca: pki.ca, servername: 'noaia.test' })).response, null);
   });
+
+  for (const maxVersion of VERSIONS) {
+    it(`a resumed session is not checked: no certificate, no staple (${maxVersion})`, async (t) => {
+      const pki = await makePki(t);
+      await startResponder(t, pki);
+      const { server, port } = await staplingServer(t, pki, 'good', { maxVersion });
+      await once(server, 'OCSPStaple');
+      const options = { port, host: '127.0.0.1', servername: 'localhost', ca: pki.ca, maxVersion, checkOCSP: 'require' };
+      const first = tls.connect(options);
+      const [[session]] = await Promise.all([once(first, 'session'), once(first, 'secureConnect')]);
+      first.destroy();
+      const again = tls.connect({ ...options, session });
+      const responses = [];
+      again.on('OCSPResponse', (r) => responses.push(r));
+      await once(again, 'secureConnect');
+      assert.equal(again.isSessionReused(), true);
+      assert.ok(responses.every((r) => r === null), 'nothing stapled on resumption');
+      again.destroy();
+    });
+  }
 
   it('openssl s_client -status sees the staple on the wire', async (t) => {
     const pki = await makePki(t);
