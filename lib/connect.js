@@ -13,6 +13,7 @@ const {
   assertInternal: assert,
 } = require('./errors');
 const { validateFunction, validateNumber } = require('./validators');
+const { wantsOCSPCheck, checkOCSPStaple } = require('./ocsp-stapling');
 
 const { kConnectOptions } = require('./symbols');
 const { getSessionForReuse, getSessionServerIdentity } = require('./sessions');
@@ -81,6 +82,8 @@ function connect(...args) {
   // Node 22+: a session made for another server name (or a bare one, when verifying) is not offered.
   if (hostTls.wrapsSessions()) options.session = getSessionForReuse(options.session, options);
 
+  // Beyond Node: `checkOCSP` asks for a staple and judges it (lib/ocsp-stapling.js).
+  const checkOCSP = wantsOCSPCheck(options);
   // Through the module, as Node: a user's replacement is the one used.
   const context = options.secureContext || tls.createSecureContext(options);
 
@@ -97,7 +100,7 @@ function connect(...args) {
     enableTrace: options.enableTrace,
     session: options.session,
     NPNProtocols: options.NPNProtocols,
-    requestOCSP: options.requestOCSP,
+    requestOCSP: options.requestOCSP || checkOCSP,
     pskCallback: options.pskCallback,
   });
   options.rejectUnauthorized = options.rejectUnauthorized !== false;
@@ -166,6 +169,11 @@ function onConnectSecure() {
     }
   } else {
     this.authorized = true;
+  }
+  const ocspError = checkOCSPStaple(this, options.checkOCSP);
+  if (ocspError) {
+    this.destroy(ocspError);
+    return;
   }
   this.secureConnecting = false;
   this.emit('secureConnect');
