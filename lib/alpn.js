@@ -4,7 +4,10 @@
 // once it is done (lib/socket.js), and tls.convertALPNProtocols.
 
 const { isArrayBufferView, isUint8Array } = require('node:util').types;
-const { codes: { ERR_OUT_OF_RANGE, ERR_TLS_ALPN_CALLBACK_INVALID_RESULT } } = require('./errors');
+const {
+  codes: { ERR_INVALID_ARG_VALUE, ERR_OUT_OF_RANGE, ERR_TLS_ALPN_CALLBACK_INVALID_RESULT },
+} = require('./errors');
+const hostTls = require('./host-tls');
 const { validateFunction } = require('./validators');
 const { tlsModule } = require('./defaults');
 const { kSession } = require('./symbols');
@@ -12,11 +15,16 @@ const { kSession } = require('./symbols');
 const kALPNCallback = Symbol('kALPNCallback');
 
 // ALPN protocols in wire format: each name prefixed by its byte length
-// ("\x02h2\x08http/1.1"); a name longer than 255 bytes is ERR_OUT_OF_RANGE.
+// ("\x02h2\x08http/1.1"); a name longer than 255 bytes is ERR_OUT_OF_RANGE, an empty one
+// ERR_INVALID_ARG_VALUE where the running Node checks it.
 function convertProtocols(protocols) {
   const lens = new Array(protocols.length);
+  const rejectEmpty = hostTls.alpnValidatesBuffers();
   const buff = Buffer.allocUnsafe(protocols.reduce((p, c, i) => {
     const len = Buffer.byteLength(c);
+    if (len === 0 && rejectEmpty) {
+      throw new ERR_INVALID_ARG_VALUE(`protocols[${i}]`, c, 'must be a non-empty string');
+    }
     if (len > 255) {
       throw new ERR_OUT_OF_RANGE('The byte length of the protocol at index ' +
         `${i} exceeds the maximum length.`, '<= 255', len, true);
@@ -34,21 +42,43 @@ function convertProtocols(protocols) {
   return buff;
 }
 
+// Where the running Node checks it: a wire-format buffer holds whole, non-empty names (empty
+// means no ALPN).
+function validateALPNBuffer(buffer) {
+  if (!hostTls.alpnValidatesBuffers()) return;
+  let offset = 0;
+  while (offset < buffer.length) {
+    const len = buffer[offset];
+    if (len === 0) {
+      throw new ERR_INVALID_ARG_VALUE('ALPNProtocols', buffer, 'must not contain zero-length protocol');
+    }
+    if (offset + 1 + len > buffer.length) {
+      throw new ERR_INVALID_ARG_VALUE('ALPNProtocols', buffer, 'contains truncated protocol');
+    }
+    offset += 1 + len;
+  }
+}
+
 /**
  * Sets `out.ALPNProtocols` to `protocols` in wire format: an array of strings is encoded, a
- * Buffer / TypedArray / DataView is copied. Anything else leaves `out` untouched (as Node).
+ * Buffer / TypedArray / DataView is copied (and checked, where Node checks it). Anything else
+ * leaves `out` untouched (as Node).
  */
 function convertALPNProtocols(protocols, out) {
   if (Array.isArray(protocols)) {
     out.ALPNProtocols = convertProtocols(protocols);
   } else if (isUint8Array(protocols)) {
     // A copy, so later changes by the caller do not leak in.
-    out.ALPNProtocols = Buffer.from(protocols);
+    const buffer = Buffer.from(protocols);
+    validateALPNBuffer(buffer);
+    out.ALPNProtocols = buffer;
   } else if (isArrayBufferView(protocols)) {
-    out.ALPNProtocols = Buffer.from(protocols.buffer.slice(
+    const buffer = Buffer.from(protocols.buffer.slice(
       protocols.byteOffset,
       protocols.byteOffset + protocols.byteLength,
     ));
+    validateALPNBuffer(buffer);
+    out.ALPNProtocols = buffer;
   }
 }
 

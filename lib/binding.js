@@ -59,4 +59,10 @@ function load() {
                   '(needs Rust\'s cargo, a C compiler, perl and make).');
 }
 
-module.exports = load();
+const addon = load();
+// OpenSSL 3.6's answers in the running Node's OpenSSL's words: 3.0's (Node 18/20) or its own
+// (3.2+, Node 22/24). src/host_openssl.rs says which answers.
+addon.answerAsOpenSSL30(require('./security-level').hostOpenSSLBefore(3, 2));
+// Servers bind sessions to the server name where the running Node's do (lib/host-tls.js).
+addon.bindSessionsToServername(require('./host-tls').bindsSessionsToServername());
+module.exports = addon;

@@ -12,9 +12,12 @@ const {
   ConnResetException,
   assertInternal: assert,
 } = require('./errors');
+const { validateFunction, validateNumber } = require('./validators');
+const { wantsOCSPCheck, checkOCSPStaple } = require('./ocsp-stapling');
 
-// The options connect() was given, merged over its defaults, kept on the socket.
 const { kConnectOptions } = require('./symbols');
+const { getSessionForReuse, getSessionServerIdentity } = require('./sessions');
+const hostTls = require('./host-tls');
 
 let allowUnauthorizedWarned = false;
 // Whether NODE_TLS_REJECT_UNAUTHORIZED=0 turns verification off (Node's warning, once).
@@ -65,13 +68,22 @@ function connect(...args) {
     ...options,
   };
 
-  assert(typeof options.checkServerIdentity === 'function');
-  assert(typeof options.minDHSize === 'number',
-         'options.minDHSize is not a number: ' + options.minDHSize);
-  assert(options.minDHSize > 0,
-         'options.minDHSize is not a positive number: ' +
-         options.minDHSize);
+  if (hostTls.connectValidatesOptions()) {
+    validateFunction(options.checkServerIdentity, 'options.checkServerIdentity');
+    validateNumber(options.minDHSize, 'options.minDHSize', 1);
+  } else {
+    assert(typeof options.checkServerIdentity === 'function');
+    assert(typeof options.minDHSize === 'number',
+           'options.minDHSize is not a number: ' + options.minDHSize);
+    assert(options.minDHSize > 0,
+           'options.minDHSize is not a positive number: ' +
+           options.minDHSize);
+  }
+  // Node 22+: a session made for another server name (or a bare one, when verifying) is not offered.
+  if (hostTls.wrapsSessions()) options.session = getSessionForReuse(options.session, options);
 
+  // Beyond Node: `checkOCSP` asks for a staple and judges it (lib/ocsp-stapling.js).
+  const checkOCSP = wantsOCSPCheck(options);
   // Through the module, as Node: a user's replacement is the one used.
   const context = options.secureContext || tls.createSecureContext(options);
 
@@ -88,7 +100,7 @@ function connect(...args) {
     enableTrace: options.enableTrace,
     session: options.session,
     NPNProtocols: options.NPNProtocols,
-    requestOCSP: options.requestOCSP,
+    requestOCSP: options.requestOCSP || checkOCSP,
     pskCallback: options.pskCallback,
     // Beyond Node (lib/ech.js); absent unless given, so _tlsOptions stays Node's otherwise.
     ...(options.echConfigList !== undefined && { echConfigList: options.echConfigList }),
@@ -147,10 +159,8 @@ function onConnectSecure() {
   let verifyError = this.ssl.verifyError();
 
   if (!verifyError && !this.isSessionReused()) {
-    const hostname = options.servername || options.host ||
-      (options.socket && options.socket._host) || 'localhost';
     const cert = this.getPeerCertificate(true);
-    verifyError = options.checkServerIdentity(hostname, cert);
+    verifyError = options.checkServerIdentity(getSessionServerIdentity(options), cert);
   }
 
   if (verifyError) {
@@ -162,6 +172,11 @@ function onConnectSecure() {
     }
   } else {
     this.authorized = true;
+  }
+  const ocspError = checkOCSPStaple(this, options.checkOCSP);
+  if (ocspError) {
+    this.destroy(ocspError);
+    return;
   }
   this.secureConnecting = false;
   this.emit('secureConnect');

@@ -180,7 +180,26 @@ function formatList(array, type = 'and') {
 
 // How Node describes the received value in type errors: "type number (1)", "an instance of Foo",
 // "function bar", "null", ...
+// How the running Node describes a received value ("Received ..." in its messages) changed
+// between versions (18: inspect() for most types; 24: a constructor name must be a non-empty
+// string). For objects, functions and the other non-string values, Node's own description is
+// read off an ERR_INVALID_ARG_TYPE that Node's path.basename() throws for the value.
+const kReceivedPrefix = 'The "path" argument must be of type string. Received ';
 function determineSpecificType(value) {
+  if (value !== null && value !== undefined && typeof value !== 'string') {
+    try {
+      require('node:path').basename(value);
+    } catch (err) {
+      if (err?.code === 'ERR_INVALID_ARG_TYPE' && err.message.startsWith(kReceivedPrefix)) {
+        return err.message.slice(kReceivedPrefix.length);
+      }
+    }
+  }
+  return ownSpecificType(value);
+}
+
+// Node 20's determineSpecificType (lib/internal/errors.js).
+function ownSpecificType(value) {
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';
   const type = typeof value;

@@ -3,7 +3,9 @@
 // `ssl.verifyError()`, smtp-server checks client certificates with `_handle.verifyError()`, http
 // pauses reading through `_handle.readStop()` — so TLSHandle has those members of TLSWrap.
 
-const { kSession, kReadPaused, kTransport, kTransportKind } = require('./symbols');
+const {
+  kSession, kReadPaused, kTransport, kTransportKind, kHandshakes, kLastHandshakeTime,
+} = require('./symbols');
 
 const kOwner = Symbol('kOwner');
 const kHandle = Symbol('kHandle');
@@ -71,6 +73,30 @@ class TLSHandle {
     const transport = owner[kTransport];
     if (owner[kTransportKind] === 'native') return transport.native.writeQueueSize;
     return transport?._handle?.writeQueueSize ?? 0;
+  }
+
+  /**
+   * TLSWrap's shutdown (net's _final calls it): close_notify, then the transport's FIN;
+   * `req.oncomplete(0)` on a later tick once done. Returns 0.
+   */
+  shutdown(req) {
+    let sync = true;
+    this[kOwner]._final(() => {
+      if (sync) process.nextTick(() => req.oncomplete(0));
+      else req.oncomplete(0);
+    });
+    sync = false;
+    return 0;
+  }
+
+  /** A server's handshakes within tls.CLIENT_RENEG_WINDOW (undefined on a client), as Node's. */
+  get handshakes() {
+    return this[kOwner][kHandshakes];
+  }
+
+  /** When a server's last handshake started (0 before; undefined on a client), as Node's. */
+  get lastHandshakeTime() {
+    return this[kOwner][kLastHandshakeTime];
   }
 
   // No async id of its own: http then uses the default trigger id, as for handle-less sockets.

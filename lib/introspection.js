@@ -8,6 +8,7 @@ const { X509Certificate } = require('node:crypto');
 const { codes: { ERR_TLS_INVALID_STATE } } = require('./errors');
 const { validateUint32, validateString, validateBuffer, validateInt32 } = require('./validators');
 const { kSession } = require('./symbols');
+const hostTls = require('./host-tls');
 
 /** Adds the introspection methods to TLSSocket.prototype. */
 function install(proto) {
@@ -40,9 +41,12 @@ function install(proto) {
     const info = this[kSession].getEphemeralKeyInfo();
     if (!info) return {};
     // Node's key order: { type, size } for DH, { type, name, size } for ECDH; a group with no
-    // such key (X25519MLKEM768) as Node 24 reports it: { type: 'TLSGroup', name }.
+    // such key (X25519MLKEM768) as Node 24 reports it: { type: 'TLSGroup', name }; Node 22
+    // reports {} (lib/host-tls.js).
     if (info.type === 'DH') return { type: info.type, size: info.size };
-    if (info.type === 'TLSGroup') return { type: info.type, name: info.name };
+    if (info.type === 'TLSGroup') {
+      return hostTls.ephemeralKeyInfoHidesGroups() ? {} : { type: info.type, name: info.name };
+    }
     return { type: info.type, name: info.name, size: info.size };
   };
 

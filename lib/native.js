@@ -15,6 +15,7 @@ const {
 } = require('./binding');
 const { codes: { ERR_SOCKET_CLOSED } } = require('./errors');
 const { kSession, kTransport, kTransportKind, kReadPaused, kBytesRead, kShuttingDown } = require('./symbols');
+const { writesCancelledOnDestroy } = require('./host-tls');
 
 /** Whether the native transport is on (TLS_RS_TRANSPORT=js turns it off). */
 const nativeEnabled = process.env.TLS_RS_TRANSPORT !== 'js';
@@ -169,8 +170,8 @@ function install(proto) {
     const cb = writes?.get(id);
     if (!cb) return;
     writes.delete(id);
-    // As net's onWriteComplete: a write that ends after destroy() completes without an error.
-    if (code === undefined || this.destroyed) cb(null);
+    if (code === undefined) cb(null);
+    else if (this.destroyed) cb(destroyedWriteResult(code));
     else cb(code === 'ECANCELED' ? new ERR_SOCKET_CLOSED() : systemError(code, 'write'));
   };
 
@@ -182,13 +183,12 @@ function install(proto) {
     return id;
   };
 
-  // Closed with writes still waiting: they fail, unless the socket was destroyed: then, as net's
-  // onWriteComplete, they complete without an error (the writes queued behind them get
-  // ERR_STREAM_DESTROYED from the stream).
+  // Closed with writes still waiting: they fail; on a destroyed socket as Node's TLSWrap does
+  // (destroyedWriteResult).
   proto._failNativeWrites = function _failNativeWrites() {
     const writes = this[kWrites];
     this[kWrites] = null;
-    if (writes) for (const cb of writes.values()) cb(this.destroyed ? null : new ERR_SOCKET_CLOSED());
+    if (writes) for (const cb of writes.values()) cb(this.destroyed ? destroyedWriteResult('ECANCELED') : new ERR_SOCKET_CLOSED());
   };
 
   /** Encrypts and sends `data`; `cb` once the kernel took it (or with the connection's failure). */
@@ -261,6 +261,14 @@ function install(proto) {
   proto._holdNativeOutput = function _holdNativeOutput(on) {
     if (this[kTransportKind] === 'native') this[kTransport].native.hold(on);
   };
+}
+
+// What a write the socket's destroy() cut short calls back with: as Node 18/20's net
+// (onWriteComplete on a destroyed stream), no error — the writes queued behind it then get
+// ERR_STREAM_DESTROYED from the stream; from Node 22 the handle's 'write ECANCELED', which the
+// stream passes on to them (lib/host-tls.js).
+function destroyedWriteResult(code) {
+  return writesCancelledOnDestroy() ? systemError(code, 'write') : null;
 }
 
 // A system error as net creates it: `${syscall} ${code}` with errno, code and syscall.

@@ -7,11 +7,9 @@
 const { codes: { ERR_TLS_SESSION_ATTACK, ERR_TLS_RENEGOTIATION_DISABLED } } = require('./errors');
 const { validateObject, validateFunction } = require('./validators');
 const { tlsModule } = require('./defaults');
-const { kSession } = require('./symbols');
+const { kSession, kHandshakes, kLastHandshakeTime } = require('./symbols');
 
 const kDisableRenegotiation = Symbol('kDisableRenegotiation');
-const kLastHandshakeTime = Symbol('kLastHandshakeTime');
-const kHandshakes = Symbol('kHandshakes');
 
 /** Adds the renegotiation methods to TLSSocket.prototype. */
 function install(proto) {
@@ -58,7 +56,7 @@ function install(proto) {
     if (last === 0) return;
     const tls = tlsModule();
     if ((now - last) >= tls.CLIENT_RENEG_WINDOW * 1000) this[kHandshakes] = 1;
-    else this[kHandshakes] = (this[kHandshakes] || 0) + 1;
+    else this[kHandshakes]++;
     if (this[kHandshakes] > tls.CLIENT_RENEG_LIMIT) {
       this._emitTLSError(new ERR_TLS_SESSION_ATTACK());
       return;

@@ -4,6 +4,7 @@
 //
 //   hostSecurityLevel()        -> the default level of Node's OpenSSL, or undefined to keep OpenSSL 4.0's (2)
 //   hostUsesOpenSSL30Rules     -> whether Node's OpenSSL judges versions and CCM-8 suites as 3.0 does
+//   hostOpenSSLBefore(ma, mi)  -> whether Node's OpenSSL is older than ma.mi
 //
 // The default level is not a matter of OpenSSL's version alone: OpenSSL 3.2 raised it from 1 to
 // 2, but a Node may build its OpenSSL with another default (nodejs/node#59859 pins 1 for Node 22
@@ -76,4 +77,4 @@ function hostSecurityLevel() {
   return level;
 }
 
-module.exports = { hostSecurityLevel, hostUsesOpenSSL30Rules };
+module.exports = { hostSecurityLevel, hostUsesOpenSSL30Rules, hostOpenSSLBefore };

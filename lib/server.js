@@ -21,6 +21,8 @@ const netServerSocketChannel = require('node:diagnostics_channel').channel('net.
 const { convertNPNProtocols } = require('./npn');
 const { SNICallback, servernamePattern } = require('./sni');
 const { tlsModule } = require('./defaults');
+const hostTls = require('./host-tls');
+const { initOCSPStapling, syncOCSPStapling } = require('./ocsp-stapling');
 
 // Whether a connection's failure before 'secureConnection' was reported ('tlsClientError').
 const kErrorEmitted = Symbol('kErrorEmitted');
@@ -78,6 +80,8 @@ function Server(options, listener) {
 
   Reflect.apply(net.Server, this, [options, tlsConnectionListener]);
   this.prependListener('listening', acceptNatively);
+  // Beyond Node: OCSP stapling without user code (lib/ocsp-stapling.js).
+  initOCSPStapling(this, options);
 
   if (listener) this.on('secureConnection', listener);
 }
@@ -133,6 +137,7 @@ Server.prototype.setSecureContext = function setSecureContext(options) {
     privateKeyEngine: this.privateKeyEngine,
     ...(this.echKeys !== undefined && { echKeys: this.echKeys }),
   });
+  syncOCSPStapling(this);
 };
 
 /**
@@ -145,6 +150,7 @@ Server.prototype.addContext = function addContext(servername, context) {
   const secureContext =
     context instanceof SecureContext ? context : tlsModule().createSecureContext(context);
   this._contexts.push([re, secureContext.context]);
+  syncOCSPStapling(this);
 };
 
 // Node's cluster module calls these around listen() in a worker: the primary keeps the first
@@ -186,10 +192,11 @@ Object.defineProperty(Server.prototype, 'connections', {
   get() { return this._connections; },
 });
 
-// Node 20's deprecated setOptions (DEP0122): it sets the server's fields as Node does. Fields
-// read per connection (requestCert, rejectUnauthorized, ALPNProtocols, PSK) apply to the next
-// connection; context fields (key, cert, ciphers, ...) only to a later setSecureContext(), as in Node.
-Server.prototype.setOptions = deprecate(function setOptions(options) {
+// The deprecated setOptions (DEP0122) of Node 18-22 (Node 24 removed it, and so does tls-rs
+// there): it sets the server's fields as Node does. Fields read per connection (requestCert,
+// rejectUnauthorized, ALPNProtocols, PSK) apply to the next connection; context fields (key,
+// cert, ciphers, ...) only to a later setSecureContext(), as in Node.
+function setOptions(options) {
   this.requestCert = options.requestCert === true;
   this.rejectUnauthorized = options.rejectUnauthorized !== false;
   // Unlike setSecureContext, a field the options leave out keeps its value.
@@ -208,7 +215,10 @@ Server.prototype.setOptions = deprecate(function setOptions(options) {
   if (options.sigalgs) this.sigalgs = options.sigalgs;
   if (options.privateKeyIdentifier !== undefined) this.privateKeyIdentifier = options.privateKeyIdentifier;
   if (options.privateKeyEngine !== undefined) this.privateKeyEngine = options.privateKeyEngine;
-}, 'Server.prototype.setOptions() is deprecated', 'DEP0122');
+}
+if (hostTls.serverSetOptions()) {
+  Server.prototype.setOptions = deprecate(setOptions, 'Server.prototype.setOptions() is deprecated', 'DEP0122');
+}
 
 // With captureRejections, a rejected async 'secureConnection' listener destroys that socket
 // with the error (Node's tls.Server); other events fall back to net.Server's handling.

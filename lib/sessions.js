@@ -3,10 +3,13 @@
 // 'session' events (onnewsessionclient, held until the server is verified: kPendingSession), a
 // server's 'newSession' (onnewsession, whose callback releases the held output) and
 // 'resumeSession' (loadSession), and setSession / getSession / getTLSTicket /
-// isSessionReused. Sessions are DER (i2d_SSL_SESSION), interchangeable with Node's.
+// isSessionReused. Sessions are DER (i2d_SSL_SESSION), interchangeable with Node's; on a Node
+// that wraps them (22+: lib/host-tls.js), a client's sessions carry Node's header and the server
+// name they were made for, and one made for another name is not offered, as Node does.
 
 const { codes: { ERR_SOCKET_CLOSED, ERR_MULTIPLE_CALLBACK } } = require('./errors');
-const { kSession } = require('./symbols');
+const { kSession, kConnectOptions } = require('./symbols');
+const hostTls = require('./host-tls');
 
 const kIsVerified = Symbol('kIsVerified');
 const kPendingSession = Symbol('kPendingSession');
@@ -56,6 +59,7 @@ function install(proto) {
   // Node's onnewsessionclient / onnewsession: a session OpenSSL created.
   proto._onNewSession = function _onNewSession(id, data) {
     if (!this._tlsOptions.isServer) {
+      data = wrapSessionState(data, this[kConnectOptions]);
       // Emitted once the server is verified (connect.js); the latest one is kept until then.
       if (this[kIsVerified]) this.emit('session', data);
       else this[kPendingSession] = data;
@@ -152,14 +156,20 @@ function install(proto) {
 
   /** A client resumes `session` (a Buffer from 'session' or getSession(); a latin1 string too). */
   proto.setSession = function setSession(session) {
-    if (typeof session === 'string') session = Buffer.from(session, 'latin1');
+    if (hostTls.wrapsSessions()) {
+      session = getSessionForReuse(session, this[kConnectOptions] || this._tlsOptions);
+      if (session === undefined) return;
+    } else if (typeof session === 'string') {
+      session = Buffer.from(session, 'latin1');
+    }
     if (!this[kSession]) throw new TypeError("Cannot read properties of null (reading 'setSession')");
     setNativeSession(this[kSession], session);
   };
 
   /** The session to resume with later (DER): undefined before one exists, null once destroyed. */
   proto.getSession = function getSession() {
-    return this[kSession] ? this[kSession].getSession() ?? undefined : null;
+    if (!this[kSession]) return null;
+    return wrapSessionState(this[kSession].getSession() ?? undefined, this[kConnectOptions] || this._tlsOptions);
   };
 
   /** A client's session ticket: undefined without one, null once destroyed. */
@@ -171,6 +181,50 @@ function install(proto) {
   proto.isSessionReused = function isSessionReused() {
     return this[kSession] ? this[kSession].isSessionReused() : null;
   };
+}
+
+// Node 22+'s session state (internal/tls/wrap.js): "\0nodejs:tls:session:1\0", the server name's
+// byte length (uint16 BE) and UTF-8 bytes, then the DER session.
+const kSessionStatePrefix = Buffer.from('\0nodejs:tls:session:1\0');
+
+/** The name a client's session is bound to and its certificate is checked against (Node's order). */
+function getSessionServerIdentity(options) {
+  return options?.servername || options?.host || options?.socket?._host || 'localhost';
+}
+
+/** A client's DER session as the running Node hands it out (wrapped on Node 22+). */
+function wrapSessionState(session, options) {
+  if (!hostTls.wrapsSessions() || !Buffer.isBuffer(session) || options?.isServer) return session;
+  const servername = Buffer.from(getSessionServerIdentity(options), 'utf8');
+  const length = Buffer.allocUnsafe(2);
+  length.writeUInt16BE(servername.length, 0);
+  return Buffer.concat([kSessionStatePrefix, length, servername, session]);
+}
+
+function unwrapSessionState(session) {
+  if (!Buffer.isBuffer(session) || session.length < kSessionStatePrefix.length + 2 ||
+      Buffer.compare(session.subarray(0, kSessionStatePrefix.length), kSessionStatePrefix) !== 0) {
+    return undefined;
+  }
+  const start = kSessionStatePrefix.length + 2;
+  const end = start + session.readUInt16BE(kSessionStatePrefix.length);
+  if (session.length < end) return undefined;
+  return { servername: session.toString('utf8', start, end), session: session.subarray(end) };
+}
+
+/**
+ * Node 22+'s getSessionForReuse: the DER session a client may offer, or undefined when the
+ * session was made for another server name, or is bare DER and the client verifies the server.
+ */
+function getSessionForReuse(session, options) {
+  if (typeof session === 'string') session = Buffer.from(session, 'latin1');
+  if (options?.isServer) return session;
+  const wrapped = unwrapSessionState(session);
+  if (wrapped !== undefined) {
+    return wrapped.servername === getSessionServerIdentity(options) ? wrapped.session : undefined;
+  }
+  if (Buffer.isBuffer(session) && options?.rejectUnauthorized !== false) return undefined;
+  return session;
 }
 
 function asBuffer(view) {
@@ -195,4 +249,4 @@ function sessionNewListener(event) {
   this.removeListener('newListener', sessionNewListener);
 }
 
-module.exports = { kHeldOutput, install };
+module.exports = { kHeldOutput, install, getSessionForReuse, getSessionServerIdentity };

@@ -10,20 +10,21 @@ const {
 } = require('./errors');
 const { validateFunction, validateString } = require('./validators');
 const { kSession } = require('./symbols');
+const hostTls = require('./host-tls');
 
 // The context SNICallback chose (Node's handle.sni_context): its certificate is the one served.
 const kSNIContext = Symbol('kSNIContext');
 
 /**
  * The pattern server.addContext(servername) matches names with: the whole name, where `*`
- * stands for one label.
+ * stands for one label; ignoring case where the running Node does (22+).
  */
 function servernamePattern(servername) {
   return new RegExp(`^${
     servername
       .replace(/([.^$+?\-\\[\]{}])/g, '\\$1')
       .replaceAll('*', '[^.]*')
-  }$`);
+  }$`, hostTls.sniNamesIgnoreCase() ? 'i' : '');
 }
 
 /**
@@ -83,8 +84,9 @@ function install(proto) {
           if (ctx instanceof binding.SecureContext) {
             this[kSNIContext] = ctx;
             // Node: a context without certificate, given before SNICallback returned, fails the
-            // handshake (its OpenSSL error stays queued in that handshake step); later, not.
-            this[kSession].useSNIContext(ctx, sync);
+            // handshake (its OpenSSL error stays queued in that handshake step); later, not;
+            // from Node 22.23.5 / 24.22.3 on, never (lib/host-tls.js).
+            this[kSession].useSNIContext(ctx, sync && !hostTls.sniContextMayLackCertificate());
           } else if (ctx !== null && (typeof ctx === 'object' || typeof ctx === 'function')) {
             this._onHandshakeError(new TypeError('Invalid SNI context'));
             return;

@@ -23,7 +23,9 @@ const {
   },
 } = require('./errors');
 const { validateNumber, validateFunction } = require('./validators');
-const { kSession, kTransport, kTransportKind, kReadPaused, kBytesRead, kShuttingDown } = require('./symbols');
+const {
+  kSession, kTransport, kTransportKind, kReadPaused, kBytesRead, kShuttingDown, kHandshakes, kLastHandshakeTime,
+} = require('./symbols');
 const { connectionEncrypt, connectionTakeCiphertext } = binding;
 // Ciphertext flushes are slices of this (lib/slab.js).
 const { ciphertextSlab } = require('./slab');
@@ -106,6 +108,9 @@ function TLSSocket(socket, opts) {
   this[kEOF] = false;
   this[kTimer] = null;
   this[kOnread] = !socket ? onreadOption(tlsOptions.onread) : null;
+  // A server's renegotiation guard (lib/renegotiation.js), as Node's _init sets it on the handle.
+  this[kHandshakes] = tlsOptions.isServer ? 0 : undefined;
+  this[kLastHandshakeTime] = tlsOptions.isServer ? 0 : undefined;
   // Cleartext counts, as Node's TLSWrap reports them through bytesRead / bytesWritten.
   this[kBytesRead] = 0;
   this[kBytesDispatched] = 0;

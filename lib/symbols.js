@@ -13,8 +13,12 @@ module.exports = {
   kReadPaused: Symbol('kReadPaused'),
   /** Cleartext bytes delivered so far (`bytesRead`). */
   kBytesRead: Symbol('kBytesRead'),
+  /** The options tls.connect() was given, merged over its defaults (lib/connect.js). */
+  kConnectOptions: Symbol('kConnectOptions'),
   /** True once end() sent close_notify: the peer's reset is then not an error. */
   kShuttingDown: Symbol('kShuttingDown'),
-  /** A tls.connect socket's options (lib/connect.js; lib/ech.js reads checkServerIdentity). */
-  kConnectOptions: Symbol('kConnectOptions'),
+  /** A server's handshake count within tls.CLIENT_RENEG_WINDOW (lib/renegotiation.js). */
+  kHandshakes: Symbol('kHandshakes'),
+  /** When a server's last handshake started, in ms; 0 before the first (lib/renegotiation.js). */
+  kLastHandshakeTime: Symbol('kLastHandshakeTime'),
 };

@@ -59,19 +59,28 @@ const EVP_R_PROVIDER_SIGNATURE_FAILURE: i32 = 234;
 /// The text of SSL_R_RECORD_LAYER_FAILURE's entry as printed.
 const RECORD_LAYER_FAILURE: &str = ":record layer failure:";
 
-// OpenSSL renamed the SSLv3 alert reasons ("ssl/tls alert handshake failure" in 3.2, "tls alert
-// handshake failure" in 4.0); Node's codes (ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE) and messages
-// use the 3.0 names. In a printed line the reason follows a colon.
+// OpenSSL renamed the SSLv3 alert reasons twice: "sslv3 alert handshake failure" (3.0, Node
+// 18/20), "ssl/tls alert handshake failure" (3.2 to 3.x, Node 22/24), "tls alert handshake
+// failure" (4.0, tls-rs's own). Codes (ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE) and messages
+// follow the running Node's OpenSSL. In a printed line the reason follows a colon.
 const RENAMED_ALERT_PREFIX: &str = "tls alert ";
-const NODE_ALERT_PREFIX: &str = "sslv3 alert ";
 const RENAMED_ALERT_FIELD: &str = ":tls alert ";
-const NODE_ALERT_FIELD: &str = ":sslv3 alert ";
+
+/// The running Node's name for OpenSSL 4.0's alert reason prefix.
+fn host_alert_prefix() -> &'static str {
+    if crate::host_openssl::answers_as_openssl_30() { "sslv3 alert " } else { "ssl/tls alert " }
+}
 
 fn node_reason(reason: &str) -> String {
     match reason.strip_prefix(RENAMED_ALERT_PREFIX) {
-        Some(rest) => format!("{NODE_ALERT_PREFIX}{rest}"),
+        Some(rest) => format!("{}{rest}", host_alert_prefix()),
         None => reason.to_string(),
     }
+}
+
+/// `text` with the running Node's alert names.
+fn as_openssl_30_alert(text: String) -> String {
+    text.replace(RENAMED_ALERT_FIELD, &format!(":{}", host_alert_prefix()))
 }
 
 /// OpenSSL 3's ERR_GET_LIB (a macro, so not in openssl-sys).
@@ -116,7 +125,7 @@ impl OpenSslError {
     fn from_code(e: std::os::raw::c_ulong) -> Self {
         let mut buf = [0 as c_char; 256];
         unsafe { ffi::ERR_error_string_n(e, buf.as_mut_ptr(), buf.len()) };
-        let message = c_str(buf.as_ptr()).unwrap_or_default().replace(RENAMED_ALERT_FIELD, NODE_ALERT_FIELD);
+        let message = as_openssl_30_alert(c_str(buf.as_ptr()).unwrap_or_default());
         let library = c_str(unsafe { openssl_sys::ERR_lib_error_string(e) });
         let reason = c_str(unsafe { openssl_sys::ERR_reason_error_string(e) }).map(|r| node_reason(&r));
         let code = node_code(err_lib(e), reason.as_deref());
@@ -145,7 +154,9 @@ impl OpenSslError {
         // OpenSSL's signature providers (3.2+) queue "provider signature failure" (EVP) ahead of the
         // ASN1 "EVP lib" entry that 3.0 (Node 20) reports first for a tampered certificate:
         // drop it when other entries follow.
-        if err_lib(first) == ERR_LIB_EVP
+        let openssl_30 = crate::host_openssl::answers_as_openssl_30();
+        if openssl_30
+            && err_lib(first) == ERR_LIB_EVP
             && (first & 0x7F_FFFF) as i32 == EVP_R_PROVIDER_SIGNATURE_FAILURE
             && unsafe { openssl_sys::ERR_peek_last_error() } != first
         {
@@ -159,13 +170,16 @@ impl OpenSslError {
         let mut printed = String::new();
         unsafe { ffi::ERR_print_errors_cb(append_line, &mut printed as *mut String as *mut std::os::raw::c_void) };
         if !printed.is_empty() {
-            err.message = as_printed_on_loop_thread(printed).replace(RENAMED_ALERT_FIELD, NODE_ALERT_FIELD);
+            err.message = as_openssl_30_alert(as_printed_on_loop_thread(printed));
         }
-        // OpenSSL's record layer (3.2+) follows each record error with a "record layer
-        // failure" entry and says "encrypted length too long" where 3.0 (Node 20) says "packet
-        // length too long" for a record longer than any buffer: reported in 3.0's words.
+        // OpenSSL 3.6's record layer follows each record error with a "record layer failure"
+        // entry, which 3.0 and 3.5 (Node 18-24) do not; and it says "encrypted length too long"
+        // where 3.0 says "packet length too long" for a record longer than any buffer.
         if err.message.contains(RECORD_LAYER_FAILURE) {
             err.message = err.message.split_inclusive('\n').filter(|l| !l.contains(RECORD_LAYER_FAILURE)).collect();
+        }
+        if !openssl_30 {
+            return Some(err);
         }
         if err.reason.as_deref() == Some("encrypted length too long") {
             err.message = err.message.replacen(":encrypted length too long:", ":packet length too long:", 1);

@@ -13,6 +13,7 @@ mod conn;
 mod context;
 mod error;
 mod ffi;
+mod host_openssl;
 /// Fuzz bodies shared by `fuzz/` (feature "fuzzing") and the seeded `cargo test` run.
 #[cfg(any(test, feature = "fuzzing"))]
 #[doc(hidden)]

@@ -38,8 +38,10 @@ function peerName(socket) {
 async function pair({ clientTls, serverTls, rec }, { server = {}, client = {}, onServer, onClient }) {
   const serverSidesClosed = [];
   const srv = serverTls.createServer({ ...CERT, ...server }, (s) => {
-    rec.add('server', 'secureConnection', { authorized: s.authorized, peer: peerName(s) });
-    s.on('secure', () => rec.add('server', 'secure', { authorized: s.authorized, peer: peerName(s) }));
+    // The handle's count is the guard's state, which packages read (TLSWrap's `handshakes`).
+    const guard = () => [s._handle?.handshakes, typeof s._handle?.lastHandshakeTime];
+    rec.add('server', 'secureConnection', { authorized: s.authorized, peer: peerName(s), guard: guard() });
+    s.on('secure', () => rec.add('server', 'secure', { authorized: s.authorized, peer: peerName(s), guard: guard() }));
     s.on('error', (err) => rec.add('server', 'socket error', describeError(err)));
     s.on('close', () => rec.add('server', 'socket close'));
     serverSidesClosed.push(once(s, 'close'));
@@ -52,7 +54,7 @@ async function pair({ clientTls, serverTls, rec }, { server = {}, client = {}, o
   rec.watch(c, 'client', SOCKET_EVENTS);
   c.on('error', () => {}); // recorded by watch()
   c.on('secureConnect', () => {
-    rec.add('client', 'at secureConnect', { authorized: c.authorized, protocol: c.getProtocol() });
+    rec.add('client', 'at secureConnect', { authorized: c.authorized, protocol: c.getProtocol(), handshakes: c._handle.handshakes });
   });
   c.resume();
   if (onClient) c.once('secureConnect', () => onClient(c));

@@ -329,11 +329,13 @@ describe('ticket keys are shared between tls-rs and built-in servers', () => {
   for (const version of VERSIONS) {
     for (const [aName, aTls, bName, bTls] of [['node', nodeTls, 'tls-rs', tlsRs], ['tls-rs', tlsRs, 'node', nodeTls]]) {
       for (const [clientName, clientTls] of [['node', nodeTls], ['tls-rs', tlsRs]]) {
-        it(`${version}: a ${aName} server's ticket resumes on a ${bName} server with the same keys (${clientName} client)`, async () => {
+        it(`${version}: a ${aName} server's ticket resumes on a ${bName} server with the same keys (${clientName} client)`, async (t) => {
           const keys = Buffer.from('000102030405060708090a0b0c0d0e0f'.repeat(3), 'hex');
           const a = aTls.createServer({ ...SERVER, ticketKeys: keys }, (s) => s.end('a'));
           const b = bTls.createServer({ ...SERVER, maxVersion: version }, (s) => s.end('b'));
           const other = bTls.createServer(SERVER, (s) => s.end('other'));
+          // Closed also when an assertion fails: listening servers would keep the file running.
+          t.after(() => { for (const srv of [a, b, other]) if (srv.listening) srv.close(); });
           b.setTicketKeys(a.getTicketKeys());
           const [pa, pb, po] = [await listen(a), await listen(b), await listen(other)];
           const connect = async (port, session) => {

@@ -40,6 +40,7 @@ mod questions;
 mod record_scan;
 mod renegotiation;
 mod resumption;
+mod servername_binding;
 mod sni;
 mod trace;
 mod verify;
@@ -48,8 +49,10 @@ pub(crate) mod test_pair;
 
 pub use events::Event;
 pub use npn::NpnOutcome;
+pub use ocsp::enable_context_stapling;
 pub use psk::{PskAnswer, PskExchange};
 pub use questions::Question;
+pub use servername_binding::{record_context_id as record_session_id_context, set_bound as bind_sessions_to_servername};
 
 /// What the caller must do next. Computed by `status()` in this order of precedence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,7 +138,12 @@ impl Connection {
             (rbio, wbio)
         };
         let _live = crate::live_objects::Live::new(crate::live_objects::Kind::Connection);
-        Ok(Connection { ssl, rbio, wbio, is_server, handshake_done: false, peer_closed: false, error: None, _live, records: Default::default() })
+        let mut conn = Connection { ssl, rbio, wbio, is_server, handshake_done: false, peer_closed: false, error: None, _live, records: Default::default() };
+        if is_server && servername_binding::bound() {
+            unsafe { servername_binding::install(raw) };
+            conn.install_client_hello_callback();
+        }
+        Ok(conn)
     }
 
     /// The OpenSSL object, for reading what it negotiated.

@@ -20,7 +20,7 @@ use std::os::raw::{c_int, c_uchar, c_uint, c_void};
 use std::sync::OnceLock;
 
 const TLS1_3_VERSION: c_int = 0x0304;
-const TLSEXT_TYPE_SERVER_NAME: c_uint = 0;
+pub(super) const TLSEXT_TYPE_SERVER_NAME: c_uint = 0;
 const TLSEXT_TYPE_ALPN: c_uint = 16;
 const TLSEXT_TYPE_SESSION_TICKET: c_uint = 35;
 const TLSEXT_TYPE_SUPPORTED_VERSIONS: c_uint = 43;
@@ -105,7 +105,7 @@ pub(super) unsafe fn hooks_of<'a>(ssl: *mut sys::SSL) -> Option<&'a mut Hooks> {
 }
 
 /// The body of ClientHello extension `kind`, if the client sent it (client-hello callback only).
-unsafe fn hello_extension<'a>(ssl: *mut sys::SSL, kind: c_uint) -> Option<&'a [u8]> {
+pub(super) unsafe fn hello_extension<'a>(ssl: *mut sys::SSL, kind: c_uint) -> Option<&'a [u8]> {
     let mut data: *const c_uchar = std::ptr::null();
     let mut len = 0usize;
     if sys::SSL_client_hello_get0_ext(ssl, kind, &mut data, &mut len) != 1 {
@@ -126,10 +126,15 @@ unsafe fn tls13_expected(ssl: *mut sys::SSL) -> bool {
     versions.len() == len as usize && versions.chunks_exact(2).any(|v| v == [0x03, 0x04])
 }
 
-/// Client-hello callback (server): captures the client's ALPN offer and server name, and pauses
+/// Client-hello callback (server): binds the session ID context to the server name where Node
+/// does (servername_binding.rs), captures the client's ALPN offer and server name, and pauses
 /// for the ALPN question when OpenSSL will select the protocol before the certificate callback
 /// (TLS 1.3, and TLS 1.2 resumption, which skips the certificate callback).
-pub(super) unsafe extern "C" fn client_hello_callback(ssl: *mut sys::SSL, _alert: *mut c_int, _arg: *mut c_void) -> c_int {
+pub(super) unsafe extern "C" fn client_hello_callback(ssl: *mut sys::SSL, alert: *mut c_int, _arg: *mut c_void) -> c_int {
+    if super::servername_binding::bound() && !super::servername_binding::bind(ssl) {
+        *alert = sys::SSL_AD_INTERNAL_ERROR;
+        return sys::SSL_CLIENT_HELLO_ERROR;
+    }
     let Some(hooks) = hooks_of(ssl) else { return sys::SSL_CLIENT_HELLO_SUCCESS };
     if !hooks.alpn_callback {
         return sys::SSL_CLIENT_HELLO_SUCCESS;
@@ -153,10 +158,10 @@ pub(super) unsafe extern "C" fn client_hello_callback(ssl: *mut sys::SSL, _alert
     let tls13 = tls13_expected(ssl);
     let resumption = !tls13 && hello_extension(ssl, TLSEXT_TYPE_SESSION_TICKET).is_some_and(|t| !t.is_empty());
     if tls13 || resumption {
-        // A TLS 1.2 session resumed from a ticket has no server name in OpenSSL (Node's
-        // servername callback does not accept it into the session), so Node's ALPNCallback sees
-        // none; a ticket is taken to resume, as it usually does.
-        hooks.hello_servername = if tls13 {
+        // A TLS 1.2 session resumed from a ticket has no server name in OpenSSL unless the
+        // server accepted the name into the session (Node 22.23.5+, servername_binding.rs), so
+        // Node's ALPNCallback sees none; a ticket is taken to resume, as it usually does.
+        hooks.hello_servername = if tls13 || super::servername_binding::bound() {
             hello_extension(ssl, TLSEXT_TYPE_SERVER_NAME).and_then(client_hello::server_name)
         } else {
             None

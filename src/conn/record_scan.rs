@@ -41,9 +41,9 @@ impl RecordScan {
     }
 
     /// `err` in OpenSSL 3.0's words: "bad record type" for a record whose version is not 3.x
-    /// becomes "wrong version number".
+    /// becomes "wrong version number" (when the running Node's OpenSSL is 3.0).
     pub fn as_openssl_30(&self, mut err: OpenSslError) -> OpenSslError {
-        if err.reason.as_deref() == Some("bad record type") && matches!(self.first_bad, Some((_, major)) if major != 3) {
+        if crate::host_openssl::answers_as_openssl_30() && err.reason.as_deref() == Some("bad record type") && matches!(self.first_bad, Some((_, major)) if major != 3) {
             err.message = err.message.replacen(":0A0001BB:", ":0A00010B:", 1).replacen(":bad record type:", ":wrong version number:", 1);
             err.reason = Some("wrong version number".into());
             err.code = "ERR_SSL_WRONG_VERSION_NUMBER".into();

@@ -77,8 +77,9 @@ struct Queues {
 pub struct Pool {
     queues: Arc<Queues>,
     wake: *mut uv_handle_t,
+    uv: &'static Uv,
     finished: Finished,
-    /// Jobs submitted and not yet finished on the loop's thread (only that thread changes it).
+    /// Jobs submitted whose results the loop has not handled yet (loop thread only).
     in_flight: AtomicUsize,
 }
 // SAFETY: `wake` is a uv_async_t, which libuv allows any thread to signal (uv_async_send);
@@ -112,11 +113,10 @@ impl Pool {
         if wake.is_null() || unsafe { (uv.async_init)(loop_, wake, on_wake) } != 0 {
             return None;
         }
-        // The pool keeps the process alive only while a job is in flight (`submit`, `on_wake`):
-        // the socket of a connection that is away is not reading, so nothing else may.
+        // An idle pool does not keep the process alive; one with a step away does (submit).
         unsafe { (uv.unref)(wake) };
         let queues = Arc::new(Queues { jobs: Mutex::new(VecDeque::new()), work: Condvar::new(), done: Mutex::new(Vec::new()) });
-        let pool = Pool { queues, wake, finished, in_flight: AtomicUsize::new(0) };
+        let pool = Pool { queues, wake, uv, finished, in_flight: AtomicUsize::new(0) };
         for i in 0..workers {
             let queues = pool.queues.clone();
             let wake = pool.wake as usize;
@@ -128,16 +128,23 @@ impl Pool {
         Some(pool)
     }
 
-    /// Queues `job` for a worker (on the loop's thread).
+    /// Queues `job` for a worker. On the loop's thread. While a step is away the loop stays
+    /// alive, as it would for the socket's read had the step run inline: a connection the
+    /// server still waits for (server.close()) is not cut off by the process exiting.
     pub fn submit(&self, job: Job) {
         if self.in_flight.fetch_add(1, Ordering::Relaxed) == 0 {
-            if let Some(uv) = uv::uv() {
-                unsafe { (uv.ref_)(self.wake) };
-            }
+            unsafe { (self.uv.ref_)(self.wake) };
         }
         let mut jobs = self.queues.jobs.lock().unwrap_or_else(|e| e.into_inner());
         jobs.push_back(job);
         self.queues.work.notify_one();
+    }
+
+    // On the loop's thread: `n` results handled; the last one lets the loop go again.
+    fn handled(&self, n: usize) {
+        if n > 0 && self.in_flight.fetch_sub(n, Ordering::Relaxed) == n {
+            unsafe { (self.uv.unref)(self.wake) };
+        }
     }
 }
 
@@ -173,12 +180,8 @@ fn work(queues: Arc<Queues>, uv: &'static Uv, wake: usize) {
 unsafe extern "C" fn on_wake(_handle: *mut uv_handle_t) {
     let Some(Some(pool)) = POOL.get() else { return };
     let done = std::mem::take(&mut *pool.queues.done.lock().unwrap_or_else(|e| e.into_inner()));
+    pool.handled(done.len());
     for token in done {
-        if pool.in_flight.fetch_sub(1, Ordering::Relaxed) == 1 {
-            if let Some(uv) = uv::uv() {
-                unsafe { (uv.unref)(pool.wake) };
-            }
-        }
         let _ = std::panic::catch_unwind(|| (pool.finished)(token));
     }
 }

@@ -91,6 +91,22 @@ pub fn live_objects() -> LiveObjects {
     LiveObjects { sessions, session_handles, contexts, sockets, offloaded_steps: crate::live_objects::offloaded_steps() }
 }
 
+/// Whether errors and the few answers where OpenSSL 3.0 and 3.6 differ are given in 3.0's
+/// words: lib/binding.js passes true when the running Node's OpenSSL is older than 3.2 (Node
+/// 18/20), once at load (not a Node function).
+#[napi(js_name = "answerAsOpenSSL30")]
+pub fn answer_as_openssl_30(on: bool) {
+    crate::host_openssl::set_answers_as_openssl_30(on);
+}
+
+/// Whether servers bind sessions to the client's server name as Node 22.23.5+ / 24.22.3+ do
+/// (src/conn/servername_binding.rs): lib/binding.js passes lib/host-tls.js's answer once at
+/// load (not a Node function).
+#[napi(js_name = "bindSessionsToServername")]
+pub fn bind_sessions_to_servername(on: bool) {
+    crate::conn::bind_sessions_to_servername(on);
+}
+
 /// A new Encrypted Client Hello key and its ECHConfig for `publicName` (X25519, HKDF-SHA256,
 /// AES-128-GCM), as the PEM `echKeys` and `openssl ech` read (a PRIVATE KEY block, then an
 /// ECHCONFIG block: the base64 ECHConfigList clients use). `maxNameLength` (0-255) is the

@@ -26,7 +26,7 @@ const ERR_R_UNSUPPORTED: std::os::raw::c_int = 268 | (0x2 << 18);
 /// One SSL_CTX, configured step by step from JS and shared by every connection created from it.
 #[napi]
 pub struct SecureContext {
-    context: Context,
+    pub(super) context: Context,
     /// Counted in `liveObjects().contexts` until the finalizer runs.
     _live: crate::live_objects::Live,
 }
@@ -182,9 +182,9 @@ impl SecureContext {
             return Ok(());
         }
         let list = c_string(&curve);
-        // OpenSSL >= 3.5 accepts an empty list (leaving no groups at all); 3.0, and so Node 20,
+        // OpenSSL >= 3.5 accepts an empty list (leaving no groups at all); 3.0, and so Node 18/20,
         // refuses it.
-        if list.as_bytes().is_empty() || unsafe { sys::SSL_CTX_set1_groups_list(self.context.builder.as_ptr(), list.as_ptr()) } != 1 {
+        if (list.as_bytes().is_empty() && crate::host_openssl::answers_as_openssl_30()) || unsafe { sys::SSL_CTX_set1_groups_list(self.context.builder.as_ptr(), list.as_ptr()) } != 1 {
             clear_errors();
             return Err(throw_code(env, "ERR_CRYPTO_OPERATION_FAILED", "Failed to set ECDH curve"));
         }
@@ -282,6 +282,7 @@ impl SecureContext {
         let bytes = session_id_context.as_bytes();
         let ok = unsafe { sys::SSL_CTX_set_session_id_context(self.context.builder.as_ptr(), bytes.as_ptr() as *const c_uchar, bytes.len() as _) };
         if ok == 1 {
+            crate::conn::record_session_id_context(&mut self.context.builder, bytes);
             return Ok(());
         }
         let message = unsafe {

@@ -55,6 +55,12 @@ detach();
 declare const redis: { getBuffer(key: string): Promise<Buffer | null>; set(key: string, value: Buffer, mode: 'PX', ms: number): Promise<'OK'> };
 useSessionStore(server, redisSessionStore(redis, { prefix: 'app:' }));
 
+// OCSP stapling (beyond Node).
+const stapling = tls.createServer({ key: 'k', cert: 'c', ocspStapling: { retryDelay: 500 } });
+stapling.on('OCSPStaple', (info: tls.OCSPStapleInfo) => { const next: Date | null = info.nextUpdate; void next; });
+stapling.on('OCSPStapleError', (err) => { const retry: number | undefined = err.retryIn; void retry; });
+tls.connect({ port: 443, checkOCSP: 'require' }).on('error', (err: NodeJS.ErrnoException) => void err.code);
+
 // Encrypted Client Hello (beyond Node): tls-rs/ech and the ECH options.
 import { generateECHKey, echConfigListOf } from 'tls-rs/ech';
 const echKey = generateECHKey({ publicName: 'public.example', maxNameLength: 0 });

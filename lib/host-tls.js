@@ -1,0 +1,128 @@
+'use strict';
+// What the running Node's built-in tls does where Node versions differ in their JS layer
+// (lib/_tls_wrap.js, lib/tls.js), read off built-in tls itself so that tls-rs follows the Node it
+// runs on. The one place lib/ asks; each answer is probed once, on first use, without side
+// effects (no socket, no warning, no context kept):
+//
+//   wrapsSessions            sessions carry Node's "\0nodejs:tls:session:1\0" header and the server
+//                            name they were made for; a raw DER session is ignored by a verifying
+//                            client (Node 22+; 18/20: sessions are bare DER)
+//   connectValidatesOptions  connect() checks checkServerIdentity / minDHSize with validators
+//                            (ERR_INVALID_ARG_TYPE, ERR_OUT_OF_RANGE) rather than internal asserts
+//   sniNamesIgnoreCase       server.addContext() names match the SNI name case-insensitively
+//   alpnValidatesBuffers     convertALPNProtocols() rejects a wire-format buffer with a
+//                            zero-length or truncated name (ERR_INVALID_ARG_VALUE)
+//   serverSetOptions         tls.Server.prototype.setOptions (DEP0122) still exists (gone in 24)
+//   bindsSessionsToServername  a server binds its sessions to the client's server name (session ID
+//                            context SHA-256(context's ‖ 0 ‖ name); the name kept in the session):
+//                            Node 22.23.5+, 24.22.3+ and later majors (src/conn/servername_binding.rs)
+//   ephemeralKeyInfoHidesGroups  getEphemeralKeyInfo() is {} for a KEM group such as
+//                            X25519MLKEM768 (Node 22; 24 names it { type: 'TLSGroup', name })
+//   writesCancelledOnDestroy  a write still in flight when the socket is destroyed calls back with
+//                            'write ECANCELED', and so do the writes queued behind it (Node 22+;
+//                            18/20: null, then ERR_STREAM_DESTROYED)
+//   sniContextMayLackCertificate  a context without a certificate given at once by SNICallback
+//                            does not fail the handshake (the default certificate serves; 22.23.5+,
+//                            24.22.3+; before, only one given later did not)
+//
+// The OpenSSL side of the running Node (security level, 3.0's version rules) is
+// lib/security-level.js's.
+
+const nodeTls = require('node:tls');
+
+function once(probe) {
+  let value;
+  let done = false;
+  return () => {
+    if (!done) {
+      value = probe();
+      done = true;
+    }
+    return value;
+  };
+}
+
+// Node 22+'s setSession() drops a bare DER session when the socket verifies its peer
+// (getSessionForReuse); Node 20's hands it to the native handle. Probed on a stand-in socket.
+const wrapsSessions = once(() => {
+  let reached = false;
+  const standIn = { _tlsOptions: {}, _handle: { setSession() { reached = true; } } };
+  try {
+    nodeTls.TLSSocket.prototype.setSession.call(standIn, Buffer.from([0x30, 0x00]));
+  } catch {
+    return false;
+  }
+  return !reached;
+});
+
+// Calling built-in connect() to find out would print the NODE_TLS_REJECT_UNAUTHORIZED warning
+// before its check, so its source is read: Node 22+ calls validateFunction there.
+const connectValidatesOptions = once(() =>
+  /validateFunction\(\s*options\.checkServerIdentity/.test(Function.prototype.toString.call(nodeTls.connect)));
+
+// The RegExp built-in addContext() stores for a name ('i' from Node 22), on a stand-in server
+// (the context it builds from `{}` is dropped with it).
+const sniNamesIgnoreCase = once(() => {
+  const standIn = { _contexts: [] };
+  try {
+    nodeTls.Server.prototype.addContext.call(standIn, 'a.example', {});
+  } catch {
+    return false;
+  }
+  return standIn._contexts.length === 1 && standIn._contexts[0][0].flags.includes('i');
+});
+
+const alpnValidatesBuffers = once(() => {
+  try {
+    nodeTls.convertALPNProtocols(Buffer.from([0]), {});
+    return false;
+  } catch {
+    return true;
+  }
+});
+
+const serverSetOptions = once(() => typeof nodeTls.Server.prototype.setOptions === 'function');
+
+// Whether the running Node is at least the release that brought a change in each older major
+// still supported (`since`: major -> [minor, patch]); every later major has it.
+function atLeast(since) {
+  const [major, minor, patch] = process.versions.node.split('.').map(Number);
+  const first = since[major];
+  if (first === undefined) return major > Math.max(...Object.keys(since).map(Number));
+  return minor > first[0] || (minor === first[0] && patch >= first[1]);
+}
+
+// Node's C++ does these (the 2026-11-11 security releases, 22.23.5 and 24.22.3): nothing in its
+// JS layer shows them without a handshake, so the releases that have them are named.
+// CVE-2026-123872, "don't allow TLS resumption to change SNI".
+const bindsSessionsToServername = once(() => atLeast({ 22: [23, 5], 24: [22, 3] }));
+// CVE-2026-123867, "apply the CA of SNI contexts without a certificate": such a context given
+// inside SNICallback no longer fails the handshake; the default certificate serves.
+const sniContextMayLackCertificate = once(() => atLeast({ 22: [23, 5], 24: [22, 3] }));
+
+// TLSWrap's pending write at destroy(): Node 22.23.5 and 24.22.3 complete it with UV_ECANCELED,
+// which the stream then gives every write queued behind it; 18.20.8 and 20.20.2 complete it
+// without an error (net's onWriteComplete on a destroyed stream). Node's C++, seen only with a
+// connection, so the majors are named (no 22 or 24 release without it was at hand to check).
+const writesCancelledOnDestroy = once(() => Number(process.versions.node.split('.')[0]) >= 22);
+
+// getEphemeralKeyInfo() for a group without a key of its own (X25519MLKEM768): Node 22 (OpenSSL
+// 3.5, 22.23.5 checked) negotiates it and reports {}; Node 24 reports { type: 'TLSGroup', name }
+// (24.22.3 checked). Node's C++ again. Node 18/20 cannot negotiate such a group: tls-rs names it
+// as Node 24 does (additive).
+const ephemeralKeyInfoHidesGroups = once(() => {
+  const [major, minor] = process.versions.openssl.split('.').map(Number);
+  return Number(process.versions.node.split('.')[0]) < 24 && (major > 3 || minor >= 5);
+});
+
+module.exports = {
+  wrapsSessions,
+  connectValidatesOptions,
+  sniNamesIgnoreCase,
+  alpnValidatesBuffers,
+  serverSetOptions,
+  bindsSessionsToServername,
+  sniContextMayLackCertificate,
+  writesCancelledOnDestroy,
+  ephemeralKeyInfoHidesGroups,
+};

@@ -1,0 +1,80 @@
+'use strict';
+// A TLSSocket's `_handle` (Node's TLSWrap): the members packages and Node's own tests read — fd,
+// writeQueueSize, the renegotiation guard's handshakes / lastHandshakeTime, readStop/readStart,
+// shutdown(req) — look and behave as built-in tls's.
+
+const { describe, it } = require('node:test');
+const assert = require('node:assert');
+const { differential, fixture, once, listen, tlsRs } = require('./helpers/differential');
+
+const certs = { key: fixture('agent-key.pem'), cert: fixture('agent-chain.pem') };
+const clientOptions = { host: '127.0.0.1', servername: 'localhost', ca: fixture('ca-cert.pem') };
+
+// What user code can see of a handle without depending on numbers that differ run to run.
+function describeHandle(socket) {
+  const h = socket._handle;
+  return {
+    fd: typeof h.fd === 'number' && h.fd >= 0 ? 'an fd' : h.fd,
+    writeQueueSize: typeof h.writeQueueSize,
+    handshakes: h.handshakes,
+    lastHandshakeTime: typeof h.lastHandshakeTime,
+    methods: ['readStart', 'readStop', 'shutdown', 'verifyError', 'getAsyncId']
+      .filter((m) => typeof h[m] === 'function'),
+  };
+}
+
+describe('_handle', () => {
+  for (const side of ['client', 'server', 'both']) {
+    it(`has TLSWrap's members on both ends (tls-rs as ${side})`, async () => {
+      await differential(async ({ clientTls, serverTls, rec }) => {
+        const srv = serverTls.createServer(certs, (s) => {
+          rec.add('server-socket', 'handle', describeHandle(s));
+          s.end('bye');
+        });
+        const port = await listen(srv);
+        const c = clientTls.connect({ ...clientOptions, port }, () => {
+          rec.add('client', 'handle', describeHandle(c));
+        });
+        c.resume();
+        await once(c, 'close');
+        srv.close();
+        await once(srv, 'close');
+      }, { side });
+    });
+  }
+
+  // Built-in tls's shutdown needs net's internal ShutdownWrap (a plain object aborts the
+  // process), so this one is tls-rs's alone: what net's _final relies on.
+  for (const who of ['client', 'server']) {
+    it(`shutdown(req) sends close_notify and the FIN, then req.oncomplete(0) (${who})`, async () => {
+      const tls = require('node:tls');
+      const completed = [];
+      let endPeer;
+      let complete;
+      const peerEnded = new Promise((resolve) => { endPeer = resolve; });
+      const shutdownCompleted = new Promise((resolve) => { complete = resolve; });
+      const shutdown = (socket) => {
+        const req = { oncomplete(status) { completed.push([status, this === req]); complete(); } };
+        completed.push(['returned', socket._handle.shutdown(req)]);
+      };
+      const srv = (who === 'server' ? tlsRs : tls).createServer(certs, (s) => {
+        if (who === 'server') shutdown(s);
+        else s.on('end', endPeer).resume();
+      });
+      const port = await listen(srv);
+      const c = (who === 'client' ? tlsRs : tls).connect({ ...clientOptions, port }, () => {
+        if (who === 'client') shutdown(c);
+      });
+      if (who === 'server') c.on('end', endPeer);
+      c.resume();
+      try {
+        await Promise.all([peerEnded, shutdownCompleted]);
+        assert.deepStrictEqual(completed, [['returned', 0], [0, true]]);
+      } finally {
+        c.destroy();
+        srv.close();
+        await once(srv, 'close');
+      }
+    });
+  }
+});
