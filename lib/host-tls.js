@@ -24,6 +24,10 @@
 //   sniContextMayLackCertificate  a context without a certificate given at once by SNICallback
 //                            does not fail the handshake (the default certificate serves; 22.23.5+,
 //                            24.22.3+; before, only one given later did not)
+//   setKeyCertNeedsCertificate  setKeyCert() with a context that has no certificate throws a bare
+//                            Error('SetKeyCert') before OpenSSL is asked (Node 22+; 18/20: OpenSSL's
+//                            "passed a null parameter")
+//   invalidThisHidesStackFrames  ERR_INVALID_THIS has a HideStackFramesError variant (Node 22+)
 //
 // The OpenSSL side of the running Node (security level, 3.0's version rules) is
 // lib/security-level.js's.
@@ -106,6 +110,15 @@ const sniContextMayLackCertificate = once(() => atLeast({ 22: [23, 5], 24: [22, 
 // connection, so the majors are named (no 22 or 24 release without it was at hand to check).
 const writesCancelledOnDestroy = once(() => Number(process.versions.node.split('.')[0]) >= 22);
 
+// TLSWrap::SetKeyCert: from Node 22 (ncrypto's setSniContext) a context without a certificate is
+// refused before OpenSSL is called, so the error has no OpenSSL code; Node's C++ (22.23.5 and
+// 24.22.3 checked; 18.20.8 and 20.20.2 report OpenSSL's error).
+const setKeyCertNeedsCertificate = once(() => Number(process.versions.node.split('.')[0]) >= 22);
+
+// lib/internal/errors.js registers ERR_INVALID_THIS with HideStackFramesError from Node 22 (the
+// variant is internal: nothing outside `internal/errors` shows it, so the major is named).
+const invalidThisHidesStackFrames = once(() => Number(process.versions.node.split('.')[0]) >= 22);
+
 // getEphemeralKeyInfo() for a group without a key of its own (X25519MLKEM768): Node 22 (OpenSSL
 // 3.5, 22.23.5 checked) negotiates it and reports {}; Node 24 reports { type: 'TLSGroup', name }
 // (24.22.3 checked). Node's C++ again. Node 18/20 cannot negotiate such a group: tls-rs names it
@@ -125,4 +138,6 @@ module.exports = {
   sniContextMayLackCertificate,
   writesCancelledOnDestroy,
   ephemeralKeyInfoHidesGroups,
+  setKeyCertNeedsCertificate,
+  invalidThisHidesStackFrames,
 };
