@@ -28,6 +28,8 @@
 //                            Error('SetKeyCert') before OpenSSL is asked (Node 22+; 18/20: OpenSSL's
 //                            "passed a null parameter")
 //   invalidThisHidesStackFrames  ERR_INVALID_THIS has a HideStackFramesError variant (Node 22+)
+//   certificateObjects       whose X509ToObject getPeerCertificate() follows: 20 (Node 18/20), 22
+//                            or 24 (src/x509/mod.rs's ObjectStyle says what differs)
 //
 // The OpenSSL side of the running Node (security level, 3.0's version rules) is
 // lib/security-level.js's.
@@ -119,6 +121,27 @@ const setKeyCertNeedsCertificate = once(() => Number(process.versions.node.split
 // variant is internal: nothing outside `internal/errors` shows it, so the major is named).
 const invalidThisHidesStackFrames = once(() => Number(process.versions.node.split('.')[0]) >= 22);
 
+// X509ToObject is Node's C++, but crypto's X509Certificate#toLegacyObject() is the same function
+// as getPeerCertificate()'s, so its answer for one certificate shows which one the running Node
+// has: a P-256 certificate with an empty subjectAltName (no extension besides). Node 24 gives
+// every key, `modulus` too (undefined); Node 22 reads the empty name as "DNS:"; 18/20 as "".
+const PROBE_CERTIFICATE = `-----BEGIN CERTIFICATE-----
+MIIBHzCBxqADAgECAgEBMAoGCCqGSM49BAMCMBIxEDAOBgNVBAMMB2NyYWZ0ZWQw
+HhcNMjYwMTAxMDAwMDAwWhcNMzYwMTAxMDAwMDAwWjASMRAwDgYDVQQDDAdjcmFm
+dGVkMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAETipoSamNP6zmBrnmDo/STsWq
+eAaPP07Co579X+DFWUlk/DEkvMgwMqnrprEnBp1tCcJbsuVupWQ/F+GFXTZ9GaMN
+MAswCQYDVR0RBAIwADAKBggqhkjOPQQDAgNIADBFAiASdcld6CSsCCn6QcCeEYQ0
+yODJ4ZjiDwskVdPi0HGF4QIhAO6FOUuWg8jipG8DK81iluFiK3rC1IELwHT4c3ni
+1/B8
+-----END CERTIFICATE-----
+`;
+const certificateObjects = once(() => {
+  const { X509Certificate } = require('node:crypto');
+  const legacy = new X509Certificate(PROBE_CERTIFICATE).toLegacyObject();
+  if ('modulus' in legacy) return 24;
+  return legacy.subjectaltname === 'DNS:' ? 22 : 20;
+});
+
 // getEphemeralKeyInfo() for a group without a key of its own (X25519MLKEM768): Node 22 (OpenSSL
 // 3.5, 22.23.5 checked) negotiates it and reports {}; Node 24 reports { type: 'TLSGroup', name }
 // (24.22.3 checked). Node's C++ again. Node 18/20 cannot negotiate such a group: tls-rs names it
@@ -140,4 +163,5 @@ module.exports = {
   ephemeralKeyInfoHidesGroups,
   setKeyCertNeedsCertificate,
   invalidThisHidesStackFrames,
+  certificateObjects,
 };
