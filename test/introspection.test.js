@@ -154,6 +154,11 @@ describe('introspection differential', () => {
   }
 });
 
+// Node 24's own getEphemeralKeyInfo() crashes the process when called before the handshake
+// (SIGSEGV in SSL_get0_group_name; 24.22.3 checked): there the oracle cannot answer, and tls-rs
+// is held to what Node 18-22 answer, {}.
+const BUILT_IN_CRASHES_BEFORE_HANDSHAKE = process.versions.node.startsWith('24.');
+
 describe('getEphemeralKeyInfo', () => {
   const cases = {
     'DHE (TLS 1.2)': { server: { dhparam: fixture('dhparam-2048.pem'), ciphers: 'DHE-RSA-AES128-GCM-SHA256', maxVersion: 'TLSv1.2' } },
@@ -168,7 +173,8 @@ describe('getEphemeralKeyInfo', () => {
       });
       const port = await listen(srv);
       const c = clientTls.connect({ port, host: '127.0.0.1', ca, servername: 'localhost', ciphers: server.ciphers });
-      rec.add('client', 'before', JSON.stringify(c.getEphemeralKeyInfo()));
+      if (!BUILT_IN_CRASHES_BEFORE_HANDSHAKE) rec.add('client', 'before', JSON.stringify(c.getEphemeralKeyInfo()));
+      else if (clientTls !== require('node:tls')) assert.equal(JSON.stringify(c.getEphemeralKeyInfo()), '{}');
       c.on('secureConnect', () => rec.add('client', JSON.stringify(c.getEphemeralKeyInfo()), c.getCipher()));
       c.resume();
       await once(c, 'close');
