@@ -28,6 +28,8 @@
 //                            Error('SetKeyCert') before OpenSSL is asked (Node 22+; 18/20: OpenSSL's
 //                            "passed a null parameter")
 //   invalidThisHidesStackFrames  ERR_INVALID_THIS has a HideStackFramesError variant (Node 22+)
+//   ephemeralKeyInfoHasAllKeys  a client's getEphemeralKeyInfo() has type, name and size, each
+//                            undefined where there is none (Node 24; before: only those known)
 //   certificateObjects       whose X509ToObject getPeerCertificate() follows: 20 (Node 18/20), 22
 //                            or 24 (src/x509/mod.rs's ObjectStyle says what differs)
 //
@@ -121,6 +123,10 @@ const setKeyCertNeedsCertificate = once(() => Number(process.versions.node.split
 // variant is internal: nothing outside `internal/errors` shows it, so the major is named).
 const invalidThisHidesStackFrames = once(() => Number(process.versions.node.split('.')[0]) >= 22);
 
+// TLSWrap::GetEphemeralKeyInfo builds its object from a fixed template in Node 24 (24.22.3
+// checked; 22.23.5 and 20 set only the keys they know). Node's C++: the major is named.
+const ephemeralKeyInfoHasAllKeys = once(() => Number(process.versions.node.split('.')[0]) >= 24);
+
 // X509ToObject is Node's C++, but crypto's X509Certificate#toLegacyObject() is the same function
 // as getPeerCertificate()'s, so its answer for one certificate shows which one the running Node
 // has: a P-256 certificate with an empty subjectAltName (no extension besides). Node 24 gives
@@ -164,4 +170,5 @@ module.exports = {
   setKeyCertNeedsCertificate,
   invalidThisHidesStackFrames,
   certificateObjects,
+  ephemeralKeyInfoHasAllKeys,
 };
