@@ -30,6 +30,9 @@
 //   invalidThisHidesStackFrames  ERR_INVALID_THIS has a HideStackFramesError variant (Node 22+)
 //   ephemeralKeyInfoHasAllKeys  a client's getEphemeralKeyInfo() has type, name and size, each
 //                            undefined where there is none (Node 24; before: only those known)
+//   verifyErrorHintsSystemCa  verifyError()'s message for a chain without a trusted root ends in
+//                            "; if the root CA is installed locally, try running Node.js with
+//                            --use-system-ca" (Node 24, with or without that flag)
 //   certificateObjects       whose X509ToObject getPeerCertificate() follows: 20 (Node 18/20), 22
 //                            or 24 (src/x509/mod.rs's ObjectStyle says what differs)
 //
@@ -127,6 +130,9 @@ const invalidThisHidesStackFrames = once(() => Number(process.versions.node.spli
 // checked; 22.23.5 and 20 set only the keys they know). Node's C++: the major is named.
 const ephemeralKeyInfoHasAllKeys = once(() => Number(process.versions.node.split('.')[0]) >= 24);
 
+// Node's C++ (TLSWrap::VerifyError), so the major is named (24.22.3 checked; 22.23.5 has no hint).
+const verifyErrorHintsSystemCa = once(() => Number(process.versions.node.split('.')[0]) >= 24);
+
 // X509ToObject is Node's C++, but crypto's X509Certificate#toLegacyObject() is the same function
 // as getPeerCertificate()'s, so its answer for one certificate shows which one the running Node
 // has: a P-256 certificate with an empty subjectAltName (no extension besides). Node 24 gives
@@ -171,4 +177,5 @@ module.exports = {
   invalidThisHidesStackFrames,
   certificateObjects,
   ephemeralKeyInfoHasAllKeys,
+  verifyErrorHintsSystemCa,
 };
