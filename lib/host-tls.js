@@ -33,6 +33,9 @@
 //   verifyErrorHintsSystemCa  verifyError()'s message for a chain without a trusted root ends in
 //                            "; if the root CA is installed locally, try running Node.js with
 //                            --use-system-ca" (Node 24, with or without that flag)
+//   validatorsOfNode24       lib/internal/validators.js as in Node 24: validateArray says "must have
+//                            a length of at least N", validatePort refuses '0' when zero is not
+//                            allowed (before: "must be longer than N", only the number 0)
 //   certificateObjects       whose X509ToObject getPeerCertificate() follows: 20 (Node 18/20), 22
 //                            or 24 (src/x509/mod.rs's ObjectStyle says what differs)
 //
@@ -133,6 +136,10 @@ const ephemeralKeyInfoHasAllKeys = once(() => Number(process.versions.node.split
 // Node's C++ (TLSWrap::VerifyError), so the major is named (24.22.3 checked; 22.23.5 has no hint).
 const verifyErrorHintsSystemCa = once(() => Number(process.versions.node.split('.')[0]) >= 24);
 
+// Node's internal validators are not reachable from its public API with these arguments, so the
+// major is named (24.22.3 checked; 22.23.5, 20 and 18 have the older ones).
+const validatorsOfNode24 = once(() => Number(process.versions.node.split('.')[0]) >= 24);
+
 // X509ToObject is Node's C++, but crypto's X509Certificate#toLegacyObject() is the same function
 // as getPeerCertificate()'s, so its answer for one certificate shows which one the running Node
 // has: a P-256 certificate with an empty subjectAltName (no extension besides). Node 24 gives
@@ -178,4 +185,5 @@ module.exports = {
   certificateObjects,
   ephemeralKeyInfoHasAllKeys,
   verifyErrorHintsSystemCa,
+  validatorsOfNode24,
 };

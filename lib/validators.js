@@ -15,6 +15,10 @@ const {
   hideFramesAbove,
 } = require('./errors');
 
+// Node 24 reworded validateArray's length reason and refuses the string '0' where zero is not
+// allowed (lib/host-tls.js).
+const node24Validators = require('./host-tls').validatorsOfNode24();
+
 // Returns `err` with its stack starting below `fn`.
 function fail(err, fn) {
   hideFramesAbove(err, fn);
@@ -111,7 +115,8 @@ function validateDictionary(value, name) {
 function validateArray(value, name, minLength = 0) {
   if (!Array.isArray(value)) throw fail(new ERR_INVALID_ARG_TYPE(name, 'Array', value), validateArray);
   if (value.length < minLength) {
-    throw fail(new ERR_INVALID_ARG_VALUE(name, value, `must be longer than ${minLength}`), validateArray);
+    const reason = node24Validators ? `must have a length of at least ${minLength}` : `must be longer than ${minLength}`;
+    throw fail(new ERR_INVALID_ARG_VALUE(name, value, reason), validateArray);
   }
 }
 
@@ -181,7 +186,7 @@ function validatePort(port, name = 'Port', allowZero = true) {
       (typeof port === 'string' && port.trim().length === 0) ||
       +port !== (+port >>> 0) ||
       port > 0xFFFF ||
-      (port === 0 && !allowZero)) {
+      ((node24Validators ? +port : port) === 0 && !allowZero)) {
     throw fail(new ERR_SOCKET_BAD_PORT(name, port, allowZero), validatePort);
   }
   return port | 0;
