@@ -447,8 +447,10 @@ function defineNative(code, Base, makeMessage) {
 // Node: THROW_ERR_TLS_INVALID_PROTOCOL_METHOD(env, "Unknown method: %s", method)
 defineNative('ERR_TLS_INVALID_PROTOCOL_METHOD', TypeError,
              (method) => `Unknown method: ${method}`);
-// The misspelling is Node 20's own code.
+// The misspelling is Node 18-22's own code; Node 24 spells it right (lib/host-tls.js).
 defineNative('ERR_TLS_PSK_SET_IDENTIY_HINT_FAILED', Error,
+             (message = 'Failed to set PSK identity hint') => message);
+defineNative('ERR_TLS_PSK_SET_IDENTITY_HINT_FAILED', Error,
              (message = 'Failed to set PSK identity hint') => message);
 defineNative('ERR_CRYPTO_INVALID_KEYLEN', RangeError,
              (message = 'Invalid key length') => message);

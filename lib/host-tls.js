@@ -36,6 +36,8 @@
 //   validatorsOfNode24       lib/internal/validators.js as in Node 24: validateArray says "must have
 //                            a length of at least N", validatePort refuses '0' when zero is not
 //                            allowed (before: "must be longer than N", only the number 0)
+//   pskHintCodeSpelledRight  a refused pskIdentityHint is ERR_TLS_PSK_SET_IDENTITY_HINT_FAILED (Node
+//                            24; before: Node's misspelt ERR_TLS_PSK_SET_IDENTIY_HINT_FAILED)
 //   certificateObjects       whose X509ToObject getPeerCertificate() follows: 20 (Node 18/20), 22
 //                            or 24 (src/x509/mod.rs's ObjectStyle says what differs)
 //
@@ -140,6 +142,9 @@ const verifyErrorHintsSystemCa = once(() => Number(process.versions.node.split('
 // major is named (24.22.3 checked; 22.23.5, 20 and 18 have the older ones).
 const validatorsOfNode24 = once(() => Number(process.versions.node.split('.')[0]) >= 24);
 
+// A C++ error code (node_errors.h): 24.22.3 has the corrected name, 22.23.5 the old one.
+const pskHintCodeSpelledRight = once(() => Number(process.versions.node.split('.')[0]) >= 24);
+
 // X509ToObject is Node's C++, but crypto's X509Certificate#toLegacyObject() is the same function
 // as getPeerCertificate()'s, so its answer for one certificate shows which one the running Node
 // has: a P-256 certificate with an empty subjectAltName (no extension besides). Node 24 gives
@@ -186,4 +191,5 @@ module.exports = {
   ephemeralKeyInfoHasAllKeys,
   verifyErrorHintsSystemCa,
   validatorsOfNode24,
+  pskHintCodeSpelledRight,
 };
