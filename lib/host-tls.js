@@ -38,6 +38,8 @@
 //                            allowed (before: "must be longer than N", only the number 0)
 //   pskHintCodeSpelledRight  a refused pskIdentityHint is ERR_TLS_PSK_SET_IDENTITY_HINT_FAILED (Node
 //                            24; before: Node's misspelt ERR_TLS_PSK_SET_IDENTIY_HINT_FAILED)
+//   certificateCompression   Node 24's `certificateCompression` option and
+//                            tls.getCertificateCompressionAlgorithms() exist
 //   certificateObjects       whose X509ToObject getPeerCertificate() follows: 20 (Node 18/20), 22
 //                            or 24 (src/x509/mod.rs's ObjectStyle says what differs)
 //
@@ -145,6 +147,8 @@ const validatorsOfNode24 = once(() => Number(process.versions.node.split('.')[0]
 // A C++ error code (node_errors.h): 24.22.3 has the corrected name, 22.23.5 the old one.
 const pskHintCodeSpelledRight = once(() => Number(process.versions.node.split('.')[0]) >= 24);
 
+const certificateCompression = once(() => typeof nodeTls.getCertificateCompressionAlgorithms === 'function');
+
 // X509ToObject is Node's C++, but crypto's X509Certificate#toLegacyObject() is the same function
 // as getPeerCertificate()'s, so its answer for one certificate shows which one the running Node
 // has: a P-256 certificate with an empty subjectAltName (no extension besides). Node 24 gives
@@ -192,4 +196,5 @@ module.exports = {
   verifyErrorHintsSystemCa,
   validatorsOfNode24,
   pskHintCodeSpelledRight,
+  certificateCompression,
 };

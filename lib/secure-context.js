@@ -33,6 +33,8 @@ const binding = require('./binding');
 const { hostSecurityLevel, hostUsesOpenSSL30Rules } = require('./security-level');
 const { tlsModule } = require('./defaults');
 const { ensureRootStore } = require('./ca-certificates');
+const hostTls = require('./host-tls');
+const { applyCertificateCompression } = require('./certificate-compression');
 const {
   codes: {
     ERR_CRYPTO_CUSTOM_ENGINE_NOT_SUPPORTED,
@@ -218,6 +220,7 @@ function configSecureContext(context, options = kEmptyObject, name = 'options') 
     allowPartialTrustChain,
     ca,
     cert,
+    certificateCompression,
     ciphers = getDefaultCiphers(),
     clientCertEngine,
     crl,
@@ -280,6 +283,9 @@ function configSecureContext(context, options = kEmptyObject, name = 'options') 
       setKey(context, key, passphrase, name);
     }
   }
+
+  // Node 24's option, where it exists (lib/certificate-compression.js): checked, then refused.
+  if (hostTls.certificateCompression()) applyCertificateCompression(certificateCompression, name);
 
   if (sigalgs !== undefined && sigalgs !== null) {
     validateString(sigalgs, `${name}.sigalgs`);

@@ -107,6 +107,9 @@ Server.prototype.setSecureContext = function setSecureContext(options) {
   if (options.ticketKeys) this.ticketKeys = options.ticketKeys;
   this.privateKeyIdentifier = options.privateKeyIdentifier;
   this.privateKeyEngine = options.privateKeyEngine;
+  // Node 24 (lib/host-tls.js): kept and passed on, as its setSecureContext does.
+  const compression = hostTls.certificateCompression();
+  if (compression) this.certificateCompression = options.certificateCompression;
 
   this._sharedCreds = tlsModule().createSecureContext({
     pfx: this.pfx,
@@ -130,6 +133,7 @@ Server.prototype.setSecureContext = function setSecureContext(options) {
     sessionTimeout: this.sessionTimeout,
     privateKeyIdentifier: this.privateKeyIdentifier,
     privateKeyEngine: this.privateKeyEngine,
+    ...(compression ? { certificateCompression: this.certificateCompression } : {}),
   });
 };
 
