@@ -40,6 +40,11 @@
 //                            24; before: Node's misspelt ERR_TLS_PSK_SET_IDENTIY_HINT_FAILED)
 //   certificateCompression   Node 24's `certificateCompression` option and
 //                            tls.getCertificateCompressionAlgorithms() exist
+//   plainNodeErrorMark       Node's internal errors are plain `new Base()` objects marked with its
+//                            kIsNodeError symbol (Node 18; returned, for lib/errors.js), or null
+//                            (20+: instances of a NodeError class)
+//   sessionTimeoutMayBeNegative  createSecureContext() takes a negative sessionTimeout (Node 18;
+//                            20+: ERR_OUT_OF_RANGE)
 //   certificateObjects       whose X509ToObject getPeerCertificate() follows: 20 (Node 18/20), 22
 //                            or 24 (src/x509/mod.rs's ObjectStyle says what differs)
 //
@@ -149,6 +154,27 @@ const pskHintCodeSpelledRight = once(() => Number(process.versions.node.split('.
 
 const certificateCompression = once(() => typeof nodeTls.getCertificateCompressionAlgorithms === 'function');
 
+// One of Node's own internal errors (Buffer.alloc's ERR_INVALID_ARG_TYPE) shows the shape.
+const plainNodeErrorMark = once(() => {
+  try {
+    Buffer.alloc('not a size');
+  } catch (err) {
+    if (Object.getPrototypeOf(err) !== TypeError.prototype) return null;
+    return Object.getOwnPropertySymbols(err).find((s) => s.description === 'kIsNodeError') ?? null;
+  }
+  return null;
+});
+
+// A context built and dropped (the option is checked before anything is loaded into it).
+const sessionTimeoutMayBeNegative = once(() => {
+  try {
+    nodeTls.createSecureContext({ sessionTimeout: -1, ca: [] });
+    return true;
+  } catch {
+    return false;
+  }
+});
+
 // X509ToObject is Node's C++, but crypto's X509Certificate#toLegacyObject() is the same function
 // as getPeerCertificate()'s, so its answer for one certificate shows which one the running Node
 // has: a P-256 certificate with an empty subjectAltName (no extension besides). Node 24 gives
@@ -197,4 +223,6 @@ module.exports = {
   validatorsOfNode24,
   pskHintCodeSpelledRight,
   certificateCompression,
+  plainNodeErrorMark,
+  sessionTimeoutMayBeNegative,
 };

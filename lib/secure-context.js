@@ -391,7 +391,8 @@ function configSecureContext(context, options = kEmptyObject, name = 'options') 
   }
 
   if (sessionTimeout !== undefined && sessionTimeout !== null) {
-    validateInt32(sessionTimeout, `${name}.sessionTimeout`, 0);
+    // Node 18 takes any int32 (lib/host-tls.js); 20+ no negative one.
+    validateInt32(sessionTimeout, `${name}.sessionTimeout`, hostTls.sessionTimeoutMayBeNegative() ? undefined : 0);
     context.setSessionTimeout(sessionTimeout);
   }
 }
