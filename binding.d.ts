@@ -48,6 +48,18 @@ export declare function transportFlush(transport: TlsTransport, id: number): num
 /** One SSL_CTX, configured step by step from JS and shared by every connection created from it. */
 export declare class SecureContext {
   /**
+   * The certificate OCSP stapling fetches a response for (the one `getCertificate()` returns),
+   * or null when the context has none.
+   */
+  ocspStaplingTarget(): OcspStaplingTarget | null
+  /**
+   * Checks `response` (DER) for the context's certificate and, when it is usable, staples it
+   * from now on to clients that ask, until its nextUpdate. Returns the check either way.
+   */
+  setOCSPStaple(response: Uint8Array): OcspResponseCheck
+  /** Stops stapling the context's response. */
+  clearOCSPStaple(): void
+  /**
    * A TLS context (TLS_method) with Node's base settings. It is usable as is — a client
    * context with OpenSSL's default protocol range and no trust store; `init()` then sets the
    * method and version range as Node does.
@@ -330,6 +342,11 @@ export declare class TlsConnection {
    * (Node's getPeerX509Certificate() rules: empty when a client has no chain).
    */
   getPeerX509Chain(): Array<Buffer>
+  /**
+   * Client, after the handshake: what the server stapled says about its certificate (checked
+   * now), or null when nothing was stapled.
+   */
+  checkOCSPStaple(): OcspResponseCheck | null
 }
 
 /** The socket Rust owns for one TlsConnection. */
@@ -478,6 +495,34 @@ export interface LiveObjects {
  * file (Node's NODE_EXTRA_CA_CERTS). Only the first call builds; later calls report what was built.
  */
 export declare function loadRootCertificates(roots: Array<string>, extraCertsFile?: string | undefined | null, opensslStore?: OpenSslStorePaths | undefined | null): RootStoreInfo
+
+/**
+ * What an OCSP response says about a certificate, or (`error`) why it cannot be used. Times are
+ * milliseconds since the epoch.
+ */
+export interface OcspResponseCheck {
+  /** Why the response is unusable; the other fields are then absent. */
+  error?: string
+  /** 'good', 'revoked' or 'unknown'. */
+  status?: string
+  thisUpdate?: number
+  /** Absent when the response has no nextUpdate. */
+  nextUpdate?: number
+  revocationTime?: number
+  /** RFC 5280's CRLReason name ('keyCompromise', ...), when the responder gave one. */
+  revocationReason?: string
+}
+
+/**
+ * What `ocspStaplingTarget()` returns: the context's certificate, its issuer, the responders
+ * its AIA extension names and the DER OCSP request for it (null without an issuer).
+ */
+export interface OcspStaplingTarget {
+  certificate: Buffer
+  issuer?: Buffer
+  responders: Array<string>
+  request?: Buffer
+}
 
 /**
  * Where OpenSSL's default CA store is (Node's `--use-openssl-ca`): the certificates (and CRLs)

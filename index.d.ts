@@ -9,6 +9,60 @@ declare module 'tls' {
   function getCACertificates(type?: 'default' | 'system' | 'bundled' | 'extra'): string[];
   /** Makes `certs` (PEM) the CA certificates later connections without `ca` trust. */
   function setDefaultCACertificates(certs: ReadonlyArray<string | NodeJS.ArrayBufferView>): void;
+
+  // Beyond Node: OCSP stapling without user code (README, "OCSP stapling").
+  /** `ocspStapling` tuning; times in milliseconds. */
+  interface OCSPStaplingOptions {
+    /** How long a responder may take to answer (default 10000). */
+    timeout?: number | undefined;
+    /** The first retry after a failed fetch (default 1000); each further one waits twice as long. */
+    retryDelay?: number | undefined;
+    /** The longest wait between retries (default 600000). */
+    maxRetryDelay?: number | undefined;
+  }
+  /** What 'OCSPStaple' reports: a response fetched, checked and stapled from now on. */
+  interface OCSPStapleInfo {
+    /** The certificate (DER) the response is about. */
+    certificate: Buffer;
+    /** The responder URL it came from. */
+    responder: string;
+    /** The DER OCSPResponse, as clients receive it. */
+    response: Buffer;
+    status: 'good' | 'revoked' | 'unknown';
+    thisUpdate: Date;
+    /** null: the response has no nextUpdate (fetched again after an hour). */
+    nextUpdate: Date | null;
+    revocationTime?: Date | null;
+    revocationReason?: string | null;
+  }
+  /** What 'OCSPStapleError' reports: a fetch that failed (the server keeps serving, and retries). */
+  interface OCSPStapleError extends Error {
+    /** ECONNREFUSED and other network codes, ERR_TLS_RS_OCSP_RESPONDER, ERR_TLS_RS_OCSP_INVALID,
+     * ERR_TLS_RS_OCSP_NO_RESPONDER, ERR_TLS_RS_OCSP_NO_ISSUER. */
+    code?: string | undefined;
+    certificate?: Buffer;
+    responder?: string;
+    /** Milliseconds until the next attempt (absent when nothing will be retried). */
+    retryIn?: number;
+  }
+  interface TlsOptions {
+    /** Fetch, cache and staple the certificate's OCSP response (true, or tuning). */
+    ocspStapling?: boolean | OCSPStaplingOptions | undefined;
+  }
+  interface ConnectionOptions {
+    /**
+     * Check the server's stapled OCSP response once the handshake is done: a revoked certificate
+     * fails with ERR_TLS_RS_OCSP_REVOKED, an unusable staple with ERR_TLS_RS_OCSP_INVALID; with
+     * 'require', no staple fails with ERR_TLS_RS_OCSP_MISSING. Implies requestOCSP.
+     */
+    checkOCSP?: boolean | 'require' | undefined;
+  }
+  interface Server {
+    on(event: 'OCSPStaple', listener: (info: OCSPStapleInfo) => void): this;
+    on(event: 'OCSPStapleError', listener: (err: OCSPStapleError) => void): this;
+    once(event: 'OCSPStaple', listener: (info: OCSPStapleInfo) => void): this;
+    once(event: 'OCSPStapleError', listener: (err: OCSPStapleError) => void): this;
+  }
 }
 
 export = tls;

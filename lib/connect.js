@@ -13,6 +13,7 @@ const {
   assertInternal: assert,
 } = require('./errors');
 const { validateFunction, validateNumber } = require('./validators');
+const { wantsOCSPCheck, checkOCSPStaple } = require('./ocsp-stapling');
 
 const { kConnectOptions } = require('./symbols');
 const { getSessionForReuse, getSessionServerIdentity } = require('./sessions');
@@ -78,6 +79,8 @@ function connect(...args) {
            'options.minDHSize is not a positive number: ' +
            options.minDHSize);
   }
+  // Beyond Node: `checkOCSP` asks for a staple and judges it (lib/ocsp-stapling.js).
+  const checkOCSP = wantsOCSPCheck(options);
   // Through the module, as Node: a user's replacement is the one used (and sees the options
   // before the session is picked, as in Node 22+).
   const context = options.secureContext || tls.createSecureContext(options);
@@ -98,7 +101,7 @@ function connect(...args) {
     enableTrace: options.enableTrace,
     session: options.session,
     NPNProtocols: options.NPNProtocols,
-    requestOCSP: options.requestOCSP,
+    requestOCSP: options.requestOCSP || checkOCSP,
     pskCallback: options.pskCallback,
   });
   options.rejectUnauthorized = options.rejectUnauthorized !== false;
@@ -167,6 +170,11 @@ function onConnectSecure() {
     }
   } else {
     this.authorized = true;
+  }
+  const ocspError = checkOCSPStaple(this, options.checkOCSP);
+  if (ocspError) {
+    this.destroy(ocspError);
+    return;
   }
   this.secureConnecting = false;
   this.emit('secureConnect');

@@ -22,6 +22,7 @@ const { convertNPNProtocols } = require('./npn');
 const { SNICallback, servernamePattern } = require('./sni');
 const { tlsModule } = require('./defaults');
 const hostTls = require('./host-tls');
+const { initOCSPStapling, syncOCSPStapling } = require('./ocsp-stapling');
 
 // Whether a connection's failure before 'secureConnection' was reported ('tlsClientError').
 const kErrorEmitted = Symbol('kErrorEmitted');
@@ -79,6 +80,8 @@ function Server(options, listener) {
 
   Reflect.apply(net.Server, this, [options, tlsConnectionListener]);
   this.prependListener('listening', acceptNatively);
+  // Beyond Node: OCSP stapling without user code (lib/ocsp-stapling.js).
+  initOCSPStapling(this, options);
 
   if (listener) this.on('secureConnection', listener);
 }
@@ -135,6 +138,7 @@ Server.prototype.setSecureContext = function setSecureContext(options) {
     privateKeyEngine: this.privateKeyEngine,
     ...(compression ? { certificateCompression: this.certificateCompression } : {}),
   });
+  syncOCSPStapling(this);
 };
 
 /**
@@ -147,6 +151,7 @@ Server.prototype.addContext = function addContext(servername, context) {
   const secureContext =
     context instanceof SecureContext ? context : tlsModule().createSecureContext(context);
   this._contexts.push([re, secureContext.context]);
+  syncOCSPStapling(this);
 };
 
 // Node's cluster module calls these around listen() in a worker: the primary keeps the first

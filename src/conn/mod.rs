@@ -48,6 +48,7 @@ pub(crate) mod test_pair;
 
 pub use events::Event;
 pub use npn::NpnOutcome;
+pub use ocsp::enable_context_stapling;
 pub use psk::{PskAnswer, PskExchange};
 pub use questions::Question;
 pub use servername_binding::{record_context_id as record_session_id_context, set_bound as bind_sessions_to_servername};

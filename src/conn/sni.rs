@@ -78,7 +78,7 @@ impl Connection {
     fn use_identity_of(&mut self, context: &SslContextRef) -> bool {
         let ssl = self.ssl.as_ptr();
         let ctx = context.as_ptr();
-        unsafe {
+        let ok = unsafe {
             let cert = sys::SSL_CTX_get0_certificate(ctx);
             let key = sys::SSL_CTX_get0_privatekey(ctx);
             let mut chain: *mut sys::stack_st_X509 = std::ptr::null_mut();
@@ -92,8 +92,12 @@ impl Connection {
             if ok == 1 && !chain.is_null() {
                 ok = sys::SSL_ctrl(ssl, SSL_CTRL_CHAIN, 1, chain as *mut c_void) as c_int;
             }
-            ok == 1
+            ok
+        };
+        if ok == 1 {
+            self.note_identity_context(context);
         }
+        ok == 1
     }
 
     // The context's trust store and client CA list (Node's SetCACerts).

@@ -4,6 +4,7 @@
 //! is its JS face; tickets, the default root store and the cipher list live beside it.
 
 pub mod ciphers;
+pub mod ocsp_staple;
 pub mod root_store;
 pub mod security;
 pub mod tickets;
@@ -306,6 +307,8 @@ pub fn new_ssl_ctx(method: *const sys::SSL_METHOD) -> std::result::Result<SslCon
     let mut builder = SslContextBuilder::new(unsafe { SslMethod::from_ptr(method) })?;
     // Random 48-byte ticket keys and Node's ticket callback.
     tickets::install(&mut builder)?;
+    // The slot for the OCSP response it may staple (lib/ocsp-stapling.js fills it).
+    ocsp_staple::prepare(&mut builder);
     let ctx = builder.as_ptr();
     unsafe {
         sys::SSL_CTX_set_options(ctx, (SSL_OP_NO_SSLV2 | SSL_OP_NO_SSLV3 | SSL_OP_ALLOW_CLIENT_RENEGOTIATION) as _);

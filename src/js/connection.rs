@@ -87,7 +87,7 @@ impl TlsConnection {
     }
 
     /// `try_with` for queries: a destroyed connection answers `gone`; re-entry throws.
-    fn query<T>(&self, env: &Env, gone: T, f: impl FnOnce(&mut Connection) -> T) -> Result<T> {
+    pub(super) fn query<T>(&self, env: &Env, gone: T, f: impl FnOnce(&mut Connection) -> T) -> Result<T> {
         match self.try_with(f) {
             Ok(value) => Ok(value),
             Err(Unavailable::Destroyed) => Ok(gone),

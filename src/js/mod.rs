@@ -5,6 +5,7 @@ pub mod connection;
 pub mod errors;
 pub mod functions;
 pub mod hot_path;
+pub mod ocsp;
 pub mod secure_context;
 pub mod status;
 pub mod transport;

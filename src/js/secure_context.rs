@@ -26,7 +26,7 @@ const ERR_R_UNSUPPORTED: std::os::raw::c_int = 268 | (0x2 << 18);
 /// One SSL_CTX, configured step by step from JS and shared by every connection created from it.
 #[napi]
 pub struct SecureContext {
-    context: Context,
+    pub(super) context: Context,
     /// Counted in `liveObjects().contexts` until the finalizer runs.
     _live: crate::live_objects::Live,
 }

@@ -70,6 +70,7 @@ const SERVERS = {
   'redis-server': { binaries: ['redis-server'], pkg: 'redis-server' },
   mosquitto: { binaries: ['mosquitto'], pkg: 'mosquitto' },
   curl: { binaries: ['curl'], pkg: 'curl' },
+  openssl: { binaries: ['openssl'], pkg: 'openssl' },
 };
 
 /**

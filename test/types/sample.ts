@@ -54,3 +54,9 @@ const detach: () => void = useSessionStore(server, store, { timeout: 100, onErro
 detach();
 declare const redis: { getBuffer(key: string): Promise<Buffer | null>; set(key: string, value: Buffer, mode: 'PX', ms: number): Promise<'OK'> };
 useSessionStore(server, redisSessionStore(redis, { prefix: 'app:' }));
+
+// OCSP stapling (beyond Node).
+const stapling = tls.createServer({ key: 'k', cert: 'c', ocspStapling: { retryDelay: 500 } });
+stapling.on('OCSPStaple', (info: tls.OCSPStapleInfo) => { const next: Date | null = info.nextUpdate; void next; });
+stapling.on('OCSPStapleError', (err) => { const retry: number | undefined = err.retryIn; void retry; });
+tls.connect({ port: 443, checkOCSP: 'require' }).on('error', (err: NodeJS.ErrnoException) => void err.code);
