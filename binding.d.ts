@@ -436,6 +436,12 @@ export declare function answerAsOpenSSL30(on: boolean): void
  */
 export declare function bindSessionsToServername(on: boolean): void
 
+/**
+ * Whose certificate objects getPeerCertificate() / getCertificate() build: 20 (Node 18/20), 22
+ * or 24 — lib/binding.js passes lib/host-tls.js's answer once at load (not a Node function).
+ */
+export declare function certificateObjectsAs(major: number): void
+
 /** What `getCipher()` returns. */
 export interface CipherInfo {
   name: string

@@ -65,4 +65,6 @@ const addon = load();
 addon.answerAsOpenSSL30(require('./security-level').hostOpenSSLBefore(3, 2));
 // Servers bind sessions to the server name where the running Node's do (lib/host-tls.js).
 addon.bindSessionsToServername(require('./host-tls').bindsSessionsToServername());
+// Certificate objects as the running Node's X509ToObject builds them (lib/host-tls.js).
+addon.certificateObjectsAs(require('./host-tls').certificateObjects());
 module.exports = addon;

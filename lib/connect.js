@@ -79,13 +79,14 @@ function connect(...args) {
            'options.minDHSize is not a positive number: ' +
            options.minDHSize);
   }
-  // Node 22+: a session made for another server name (or a bare one, when verifying) is not offered.
-  if (hostTls.wrapsSessions()) options.session = getSessionForReuse(options.session, options);
-
   // Beyond Node: `checkOCSP` asks for a staple and judges it (lib/ocsp-stapling.js).
   const checkOCSP = wantsOCSPCheck(options);
-  // Through the module, as Node: a user's replacement is the one used.
+  // Through the module, as Node: a user's replacement is the one used (and sees the options
+  // before the session is picked, as in Node 22+).
   const context = options.secureContext || tls.createSecureContext(options);
+
+  // Node 22+: a session made for another server name (or a bare one, when verifying) is not offered.
+  if (hostTls.wrapsSessions()) options.session = getSessionForReuse(options.session, options);
 
   const tlssock = new TLSSocket(options.socket, {
     allowHalfOpen: options.allowHalfOpen,

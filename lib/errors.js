@@ -47,6 +47,52 @@ function countFormatSpecifiers(msg) {
   return m === null ? 0 : m.length;
 }
 
+// Node 18 builds its errors differently (lib/host-tls.js): `codes.ERR_X` is a function returning
+// a plain `new Base()` with own, non-enumerable `message` and `toString`, the internal
+// kIsNodeError mark (by which Node's prepareStackTrace puts `[CODE]` in the stack header), the
+// stack captured, then an own `code` — no class of its own, no
+// HideStackFramesError variants. The mark is Node's own symbol, read off one of its errors.
+const kIsNodeError = require('./host-tls').plainNodeErrorMark();
+
+function node18Message(code, args, self) {
+  const msg = messages.get(code);
+  if (typeof msg === 'function') {
+    checkArgCount(code, args.length, msg.length, false);
+    return msg.apply(self, args);
+  }
+  const expected = countFormatSpecifiers(msg);
+  checkArgCount(code, args.length, expected, true);
+  return args.length === 0 ? msg : format(msg, ...args);
+}
+
+function makeNode18Error(Base, code) {
+  return function NodeError(...args) {
+    const writable = isErrorStackTraceLimitWritable();
+    const limit = Error.stackTraceLimit;
+    if (writable) Error.stackTraceLimit = 0;
+    const error = new Base();
+    if (writable) Error.stackTraceLimit = limit;
+    const message = node18Message(code, args, error);
+    Object.defineProperties(error, {
+      [kIsNodeError]: { __proto__: null, value: true, enumerable: false, writable: false, configurable: true },
+      message: { __proto__: null, value: message, enumerable: false, writable: true, configurable: true },
+      toString: {
+        __proto__: null,
+        value() { return `${this.name} [${code}]: ${this.message}`; },
+        enumerable: false,
+        writable: true,
+        configurable: true,
+      },
+    });
+    // Node captures without a limit, then its prepareStackTrace keeps the user's limit of frames
+    // below its own hidden ones, which leaves this function's frame first (a hiding validator
+    // then re-captures below itself).
+    Error.captureStackTrace(error);
+    error.code = code;
+    return error;
+  };
+}
+
 // Builds the class for one (code, base) pair. The three shapes follow Node 20 exactly, including
 // the order in which own properties appear (stack, message, code / stack, code, ..., message).
 function makeNodeErrorClass(Base, code) {
@@ -146,6 +192,12 @@ function makeHideStackFramesClass(Klass, Base) {
 // `.HideStackFramesError` variants when HideStackFramesError is listed.
 function E(code, message, Base, ...otherBases) {
   messages.set(code, message);
+  if (kIsNodeError !== null) {
+    const make = makeNode18Error(Base, code);
+    for (const Other of otherBases) if (Other !== HideStackFramesError) make[Other.name] = makeNode18Error(Other, code);
+    codes[code] = make;
+    return;
+  }
   const Klass = makeNodeErrorClass(Base, code);
   const hide = otherBases.includes(HideStackFramesError);
   for (const Other of otherBases) {
@@ -185,7 +237,18 @@ function formatList(array, type = 'and') {
 // string). For objects, functions and the other non-string values, Node's own description is
 // read off an ERR_INVALID_ARG_TYPE that Node's path.basename() throws for the value.
 const kReceivedPrefix = 'The "path" argument must be of type string. Received ';
+// A string's description is read off Buffer.alloc()'s (18 quotes before it truncates, 20+ after).
+const kSizeReceivedPrefix = 'The "size" argument must be of type number. Received ';
 function determineSpecificType(value) {
+  if (typeof value === 'string') {
+    try {
+      Buffer.alloc(value);
+    } catch (err) {
+      if (err?.code === 'ERR_INVALID_ARG_TYPE' && err.message.startsWith(kSizeReceivedPrefix)) {
+        return err.message.slice(kSizeReceivedPrefix.length);
+      }
+    }
+  }
   if (value !== null && value !== undefined && typeof value !== 'string') {
     try {
       require('node:path').basename(value);
@@ -342,7 +405,8 @@ E('ERR_INVALID_RETURN_VALUE', (input, name, value) =>
   `Expected ${input} to be returned from the "${name}"` +
   ` function but got ${determineSpecificType(value)}.`, TypeError, RangeError);
 E('ERR_INVALID_STATE', 'Invalid state: %s', Error, TypeError, RangeError);
-E('ERR_INVALID_THIS', 'Value of "this" must be of type %s', TypeError);
+E('ERR_INVALID_THIS', 'Value of "this" must be of type %s', TypeError,
+  ...(require('./host-tls').invalidThisHidesStackFrames() ? [HideStackFramesError] : []));
 E('ERR_METHOD_NOT_IMPLEMENTED', 'The %s method is not implemented', Error);
 E('ERR_MISSING_ARGS', (...args) => {
   assertInternal(args.length > 0, 'At least one arg needs to be specified');
@@ -380,7 +444,8 @@ E('ERR_SOCKET_BAD_PORT', (name, port, allowZero = true) => {
 E('ERR_SOCKET_CLOSED', 'Socket is closed', Error);
 E('ERR_SOCKET_CLOSED_BEFORE_CONNECTION',
   'Socket closed before the connection was established', Error);
-E('ERR_SOCKET_CONNECTION_TIMEOUT', 'Socket connection timeout', Error);
+// Node 20's (autoSelectFamily); Node 18 has no such code.
+if (kIsNodeError === null) E('ERR_SOCKET_CONNECTION_TIMEOUT', 'Socket connection timeout', Error);
 E('ERR_STREAM_ALREADY_FINISHED', 'Cannot call %s after a stream was finished', Error);
 E('ERR_STREAM_CANNOT_PIPE', 'Cannot pipe, not readable', Error);
 E('ERR_STREAM_DESTROYED', 'Cannot call %s after a stream was destroyed', Error);
@@ -446,8 +511,10 @@ function defineNative(code, Base, makeMessage) {
 // Node: THROW_ERR_TLS_INVALID_PROTOCOL_METHOD(env, "Unknown method: %s", method)
 defineNative('ERR_TLS_INVALID_PROTOCOL_METHOD', TypeError,
              (method) => `Unknown method: ${method}`);
-// The misspelling is Node 20's own code.
+// The misspelling is Node 18-22's own code; Node 24 spells it right (lib/host-tls.js).
 defineNative('ERR_TLS_PSK_SET_IDENTIY_HINT_FAILED', Error,
+             (message = 'Failed to set PSK identity hint') => message);
+defineNative('ERR_TLS_PSK_SET_IDENTITY_HINT_FAILED', Error,
              (message = 'Failed to set PSK identity hint') => message);
 defineNative('ERR_CRYPTO_INVALID_KEYLEN', RangeError,
              (message = 'Invalid key length') => message);
@@ -458,8 +525,14 @@ defineNative('ERR_CRYPTO_OPERATION_FAILED', Error,
 
 // Node's ConnResetException: `new ConnResetException('socket hang up')` is a plain Error with
 // `code: 'ECONNRESET'` (`err.constructor === Error`).
+// Node 18's connResetException(msg) is a plain `new Error(msg)` with that code.
 class ConnResetException extends Error {
   constructor(msg) {
+    if (kIsNodeError !== null) {
+      const plain = new Error(msg);
+      plain.code = 'ECONNRESET';
+      return plain; // eslint-disable-line no-constructor-return
+    }
     super(msg);
     this.code = 'ECONNRESET';
   }

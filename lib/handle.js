@@ -7,6 +7,14 @@ const {
   kSession, kReadPaused, kTransport, kTransportKind, kHandshakes, kLastHandshakeTime,
 } = require('./symbols');
 
+const hostTls = require('./host-tls');
+
+// Node 24's hint for a chain that ends in no trusted root (lib/host-tls.js), after the reasons
+// it gives it for (24.22.3 checked: "unable to get local issuer certificate" and "self-signed
+// certificate in certificate chain" get none).
+const SYSTEM_CA_HINT = '; if the root CA is installed locally, try running Node.js with --use-system-ca';
+const SYSTEM_CA_HINT_CODES = new Set(['DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE']);
+
 const kOwner = Symbol('kOwner');
 const kHandle = Symbol('kHandle');
 
@@ -24,7 +32,8 @@ class TLSHandle {
   verifyError() {
     const result = this[kOwner][kSession]?.verifyError();
     if (!result) return null;
-    const err = new Error(result.message);
+    const hint = hostTls.verifyErrorHintsSystemCa() && SYSTEM_CA_HINT_CODES.has(result.code) ? SYSTEM_CA_HINT : '';
+    const err = new Error(result.message + hint);
     err.code = result.code;
     return err;
   }

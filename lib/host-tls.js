@@ -24,6 +24,29 @@
 //   sniContextMayLackCertificate  a context without a certificate given at once by SNICallback
 //                            does not fail the handshake (the default certificate serves; 22.23.5+,
 //                            24.22.3+; before, only one given later did not)
+//   setKeyCertNeedsCertificate  setKeyCert() with a context that has no certificate throws a bare
+//                            Error('SetKeyCert') before OpenSSL is asked (Node 22+; 18/20: OpenSSL's
+//                            "passed a null parameter")
+//   invalidThisHidesStackFrames  ERR_INVALID_THIS has a HideStackFramesError variant (Node 22+)
+//   ephemeralKeyInfoHasAllKeys  a client's getEphemeralKeyInfo() has type, name and size, each
+//                            undefined where there is none (Node 24; before: only those known)
+//   verifyErrorHintsSystemCa  verifyError()'s message for a chain without a trusted root ends in
+//                            "; if the root CA is installed locally, try running Node.js with
+//                            --use-system-ca" (Node 24, with or without that flag)
+//   validatorsOfNode24       lib/internal/validators.js as in Node 24: validateArray says "must have
+//                            a length of at least N", validatePort refuses '0' when zero is not
+//                            allowed (before: "must be longer than N", only the number 0)
+//   pskHintCodeSpelledRight  a refused pskIdentityHint is ERR_TLS_PSK_SET_IDENTITY_HINT_FAILED (Node
+//                            24; before: Node's misspelt ERR_TLS_PSK_SET_IDENTIY_HINT_FAILED)
+//   certificateCompression   Node 24's `certificateCompression` option and
+//                            tls.getCertificateCompressionAlgorithms() exist
+//   plainNodeErrorMark       Node's internal errors are plain `new Base()` objects marked with its
+//                            kIsNodeError symbol (Node 18; returned, for lib/errors.js), or null
+//                            (20+: instances of a NodeError class)
+//   sessionTimeoutMayBeNegative  createSecureContext() takes a negative sessionTimeout (Node 18;
+//                            20+: ERR_OUT_OF_RANGE)
+//   certificateObjects       whose X509ToObject getPeerCertificate() follows: 20 (Node 18/20), 22
+//                            or 24 (src/x509/mod.rs's ObjectStyle says what differs)
 //
 // The OpenSSL side of the running Node (security level, 3.0's version rules) is
 // lib/security-level.js's.
@@ -106,6 +129,73 @@ const sniContextMayLackCertificate = once(() => atLeast({ 22: [23, 5], 24: [22, 
 // connection, so the majors are named (no 22 or 24 release without it was at hand to check).
 const writesCancelledOnDestroy = once(() => Number(process.versions.node.split('.')[0]) >= 22);
 
+// TLSWrap::SetKeyCert: from Node 22 (ncrypto's setSniContext) a context without a certificate is
+// refused before OpenSSL is called, so the error has no OpenSSL code; Node's C++ (22.23.5 and
+// 24.22.3 checked; 18.20.8 and 20.20.2 report OpenSSL's error).
+const setKeyCertNeedsCertificate = once(() => Number(process.versions.node.split('.')[0]) >= 22);
+
+// lib/internal/errors.js registers ERR_INVALID_THIS with HideStackFramesError from Node 22 (the
+// variant is internal: nothing outside `internal/errors` shows it, so the major is named).
+const invalidThisHidesStackFrames = once(() => Number(process.versions.node.split('.')[0]) >= 22);
+
+// TLSWrap::GetEphemeralKeyInfo builds its object from a fixed template in Node 24 (24.22.3
+// checked; 22.23.5 and 20 set only the keys they know). Node's C++: the major is named.
+const ephemeralKeyInfoHasAllKeys = once(() => Number(process.versions.node.split('.')[0]) >= 24);
+
+// Node's C++ (TLSWrap::VerifyError), so the major is named (24.22.3 checked; 22.23.5 has no hint).
+const verifyErrorHintsSystemCa = once(() => Number(process.versions.node.split('.')[0]) >= 24);
+
+// Node's internal validators are not reachable from its public API with these arguments, so the
+// major is named (24.22.3 checked; 22.23.5, 20 and 18 have the older ones).
+const validatorsOfNode24 = once(() => Number(process.versions.node.split('.')[0]) >= 24);
+
+// A C++ error code (node_errors.h): 24.22.3 has the corrected name, 22.23.5 the old one.
+const pskHintCodeSpelledRight = once(() => Number(process.versions.node.split('.')[0]) >= 24);
+
+const certificateCompression = once(() => typeof nodeTls.getCertificateCompressionAlgorithms === 'function');
+
+// One of Node's own internal errors (Buffer.alloc's ERR_INVALID_ARG_TYPE) shows the shape.
+const plainNodeErrorMark = once(() => {
+  try {
+    Buffer.alloc('not a size');
+  } catch (err) {
+    if (Object.getPrototypeOf(err) !== TypeError.prototype) return null;
+    return Object.getOwnPropertySymbols(err).find((s) => s.description === 'kIsNodeError') ?? null;
+  }
+  return null;
+});
+
+// A context built and dropped (the option is checked before anything is loaded into it).
+const sessionTimeoutMayBeNegative = once(() => {
+  try {
+    nodeTls.createSecureContext({ sessionTimeout: -1, ca: [] });
+    return true;
+  } catch {
+    return false;
+  }
+});
+
+// X509ToObject is Node's C++, but crypto's X509Certificate#toLegacyObject() is the same function
+// as getPeerCertificate()'s, so its answer for one certificate shows which one the running Node
+// has: a P-256 certificate with an empty subjectAltName (no extension besides). Node 24 gives
+// every key, `modulus` too (undefined); Node 22 reads the empty name as "DNS:"; 18/20 as "".
+const PROBE_CERTIFICATE = `-----BEGIN CERTIFICATE-----
+MIIBHzCBxqADAgECAgEBMAoGCCqGSM49BAMCMBIxEDAOBgNVBAMMB2NyYWZ0ZWQw
+HhcNMjYwMTAxMDAwMDAwWhcNMzYwMTAxMDAwMDAwWjASMRAwDgYDVQQDDAdjcmFm
+dGVkMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAETipoSamNP6zmBrnmDo/STsWq
+eAaPP07Co579X+DFWUlk/DEkvMgwMqnrprEnBp1tCcJbsuVupWQ/F+GFXTZ9GaMN
+MAswCQYDVR0RBAIwADAKBggqhkjOPQQDAgNIADBFAiASdcld6CSsCCn6QcCeEYQ0
+yODJ4ZjiDwskVdPi0HGF4QIhAO6FOUuWg8jipG8DK81iluFiK3rC1IELwHT4c3ni
+1/B8
+-----END CERTIFICATE-----
+`;
+const certificateObjects = once(() => {
+  const { X509Certificate } = require('node:crypto');
+  const legacy = new X509Certificate(PROBE_CERTIFICATE).toLegacyObject();
+  if ('modulus' in legacy) return 24;
+  return legacy.subjectaltname === 'DNS:' ? 22 : 20;
+});
+
 // getEphemeralKeyInfo() for a group without a key of its own (X25519MLKEM768): Node 22 (OpenSSL
 // 3.5, 22.23.5 checked) negotiates it and reports {}; Node 24 reports { type: 'TLSGroup', name }
 // (24.22.3 checked). Node's C++ again. Node 18/20 cannot negotiate such a group: tls-rs names it
@@ -125,4 +215,14 @@ module.exports = {
   sniContextMayLackCertificate,
   writesCancelledOnDestroy,
   ephemeralKeyInfoHidesGroups,
+  setKeyCertNeedsCertificate,
+  invalidThisHidesStackFrames,
+  certificateObjects,
+  ephemeralKeyInfoHasAllKeys,
+  verifyErrorHintsSystemCa,
+  validatorsOfNode24,
+  pskHintCodeSpelledRight,
+  certificateCompression,
+  plainNodeErrorMark,
+  sessionTimeoutMayBeNegative,
 };

@@ -39,13 +39,16 @@ function install(proto) {
     if (!this[kSession]) return null;
     if (this._tlsOptions.isServer) return null;
     const info = this[kSession].getEphemeralKeyInfo();
-    if (!info) return {};
+    // Node 24 always has type, name and size, undefined where there is none (lib/host-tls.js).
+    const allKeys = hostTls.ephemeralKeyInfoHasAllKeys();
+    if (!info) return allKeys ? { type: undefined, name: undefined, size: undefined } : {};
     // Node's key order: { type, size } for DH, { type, name, size } for ECDH; a group with no
     // such key (X25519MLKEM768) as Node 24 reports it: { type: 'TLSGroup', name }; Node 22
     // reports {} (lib/host-tls.js).
-    if (info.type === 'DH') return { type: info.type, size: info.size };
+    if (info.type === 'DH') return allKeys ? { type: info.type, name: undefined, size: info.size } : { type: info.type, size: info.size };
     if (info.type === 'TLSGroup') {
-      return hostTls.ephemeralKeyInfoHidesGroups() ? {} : { type: info.type, name: info.name };
+      if (hostTls.ephemeralKeyInfoHidesGroups()) return {};
+      return allKeys ? { type: info.type, name: info.name, size: undefined } : { type: info.type, name: info.name };
     }
     return { type: info.type, name: info.name, size: info.size };
   };

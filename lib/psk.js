@@ -6,8 +6,11 @@
 
 const { isArrayBufferView } = require('node:util').types;
 const {
-  codes: { ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE, ERR_TLS_PSK_SET_IDENTIY_HINT_FAILED },
+  codes: { ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE, ERR_TLS_PSK_SET_IDENTIY_HINT_FAILED, ERR_TLS_PSK_SET_IDENTITY_HINT_FAILED },
 } = require('./errors');
+// The running Node's code for a refused identity hint (misspelt up to Node 22; lib/host-tls.js).
+const ERR_PSK_HINT = require('./host-tls').pskHintCodeSpelledRight()
+  ? ERR_TLS_PSK_SET_IDENTITY_HINT_FAILED : ERR_TLS_PSK_SET_IDENTIY_HINT_FAILED;
 const { validateFunction, validateString, validateObject, validateBuffer } = require('./validators');
 const { kSession } = require('./symbols');
 
@@ -84,7 +87,7 @@ function install(proto) {
     if (options.pskIdentityHint) {
       validateString(options.pskIdentityHint, 'options.pskIdentityHint');
       if (!session.setPskIdentityHint(options.pskIdentityHint)) {
-        this._onHandshakeError(new ERR_TLS_PSK_SET_IDENTIY_HINT_FAILED());
+        this._onHandshakeError(new ERR_PSK_HINT());
       }
     }
   };

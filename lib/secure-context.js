@@ -34,6 +34,8 @@ const { hostSecurityLevel, hostUsesOpenSSL30Rules } = require('./security-level'
 const { tlsModule } = require('./defaults');
 const { ensureRootStore } = require('./ca-certificates');
 const { configECHKeys } = require('./ech');
+const hostTls = require('./host-tls');
+const { applyCertificateCompression } = require('./certificate-compression');
 const {
   codes: {
     ERR_CRYPTO_CUSTOM_ENGINE_NOT_SUPPORTED,
@@ -219,6 +221,7 @@ function configSecureContext(context, options = kEmptyObject, name = 'options') 
     allowPartialTrustChain,
     ca,
     cert,
+    certificateCompression,
     ciphers = getDefaultCiphers(),
     clientCertEngine,
     crl,
@@ -282,6 +285,9 @@ function configSecureContext(context, options = kEmptyObject, name = 'options') 
       setKey(context, key, passphrase, name);
     }
   }
+
+  // Node 24's option, where it exists (lib/certificate-compression.js): checked, then refused.
+  if (hostTls.certificateCompression()) applyCertificateCompression(certificateCompression, name);
 
   if (sigalgs !== undefined && sigalgs !== null) {
     validateString(sigalgs, `${name}.sigalgs`);
@@ -387,7 +393,8 @@ function configSecureContext(context, options = kEmptyObject, name = 'options') 
   }
 
   if (sessionTimeout !== undefined && sessionTimeout !== null) {
-    validateInt32(sessionTimeout, `${name}.sessionTimeout`, 0);
+    // Node 18 takes any int32 (lib/host-tls.js); 20+ no negative one.
+    validateInt32(sessionTimeout, `${name}.sessionTimeout`, hostTls.sessionTimeoutMayBeNegative() ? undefined : 0);
     context.setSessionTimeout(sessionTimeout);
   }
 

@@ -112,6 +112,9 @@ Server.prototype.setSecureContext = function setSecureContext(options) {
   this.privateKeyEngine = options.privateKeyEngine;
   // Beyond Node (lib/ech.js): kept and passed on only when used, so the rest stays Node's.
   if (options.echKeys !== undefined || this.echKeys !== undefined) this.echKeys = options.echKeys ?? undefined;
+  // Node 24 (lib/host-tls.js): kept and passed on, as its setSecureContext does.
+  const compression = hostTls.certificateCompression();
+  if (compression) this.certificateCompression = options.certificateCompression;
 
   this._sharedCreds = tlsModule().createSecureContext({
     pfx: this.pfx,
@@ -136,6 +139,7 @@ Server.prototype.setSecureContext = function setSecureContext(options) {
     privateKeyIdentifier: this.privateKeyIdentifier,
     privateKeyEngine: this.privateKeyEngine,
     ...(this.echKeys !== undefined && { echKeys: this.echKeys }),
+    ...(compression ? { certificateCompression: this.certificateCompression } : {}),
   });
   syncOCSPStapling(this);
 };

@@ -13,6 +13,7 @@ const net = require('node:net');
 const binding = require('./binding');
 const { SecureContext } = require('./secure-context');
 const { tlsModule } = require('./defaults');
+const hostTls = require('./host-tls');
 const {
   codes: {
     ERR_TLS_HANDSHAKE_TIMEOUT,
@@ -206,7 +207,12 @@ TLSSocket.prototype._startOnWrite = function _startOnWrite() {
 TLSSocket.prototype.setKeyCert = function setKeyCert(context) {
   if (!this[kSession]) return;
   const secureContext = context instanceof SecureContext ? context : tlsModule().createSecureContext(context);
-  if (this._tlsOptions.isServer) this[kSession].setKeyCert(secureContext.context);
+  if (!this._tlsOptions.isServer) return;
+  // Node 22+ refuses a context without a certificate before OpenSSL sees it (lib/host-tls.js).
+  if (hostTls.setKeyCertNeedsCertificate() && secureContext.context.getCertificate() === null) {
+    throw new Error('SetKeyCert');
+  }
+  this[kSession].setKeyCert(secureContext.context);
 };
 
 // The handshake is done: the negotiated names are set, 'secure' is emitted, and a write

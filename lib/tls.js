@@ -44,6 +44,10 @@ exports.createSecurePair = createSecurePair;
 exports.SecurePair = SecurePair;
 exports.CryptoStream = CryptoStream;
 exports.connect = connect;
+// Node 24's, where the running Node has it (lib/certificate-compression.js: none in this build).
+if (require('./host-tls').certificateCompression()) {
+  exports.getCertificateCompressionAlgorithms = require('./certificate-compression').getCertificateCompressionAlgorithms;
+}
 
 // Every file of lib/ reads the settings, and calls what Node calls through the module, here.
 setTLSModule(module.exports);

@@ -5,18 +5,26 @@
 
 // As in Node, validators throw the HideStackFramesError variants (built without a stack, which
 // fail() then captures from the validator's caller).
-const {
-  codes: {
-    ERR_INVALID_ARG_TYPE: { HideStackFramesError: ERR_INVALID_ARG_TYPE },
-    ERR_INVALID_ARG_VALUE: { HideStackFramesError: ERR_INVALID_ARG_VALUE },
-    ERR_OUT_OF_RANGE: { HideStackFramesError: ERR_OUT_OF_RANGE },
-    ERR_SOCKET_BAD_PORT: { HideStackFramesError: ERR_SOCKET_BAD_PORT },
-  },
-  hideFramesAbove,
-} = require('./errors');
+// (Node 18 has no such variants: its validators throw the errors themselves.)
+const { codes, hideFramesAbove } = require('./errors');
+const hiding = (code) => codes[code].HideStackFramesError ?? codes[code];
+const ERR_INVALID_ARG_TYPE = hiding('ERR_INVALID_ARG_TYPE');
+const ERR_INVALID_ARG_VALUE = hiding('ERR_INVALID_ARG_VALUE');
+const ERR_OUT_OF_RANGE = hiding('ERR_OUT_OF_RANGE');
+const ERR_SOCKET_BAD_PORT = hiding('ERR_SOCKET_BAD_PORT');
 
-// Returns `err` with its stack starting below `fn`.
+// Node 24 reworded validateArray's length reason and refuses the string '0' where zero is not
+// allowed (lib/host-tls.js).
+const node24Validators = require('./host-tls').validatorsOfNode24();
+
+// Node 18 hides fewer of its validators' frames: these throw with the error's own frames
+// (NodeError, the validator, its caller), and validateStringArray / validateBooleanArray are
+// made of validateArray and validateString / validateBoolean there.
+const node18 = require('./host-tls').plainNodeErrorMark() !== null;
+
+// Returns `err` with its stack starting below `fn` (where the running Node hides `fn`).
 function fail(err, fn) {
+  if (node18 && UNHIDDEN_ON_NODE_18.has(fn)) return err;
   hideFramesAbove(err, fn);
   return err;
 }
@@ -84,6 +92,8 @@ const kValidateObjectAllowObjectsAndNull = kValidateObjectAllowNullable |
 // `options` is a bit set of kValidateObjectAllow* (Node 20.20's form). The older form, an
 // object `{ nullable, allowArray, allowFunction }`, is accepted too.
 function validateObject(value, name, options = kValidateObjectNone) {
+  // Node 18 knows only the object form: a number there has none of its properties.
+  if (node18 && (options === null || typeof options !== 'object')) options = kValidateObjectNone;
   if (options !== null && typeof options === 'object') {
     options = (options.nullable ? kValidateObjectAllowNullable : 0) |
               (options.allowArray ? kValidateObjectAllowArray : 0) |
@@ -111,11 +121,17 @@ function validateDictionary(value, name) {
 function validateArray(value, name, minLength = 0) {
   if (!Array.isArray(value)) throw fail(new ERR_INVALID_ARG_TYPE(name, 'Array', value), validateArray);
   if (value.length < minLength) {
-    throw fail(new ERR_INVALID_ARG_VALUE(name, value, `must be longer than ${minLength}`), validateArray);
+    const reason = node24Validators ? `must have a length of at least ${minLength}` : `must be longer than ${minLength}`;
+    throw fail(new ERR_INVALID_ARG_VALUE(name, value, reason), validateArray);
   }
 }
 
 function validateStringArray(value, name) {
+  if (node18) {
+    validateArray(value, name);
+    for (let i = 0; i < value.length; i++) validateString(value[i], `${name}[${i}]`);
+    return;
+  }
   if (!Array.isArray(value)) {
     throw fail(new ERR_INVALID_ARG_TYPE(name, 'Array', value), validateStringArray);
   }
@@ -127,6 +143,11 @@ function validateStringArray(value, name) {
 }
 
 function validateBooleanArray(value, name) {
+  if (node18) {
+    validateArray(value, name);
+    for (let i = 0; i < value.length; i++) validateBoolean(value[i], `${name}[${i}]`);
+    return;
+  }
   if (!Array.isArray(value)) {
     throw fail(new ERR_INVALID_ARG_TYPE(name, 'Array', value), validateBooleanArray);
   }
@@ -181,11 +202,13 @@ function validatePort(port, name = 'Port', allowZero = true) {
       (typeof port === 'string' && port.trim().length === 0) ||
       +port !== (+port >>> 0) ||
       port > 0xFFFF ||
-      (port === 0 && !allowZero)) {
+      ((node24Validators ? +port : port) === 0 && !allowZero)) {
     throw fail(new ERR_SOCKET_BAD_PORT(name, port, allowZero), validatePort);
   }
   return port | 0;
 }
+
+const UNHIDDEN_ON_NODE_18 = new Set([validateString, validateNumber, validateBoolean, validatePort]);
 
 module.exports = {
   isInt32,

@@ -578,3 +578,25 @@ describe('--use-openssl-ca: the default trust store is OpenSSL\'s, as in Node', 
     });
   }
 });
+
+// Node 24's certificate compression (RFC 8879): present where Node has it; this build's OpenSSL
+// has no compression library, so none is offered and asking for one is refused, not ignored.
+describe('certificate compression', { skip: typeof nodeTls.getCertificateCompressionAlgorithms !== 'function' && 'Node before 24 has no certificate compression' }, () => {
+  it('lists no algorithm; an unknown name fails as in Node; a known one is refused with a clear error', () => {
+    assert.deepEqual(tlsRs.getCertificateCompressionAlgorithms(), []);
+    assert.notEqual(tlsRs.getCertificateCompressionAlgorithms(), tlsRs.getCertificateCompressionAlgorithms());
+    const failure = (tls, value) => {
+      try {
+        tls.createSecureContext({ certificateCompression: value });
+        return 'created';
+      } catch (err) {
+        return `${err.code} ${err.message}`;
+      }
+    };
+    for (const value of [[], undefined, null, 'zlib', ['gzip'], ['zlib', 'brotli', 'zstd', 'zlib']]) {
+      assert.equal(failure(tlsRs, value), failure(nodeTls, value), `certificateCompression: ${JSON.stringify(value)}`);
+    }
+    assert.match(failure(tlsRs, ['zlib']), /^undefined tls-rs: certificate compression \(zlib\) is not available/);
+    assert.throws(() => tlsRs.createServer({ certificateCompression: ['brotli'] }), /certificate compression \(brotli\) is not available/);
+  });
+});

@@ -66,7 +66,9 @@ describe('reassigned module functions are the ones connections use', () => {
     });
     const contextOptions = ['pfx', 'key', 'passphrase', 'cert', 'clientCertEngine', 'ca', 'ciphers', 'sigalgs',
       'ecdhCurve', 'dhparam', 'minVersion', 'maxVersion', 'secureProtocol', 'secureOptions', 'honorCipherOrder',
-      'crl', 'sessionIdContext', 'ticketKeys', 'sessionTimeout', 'privateKeyIdentifier', 'privateKeyEngine'];
+      'crl', 'sessionIdContext', 'ticketKeys', 'sessionTimeout', 'privateKeyIdentifier', 'privateKeyEngine',
+      // Node 24's option, passed on by its setSecureContext.
+      ...(typeof require('node:tls').getCertificateCompressionAlgorithms === 'function' ? ['certificateCompression'] : [])];
     assert.deepEqual(log.calls, [
       contextOptions, // createServer → setSecureContext
       ['key', 'cert'], // addContext

@@ -138,7 +138,7 @@ describe('PSK options are validated as built-in tls validates them', () => {
     });
   }
 
-  it('an identity hint over 256 bytes: ERR_TLS_PSK_SET_IDENTIY_HINT_FAILED on the server', async () => {
+  it('an identity hint over 256 bytes: ERR_TLS_PSK_SET_IDENTIY_HINT_FAILED on the server (IDENTITY from Node 24)', async () => {
     await differential(async ({ clientTls, serverTls, rec }) => {
       const srv = serverTls.createServer({ ciphers: CIPHERS, pskCallback: () => KEY, pskIdentityHint: 'h'.repeat(257) },
         () => rec.add('server', 'secureConnection'));

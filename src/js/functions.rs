@@ -99,6 +99,13 @@ pub fn answer_as_openssl_30(on: bool) {
     crate::host_openssl::set_answers_as_openssl_30(on);
 }
 
+/// Whose certificate objects getPeerCertificate() / getCertificate() build: 20 (Node 18/20), 22
+/// or 24 — lib/binding.js passes lib/host-tls.js's answer once at load (not a Node function).
+#[napi(js_name = "certificateObjectsAs")]
+pub fn certificate_objects_as(major: u32) {
+    crate::x509::set_object_style(major);
+}
+
 /// Whether servers bind sessions to the client's server name as Node 22.23.5+ / 24.22.3+ do
 /// (src/conn/servername_binding.rs): lib/binding.js passes lib/host-tls.js's answer once at
 /// load (not a Node function).

@@ -2,7 +2,7 @@
 //! PrintAltName) rather than OpenSSL's, then translatePeerCertificate's parsing of infoAccess.
 //! Certificates come from the network: nothing here panics on their content.
 
-use super::{asn1_bytes, obj_to_text, NAME_FLAGS_RFC2253_WITHIN_UTF8_JSON, NID_UNDEF};
+use super::{asn1_bytes, obj_to_text, object_style, NAME_FLAGS_RFC2253_WITHIN_UTF8_JSON, NID_UNDEF};
 use super::{NID_ID_ON_SMTPUTF8MAILBOX, NID_INFO_ACCESS, NID_MS_UPN, NID_NAIREALM, NID_SRVNAME, NID_SUBJECT_ALT_NAME, NID_XMPPADDR};
 use super::{V_ASN1_IA5STRING, V_ASN1_UTF8STRING};
 use crate::ffi;
@@ -214,12 +214,17 @@ pub(super) fn info_access_text(cert: &X509Ref) -> Text {
             break;
         }
         let (method, location) = unsafe { ((*desc).method, (*desc).location) };
-        let mut objtmp = [0 as c_char; 80];
-        if !method.is_null() {
-            unsafe { ffi::i2t_ASN1_OBJECT(objtmp.as_mut_ptr(), objtmp.len() as c_int, method) };
+        if object_style() >= 22 {
+            // Node 22+: the method's name or OID whole (i2t_ASN1_OBJECT is OBJ_obj2txt with names).
+            out.extend_from_slice(super::obj_to_full_text(method, false).unwrap_or_default().as_bytes());
+        } else {
+            let mut objtmp = [0 as c_char; 80];
+            if !method.is_null() {
+                unsafe { ffi::i2t_ASN1_OBJECT(objtmp.as_mut_ptr(), objtmp.len() as c_int, method) };
+            }
+            objtmp[79] = 0;
+            out.extend_from_slice(unsafe { CStr::from_ptr(objtmp.as_ptr()) }.to_bytes());
         }
-        objtmp[79] = 0;
-        out.extend_from_slice(unsafe { CStr::from_ptr(objtmp.as_ptr()) }.to_bytes());
         out.extend_from_slice(b" - ");
         if !print_general_name(&mut out, location) {
             ok = false;

@@ -6,6 +6,9 @@
 //! with `translatePeerCertificate` (lib/_tls_common.js) already applied, so the object handed to JS
 //! is final: `infoAccess` is the parsed null-prototype object, not the raw text.
 //!
+//! Node 22 and 24 build the object differently (ncrypto); `set_object_style` picks the running
+//! Node's (see `ObjectStyle`).
+//!
 //! Certificates come from the network: nothing here panics on their content. A field OpenSSL cannot
 //! decode is left out (or `null`, where Node puts `null`), exactly as Node's `Set()` skips
 //! `undefined`.
@@ -22,6 +25,7 @@ use openssl::x509::X509Ref;
 use openssl_sys as sys;
 use std::ffi::CStr;
 use std::os::raw::{c_char, c_int, c_uchar, c_ulong, c_void};
+use std::sync::atomic::{AtomicU8, Ordering};
 
 use crate::ffi;
 use crate::mem_bio::MemBio;
@@ -39,6 +43,7 @@ const NID_SRVNAME: c_int = 1210;
 const NID_NAIREALM: c_int = 1211;
 const EVP_PKEY_RSA: c_int = 6;
 const EVP_PKEY_EC: c_int = 408;
+const EVP_PKEY_RSA_PSS: c_int = 912;
 const V_ASN1_UTF8STRING: c_int = 12;
 const V_ASN1_IA5STRING: c_int = 22;
 /// `XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB & ~ASN1_STRFLGS_ESC_CTRL` (Node's
@@ -47,6 +52,31 @@ const NAME_FLAGS_RFC2253_WITHIN_UTF8_JSON: c_ulong = 0x1110317 & !0x4 & !0x2;
 /// Store lookups after the peer's own chain ends; Node loops without bound (a store holding a
 /// cross-signing cycle would hang it), we stop here.
 const MAX_STORE_ISSUERS: usize = 64;
+
+/// Whose X509ToObject the objects follow (lib/host-tls.js reads it off the running Node):
+/// 20 for Node 18/20; 22 for Node 22 — a name value that cannot be converted drops that entry
+/// only, OIDs are not truncated, RSA-PSS keys get the RSA fields, `exponent` is the whole number
+/// in uppercase hex, a subjectAltName that is empty or cannot be printed reads "DNS:" and such an
+/// infoAccess is left out; 24 for Node 24 — Node 22's values under a fixed key order
+/// (`NODE_24_KEYS`), a key without a value holding `undefined`.
+static OBJECT_STYLE: AtomicU8 = AtomicU8::new(20);
+
+/// Node 24's keys, in its order (a dictionary template): every object has them all.
+const NODE_24_KEYS: [&str; 19] = [
+    "subject", "issuer", "subjectaltname", "infoAccess", "ca", "modulus", "exponent", "pubkey", "bits",
+    "valid_from", "valid_to", "fingerprint", "fingerprint256", "fingerprint512", "ext_key_usage", "serialNumber",
+    "raw", "asn1Curve", "nistCurve",
+];
+
+/// Sets whose objects are built: 20, 22 or 24 (anything else counts as the nearest older one).
+pub fn set_object_style(major: u32) {
+    let style = if major >= 24 { 24 } else if major >= 22 { 22 } else { 20 };
+    OBJECT_STYLE.store(style, Ordering::Relaxed);
+}
+
+fn object_style() -> u8 {
+    OBJECT_STYLE.load(Ordering::Relaxed)
+}
 
 /// A C string OpenSSL returned (static or in a local buffer), or None for NULL.
 pub(super) fn c_str<'a>(p: *const c_char) -> Option<&'a str> {
@@ -69,6 +99,26 @@ pub(super) fn obj_to_text<const N: usize>(obj: *const sys::ASN1_OBJECT, no_name:
     }
     buf[N - 1] = 0;
     Some(unsafe { CStr::from_ptr(buf.as_ptr()) }.to_string_lossy().into_owned())
+}
+
+/// `OBJ_obj2txt` of any length (Node 22+ sizes its buffer), or None for NULL.
+pub(super) fn obj_to_full_text(obj: *const sys::ASN1_OBJECT, no_name: bool) -> Option<String> {
+    if obj.is_null() {
+        return None;
+    }
+    let len = unsafe { sys::OBJ_obj2txt(std::ptr::null_mut(), 0, obj, no_name as c_int) };
+    if len < 0 {
+        return None;
+    }
+    let mut buf = vec![0 as c_char; len as usize + 1];
+    unsafe { sys::OBJ_obj2txt(buf.as_mut_ptr(), buf.len() as c_int, obj, no_name as c_int) };
+    buf[len as usize] = 0;
+    Some(unsafe { CStr::from_ptr(buf.as_ptr()) }.to_string_lossy().into_owned())
+}
+
+/// An OID as the running Node prints it: truncated to `N - 1` bytes up to Node 20, whole from 22.
+pub(super) fn oid_text<const N: usize>(obj: *const sys::ASN1_OBJECT, no_name: bool) -> Option<String> {
+    if object_style() >= 22 { obj_to_full_text(obj, no_name) } else { obj_to_text::<N>(obj, no_name) }
 }
 
 /// The bytes of an ASN1_STRING (empty for NULL).
@@ -103,7 +153,7 @@ pub(super) fn colon_hex(bytes: &[u8]) -> String {
 // Distinguished names.
 
 /// `subject` / `issuer` entries in order: short name (or dotted OID) → values. None when a value
-/// cannot be converted to UTF-8 (Node then leaves the whole field out).
+/// cannot be converted to UTF-8 (Node 18/20 then leave the whole field out; 22+ skip that entry).
 pub(super) fn name_entries(name: *const sys::X509_NAME) -> Option<Vec<(String, Vec<String>)>> {
     if name.is_null() {
         return None;
@@ -119,11 +169,14 @@ pub(super) fn name_entries(name: *const sys::X509_NAME) -> Option<Vec<(String, V
         let nid = if object.is_null() { NID_UNDEF } else { unsafe { sys::OBJ_obj2nid(object) } };
         let key = match (nid != NID_UNDEF).then(|| c_str(unsafe { sys::OBJ_nid2sn(nid) })).flatten() {
             Some(short) => short.to_string(),
-            None => obj_to_text::<80>(object, true).unwrap_or_default(),
+            None => oid_text::<80>(object, true).unwrap_or_default(),
         };
         let mut utf8: *mut c_uchar = std::ptr::null_mut();
         let len = unsafe { sys::ASN1_STRING_to_UTF8(&mut utf8, data) };
         if len < 0 {
+            if object_style() >= 22 {
+                continue;
+            }
             return None;
         }
         let value = if utf8.is_null() {
@@ -155,7 +208,12 @@ fn set_rsa_fields(env: &Env, info: &mut Object, rsa: *const sys::RSA) -> Result<
     unsafe { ffi::BN_print(bio.as_ptr(), n) };
     info.set_named_property("modulus", bio.take_string())?;
     info.set_named_property("bits", unsafe { sys::BN_num_bits(n) })?;
-    info.set_named_property("exponent", format!("0x{:x}", bn_get_word(e)))?;
+    if object_style() >= 22 {
+        unsafe { ffi::BN_print(bio.as_ptr(), e) };
+        info.set_named_property("exponent", format!("0x{}", bio.take_string()))?;
+    } else {
+        info.set_named_property("exponent", format!("0x{:x}", bn_get_word(e)))?;
+    }
     let size = unsafe { sys::i2d_RSA_PUBKEY(rsa, std::ptr::null_mut()) };
     if size > 0 {
         let mut der = vec![0u8; size as usize];
@@ -261,27 +319,45 @@ impl<'e> Builder<'e> {
     pub(super) fn certificate(&self, cert: &X509Ref) -> Result<Object<'e>> {
         let env = self.env;
         let mut info = Object::new(env)?;
+        let style = object_style();
+        if style >= 24 {
+            for key in NODE_24_KEYS {
+                info.set_named_property(key, ())?;
+            }
+        }
 
         for (key, name) in [("subject", cert.subject_name()), ("issuer", cert.issuer_name())] {
             if let Some(entries) = name_entries(name.as_ptr()) {
                 info.set_named_property(key, self.grouped(entries, false)?)?;
             }
         }
-        match subject_alt_name(cert) {
-            Text::Absent => {}
-            Text::Null => info.set_named_property("subjectaltname", Null)?,
-            Text::Value(s) => info.set_named_property("subjectaltname", s)?,
+        match (subject_alt_name(cert), style >= 22) {
+            (Text::Absent, _) => {}
+            (Text::Null, false) => info.set_named_property("subjectaltname", Null)?,
+            (Text::Value(s), false) => info.set_named_property("subjectaltname", s)?,
+            (Text::Value(s), true) if !s.is_empty() => info.set_named_property("subjectaltname", s)?,
+            (_, true) => info.set_named_property("subjectaltname", "DNS:")?,
         }
-        match info_access_text(cert) {
-            Text::Absent => {}
-            Text::Null => info.set_named_property("infoAccess", Null)?,
-            Text::Value(s) => info.set_named_property("infoAccess", self.grouped(parse_info_access(&s), true)?)?,
+        match (info_access_text(cert), style >= 22) {
+            (Text::Absent, _) => {}
+            (Text::Null, false) => info.set_named_property("infoAccess", Null)?,
+            (Text::Value(s), false) => info.set_named_property("infoAccess", self.grouped(parse_info_access(&s), true)?)?,
+            (Text::Value(s), true) if !s.is_empty() => {
+                info.set_named_property("infoAccess", self.grouped(parse_info_access(&s), true)?)?
+            }
+            (_, true) => {}
         }
         info.set_named_property("ca", unsafe { ffi::X509_check_ca(cert.as_ptr()) } == 1)?;
 
         let pkey = unsafe { ffi::X509_get0_pubkey(cert.as_ptr()) };
         if !pkey.is_null() {
             match unsafe { sys::EVP_PKEY_id(pkey) } {
+                EVP_PKEY_RSA | EVP_PKEY_RSA_PSS if style >= 22 => {
+                    let rsa = unsafe { ffi::EVP_PKEY_get0_RSA(pkey) };
+                    if !rsa.is_null() {
+                        set_rsa_fields(env, &mut info, rsa)?;
+                    }
+                }
                 EVP_PKEY_RSA => {
                     let rsa = unsafe { ffi::EVP_PKEY_get0_RSA(pkey) };
                     if !rsa.is_null() {
@@ -337,7 +413,7 @@ pub(super) fn ext_key_usage(cert: &X509Ref) -> Option<Vec<String>> {
     }
     let count = unsafe { sys::OPENSSL_sk_num(eku) };
     let usages = (0..count)
-        .filter_map(|i| obj_to_text::<256>(unsafe { sys::OPENSSL_sk_value(eku, i) } as *const sys::ASN1_OBJECT, true))
+        .filter_map(|i| oid_text::<256>(unsafe { sys::OPENSSL_sk_value(eku, i) } as *const sys::ASN1_OBJECT, true))
         .collect();
     unsafe { sys::OPENSSL_sk_pop_free(eku, Some(free_asn1_object)) };
     Some(usages)
