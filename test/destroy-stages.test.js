@@ -67,7 +67,8 @@ describe('writes pending at destroy()', () => {
   for (const throwing of [false, true]) {
     it(`call back as built-in tls${throwing ? ', and a callback\'s exception propagates' : ''}`, async () => {
       await differential(async ({ clientTls, serverTls, rec }) => {
-        // The server reads nothing, so 4 MiB writes stay pending.
+        // The server reads nothing, so 32 MiB writes stay pending (loopback buffers can take
+        // several MiB at once: 4 MiB writes once completed before destroy() under load).
         const accepted = [];
         const srv = serverTls.createServer(certs, (s) => { accepted.push(s); s.pause(); });
         const port = await listen(srv);
@@ -79,7 +80,7 @@ describe('writes pending at destroy()', () => {
           rec.watch(c, 'client', SOCKET_EVENTS);
           await Promise.all([once(c, 'secureConnect'), once(srv, 'secureConnection')]);
           for (let i = 0; i < 3; i++) {
-            c.write(Buffer.alloc(4 << 20), (err) => {
+            c.write(Buffer.alloc(32 << 20), (err) => {
               rec.add('client', `write ${i} callback`, err ? err.code : null);
               if (throwing && i === 0) throw new Error('thrown by write callback 0');
             });
