@@ -162,11 +162,12 @@ const SERVER_CASES = [
 
 // README, "OpenSSL 4.0": Node 20's OpenSSL 3.0 fails the first read after the handshake with the
 // error the chain check left on the thread's queue (ERR_SSL_EVP_LIB for a tampered client
-// certificate); OpenSSL 4.0's SSL_get_error reads the connection's own state, so the handshake's
+// certificate; Node 22/24's OpenSSL 3.5: ERR_SSL_PROVIDER_SIGNATURE_FAILURE); OpenSSL 4.0's SSL_get_error reads the connection's own state, so the handshake's
 // verdict stands: the socket is unauthorized (CERT_SIGNATURE_FAILURE), and a rejectUnauthorized
 // server closes it as any rejected one ('tlsClientError' ECONNRESET, 'socket hang up').
 function withoutStaleQueueError(record) {
-  const stale = (entry) => Array.isArray(entry) && entry[1]?.code === 'ERR_SSL_EVP_LIB';
+  const stale = (entry) => Array.isArray(entry) &&
+    (entry[1]?.code === 'ERR_SSL_EVP_LIB' || entry[1]?.code === 'ERR_SSL_PROVIDER_SIGNATURE_FAILURE');
   record.server = record.server.filter((entry) => !(stale(entry) && entry[0] === 'socket error'))
     .map((entry) => (stale(entry) && entry[0] === 'tlsClientError'
       ? ['tlsClientError', { name: 'Error', code: 'ECONNRESET', message: 'socket hang up' }] : entry));
