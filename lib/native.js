@@ -263,10 +263,13 @@ function install(proto) {
   };
 }
 
-// What a write the socket's destroy() cut short calls back with: as Node 18/20's net
-// (onWriteComplete on a destroyed stream), no error — the writes queued behind it then get
-// ERR_STREAM_DESTROYED from the stream; from Node 22 the handle's 'write ECANCELED', which the
-// stream passes on to them (lib/host-tls.js).
+/**
+ * What a write the socket's destroy() cut short calls back with, on either transport: as Node
+ * 18/20's net
+ * (onWriteComplete on a destroyed stream), no error — the writes queued behind it then get
+ * ERR_STREAM_DESTROYED from the stream; from Node 22 the handle's 'write ECANCELED', which the
+ * stream passes on to them (lib/host-tls.js).
+ */
 function destroyedWriteResult(code) {
   return writesCancelledOnDestroy() ? systemError(code, 'write') : null;
 }
@@ -291,4 +294,4 @@ function errnoOf(code) {
   return errnos.get(code) ?? -1;
 }
 
-module.exports = { install, nativeEnabled };
+module.exports = { install, nativeEnabled, destroyedWriteResult };

@@ -534,8 +534,10 @@ TLSSocket.prototype._destroy = function _destroy(err, cb) {
   this[kActiveWrite] = null;
   const transport = this[kTransport];
   cb(err);
-  if (held) held[1](new ERR_SOCKET_CLOSED());
-  if (active) active.cb(new ERR_SOCKET_CLOSED());
+  // A write waiting for the handshake or for the transport ends as Node's TLSWrap ends it, on a
+  // later tick as there: a callback that throws must not cut this teardown short.
+  if (held) process.nextTick(held[1], native.destroyedWriteResult('ECANCELED'));
+  if (active) process.nextTick(active.cb, native.destroyedWriteResult('ECANCELED'));
   this._dropHeldOutput();
   const emitClose = () => this.emit('close', !!err);
   if (this[kTransportKind] === 'native') {
