@@ -33,6 +33,10 @@
 //   verifyErrorHintsSystemCa  verifyError()'s message for a chain without a trusted root ends in
 //                            "; if the root CA is installed locally, try running Node.js with
 //                            --use-system-ca" (Node 24, with or without that flag)
+//   certCallbacksAnswerAtOnce  an answer given inside SNICallback or an 'OCSPRequest' listener
+//                            continues the handshake at once: its flight is sent before the
+//                            callback returns (Node 24; before: once it returned, so a second
+//                            call made there stopped the handshake before anything was sent)
 //   validatorsOfNode24       lib/internal/validators.js as in Node 24: validateArray says "must have
 //                            a length of at least N", validatePort refuses '0' when zero is not
 //                            allowed (before: "must be longer than N", only the number 0)
@@ -145,6 +149,11 @@ const ephemeralKeyInfoHasAllKeys = once(() => Number(process.versions.node.split
 // Node's C++ (TLSWrap::VerifyError), so the major is named (24.22.3 checked; 22.23.5 has no hint).
 const verifyErrorHintsSystemCa = once(() => Number(process.versions.node.split('.')[0]) >= 24);
 
+// TLSWrap's timing around JS callbacks changed in Node 24 (24.22.3 checked; 22.23.5 and 20.20.2
+// as before): seen only with a connection (the keylog lines a TLS 1.3 server emits inside the
+// callback), so the major is named.
+const certCallbacksAnswerAtOnce = once(() => Number(process.versions.node.split('.')[0]) >= 24);
+
 // Node's internal validators are not reachable from its public API with these arguments, so the
 // major is named (24.22.3 checked; 22.23.5, 20 and 18 have the older ones).
 const validatorsOfNode24 = once(() => Number(process.versions.node.split('.')[0]) >= 24);
@@ -220,6 +229,7 @@ module.exports = {
   certificateObjects,
   ephemeralKeyInfoHasAllKeys,
   verifyErrorHintsSystemCa,
+  certCallbacksAnswerAtOnce,
   validatorsOfNode24,
   pskHintCodeSpelledRight,
   certificateCompression,
