@@ -37,6 +37,11 @@
 //                            continues the handshake at once: its flight is sent before the
 //                            callback returns (Node 24; before: once it returned, so a second
 //                            call made there stopped the handshake before anything was sent)
+//   secureStepHoldsOutput    what the step that completes a handshake produces (its last flight)
+//                            and what is written while its 'secure' handlers run is sent only once
+//                            that callback has unwound (nextTick and microtask queues included); a
+//                            destroy() before then sends none of it, and its write callbacks get
+//                            'write EBADF' (Node 24; before: each write went out at once)
 //   validatorsOfNode24       lib/internal/validators.js as in Node 24: validateArray says "must have
 //                            a length of at least N", validatePort refuses '0' when zero is not
 //                            allowed (before: "must be longer than N", only the number 0)
@@ -151,8 +156,9 @@ const verifyErrorHintsSystemCa = once(() => Number(process.versions.node.split('
 
 // TLSWrap's timing around JS callbacks changed in Node 24 (24.22.3 checked; 22.23.5 and 20.20.2
 // as before): seen only with a connection (the keylog lines a TLS 1.3 server emits inside the
-// callback), so the major is named.
+// callback, what reaches the peer when destroy() follows), so the major is named.
 const certCallbacksAnswerAtOnce = once(() => Number(process.versions.node.split('.')[0]) >= 24);
+const secureStepHoldsOutput = once(() => Number(process.versions.node.split('.')[0]) >= 24);
 
 // Node's internal validators are not reachable from its public API with these arguments, so the
 // major is named (24.22.3 checked; 22.23.5, 20 and 18 have the older ones).
@@ -230,6 +236,7 @@ module.exports = {
   ephemeralKeyInfoHasAllKeys,
   verifyErrorHintsSystemCa,
   certCallbacksAnswerAtOnce,
+  secureStepHoldsOutput,
   validatorsOfNode24,
   pskHintCodeSpelledRight,
   certificateCompression,
