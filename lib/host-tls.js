@@ -21,6 +21,9 @@
 //   writesCancelledOnDestroy  a write still in flight when the socket is destroyed calls back with
 //                            'write ECANCELED', and so do the writes queued behind it (Node 22+;
 //                            18/20: null, then ERR_STREAM_DESTROYED)
+//   clientCertificateRequired  a requestCert server authorizes only a client that presented a
+//                            certificate: a PSK handshake without one gets UNABLE_TO_GET_ISSUER_CERT
+//                            (24.22.3+; before, PSK alone was authorized)
 //   sniContextMayLackCertificate  a context without a certificate given at once by SNICallback
 //                            does not fail the handshake (the default certificate serves; 22.23.5+,
 //                            24.22.3+; before, only one given later did not)
@@ -132,6 +135,11 @@ const bindsSessionsToServername = once(() => atLeast({ 22: [23, 5], 24: [22, 3] 
 // inside SNICallback no longer fails the handshake; the default certificate serves.
 const sniContextMayLackCertificate = once(() => atLeast({ 22: [23, 5], 24: [22, 3] }));
 
+// 24.22.3's onServerSocketSecure also asks the handle's hasPeerCertificate() ("Ncrypto reports
+// X509_V_OK for TLS 1.3 resumption without a peer certificate, as it uses PSKs"), a method JS only
+// reaches on a live connection, so the release is named (22.23.5's JS has no such check).
+const clientCertificateRequired = once(() => atLeast({ 24: [22, 3] }));
+
 // TLSWrap's pending write at destroy(): Node 22.23.5 and 24.22.3 complete it with UV_ECANCELED,
 // which the stream then gives every write queued behind it; 18.20.8 and 20.20.2 complete it
 // without an error (net's onWriteComplete on a destroyed stream). Node's C++, seen only with a
@@ -228,6 +236,7 @@ module.exports = {
   serverSetOptions,
   bindsSessionsToServername,
   sniContextMayLackCertificate,
+  clientCertificateRequired,
   writesCancelledOnDestroy,
   ephemeralKeyInfoHidesGroups,
   setKeyCertNeedsCertificate,
