@@ -76,7 +76,8 @@ class AcceptedHandshake {
           if (a === Status.Failed) transportFlush(this.native, 0);
           this.close();
         } else {
-          this.buildSocket(this.timeLeft())._onNativeEvent(kind, a, b);
+          // (The usual case: the handshake completed, so the socket needs no handshake timer.)
+          this.buildSocket(this.session.handshakeDone ? 0 : this.timeLeft())._onNativeEvent(kind, a, b);
         }
         break;
       case TransportEvent.End:
