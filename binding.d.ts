@@ -235,6 +235,8 @@ export declare class TlsConnection {
   enableECHGrease(): void
   /** Encrypted Client Hello on this connection, or null once destroyed. */
   getECHStatus(): EchInfo | null
+  /** Whether Encrypted Client Hello was accepted (false once destroyed). */
+  echAccepted(): boolean
   /**
    * Server side: ask `Status.AskingALPN` when the client offers ALPN; answer with
    * `selectALPN`, then `resume`.

@@ -76,8 +76,9 @@ class AcceptedHandshake {
           if (a === Status.Failed) transportFlush(this.native, 0);
           this.close();
         } else {
-          // (The usual case: the handshake completed, so the socket needs no handshake timer.)
-          this.buildSocket(this.session.handshakeDone ? 0 : this.timeLeft())._onNativeEvent(kind, a, b);
+          // (Even when the handshake completed: setting and clearing the timer leaves
+          // socket.timeout as Node leaves it.)
+          this.buildSocket(this.timeLeft())._onNativeEvent(kind, a, b);
         }
         break;
       case TransportEvent.End:

@@ -302,14 +302,35 @@ function acceptNatively() {
     const options = serverSocketOptions(server, { allowHalfOpen: server.allowHalfOpen });
     if (!netServerSocketChannel.hasSubscribers && acceptsUnattended(server, options)) {
       // The handshake runs natively; the TLSSocket comes when JS is needed.
-      new AcceptedHandshake(server, clientHandle, options, configureServerSession,
-        (session, handshakeTimeout, native, pipe) => adoptHandshake(server, options, session, handshakeTimeout, native, pipe));
+      try {
+        new AcceptedHandshake(server, clientHandle, options, configureServerSession,
+          (session, handshakeTimeout, native, pipe) => adoptHandshake(server, options, session, handshakeTimeout, native, pipe));
+      } catch (err) {
+        if (err?.code !== 'ERR_TLS_RS_TRANSPORT') throw err;
+        cannotTakeOver(this, netOnConnection, clientHandle);
+      }
       return;
     }
     const socket = serverSocketWith(server, null, options);
-    socket._acceptNative(clientHandle, server);
+    try {
+      socket._acceptNative(clientHandle, server);
+    } catch (err) {
+      if (err?.code !== 'ERR_TLS_RS_TRANSPORT') throw err;
+      // Nobody heard of this socket: it goes without a word.
+      socket[kErrorEmitted] = true;
+      socket.destroy();
+      cannotTakeOver(this, netOnConnection, clientHandle);
+      return;
+    }
     announceNativeSocket(server, socket);
   };
+}
+
+// The accepted socket could not move to a native transport (its fd is duplicated, and at the
+// process's file-descriptor limit there is none left): the connection takes net's path, as if
+// the native one were off, rather than failing the server.
+function cannotTakeOver(listeningHandle, netOnConnection, clientHandle) {
+  Reflect.apply(netOnConnection, listeningHandle, [null, clientHandle]);
 }
 
 // The TLSSocket of a handshake `server` began natively (lib/accepted-handshake.js), built over
