@@ -45,6 +45,14 @@
 //                            (20+: instances of a NodeError class)
 //   sessionTimeoutMayBeNegative  createSecureContext() takes a negative sessionTimeout (Node 18;
 //                            20+: ERR_OUT_OF_RANGE)
+//   tlsCallbackErrorsCaught  an error thrown by ALPNCallback, SNICallback or pskCallback destroys
+//                            the socket with it, and a server socket's 'error' before control is
+//                            released is a 'tlsClientError' (Node 20.20.2, 22, 24); Node 18: such
+//                            an error is an uncaught exception, the handshake going on as if the
+//                            callback had refused (lib/callback-errors.js)
+//   alpnNoOverlapIsFatal     a server whose ALPNProtocols share none with the client's refuses the
+//                            handshake (fatal no_application_protocol alert; Node 19+); Node 18
+//                            goes on without ALPN
 //   certificateObjects       whose X509ToObject getPeerCertificate() follows: 20 (Node 18/20), 22
 //                            or 24 (src/x509/mod.rs's ObjectStyle says what differs)
 //
@@ -154,6 +162,19 @@ const pskHintCodeSpelledRight = once(() => Number(process.versions.node.split('.
 
 const certificateCompression = once(() => typeof nodeTls.getCertificateCompressionAlgorithms === 'function');
 
+// Node's tlsConnectionListener (the 'connection' listener of a built-in server made and dropped;
+// it builds a context, no socket) listens for its sockets' 'error'. The same change wrapped
+// loadSNI, callALPNCallback and the PSK callbacks in try/catch (20.20.2, 22.23.5 and 24.22.3
+// have both; 18.20.8 neither); those are not reachable, so this part of it is read.
+const tlsCallbackErrorsCaught = once(() => {
+  const [listener] = new nodeTls.Server().listeners('connection');
+  return /\.on\(\s*'error',\s*onSocketTLSError\s*\)/.test(Function.prototype.toString.call(listener));
+});
+
+// Node's C++ (SelectALPNCallback answers SSL_TLSEXT_ERR_ALERT_FATAL from 19.0.0, NOACK
+// before; 18.20.8 checked): seen only in a handshake, so the major is named.
+const alpnNoOverlapIsFatal = once(() => Number(process.versions.node.split('.')[0]) >= 19);
+
 // One of Node's own internal errors (Buffer.alloc's ERR_INVALID_ARG_TYPE) shows the shape.
 const plainNodeErrorMark = once(() => {
   try {
@@ -225,4 +246,6 @@ module.exports = {
   certificateCompression,
   plainNodeErrorMark,
   sessionTimeoutMayBeNegative,
+  tlsCallbackErrorsCaught,
+  alpnNoOverlapIsFatal,
 };
