@@ -50,6 +50,10 @@
 //                            released is a 'tlsClientError' (Node 20.20.2, 22, 24); Node 18: such
 //                            an error is an uncaught exception, the handshake going on as if the
 //                            callback had refused (lib/callback-errors.js)
+//   pfxErrorsNamed           a PFX without a key is ERR_CRYPTO_OPERATION_FAILED "Unable to load
+//                            private key from PFX data" and a legacy-encrypted one
+//                            ERR_CRYPTO_UNSUPPORTED_OPERATION (20+); Node 18 throws OpenSSL's bare
+//                            reasons ("passed a null parameter", "unsupported")
 //   alpnNoOverlapIsFatal     a server whose ALPNProtocols share none with the client's refuses the
 //                            handshake (fatal no_application_protocol alert; Node 19+); Node 18
 //                            goes on without ALPN
@@ -171,6 +175,27 @@ const tlsCallbackErrorsCaught = once(() => {
   return /\.on\(\s*'error',\s*onSocketTLSError\s*\)/.test(Function.prototype.toString.call(listener));
 });
 
+// A PKCS#12 bundle holding PROBE_CERTIFICATE and no key (no encryption, no MAC), loaded into a
+// context that is dropped.
+const PROBE_PFX_WITHOUT_KEY = `
+MIIBiQIBAzCCAYIGCSqGSIb3DQEHAaCCAXMEggFvMIIBazCCAWcGCSqGSIb3DQEH
+AaCCAVgEggFUMIIBUDCCAUwGCyqGSIb3DQEMCgEDoIIBOzCCATcGCiqGSIb3DQEJ
+FgGgggEnBIIBIzCCAR8wgcagAwIBAgIBATAKBggqhkjOPQQDAjASMRAwDgYDVQQD
+DAdjcmFmdGVkMB4XDTI2MDEwMTAwMDAwMFoXDTM2MDEwMTAwMDAwMFowEjEQMA4G
+A1UEAwwHY3JhZnRlZDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABE4qaEmpjT+s
+5ga55g6P0k7FqngGjz9OwqOe/V/gxVlJZPwxJLzIMDKp66axJwadbQnCW7LlbqVk
+PxfhhV02fRmjDTALMAkGA1UdEQQCMAAwCgYIKoZIzj0EAwIDSAAwRQIgEnXJXegk
+rAgp+kHAnhGENMjgyeGY4g8LJFXT4tBxheECIQDuhTlLloPI4qRvAyvNYpbhYit6
+wtSBC8B0+HN54tfwfA==`;
+const pfxErrorsNamed = once(() => {
+  try {
+    nodeTls.createSecureContext({ pfx: Buffer.from(PROBE_PFX_WITHOUT_KEY, 'base64') });
+  } catch (err) {
+    return err.code === 'ERR_CRYPTO_OPERATION_FAILED';
+  }
+  return true;
+});
+
 // Node's C++ (SelectALPNCallback answers SSL_TLSEXT_ERR_ALERT_FATAL from 19.0.0, NOACK
 // before; 18.20.8 checked): seen only in a handshake, so the major is named.
 const alpnNoOverlapIsFatal = once(() => Number(process.versions.node.split('.')[0]) >= 19);
@@ -248,4 +273,5 @@ module.exports = {
   sessionTimeoutMayBeNegative,
   tlsCallbackErrorsCaught,
   alpnNoOverlapIsFatal,
+  pfxErrorsNamed,
 };
