@@ -10,6 +10,8 @@
 //   connectValidatesOptions  connect() checks checkServerIdentity / minDHSize with validators
 //                            (ERR_INVALID_ARG_TYPE, ERR_OUT_OF_RANGE) rather than internal asserts
 //   sniNamesIgnoreCase       server.addContext() names match the SNI name case-insensitively
+//   sniNamesCoerced          server.addContext() turns a name that is not a string (a number) into
+//                            one (Node 18's primordials); 20+ call its .replace (a TypeError)
 //   alpnValidatesBuffers     convertALPNProtocols() rejects a wire-format buffer with a
 //                            zero-length or truncated name (ERR_INVALID_ARG_VALUE)
 //   serverSetOptions         tls.Server.prototype.setOptions (DEP0122) still exists (gone in 24)
@@ -105,6 +107,16 @@ const sniNamesIgnoreCase = once(() => {
     return false;
   }
   return standIn._contexts.length === 1 && standIn._contexts[0][0].flags.includes('i');
+});
+
+// Built-in addContext() given the name 5, on a stand-in server as above.
+const sniNamesCoerced = once(() => {
+  try {
+    nodeTls.Server.prototype.addContext.call({ _contexts: [] }, 5, {});
+    return true;
+  } catch {
+    return false;
+  }
 });
 
 const alpnValidatesBuffers = once(() => {
@@ -255,6 +267,7 @@ module.exports = {
   wrapsSessions,
   connectValidatesOptions,
   sniNamesIgnoreCase,
+  sniNamesCoerced,
   alpnValidatesBuffers,
   serverSetOptions,
   bindsSessionsToServername,

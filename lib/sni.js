@@ -18,9 +18,11 @@ const kSNIContext = Symbol('kSNIContext');
 
 /**
  * The pattern server.addContext(servername) matches names with: the whole name, where `*`
- * stands for one label; ignoring case where the running Node does (22+).
+ * stands for one label; ignoring case where the running Node does (22+). A name that is not a
+ * string is made one where the running Node does (18), else it throws as there.
  */
 function servernamePattern(servername) {
+  if (hostTls.sniNamesCoerced()) servername = `${servername}`;
   return new RegExp(`^${
     servername
       .replace(/([.^$+?\-\\[\]{}])/g, '\\$1')
