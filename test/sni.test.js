@@ -426,6 +426,9 @@ for (const [implName, impl] of IMPLS) {
           setTimeout(() => cb(null, impl.createSecureContext({ ...WRONGHOST, ca })), 10);
         },
       }, (s) => {
+        // s_client (OpenSSL 3.0) now and then answers built-in tls's TLS 1.3 server with a
+        // decode_error alert after the handshake; Node 18's server leaves that 'error' to us.
+        s.on('error', () => {});
         seen.push(s.servername);
         s.end();
       });
