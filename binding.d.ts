@@ -588,6 +588,13 @@ export interface PskReply {
   identity?: string
 }
 
+/**
+ * Whether a server without a protocol in common with the client's ALPN offer refuses the
+ * handshake (Node 19+) or goes on without ALPN (Node 18): lib/binding.js passes lib/host-tls.js's
+ * answer once at load (not a Node function).
+ */
+export declare function refuseALPNWithoutOverlap(on: boolean): void
+
 /** What `loadRootCertificates` reports. */
 export interface RootStoreInfo {
   /** Certificates in the shared store (bundled + extra). */

@@ -277,7 +277,9 @@ function serverSocketWith(server, rawSocket, options) {
   socket[kErrorEmitted] = false;
   socket.on('close', onSocketClose);
   socket.on('_tlsError', onSocketTLSError);
-  socket.on('error', onSocketTLSError);
+  // Where the running Node's server does (not Node 18: there an 'error' nobody else listens for,
+  // such as a rejected async 'secureConnection' listener's, is an uncaught exception).
+  if (hostTls.tlsCallbackErrorsCaught()) socket.on('error', onSocketTLSError);
   return socket;
 }
 

@@ -47,6 +47,7 @@ mod verify;
 #[cfg(test)]
 pub(crate) mod test_pair;
 
+pub use alpn::set_no_overlap_fatal as refuse_alpn_without_overlap;
 pub use events::Event;
 pub use npn::NpnOutcome;
 pub use ocsp::enable_context_stapling;
