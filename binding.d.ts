@@ -235,6 +235,8 @@ export declare class TlsConnection {
   enableECHGrease(): void
   /** Encrypted Client Hello on this connection, or null once destroyed. */
   getECHStatus(): EchInfo | null
+  /** Whether Encrypted Client Hello was accepted (false once destroyed). */
+  echAccepted(): boolean
   /**
    * Server side: ask `Status.AskingALPN` when the client offers ALPN; answer with
    * `selectALPN`, then `resume`.
@@ -384,6 +386,16 @@ export declare class TlsTransport {
   readStop(): void
   /** Whether records are decrypted and delivered as they arrive (JS is established and reads). */
   setDelivering(on: boolean): void
+  /**
+   * Reports to `owner`'s `onevent` from now on: a TLSSocket adopting a connection its server
+   * accepted before the socket existed.
+   */
+  setOwner(owner: object, onevent: (arg?: unknown) => unknown): void
+  /**
+   * While true, input that only advances the handshake is not reported (`Status` comes when
+   * the handshake completes, asks a question or fails); the handshake's output is sent.
+   */
+  setUnattended(on: boolean): void
   /** Holds output back (true) or lets it go (false; then call `flush`). */
   hold(on: boolean): void
   /** Delivers every record there is (while delivering), then sends what is waiting. */
@@ -580,6 +592,13 @@ export interface PskReply {
   /** Client: the identity to send. */
   identity?: string
 }
+
+/**
+ * Whether a server without a protocol in common with the client's ALPN offer refuses the
+ * handshake (Node 19+) or goes on without ALPN (Node 18): lib/binding.js passes lib/host-tls.js's
+ * answer once at load (not a Node function).
+ */
+export declare function refuseALPNWithoutOverlap(on: boolean): void
 
 /** What `loadRootCertificates` reports. */
 export interface RootStoreInfo {

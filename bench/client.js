@@ -4,7 +4,9 @@
 //
 // modes: send (64 KiB writes on one connection), recv (count bytes the server sends),
 //        echo (ping-pong of one message on each of `connections` connections),
-//        handshake (full — or, with `resume`, resumed — handshakes, `concurrency` in flight),
+//        handshake (full — or, with `resume`, resumed — handshakes, `concurrency` in flight;
+//        with `abandon`, the client trusts another CA and refuses the server's certificate, so
+//        the server's handshake never completes),
 //        idle (on request: open `n` connections and hold them; for the memory workload).
 //
 // Clients share one SecureContext built once, so the per-connection cost measured is the
@@ -27,7 +29,9 @@ serve({
   init(msg) {
     tls = loadImpl(msg.impl);
     port = msg.port;
-    context = tls.createSecureContext({ ca: fs.readFileSync(msg.certs[msg.spec.tls.cert].cert), ...tlsOptions(msg.spec.tls) });
+    // (An abandoning client trusts the other certificate's issuer, not the server's.)
+    const trusted = msg.spec.abandon ? Object.keys(msg.certs).find((c) => c !== msg.spec.tls.cert) : msg.spec.tls.cert;
+    context = tls.createSecureContext({ ca: fs.readFileSync(msg.certs[trusted].cert), ...tlsOptions(msg.spec.tls) });
     start(msg.spec);
     return {};
   },
@@ -188,8 +192,13 @@ function handshakeLoop(spec, initialSession) {
       next();
     });
     socket.on('error', (err) => {
-      counters.errors++;
-      if (!running && counters.errors >= 5) throw new Error(`handshakes fail: ${err.message}`);
+      if (spec.abandon && /CERT|SIGNATURE|ISSUER/.test(err.code)) {
+        counters.abandoned++;
+        markRunning(socket);
+      } else {
+        counters.errors++;
+        if (!running && counters.errors >= 5) throw new Error(`handshakes fail: ${err.message}`);
+      }
       next();
     });
     socket.on('close', next);

@@ -82,7 +82,7 @@ function selfSignedCertificate(kind = 'ec') {
 
 /** Counters each benchmark process keeps; the parent reads two snapshots and subtracts. */
 function newCounters() {
-  return { handshakes: 0, resumed: 0, bytesIn: 0, bytesOut: 0, roundTrips: 0, errors: 0, open: 0 };
+  return { handshakes: 0, resumed: 0, abandoned: 0, bytesIn: 0, bytesOut: 0, roundTrips: 0, errors: 0, open: 0 };
 }
 
 /**

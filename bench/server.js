@@ -31,7 +31,12 @@ const fatal = serve({
       ...tlsOptions(spec.tls),
     };
     server = tls.createServer(options, (socket) => onConnection(socket, spec));
-    server.on('tlsClientError', () => { counters.errors++; });
+    // Failed handshakes count as errors, unless the workload expects them (abandoned handshakes:
+    // 'listen' only listens, 'none' does not — tls-rs builds a socket for a failed handshake
+    // only when someone listens).
+    const clientErrors = spec.clientErrors ?? 'count';
+    if (clientErrors === 'count') server.on('tlsClientError', () => { counters.errors++; });
+    else if (clientErrors === 'listen') server.on('tlsClientError', () => {});
     server.on('error', fatal);
     return new Promise((resolve) => {
       server.listen({ port: 0, host: '127.0.0.1', backlog: 2048 }, () => resolve({ port: server.address().port }));

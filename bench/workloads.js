@@ -141,6 +141,29 @@ for (const cert of ['ec', 'rsa']) {
   }
 }
 
+// Handshakes that never complete (a flood of clients that go away after the server's flight):
+// each client refuses the server's certificate, so it never sends its Finished. What the server
+// pays per connection, and on its JS thread; with and without a 'tlsClientError' listener.
+for (const listener of [false, true]) {
+  const tls = { version: 'TLSv1.3', cipher: 'AES-128-GCM', cert: 'ec' };
+  const perAbandoned = (cpu) => (d) => (d.server[cpu] === null ? null : d.server[cpu] / d.client.counters.abandoned);
+  workloads.push({
+    id: `abandoned-ec-13-c32${listener ? '-listened' : ''}`,
+    group: 'handshake',
+    title: `abandoned handshake TLSv1.3 ECDSA P-256, 32 in flight, X25519, ${listener ? "a 'tlsClientError' listener" : "no 'tlsClientError' listener"}`,
+    kind: 'net',
+    server: { mode: 'handshake', tls, clientErrors: listener ? 'listen' : 'none' },
+    client: { mode: 'handshake', concurrency: 32, abandon: true, tls },
+    cost: { unit: 'abandoned handshake', ops: (d) => d.client.counters.abandoned },
+    check: (d) => (d.server.counters.handshakes === 0 ? null : `${d.server.counters.handshakes} handshakes completed`),
+    metrics: [
+      { name: 'abandoned handshakes/s', unit: '/s', better: 'higher', target: null, value: (d) => d.client.counters.abandoned / d.client.seconds },
+      { name: 'server CPU/abandoned handshake', unit: 'µs', better: 'lower', target: null, value: perAbandoned('cpuUs') },
+      { name: 'server JS-thread CPU/abandoned handshake', unit: 'µs', better: 'lower', target: null, value: perAbandoned('mainCpuUs') },
+    ],
+  });
+}
+
 for (const groups of ['X25519', 'default']) {
   const tls = { version: 'TLSv1.3', cipher: 'AES-128-GCM', cert: 'ec', ...(groups === 'default' ? { groups } : {}) };
   workloads.push({

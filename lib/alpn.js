@@ -11,6 +11,7 @@ const hostTls = require('./host-tls');
 const { validateFunction } = require('./validators');
 const { tlsModule } = require('./defaults');
 const { kSession } = require('./symbols');
+const { handshakeCallbackFailed } = require('./callback-errors');
 
 const kALPNCallback = Symbol('kALPNCallback');
 
@@ -109,7 +110,8 @@ function install(proto) {
   };
 
   // Node's callALPNCallback: ALPNCallback({ servername, protocols }) returns one of protocols,
-  // or undefined to refuse them all (a fatal no_application_protocol alert).
+  // or undefined to refuse them all (a fatal no_application_protocol alert). An error it throws
+  // is handled as the running Node does (lib/callback-errors.js): a refusal on Node 18.
   proto._onALPNRequest = function _onALPNRequest() {
     const session = this[kSession];
     let index = -1;
@@ -132,8 +134,8 @@ function install(proto) {
         if (index === -1) throw new ERR_TLS_ALPN_CALLBACK_INVALID_RESULT(selected, protocols);
       }
     } catch (err) {
-      this.destroy(err);
-      return;
+      if (handshakeCallbackFailed(this, err)) return;
+      index = -1;
     }
     session.selectALPN(index);
     this._resumeHandshake();

@@ -67,4 +67,6 @@ addon.answerAsOpenSSL30(require('./security-level').hostOpenSSLBefore(3, 2));
 addon.bindSessionsToServername(require('./host-tls').bindsSessionsToServername());
 // Certificate objects as the running Node's X509ToObject builds them (lib/host-tls.js).
 addon.certificateObjectsAs(require('./host-tls').certificateObjects());
+// Servers refuse a client without a protocol in common where the running Node's do (19+).
+addon.refuseALPNWithoutOverlap(require('./host-tls').alpnNoOverlapIsFatal());
 module.exports = addon;

@@ -21,10 +21,6 @@ const {
 const { checkServerIdentity } = require('./identity');
 const { kSession, kConnectOptions } = require('./symbols');
 
-// OpenSSL's ech.h: SSL_ech_get1_status folds the chain check into its answer. Both mean the
-// inner hello was used: SUCCESS (1) with a verified chain, BAD_NAME (-102) without one (tls-rs
-// verifies in JS, after the handshake, as Node does).
-const ECH_USED = new Set([1, -102]);
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** An ArrayBufferView's bytes as a Buffer (no copy). */
@@ -80,7 +76,7 @@ function install(proto) {
 
   // At the end of the handshake (socket.js _finishInit).
   proto._finishECH = function _finishECH() {
-    this.echAccepted = ECH_USED.has(this[kSession]?.getECHStatus()?.status);
+    this.echAccepted = this[kSession]?.echAccepted() ?? false;
   };
 
   // A client's handshake failed: a rejected ECH becomes ERR_TLS_ECH_REJECTED, after checking

@@ -10,6 +10,8 @@
 //   connectValidatesOptions  connect() checks checkServerIdentity / minDHSize with validators
 //                            (ERR_INVALID_ARG_TYPE, ERR_OUT_OF_RANGE) rather than internal asserts
 //   sniNamesIgnoreCase       server.addContext() names match the SNI name case-insensitively
+//   sniNamesCoerced          server.addContext() turns a name that is not a string (a number) into
+//                            one (Node 18's primordials); 20+ call its .replace (a TypeError)
 //   alpnValidatesBuffers     convertALPNProtocols() rejects a wire-format buffer with a
 //                            zero-length or truncated name (ERR_INVALID_ARG_VALUE)
 //   serverSetOptions         tls.Server.prototype.setOptions (DEP0122) still exists (gone in 24)
@@ -57,6 +59,18 @@
 //                            (20+: instances of a NodeError class)
 //   sessionTimeoutMayBeNegative  createSecureContext() takes a negative sessionTimeout (Node 18;
 //                            20+: ERR_OUT_OF_RANGE)
+//   tlsCallbackErrorsCaught  an error thrown by ALPNCallback, SNICallback or pskCallback destroys
+//                            the socket with it, and a server socket's 'error' before control is
+//                            released is a 'tlsClientError' (Node 20.20.2, 22, 24); Node 18: such
+//                            an error is an uncaught exception, the handshake going on as if the
+//                            callback had refused (lib/callback-errors.js)
+//   pfxErrorsNamed           a PFX without a key is ERR_CRYPTO_OPERATION_FAILED "Unable to load
+//                            private key from PFX data" and a legacy-encrypted one
+//                            ERR_CRYPTO_UNSUPPORTED_OPERATION (20+); Node 18 throws OpenSSL's bare
+//                            reasons ("passed a null parameter", "unsupported")
+//   alpnNoOverlapIsFatal     a server whose ALPNProtocols share none with the client's refuses the
+//                            handshake (fatal no_application_protocol alert; Node 19+); Node 18
+//                            goes on without ALPN
 //   certificateObjects       whose X509ToObject getPeerCertificate() follows: 20 (Node 18/20), 22
 //                            or 24 (src/x509/mod.rs's ObjectStyle says what differs)
 //
@@ -105,6 +119,16 @@ const sniNamesIgnoreCase = once(() => {
     return false;
   }
   return standIn._contexts.length === 1 && standIn._contexts[0][0].flags.includes('i');
+});
+
+// Built-in addContext() given the name 5, on a stand-in server as above.
+const sniNamesCoerced = once(() => {
+  try {
+    nodeTls.Server.prototype.addContext.call({ _contexts: [] }, 5, {});
+    return true;
+  } catch {
+    return false;
+  }
 });
 
 const alpnValidatesBuffers = once(() => {
@@ -177,6 +201,40 @@ const pskHintCodeSpelledRight = once(() => Number(process.versions.node.split('.
 
 const certificateCompression = once(() => typeof nodeTls.getCertificateCompressionAlgorithms === 'function');
 
+// Node's tlsConnectionListener (the 'connection' listener of a built-in server made and dropped;
+// it builds a context, no socket) listens for its sockets' 'error'. The same change wrapped
+// loadSNI, callALPNCallback and the PSK callbacks in try/catch (20.20.2, 22.23.5 and 24.22.3
+// have both; 18.20.8 neither); those are not reachable, so this part of it is read.
+const tlsCallbackErrorsCaught = once(() => {
+  const [listener] = new nodeTls.Server().listeners('connection');
+  return /\.on\(\s*'error',\s*onSocketTLSError\s*\)/.test(Function.prototype.toString.call(listener));
+});
+
+// A PKCS#12 bundle holding PROBE_CERTIFICATE and no key (no encryption, no MAC), loaded into a
+// context that is dropped.
+const PROBE_PFX_WITHOUT_KEY = `
+MIIBiQIBAzCCAYIGCSqGSIb3DQEHAaCCAXMEggFvMIIBazCCAWcGCSqGSIb3DQEH
+AaCCAVgEggFUMIIBUDCCAUwGCyqGSIb3DQEMCgEDoIIBOzCCATcGCiqGSIb3DQEJ
+FgGgggEnBIIBIzCCAR8wgcagAwIBAgIBATAKBggqhkjOPQQDAjASMRAwDgYDVQQD
+DAdjcmFmdGVkMB4XDTI2MDEwMTAwMDAwMFoXDTM2MDEwMTAwMDAwMFowEjEQMA4G
+A1UEAwwHY3JhZnRlZDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABE4qaEmpjT+s
+5ga55g6P0k7FqngGjz9OwqOe/V/gxVlJZPwxJLzIMDKp66axJwadbQnCW7LlbqVk
+PxfhhV02fRmjDTALMAkGA1UdEQQCMAAwCgYIKoZIzj0EAwIDSAAwRQIgEnXJXegk
+rAgp+kHAnhGENMjgyeGY4g8LJFXT4tBxheECIQDuhTlLloPI4qRvAyvNYpbhYit6
+wtSBC8B0+HN54tfwfA==`;
+const pfxErrorsNamed = once(() => {
+  try {
+    nodeTls.createSecureContext({ pfx: Buffer.from(PROBE_PFX_WITHOUT_KEY, 'base64') });
+  } catch (err) {
+    return err.code === 'ERR_CRYPTO_OPERATION_FAILED';
+  }
+  return true;
+});
+
+// Node's C++ (SelectALPNCallback answers SSL_TLSEXT_ERR_ALERT_FATAL from 19.0.0, NOACK
+// before; 18.20.8 checked): seen only in a handshake, so the major is named.
+const alpnNoOverlapIsFatal = once(() => Number(process.versions.node.split('.')[0]) >= 19);
+
 // One of Node's own internal errors (Buffer.alloc's ERR_INVALID_ARG_TYPE) shows the shape.
 const plainNodeErrorMark = once(() => {
   try {
@@ -232,6 +290,7 @@ module.exports = {
   wrapsSessions,
   connectValidatesOptions,
   sniNamesIgnoreCase,
+  sniNamesCoerced,
   alpnValidatesBuffers,
   serverSetOptions,
   bindsSessionsToServername,
@@ -251,4 +310,7 @@ module.exports = {
   certificateCompression,
   plainNodeErrorMark,
   sessionTimeoutMayBeNegative,
+  tlsCallbackErrorsCaught,
+  alpnNoOverlapIsFatal,
+  pfxErrorsNamed,
 };

@@ -92,4 +92,7 @@ function forwardKeylog(server, socket) {
   if (server.listenerCount('keylog') > 0) socket.on('keylog', onSocketKeylog);
 }
 
-module.exports = { install, forwardKeylog };
+// Whether every connection logs its keys (SSLKEYLOGFILE, --tls-keylog).
+const keylogForEveryConnection = !!(sslKeylogFile || tlsKeylog);
+
+module.exports = { install, forwardKeylog, keylogForEveryConnection };

@@ -102,6 +102,19 @@ function install(proto) {
     clientHandle.close();
   };
 
+  /**
+   * Takes over the native transport of a handshake `server` began before this socket existed
+   * (lib/accepted-handshake.js); the connection already counts in the server's connections.
+   */
+  proto._adoptNative = function _adoptNative(native, pipe, server) {
+    this.connecting = false;
+    this[kTransport] = new NativeSocket(native, !!pipe);
+    this[kTransportKind] = 'native';
+    this[kWrites] = null;
+    this[kAcceptedBy] = server;
+    native.setOwner(this, this._onNativeEvent);
+  };
+
   /** What the native transport reports (TransportEvent). */
   proto._onNativeEvent = function _onNativeEvent(kind, a, b) {
     switch (kind) {

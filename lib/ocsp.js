@@ -10,14 +10,15 @@ const {
   codes: { ERR_MULTIPLE_CALLBACK, ERR_SOCKET_CLOSED },
 } = require('./errors');
 const { kSNIContext } = require('./sni');
-const { kSession } = require('./symbols');
+const { kSession, kAdoptedSession } = require('./symbols');
 const hostTls = require('./host-tls');
 
 /** Adds the OCSP methods to TLSSocket.prototype. */
 function install(proto) {
   /** TLSSocket _init: server sockets ask only when their server listens (Node's enableCertCb). */
   proto._initOCSP = function _initOCSP(options) {
-    if (options.isServer && this.server && this.server.listenerCount('OCSPRequest') > 0) {
+    // Decided at accept, as in Node (lib/accepted-handshake.js: there was no listener then).
+    if (options.isServer && this.server && !options[kAdoptedSession] && this.server.listenerCount('OCSPRequest') > 0) {
       this[kSession].enableOCSPRequest();
     }
   };

@@ -13,6 +13,7 @@ const ERR_PSK_HINT = require('./host-tls').pskHintCodeSpelledRight()
   ? ERR_TLS_PSK_SET_IDENTITY_HINT_FAILED : ERR_TLS_PSK_SET_IDENTIY_HINT_FAILED;
 const { validateFunction, validateString, validateObject, validateBuffer } = require('./validators');
 const { kSession } = require('./symbols');
+const { handshakeCallbackFailed } = require('./callback-errors');
 
 const kPskExchange = Symbol('kPskExchange');
 
@@ -20,7 +21,8 @@ function asBuffer(view) {
   return Buffer.isBuffer(view) ? view : Buffer.from(view.buffer, view.byteOffset, view.byteLength);
 }
 
-// Node's onPskClientCallback: any error destroys the socket and fails the handshake.
+// Node's onPskClientCallback. An error is handled as the running Node does
+// (lib/callback-errors.js); either way no key is given, which fails the handshake.
 function clientExchange(socket, callback, hint, maxPskLen, maxIdentityLen) {
   try {
     const ret = callback.call(socket, hint);
@@ -36,7 +38,7 @@ function clientExchange(socket, callback, hint, maxPskLen, maxIdentityLen) {
     }
     return { psk: asBuffer(ret.psk), identity: ret.identity };
   } catch (err) {
-    socket.destroy(err);
+    handshakeCallbackFailed(socket, err);
     return null;
   }
 }
@@ -61,7 +63,7 @@ function serverExchange(socket, callback, identity, maxPskLen) {
     }
     return { psk: asBuffer(psk) };
   } catch (err) {
-    socket.destroy(err);
+    handshakeCallbackFailed(socket, err);
     return null;
   }
 }

@@ -213,6 +213,23 @@ function processCiphers(ciphers, name) {
   return { cipherList, cipherSuites };
 }
 
+// Node 18's LoadPKCS12 throws OpenSSL's bare reason where later Nodes name the failure
+// (lib/host-tls.js, pfxErrorsNamed): a bundle without a key or certificate gets OpenSSL's
+// "passed a null parameter" (from using the missing one), a legacy-encrypted one "unsupported".
+function loadPKCS12(context, ...args) {
+  try {
+    context.loadPKCS12(...args);
+  } catch (err) {
+    if (hostTls.pfxErrorsNamed()) throw err;
+    if (err.code === 'ERR_CRYPTO_OPERATION_FAILED' &&
+        /^Unable to load (private key|certificate) from PFX data$/.test(err.message)) {
+      throw new Error('passed a null parameter');
+    }
+    if (err.code === 'ERR_CRYPTO_UNSUPPORTED_OPERATION') throw new Error('unsupported');
+    throw err;
+  }
+}
+
 // Applies `options` to the native `context` in Node's order; errors name the option `${name}.x`.
 function configSecureContext(context, options = kEmptyObject, name = 'options') {
   validateObject(options, name);
@@ -357,15 +374,15 @@ function configSecureContext(context, options = kEmptyObject, name = 'options') 
         const raw = val.buf || val;
         const pass = val.passphrase || passphrase;
         if (pass !== undefined && pass !== null) {
-          context.loadPKCS12(toBuf(raw), toBuf(pass));
+          loadPKCS12(context, toBuf(raw), toBuf(pass));
         } else {
-          context.loadPKCS12(toBuf(raw));
+          loadPKCS12(context, toBuf(raw));
         }
       });
     } else if (passphrase) {
-      context.loadPKCS12(toBuf(pfx), toBuf(passphrase));
+      loadPKCS12(context, toBuf(pfx), toBuf(passphrase));
     } else {
-      context.loadPKCS12(toBuf(pfx));
+      loadPKCS12(context, toBuf(pfx));
     }
   }
 

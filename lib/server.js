@@ -7,7 +7,9 @@ const net = require('node:net');
 const crypto = require('node:crypto');
 const EventEmitter = require('node:events');
 const { deprecate } = require('node:util');
-const { TLSSocket } = require('./socket');
+const { TLSSocket, configureServerSession } = require('./socket');
+const { AcceptedHandshake, acceptsUnattended } = require('./accepted-handshake');
+const { kAdoptedSession } = require('./symbols');
 const {
   codes: { ERR_INVALID_ARG_TYPE, ERR_TLS_ALPN_CALLBACK_WITH_PROTOCOLS, ERR_TLS_REQUIRED_SERVER_NAME },
   ConnResetException,
@@ -244,7 +246,12 @@ function tlsConnectionListener(rawSocket) {
 // A server-side TLSSocket for `server` over `rawSocket` (null: the caller attaches a native
 // transport), with the server's options and its listeners.
 function serverSocket(server, rawSocket, extra) {
-  const socket = new TLSSocket(rawSocket, {
+  return serverSocketWith(server, rawSocket, serverSocketOptions(server, extra));
+}
+
+// The TLSSocket options of a connection `server` accepts now.
+function serverSocketOptions(server, extra) {
+  return {
     secureContext: server._sharedCreds,
     isServer: true,
     server,
@@ -260,13 +267,20 @@ function serverSocket(server, rawSocket, extra) {
     pskCallback: server[kPskCallback],
     pskIdentityHint: server[kPskIdentityHint],
     ...extra,
-  });
+  };
+}
+
+function serverSocketWith(server, rawSocket, options) {
+  const socket = new TLSSocket(rawSocket, options);
   socket.on('secure', onServerSocketSecure);
-  forwardKeylog(server, socket);
+  // (A handshake begun without its socket had no 'keylog' listener to forward to then.)
+  if (!options[kAdoptedSession]) forwardKeylog(server, socket);
   socket[kErrorEmitted] = false;
   socket.on('close', onSocketClose);
   socket.on('_tlsError', onSocketTLSError);
-  socket.on('error', onSocketTLSError);
+  // Where the running Node's server does (not Node 18: there an 'error' nobody else listens for,
+  // such as a rejected async 'secureConnection' listener's, is an uncaught exception).
+  if (hostTls.tlsCallbackErrorsCaught()) socket.on('error', onSocketTLSError);
   return socket;
 }
 
@@ -288,14 +302,57 @@ function acceptNatively() {
     // As net's onconnection, without the net.Socket.
     if (server.noDelay && clientHandle.setNoDelay) clientHandle.setNoDelay(true);
     if (server.keepAlive && clientHandle.setKeepAlive) clientHandle.setKeepAlive(true, server.keepAliveInitialDelay);
-    const socket = serverSocket(server, null, { allowHalfOpen: server.allowHalfOpen });
-    socket._acceptNative(clientHandle, server);
-    socket._server = server;
-    // Still announced, as net does (nobody but tls.Server listens; whoever wraps emit sees it).
-    socket[kAcceptedNatively] = true;
-    server.emit('connection', socket);
-    if (netServerSocketChannel.hasSubscribers) netServerSocketChannel.publish({ socket });
+    const options = serverSocketOptions(server, { allowHalfOpen: server.allowHalfOpen });
+    if (!netServerSocketChannel.hasSubscribers && acceptsUnattended(server, options)) {
+      // The handshake runs natively; the TLSSocket comes when JS is needed.
+      try {
+        new AcceptedHandshake(server, clientHandle, options, configureServerSession,
+          (session, handshakeTimeout, native, pipe) => adoptHandshake(server, options, session, handshakeTimeout, native, pipe));
+      } catch (err) {
+        if (err?.code !== 'ERR_TLS_RS_TRANSPORT') throw err;
+        cannotTakeOver(this, netOnConnection, clientHandle);
+      }
+      return;
+    }
+    const socket = serverSocketWith(server, null, options);
+    try {
+      socket._acceptNative(clientHandle, server);
+    } catch (err) {
+      if (err?.code !== 'ERR_TLS_RS_TRANSPORT') throw err;
+      // Nobody heard of this socket: it goes without a word.
+      socket[kErrorEmitted] = true;
+      socket.destroy();
+      cannotTakeOver(this, netOnConnection, clientHandle);
+      return;
+    }
+    announceNativeSocket(server, socket);
   };
+}
+
+// The accepted socket could not move to a native transport (its fd is duplicated, and at the
+// process's file-descriptor limit there is none left): the connection takes net's path, as if
+// the native one were off, rather than failing the server.
+function cannotTakeOver(listeningHandle, netOnConnection, clientHandle) {
+  Reflect.apply(netOnConnection, listeningHandle, [null, clientHandle]);
+}
+
+// The TLSSocket of a handshake `server` began natively (lib/accepted-handshake.js), built over
+// its `session` and `native` transport with the options of its accept; `handshakeTimeout`: the
+// time left of it.
+function adoptHandshake(server, options, session, handshakeTimeout, native, pipe) {
+  const socket = serverSocketWith(server, null, { ...options, [kAdoptedSession]: session, handshakeTimeout });
+  socket._adoptNative(native, pipe, server);
+  announceNativeSocket(server, socket);
+  return socket;
+}
+
+// A natively accepted socket is still announced, as net does (nobody but tls.Server listens;
+// whoever wraps emit sees it).
+function announceNativeSocket(server, socket) {
+  socket._server = server;
+  socket[kAcceptedNatively] = true;
+  server.emit('connection', socket);
+  if (netServerSocketChannel.hasSubscribers) netServerSocketChannel.publish({ socket });
 }
 
 function onServerSocketSecure() {

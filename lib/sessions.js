@@ -8,7 +8,7 @@
 // name they were made for, and one made for another name is not offered, as Node does.
 
 const { codes: { ERR_SOCKET_CLOSED, ERR_MULTIPLE_CALLBACK } } = require('./errors');
-const { kSession, kConnectOptions } = require('./symbols');
+const { kSession, kConnectOptions, kAdoptedSession } = require('./symbols');
 const hostTls = require('./host-tls');
 const { HOLD_NEW_SESSION } = require('./held-output');
 
@@ -27,7 +27,9 @@ function install(proto) {
     if (options.isServer) {
       // Only when the listeners exist at accept time, as in Node.
       const server = this.server;
-      if (server && (server.listenerCount('resumeSession') > 0 || server.listenerCount('newSession') > 0)) {
+      // (A handshake begun before its socket had none then: lib/accepted-handshake.js.)
+      if (server && !options[kAdoptedSession] &&
+          (server.listenerCount('resumeSession') > 0 || server.listenerCount('newSession') > 0)) {
         this._enableSessionCallbacks();
       }
     } else {

@@ -11,15 +11,18 @@ const {
 const { validateFunction, validateString } = require('./validators');
 const { kSession } = require('./symbols');
 const hostTls = require('./host-tls');
+const { handshakeCallbackFailed } = require('./callback-errors');
 
 // The context SNICallback chose (Node's handle.sni_context): its certificate is the one served.
 const kSNIContext = Symbol('kSNIContext');
 
 /**
  * The pattern server.addContext(servername) matches names with: the whole name, where `*`
- * stands for one label; ignoring case where the running Node does (22+).
+ * stands for one label; ignoring case where the running Node does (22+). A name that is not a
+ * string is made one where the running Node does (18), else it throws as there.
  */
 function servernamePattern(servername) {
+  if (hostTls.sniNamesCoerced()) servername = `${servername}`;
   return new RegExp(`^${
     servername
       .replace(/([.^$+?\-\\[\]{}])/g, '\\$1')
@@ -64,7 +67,9 @@ function install(proto) {
   };
 
   // Node's loadSNI: SNICallback(servername, cb) answers, now or later, with a SecureContext (or
-  // its .context) whose certificate, key, chain and trust store this connection then uses.
+  // its .context) whose certificate, key, chain and trust store this connection then uses. An
+  // error it throws is handled as the running Node does (lib/callback-errors.js): on Node 18 the
+  // handshake then waits for an answer that never comes.
   proto._onSNIRequest = function _onSNIRequest() {
     const servername = this[kSession].getServername();
     let once = false;
@@ -99,8 +104,8 @@ function install(proto) {
         else done();
       });
     } catch (err) {
-      this.destroy(err);
-      return;
+      // Node 18: an answer given before the throw still counts.
+      if (handshakeCallbackFailed(this, err)) return;
     }
     sync = false;
     if (answered && !this.destroyed) done();

@@ -26,6 +26,7 @@ const {
 const { validateNumber, validateFunction } = require('./validators');
 const {
   kSession, kTransport, kTransportKind, kReadPaused, kBytesRead, kShuttingDown, kHandshakes, kLastHandshakeTime,
+  kAdoptedSession,
 } = require('./symbols');
 const { connectionEncrypt, connectionTakeCiphertext } = binding;
 // Ciphertext flushes are slices of this (lib/slab.js).
@@ -101,7 +102,7 @@ function TLSSocket(socket, opts) {
   if (!(context instanceof SecureContext) || !(context.context instanceof binding.SecureContext)) {
     throw new ERR_TLS_INVALID_CONTEXT('context');
   }
-  this[kSession] = new binding.TlsConnection(context.context, !!tlsOptions.isServer);
+  this[kSession] = tlsOptions[kAdoptedSession] ?? new binding.TlsConnection(context.context, !!tlsOptions.isServer);
   this[kTransport] = null;
   this[kTransportKind] = null;
   this[kHeldWrite] = null;
@@ -145,21 +146,7 @@ TLSSocket.prototype._destroySSL = function _destroySSL() {
 // Node's _init: each concept's per-socket state, then the transport `socket` (if given).
 TLSSocket.prototype._init = function _init(socket) {
   const options = this._tlsOptions;
-  // In Node's order: the ALPN callback, the SNI callback, then the offered ALPN protocols.
-  this._initALPNCallback(options);
-  this._initSNI(options);
-  this._initALPNProtocols(options);
-  this.server = options.server;
-  // Clients always request (and check) the server's certificate; servers only on request.
-  const requestCert = !!options.requestCert || !options.isServer;
-  const rejectUnauthorized = !!options.rejectUnauthorized;
-  this._requestCert = requestCert;
-  this._rejectUnauthorized = rejectUnauthorized;
-  // Only a server asking for certificates changes the session's verify mode (a new session
-  // already has OpenSSL's SSL_VERIFY_NONE; clients verify in JS).
-  if (options.isServer && requestCert) {
-    this[kSession].setVerifyMode(requestCert, rejectUnauthorized);
-  }
+  this._initSessionSteps(options);
   this._initSessions();
   this._initKeylog();
   if (options.handshakeTimeout > 0) {
@@ -183,6 +170,37 @@ TLSSocket.prototype._init = function _init(socket) {
   this._initPSK(options);
   this._initECH(options);
 };
+
+// _init's first steps: the callbacks and protocols of the session, and the verify mode.
+TLSSocket.prototype._initSessionSteps = function _initSessionSteps(options) {
+  // In Node's order: the ALPN callback, the SNI callback, then the offered ALPN protocols.
+  this._initALPNCallback(options);
+  this._initSNI(options);
+  this._initALPNProtocols(options);
+  this.server = options.server;
+  // Clients always request (and check) the server's certificate; servers only on request.
+  const requestCert = !!options.requestCert || !options.isServer;
+  const rejectUnauthorized = !!options.rejectUnauthorized;
+  this._requestCert = requestCert;
+  this._rejectUnauthorized = rejectUnauthorized;
+  // Only a server asking for certificates changes the session's verify mode (a new session
+  // already has OpenSSL's SSL_VERIFY_NONE; clients verify in JS).
+  if (options.isServer && requestCert) {
+    this[kSession].setVerifyMode(requestCert, rejectUnauthorized);
+  }
+};
+
+/**
+ * Configures the server session `session` as a TLSSocket with `options` would (its _init's
+ * session steps and NPN), for a handshake begun before the socket (lib/accepted-handshake.js);
+ * the socket built later over it takes the same steps again, which change nothing.
+ */
+function configureServerSession(session, options) {
+  const standIn = Object.create(TLSSocket.prototype);
+  standIn[kSession] = session;
+  standIn._initSessionSteps(options);
+  standIn._initNPN(options);
+}
 
 // ---- handshake -------------------------------------------------------------------------
 
@@ -682,4 +700,4 @@ for (const part of [transport, native, handle, dispatch, alpn, sni, ocsp, npn, p
   part.install(TLSSocket.prototype);
 }
 
-module.exports = { TLSSocket };
+module.exports = { TLSSocket, configureServerSession };

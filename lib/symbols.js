@@ -21,4 +21,10 @@ module.exports = {
   kHandshakes: Symbol('kHandshakes'),
   /** When a server's last handshake started, in ms; 0 before the first (lib/renegotiation.js). */
   kLastHandshakeTime: Symbol('kLastHandshakeTime'),
+  /**
+   * TLSSocket option: the native connection of a handshake its server accepted and began
+   * before the socket existed (lib/accepted-handshake.js); what depended on the server's
+   * listeners was decided then.
+   */
+  kAdoptedSession: Symbol('kAdoptedSession'),
 };

@@ -117,7 +117,8 @@ function install(proto) {
       noDelay: options.noDelay,
       keepAlive: options.keepAlive,
       keepAliveInitialDelay: options.keepAliveInitialDelay,
-      onread: useNative ? undefined : {
+      // (Also when the native transport will take the socket over: if it cannot, net reads.)
+      onread: {
         buffer: ciphertextReadBuffer,
         callback: (nread, buf) => {
           this._onCiphertext(buf.subarray(0, nread));
@@ -129,7 +130,15 @@ function install(proto) {
       transport.on(event, (...eventArgs) => this.emit(event, ...eventArgs));
     }
     transport.once('connect', () => {
-      if (useNative && this[kSession]) this._takeOverConnected(transport, !!options.path);
+      if (useNative && this[kSession]) {
+        try {
+          this._takeOverConnected(transport, !!options.path);
+        } catch (err) {
+          // No file descriptor left for the duplicate (the process's limit): net keeps the
+          // socket and reads it (the memory-BIO path), as with the native transport off.
+          if (err?.code !== 'ERR_TLS_RS_TRANSPORT') throw err;
+        }
+      }
       this.connecting = false;
       this.emit('connect');
       this.emit('ready');

@@ -226,7 +226,10 @@ describe('hostile peers against a server, compared with built-in tls', () => {
       // has nothing more to send, so the reset hits an established, idle socket.
       await once(c, 'session');
       raw.resetAndDestroy();
-      await once(c, 'close');
+      // Not c's 'close': Node 18 leaves a TLSSocket whose wrapped socket closed open, without a
+      // 'close' even after destroy() (test/stream-lifecycle.test.js).
+      await once(raw, 'close');
+      c.destroy();
     }), { side: 'server' });
   });
 });
@@ -244,7 +247,12 @@ async function rawServer(script) {
 // A proxy to a real (built-in) TLS server that runs `onChunk(direction, chunk, n, client)` before
 // forwarding; returning false stops forwarding.
 async function proxyToRealServer(onChunk) {
-  const real = nodeTls.createServer(certs, (s) => s.pipe(s));
+  // Its sockets see the client's alerts after the handshake; Node 18's server leaves their
+  // 'error' to the application.
+  const real = nodeTls.createServer(certs, (s) => {
+    s.on('error', () => {});
+    s.pipe(s);
+  });
   real.on('tlsClientError', () => {});
   const realPort = await listen(real);
   const proxy = await rawServer((client) => {

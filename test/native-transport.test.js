@@ -212,6 +212,78 @@ describe('the native transport', { skip: !nativeOn && 'TLS_RS_TRANSPORT=js' }, (
   });
 });
 
+describe('at the file-descriptor limit', { skip: !nativeOn && 'TLS_RS_TRANSPORT=js' }, () => {
+  // A server whose process has exactly one descriptor left when a client connects: accept()
+  // takes it, and the duplicate the native transport needs cannot be made. The connection takes
+  // net's path instead (it used to be an uncaught exception that ended the server). With and
+  // without handshakes begun before their TLSSocket (a 'newSession' listener turns those off).
+  for (const sessionListener of [false, true]) {
+    it(`a server keeps serving${sessionListener ? " (the socket built at accept)" : ''}`, async () => {
+      const script = `
+        const fs = require('fs');
+        const tls = require(${JSON.stringify(path.join(__dirname, '..'))});
+        const f = (n) => fs.readFileSync(${JSON.stringify(path.join(__dirname, 'fixtures', 'certs'))} + '/' + n);
+        const srv = tls.createServer({ key: f('agent-key.pem'), cert: f('agent-chain.pem') }, (s) => s.end('served'));
+        if (${sessionListener}) srv.on('newSession', (id, data, cb) => cb());
+        srv.listen(0, '127.0.0.1', () => {
+          const held = [];
+          try { for (;;) held.push(fs.openSync('/dev/null', 'r')); } catch (err) { if (err.code !== 'EMFILE') throw err; }
+          fs.closeSync(held.pop());
+          process.stdout.write(srv.address().port + '\\n');
+          srv.once('secureConnection', () => srv.close());
+        });`;
+      const child = require('node:child_process').spawn('bash', ['-c', 'ulimit -n 64 && exec "$0" -e "$1"', process.execPath, script],
+        { stdio: ['ignore', 'pipe', 'inherit'] });
+      const exited = once(child, 'exit');
+      const port = Number(await once(child.stdout, 'data'));
+      const client = tls.connect({ ...clientOptions, port });
+      client.setEncoding('utf8');
+      let got = '';
+      client.on('data', (d) => { got += d; });
+      await once(client, 'close');
+      assert.equal(got, 'served');
+      assert.equal(await exited, 0);
+    });
+  }
+});
+
+describe('at the file-descriptor limit, a client', { skip: !nativeOn && 'TLS_RS_TRANSPORT=js' }, () => {
+  // tls.connect's socket() takes the last descriptor; the duplicate cannot be made, so net keeps
+  // the socket and the connection runs over the memory-BIO path (it used to be an uncaught
+  // exception), as it runs with built-in tls.
+  it('still connects', async () => {
+    const srv = tls.createServer(certs, (s) => s.end('served'));
+    const port = await listen(srv);
+    const script = `
+      const fs = require('fs');
+      const tls = require(${JSON.stringify(path.join(__dirname, '..'))});
+      const ca = fs.readFileSync(${JSON.stringify(path.join(__dirname, 'fixtures', 'certs', 'ca-cert.pem'))});
+      const connect = (then) => {
+        const c = tls.connect({ port: ${port}, host: '127.0.0.1', servername: 'localhost', ca });
+        c.setEncoding('utf8');
+        let got = '';
+        c.on('data', (d) => { got += d; });
+        c.on('close', () => then(got));
+      };
+      // A first connection does what happens once per process (the addon, libuv's helpers).
+      connect(() => {
+        const held = [];
+        try { for (;;) held.push(fs.openSync('/dev/null', 'r')); } catch (err) { if (err.code !== 'EMFILE') throw err; }
+        fs.closeSync(held.pop());
+        connect((got) => process.stdout.write(got));
+      });`;
+    // (Not execFileSync: the server is in this process.)
+    const child = require('node:child_process').spawn('bash', ['-c', 'ulimit -n 64 && exec "$0" -e "$1"', process.execPath, script],
+      { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => { out += d; });
+    assert.equal(await once(child, 'exit'), 0);
+    assert.equal(out, 'served');
+    srv.close();
+    await once(srv, 'close');
+  });
+});
+
 describe('TLS_RS_TRANSPORT=js', () => {
   it('turns the native transport off: no socket is owned natively', () => {
     const script = `

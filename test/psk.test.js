@@ -9,7 +9,7 @@ const { describe, it } = require('node:test');
 const assert = require('node:assert/strict');
 const net = require('node:net');
 const {
-  differential, once, listen, SOCKET_EVENTS, SERVER_EVENTS, nodeTls, tlsRs,
+  differential, recorder, recordUncaught, once, listen, SOCKET_EVENTS, SERVER_EVENTS, nodeTls, tlsRs,
 } = require('./helpers/differential');
 const { startOpensslServer, startOpensslClient, withTimeout } = require('./helpers/peers');
 
@@ -94,15 +94,58 @@ describe('PSK handshakes match built-in tls', () => {
     'the server returns { psk: string }: ERR_INVALID_ARG_TYPE': { server: { pskCallback: () => ({ psk: 'x' }) } },
     'a server key over 512 bytes: ERR_INVALID_ARG_VALUE': { server: { pskCallback: () => Buffer.alloc(513) } },
     'the server callback throws': { server: { pskCallback: () => { throw new Error('no key'); } } },
+    'the client callback throws': { client: { pskCallback: () => { throw new Error('no key here'); } } },
   };
+  // What a callback, or Node's check of its answer, throws is handled as the running Node does:
+  // the socket is destroyed with it; on Node 18 it is an uncaught exception and the handshake
+  // goes on as if the callback had returned null (differential's `uncaught`).
+  //
+  // Except one case tls-rs does not copy (README, differences): on Node 18, a failing client
+  // callback in TLS 1.3 is asked inside the handshake's start, called from the 'connect'
+  // listener, and the exception unwinds through it: the ClientHello goes out, but the built-in
+  // socket never reads again (no 'connect' listener after it runs, no 'error', no 'close' when the
+  // server hangs up). tls-rs raises the same uncaught exception and goes on as if the callback had
+  // returned null. There the oracle is built-in tls with a callback returning null, plus the
+  // uncaught exception Node 18 raises for the same callback in TLS 1.2; a tls-rs server has no
+  // built-in client that gets anywhere to be compared with.
+  const clientFailures = new Set([
+    'the client returns a string psk: ERR_INVALID_ARG_TYPE', 'the client returns a number: ERR_INVALID_ARG_TYPE',
+    'the client returns no identity: ERR_INVALID_ARG_TYPE', 'an identity over 256 bytes: ERR_INVALID_ARG_VALUE',
+    'a client key over 512 bytes: ERR_INVALID_ARG_VALUE', 'the client callback throws',
+  ]);
+  const clientFailureStalls = !require('../lib/host-tls').tlsCallbackErrorsCaught();
   for (const [name, { server, client }] of Object.entries(scenarios)) {
     for (const version of VERSIONS) {
       for (const side of SIDES) {
-        it(`${name} — ${version}, tls-rs as ${side}`, async () => {
-          await differential((env) => connection(env, { version, server, client }), { side });
+        const stalls = clientFailureStalls && version === 'TLSv1.3' && clientFailures.has(name);
+        const skip = stalls && side === 'server' && 'Node 18: the built-in TLS 1.3 client stalls (above)';
+        it(`${name} — ${version}, tls-rs as ${side}`, { skip }, async () => {
+          if (!stalls) {
+            await differential((env) => connection(env, { version, server, client }), { side, uncaught: true });
+            return;
+          }
+          const uncaught = await builtinUncaught({ version: 'TLSv1.2', server, client });
+          assert.equal(uncaught.length, 1);
+          await differential((env) => connection(env, {
+            version,
+            server,
+            client: env.clientTls === nodeTls ? { ...client, pskCallback: () => null } : client,
+          }), { side, uncaught: true, difference: (expected) => ({ ...expected, uncaught }) });
         });
       }
     }
+  }
+
+  /** The uncaught exceptions one connection between built-in ends raises. */
+  async function builtinUncaught(scenario) {
+    const rec = recorder();
+    const stop = recordUncaught(rec);
+    try {
+      await connection({ clientTls: nodeTls, serverTls: nodeTls, rec }, scenario);
+    } finally {
+      stop();
+    }
+    return rec.logs.uncaught ?? [];
   }
 
   it('the server callback destroying the socket itself', async () => {

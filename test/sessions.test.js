@@ -699,6 +699,9 @@ describe('sessions interoperate with the openssl CLI', () => {
       it(`openssl s_client -sess_out / -sess_in against a ${name} server, ${version}`, async (t) => {
         const reused = [];
         const srv = impl.createServer(SERVER, (s) => {
+          // s_client (OpenSSL 3.0) answers built-in tls's first TLS 1.3 connection with a
+          // decode_error alert after the handshake; Node 18's server leaves that 'error' to us.
+          s.on('error', () => {});
           reused.push(s.isSessionReused());
           s.end('hi\n');
         });

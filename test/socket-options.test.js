@@ -7,7 +7,9 @@
 const { describe, it } = require('node:test');
 const assert = require('node:assert/strict');
 const { Duplex } = require('node:stream');
-const { differential, describeError, fixture, once, listen, SOCKET_EVENTS } = require('./helpers/differential');
+const {
+  differential, recorder, describeError, fixture, once, listen, SOCKET_EVENTS, nodeTls, tlsRs,
+} = require('./helpers/differential');
 const { duplexPair, probeConnection } = require('./helpers/wire');
 
 const certs = { key: fixture('agent-key.pem'), cert: fixture('agent-chain.pem') };
@@ -338,29 +340,63 @@ describe('members real packages use', () => {
 });
 
 describe('setKeyCert', () => {
-  it('a server without a certificate gets one before the handshake; errors as Node; clients ignore it', async () => {
-    await differential(async ({ clientTls, serverTls, rec }) => {
-      const [a, b] = duplexPair();
-      const server = new serverTls.TLSSocket(b, { isServer: true, secureContext: serverTls.createSecureContext({}) });
-      for (const [label, arg] of [['string', 'x'], ['no certificate', serverTls.createSecureContext({})]]) {
-        try {
-          server.setKeyCert(arg);
-          rec.add('server', label, 'no throw');
-        } catch (err) {
-          rec.add('server', label, describeError(err));
-        }
+  // A server without a certificate gets one before the handshake; errors as Node; clients ignore it.
+  async function scenario({ clientTls, serverTls, rec }) {
+    const [a, b] = duplexPair();
+    const server = new serverTls.TLSSocket(b, { isServer: true, secureContext: serverTls.createSecureContext({}) });
+    for (const [label, arg] of [['string', 'x'], ['no certificate', serverTls.createSecureContext({})]]) {
+      try {
+        server.setKeyCert(arg);
+        rec.add('server', label, 'no throw');
+      } catch (err) {
+        rec.add('server', label, describeError(err));
       }
-      rec.add('server', 'returns', server.setKeyCert(certs));
-      server.on('error', (err) => rec.add('server', 'error', describeError(err)));
-      const c = clientTls.connect({ socket: a, servername: 'localhost', ca: clientOptions.ca });
-      rec.watch(c, 'client', SOCKET_EVENTS);
-      await once(c, 'secureConnect');
-      rec.add('client', 'peer', c.getPeerCertificate().subject.CN);
-      rec.add('client', 'setKeyCert on a client', c.setKeyCert(serverTls.createSecureContext({})));
-      c.destroy();
-      await once(c, 'close');
-      rec.add('client', 'after destroy', c.setKeyCert('not even options'));
-    }, { side: 'both' });
+    }
+    rec.add('server', 'returns', server.setKeyCert(certs));
+    server.on('error', (err) => rec.add('server', 'error', describeError(err)));
+    const c = clientTls.connect({ socket: a, servername: 'localhost', ca: clientOptions.ca });
+    rec.watch(c, 'client', SOCKET_EVENTS);
+    await once(c, 'secureConnect');
+    rec.add('client', 'peer', c.getPeerCertificate().subject.CN);
+    rec.add('client', 'setKeyCert on a client', c.setKeyCert(serverTls.createSecureContext({})));
+    c.destroy();
+    await once(c, 'close');
+    rec.add('client', 'after destroy', c.setKeyCert('not even options'));
+  }
+  const nodeHasSetKeyCert = typeof nodeTls.TLSSocket.prototype.setKeyCert === 'function';
+
+  it('a server without a certificate gets one before the handshake; errors as Node; clients ignore it', {
+    skip: !nodeHasSetKeyCert && 'this Node has no setKeyCert (Node 18): tls-rs\'s is additive, below',
+  }, async () => {
+    await differential(scenario, { side: 'both' });
+  });
+
+  // Node 18 has no setKeyCert (later Nodes have it); tls-rs offers it there too, as they do: a
+  // string goes to createSecureContext (its error is the running Node's), a context without a
+  // certificate is OpenSSL's null-parameter error as in Node 18's OpenSSL 3.0 / Node 20.
+  it('tls-rs offers setKeyCert where Node has none (additive), as Node 20 has it', {
+    skip: nodeHasSetKeyCert && 'this Node has setKeyCert: compared with it above',
+  }, async () => {
+    const rec = recorder();
+    await scenario({ clientTls: tlsRs, serverTls: tlsRs, rec });
+    let createError;
+    try {
+      nodeTls.createSecureContext('x');
+    } catch (err) {
+      createError = describeError(err);
+    }
+    assert.deepStrictEqual(rec.logs, {
+      server: [
+        ['string', createError],
+        ['no certificate', {
+          name: 'Error', code: 'ERR_SSL_PASSED_A_NULL_PARAMETER', message: 'error:0A0C0102:SSL routines::passed a null parameter',
+          library: 'SSL routines', reason: 'passed a null parameter',
+        }],
+        ['returns', undefined],
+      ],
+      client: ['secureConnect', ['peer', 'localhost'], ['setKeyCert on a client', undefined], ['close', false],
+        ['after destroy', undefined]],
+    });
   });
 });
 

@@ -1,7 +1,7 @@
 //! ALPN (RFC 7301): the protocols a client offers, and on a server Node's selection (the
 //! server's preference order; no overlap is a fatal no_application_protocol alert, as since
-//! Node 19) or the ALPNCallback question (`Question::Alpn`, asked where OpenSSL selects: see
-//! questions.rs).
+//! Node 19, or no ALPN at all where the running Node is 18: `set_no_overlap_fatal`) or the
+//! ALPNCallback question (`Question::Alpn`, asked where OpenSSL selects: see questions.rs).
 
 use super::questions::{hooks_of, Question};
 use super::{latin1, Connection};
@@ -9,6 +9,16 @@ use crate::error::OpenSslError;
 use foreign_types_shared::ForeignType;
 use openssl_sys as sys;
 use std::os::raw::{c_int, c_uchar, c_uint, c_void};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+static NO_OVERLAP_FATAL: AtomicBool = AtomicBool::new(true);
+
+/// Whether a server whose protocols have none in common with the client's refuses the handshake
+/// (Node 19+: a fatal no_application_protocol alert) rather than going on without ALPN (Node 18).
+/// lib/binding.js sets it once at load from lib/host-tls.js.
+pub fn set_no_overlap_fatal(on: bool) {
+    NO_OVERLAP_FATAL.store(on, Ordering::Relaxed);
+}
 
 /// Where a server stands on the ALPN question it asks the caller (ALPNCallback).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,7 +48,7 @@ pub(super) fn protocol_entries(list: &[u8]) -> impl Iterator<Item = &[u8]> {
 
 /// ALPN selection (server), installed on the SSL_CTX: the caller's answer, or Node's selection
 /// from the server's list (server preference; no overlap is a fatal no_application_protocol
-/// alert, as since Node 19). Without either, no ALPN is negotiated.
+/// alert as since Node 19, or no ALPN as in Node 18). Without either, no ALPN is negotiated.
 unsafe extern "C" fn select_alpn_callback(
     ssl: *mut sys::SSL,
     out: *mut *const c_uchar,
@@ -76,8 +86,10 @@ unsafe extern "C" fn select_alpn_callback(
             );
             if status == sys::OPENSSL_NPN_NEGOTIATED {
                 sys::SSL_TLSEXT_ERR_OK
-            } else {
+            } else if NO_OVERLAP_FATAL.load(Ordering::Relaxed) {
                 sys::SSL_TLSEXT_ERR_ALERT_FATAL
+            } else {
+                sys::SSL_TLSEXT_ERR_NOACK
             }
         }
         _ => sys::SSL_TLSEXT_ERR_NOACK,

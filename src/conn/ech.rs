@@ -63,6 +63,22 @@ impl Connection {
         EchStatus { code, inner, outer }
     }
 
+    /// Whether the inner ClientHello was used (SSL_ECH_STATUS_SUCCESS with a verified chain,
+    /// SSL_ECH_STATUS_BAD_NAME without one: tls-rs verifies after the handshake, as Node does).
+    /// Asked once per handshake: no JS object (without ECH, OpenSSL answers before copying names).
+    pub fn ech_accepted(&self) -> bool {
+        const SUCCESS: c_int = 1;
+        const BAD_NAME: c_int = -102;
+        let (mut inner, mut outer): (*mut c_char, *mut c_char) = (std::ptr::null_mut(), std::ptr::null_mut());
+        let code = unsafe { SSL_ech_get1_status(self.ssl.as_ptr(), &mut inner, &mut outer) };
+        unsafe {
+            free(inner as *mut c_void);
+            free(outer as *mut c_void);
+            sys::ERR_clear_error();
+        }
+        code == SUCCESS || code == BAD_NAME
+    }
+
     /// Client, after a rejected ECH: the ECHConfigList the server sent to retry with, if any.
     pub fn ech_retry_configs(&self) -> Option<Vec<u8>> {
         let mut p: *mut c_uchar = std::ptr::null_mut();

@@ -47,6 +47,7 @@ mod verify;
 #[cfg(test)]
 pub(crate) mod test_pair;
 
+pub use alpn::set_no_overlap_fatal as refuse_alpn_without_overlap;
 pub use events::Event;
 pub use npn::NpnOutcome;
 pub use ocsp::enable_context_stapling;
@@ -378,6 +379,28 @@ impl Connection {
         match self.ssl.ex_data_mut(events::events_index()) {
             Some(events) => std::mem::take(&mut events.queue),
             None => Vec::new(),
+        }
+    }
+
+    /// For a server's handshake run without its caller looking (the native transport's
+    /// unattended mode): None while it can go on so — nothing queued but handshake starts
+    /// (they keep for later), no failure, no question, not done, the peer not gone; else the
+    /// status to report, a failure or the peer's leaving before any queued handshake start.
+    pub fn unattended_status(&self) -> Option<Status> {
+        if self.error.is_some() {
+            return Some(Status::Failed);
+        }
+        if self.peer_closed && !self.handshake_done {
+            return Some(Status::PeerClosed);
+        }
+        let only_starts = self
+            .ssl
+            .ex_data(events::events_index())
+            .is_none_or(|e| e.queue.iter().all(|event| *event == events::Event::HandshakeStart));
+        if only_starts && self.pending_question().is_none() && !self.handshake_done {
+            None
+        } else {
+            Some(self.status())
         }
     }
 

@@ -50,6 +50,28 @@ pub trait Sink {
     fn closed(&self);
 }
 
+/// A shared sink (its owner may keep a handle on it, to retarget it).
+impl<S: Sink + ?Sized> Sink for Rc<S> {
+    fn status(&self, status: Status) {
+        (**self).status(status)
+    }
+    fn records(&self, data: &[u8], lengths: &[u32]) {
+        (**self).records(data, lengths)
+    }
+    fn end(&self, close_notify: bool) {
+        (**self).end(close_notify)
+    }
+    fn error(&self, code: &str, write: bool) {
+        (**self).error(code, write)
+    }
+    fn done(&self, id: u32, error: Option<&str>) {
+        (**self).done(id, error)
+    }
+    fn closed(&self) {
+        (**self).closed()
+    }
+}
+
 /// What kind of socket the fd is.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum SocketKind {
@@ -110,6 +132,9 @@ pub struct Transport {
     delivering: Cell<bool>,
     /// Output is held (Node's 'newSession' hold).
     held: Cell<bool>,
+    /// The handshake runs without JS until it completes or needs it: a server connection
+    /// accepted before its TLSSocket exists (lib/accepted-handshake.js).
+    unattended: Cell<bool>,
     /// Shutting down: a failure to send close_notify is not reported (the shutdown's own
     /// result is), as Node's afterShutdown ignores it.
     shutting_down: Cell<bool>,
@@ -184,6 +209,7 @@ impl Transport {
             away: Cell::new(false),
             delivering: Cell::new(false),
             held: Cell::new(false),
+            unattended: Cell::new(false),
             shutting_down: Cell::new(false),
             live: RefCell::new(Some(crate::live_objects::Live::new(crate::live_objects::Kind::Socket))),
             handshaking: RefCell::new(None),
@@ -248,6 +274,13 @@ impl Transport {
         self.delivering.set(on);
     }
 
+    /// While on, input that only advances the handshake is not reported: the handshake's own
+    /// output is sent here, and JS hears of the connection when the handshake completes, asks a
+    /// question, fails or ends (`Connection::unattended_status`).
+    pub fn set_unattended(&self, on: bool) {
+        self.unattended.set(on);
+    }
+
     /// Holds output back, or releases it (and sends what waited).
     pub fn hold(&self, on: bool) {
         self.held.set(on);
@@ -303,6 +336,17 @@ impl Transport {
     fn after_input(self: &Rc<Self>, status: Status) {
         if self.handshaking.borrow().is_some() && (status == Status::Failed || self.connection_established()) {
             self.handshaking.borrow_mut().take();
+        }
+        let mut status = status;
+        if self.unattended.get() {
+            match self.with_connection(|c| c.unattended_status()) {
+                Ok(None) => {
+                    self.flush(0);
+                    return;
+                }
+                Ok(Some(reported)) => status = reported,
+                Err(_) => {}
+            }
         }
         match status {
             Status::Ready | Status::PeerClosed if self.delivering.get() => self.pump(),

@@ -242,6 +242,12 @@ impl TlsConnection {
         })
     }
 
+    /// Whether Encrypted Client Hello was accepted (false once destroyed).
+    #[napi(catch_unwind, js_name = "echAccepted")]
+    pub fn ech_accepted(&self, env: &Env) -> Result<bool> {
+        self.query(env, false, |c| c.ech_accepted())
+    }
+
     /// Server side: ask `Status.AskingALPN` when the client offers ALPN; answer with
     /// `selectALPN`, then `resume`.
     #[napi(catch_unwind, js_name = "enableALPNCallback")]

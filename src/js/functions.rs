@@ -114,6 +114,14 @@ pub fn bind_sessions_to_servername(on: bool) {
     crate::conn::bind_sessions_to_servername(on);
 }
 
+/// Whether a server without a protocol in common with the client's ALPN offer refuses the
+/// handshake (Node 19+) or goes on without ALPN (Node 18): lib/binding.js passes lib/host-tls.js's
+/// answer once at load (not a Node function).
+#[napi(js_name = "refuseALPNWithoutOverlap")]
+pub fn refuse_alpn_without_overlap(on: bool) {
+    crate::conn::refuse_alpn_without_overlap(on);
+}
+
 /// A new Encrypted Client Hello key and its ECHConfig for `publicName` (X25519, HKDF-SHA256,
 /// AES-128-GCM), as the PEM `echKeys` and `openssl ech` read (a PRIVATE KEY block, then an
 /// ECHCONFIG block: the base64 ECHConfigList clients use). `maxNameLength` (0-255) is the

@@ -74,6 +74,22 @@ impl JsSink {
         }
     }
 
+    /// Reports to `owner`'s `onevent` from now on (nothing once released). The async context
+    /// stays: one async resource per connection, whoever owns it.
+    fn retarget(&self, owner: sys::napi_value, onevent: sys::napi_value) {
+        if self.owner.get().is_null() {
+            return;
+        }
+        let env = self.env;
+        unsafe {
+            for (cell, value) in [(&self.owner, owner), (&self.onevent, onevent)] {
+                let mut new_ref = ptr::null_mut();
+                sys::napi_create_reference(env, value, 1, &mut new_ref);
+                sys::napi_delete_reference(env, cell.replace(new_ref));
+            }
+        }
+    }
+
     fn release(&self) {
         unsafe {
             for r in [self.owner.replace(ptr::null_mut()), self.onevent.replace(ptr::null_mut())] {
@@ -164,6 +180,7 @@ impl Sink for JsSink {
 #[napi]
 pub struct TlsTransport {
     transport: Rc<Transport>,
+    sink: Rc<JsSink>,
     depth: Rc<Cell<u32>>,
 }
 
@@ -202,18 +219,18 @@ impl TlsTransport {
             sys::napi_async_init(raw_env, owner.raw(), string(raw_env, "TLSWRAP"), &mut context);
         }
         let depth = Rc::new(Cell::new(0));
-        let sink = JsSink {
+        let sink = Rc::new(JsSink {
             env: raw_env,
             owner: Cell::new(owner_ref),
             onevent: Cell::new(onevent_ref),
             context: Cell::new(context),
             depth: depth.clone(),
-        };
+        });
         let mut loop_ = ptr::null_mut();
         unsafe { sys::napi_get_uv_event_loop(raw_env, &mut loop_) };
         let kind = if pipe { SocketKind::Pipe } else { SocketKind::Tcp };
-        match Transport::open(loop_ as *mut c_void, fd, kind, connection.cell().clone(), Box::new(sink)) {
-            Ok(transport) => Ok(TlsTransport { transport, depth }),
+        match Transport::open(loop_ as *mut c_void, fd, kind, connection.cell().clone(), Box::new(sink.clone())) {
+            Ok(transport) => Ok(TlsTransport { transport, sink, depth }),
             Err(message) => Err(super::errors::throw_code(env, "ERR_TLS_RS_TRANSPORT", &format!("tls-rs: cannot take over the socket: {message}"))),
         }
     }
@@ -234,6 +251,20 @@ impl TlsTransport {
     #[napi(catch_unwind)]
     pub fn set_delivering(&self, on: bool) {
         self.transport.set_delivering(on)
+    }
+
+    /// Reports to `owner`'s `onevent` from now on: a TLSSocket adopting a connection its server
+    /// accepted before the socket existed.
+    #[napi(catch_unwind)]
+    pub fn set_owner(&self, owner: Object, onevent: Function<'_>) {
+        self.sink.retarget(owner.raw(), onevent.raw());
+    }
+
+    /// While true, input that only advances the handshake is not reported (`Status` comes when
+    /// the handshake completes, asks a question or fails); the handshake's output is sent.
+    #[napi(catch_unwind)]
+    pub fn set_unattended(&self, on: bool) {
+        self.transport.set_unattended(on)
     }
 
     /// Holds output back (true) or lets it go (false; then call `flush`).

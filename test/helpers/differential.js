@@ -147,18 +147,25 @@ function recorder() {
  * the records are equal. `side` says which end is the implementation under test: 'client',
  * 'server' or 'both' (the other end is always Node's built-in tls, except for 'both').
  * `difference`, for a difference the README lists, maps built-in tls's record (a copy) to the
- * one tls-rs must make.
+ * one tls-rs must make. `uncaught`: uncaught exceptions during a run are recorded (label
+ * 'uncaught') instead of failing the test, for scenarios where the running Node's built-in tls
+ * throws one (Node 18: errors thrown in handshake callbacks).
  */
-async function differential(scenario, { side = 'both', timeout = 10000, difference } = {}) {
+async function differential(scenario, { side = 'both', timeout = 10000, difference, uncaught = false } = {}) {
   const run = async (impl) => {
     const rec = recorder();
     const clientTls = side === 'server' ? nodeTls : impl;
     const serverTls = side === 'client' ? nodeTls : impl;
     let timer;
-    await Promise.race([
-      scenario({ clientTls, serverTls, rec, fixture }).then(() => settle(rec)),
-      new Promise((_, reject) => { timer = setTimeout(() => reject(new Error('scenario timed out')), timeout); }),
-    ]).finally(() => clearTimeout(timer));
+    const stopRecordingUncaught = uncaught ? recordUncaught(rec) : () => {};
+    try {
+      await Promise.race([
+        scenario({ clientTls, serverTls, rec, fixture }).then(() => settle(rec)),
+        new Promise((_, reject) => { timer = setTimeout(() => reject(new Error('scenario timed out')), timeout); }),
+      ]).finally(() => clearTimeout(timer));
+    } finally {
+      stopRecordingUncaught();
+    }
     return rec.logs;
   };
   const expected = await run(nodeTls);
@@ -168,6 +175,19 @@ async function differential(scenario, { side = 'both', timeout = 10000, differen
   assertRecorded(actual, 'tls-rs');
   assert.deepStrictEqual(actual, difference ? difference(structuredClone(expected)) : expected);
   return expected;
+}
+
+// Takes the process's uncaught exceptions from the test runner's handler into rec's 'uncaught'
+// log, until the returned function is called.
+function recordUncaught(rec) {
+  const runners = process.listeners('uncaughtException');
+  process.removeAllListeners('uncaughtException');
+  const onUncaught = (err) => rec.add('uncaught', describeError(err));
+  process.on('uncaughtException', onUncaught);
+  return () => {
+    process.removeListener('uncaughtException', onUncaught);
+    for (const listener of runners) process.on('uncaughtException', listener);
+  };
 }
 
 // Two empty records are equal, and so are two records that both lack what the scenario is
@@ -225,5 +245,5 @@ function listen(server) {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server.address().port)));
 }
 
-module.exports = { differential, describeError, normalizeText, describeCertificate, recorder, fixture, once, listen,
+module.exports = { differential, describeError, normalizeText, describeCertificate, recorder, recordUncaught, fixture, once, listen,
   SOCKET_EVENTS, SERVER_EVENTS, nodeTls, tlsRs };
