@@ -541,6 +541,11 @@ TLSSocket.prototype._final = function _final(cb) {
   this[kShuttingDown] = true;
   if (this[kSession] && this._secureEstablished) this[kSession].shutdown();
   this._flushCiphertext(null);
+  if (this[kTransportKind] === 'stream') {
+    // Node's JSStreamSocket.doShutdown ends the wrapped stream on the next setImmediate turn.
+    setImmediate(() => transport.end(() => cb()));
+    return;
+  }
   transport.end(() => cb());
 };
 
