@@ -321,6 +321,11 @@ export declare class TlsConnection {
   getNegotiatedProtocol(): string | boolean
   /** Node's verifyError(): why the peer certificate is not trusted, or null. */
   verifyError(): VerifyError | null
+  /**
+   * Whether the peer presented a certificate (Node 24's hasPeerCertificate(): a PSK or TLS 1.3
+   * resumed handshake can verify without one); false once destroyed.
+   */
+  hasPeerCertificate(): boolean
   /** `{ name, standardName, version }` of the negotiated cipher, or null before the handshake. */
   getCipher(): CipherInfo | null
   /** The negotiated protocol ('TLSv1.3'), or null once destroyed. */

@@ -13,6 +13,7 @@ const { performance } = require('node:perf_hooks');
 const { Status, EventKind, connectionReceive, connectionReadCleartext } = require('./binding');
 const { cleartextSlab } = require('./slab');
 const { kSession, kReadPaused, kBytesRead, kTransportKind } = require('./symbols');
+const { HOLD_NEW_SESSION } = require('./held-output');
 
 // Cleartext records (≤ 16 KiB each) are read into slices of the shared slab (lib/slab.js).
 const MAX_RECORD = 16 * 1024;
@@ -93,8 +94,11 @@ function install(proto) {
     // awaiting_new_session_ after the step), so what 'secure' handlers write in that step is
     // held too, though a TLS 1.3 handshake completes before its tickets are made.
     if (this._tlsOptions.isServer && this.server && events.some((e) => e.kind === EventKind.NewSession)) {
-      this._holdOutput();
+      this._holdOutput(HOLD_NEW_SESSION);
     }
+    // Node 24 holds the output of a step that completes a handshake until its callback is over
+    // (lib/held-output.js).
+    if (events.some((e) => e.kind === EventKind.HandshakeDone)) this._holdSecureStep();
     for (const event of events) {
       switch (event.kind) {
         case EventKind.HandshakeStart:

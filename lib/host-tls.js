@@ -23,6 +23,9 @@
 //   writesCancelledOnDestroy  a write still in flight when the socket is destroyed calls back with
 //                            'write ECANCELED', and so do the writes queued behind it (Node 22+;
 //                            18/20: null, then ERR_STREAM_DESTROYED)
+//   clientCertificateRequired  a requestCert server authorizes only a client that presented a
+//                            certificate: a PSK handshake without one gets UNABLE_TO_GET_ISSUER_CERT
+//                            (24.22.3+; before, PSK alone was authorized)
 //   sniContextMayLackCertificate  a context without a certificate given at once by SNICallback
 //                            does not fail the handshake (the default certificate serves; 22.23.5+,
 //                            24.22.3+; before, only one given later did not)
@@ -35,6 +38,15 @@
 //   verifyErrorHintsSystemCa  verifyError()'s message for a chain without a trusted root ends in
 //                            "; if the root CA is installed locally, try running Node.js with
 //                            --use-system-ca" (Node 24, with or without that flag)
+//   certCallbacksAnswerAtOnce  an answer given inside SNICallback or an 'OCSPRequest' listener
+//                            continues the handshake at once: its flight is sent before the
+//                            callback returns (Node 24; before: once it returned, so a second
+//                            call made there stopped the handshake before anything was sent)
+//   secureStepHoldsOutput    what the step that completes a handshake produces (its last flight)
+//                            and what is written while its 'secure' handlers run is sent only once
+//                            that callback has unwound (nextTick and microtask queues included); a
+//                            destroy() before then sends none of it, and its write callbacks get
+//                            'write EBADF' (Node 24; before: each write went out at once)
 //   validatorsOfNode24       lib/internal/validators.js as in Node 24: validateArray says "must have
 //                            a length of at least N", validatePort refuses '0' when zero is not
 //                            allowed (before: "must be longer than N", only the number 0)
@@ -147,6 +159,11 @@ const bindsSessionsToServername = once(() => atLeast({ 22: [23, 5], 24: [22, 3] 
 // inside SNICallback no longer fails the handshake; the default certificate serves.
 const sniContextMayLackCertificate = once(() => atLeast({ 22: [23, 5], 24: [22, 3] }));
 
+// 24.22.3's onServerSocketSecure also asks the handle's hasPeerCertificate() ("Ncrypto reports
+// X509_V_OK for TLS 1.3 resumption without a peer certificate, as it uses PSKs"), a method JS only
+// reaches on a live connection, so the release is named (22.23.5's JS has no such check).
+const clientCertificateRequired = once(() => atLeast({ 24: [22, 3] }));
+
 // TLSWrap's pending write at destroy(): Node 22.23.5 and 24.22.3 complete it with UV_ECANCELED,
 // which the stream then gives every write queued behind it; 18.20.8 and 20.20.2 complete it
 // without an error (net's onWriteComplete on a destroyed stream). Node's C++, seen only with a
@@ -168,6 +185,12 @@ const ephemeralKeyInfoHasAllKeys = once(() => Number(process.versions.node.split
 
 // Node's C++ (TLSWrap::VerifyError), so the major is named (24.22.3 checked; 22.23.5 has no hint).
 const verifyErrorHintsSystemCa = once(() => Number(process.versions.node.split('.')[0]) >= 24);
+
+// TLSWrap's timing around JS callbacks changed in Node 24 (24.22.3 checked; 22.23.5 and 20.20.2
+// as before): seen only with a connection (the keylog lines a TLS 1.3 server emits inside the
+// callback, what reaches the peer when destroy() follows), so the major is named.
+const certCallbacksAnswerAtOnce = once(() => Number(process.versions.node.split('.')[0]) >= 24);
+const secureStepHoldsOutput = once(() => Number(process.versions.node.split('.')[0]) >= 24);
 
 // Node's internal validators are not reachable from its public API with these arguments, so the
 // major is named (24.22.3 checked; 22.23.5, 20 and 18 have the older ones).
@@ -272,6 +295,7 @@ module.exports = {
   serverSetOptions,
   bindsSessionsToServername,
   sniContextMayLackCertificate,
+  clientCertificateRequired,
   writesCancelledOnDestroy,
   ephemeralKeyInfoHidesGroups,
   setKeyCertNeedsCertificate,
@@ -279,6 +303,8 @@ module.exports = {
   certificateObjects,
   ephemeralKeyInfoHasAllKeys,
   verifyErrorHintsSystemCa,
+  certCallbacksAnswerAtOnce,
+  secureStepHoldsOutput,
   validatorsOfNode24,
   pskHintCodeSpelledRight,
   certificateCompression,

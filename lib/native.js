@@ -307,4 +307,4 @@ function errnoOf(code) {
   return errnos.get(code) ?? -1;
 }
 
-module.exports = { install, nativeEnabled, destroyedWriteResult };
+module.exports = { install, nativeEnabled, destroyedWriteResult, systemError };

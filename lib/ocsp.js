@@ -11,6 +11,7 @@ const {
 } = require('./errors');
 const { kSNIContext } = require('./sni');
 const { kSession, kAdoptedSession } = require('./symbols');
+const hostTls = require('./host-tls');
 
 /** Adds the OCSP methods to TLSSocket.prototype. */
 function install(proto) {
@@ -30,8 +31,8 @@ function install(proto) {
     if (!ctx || !server || server.listenerCount('OCSPRequest') === 0) return this._resumeHandshake();
     if (ctx.context) ctx = ctx.context;
     let once = false;
-    // As for SNICallback: an answer given inside the listener takes effect once it returns, so
-    // a second call made there still stops the handshake before anything is sent.
+    // As for SNICallback (lib/sni.js): an answer given inside the listener continues the
+    // handshake at once on Node 24, else once the listener returned.
     let sync = true;
     let answered = false;
     const onOCSP = (err, response) => {
@@ -49,7 +50,7 @@ function install(proto) {
         }
         session.setOCSPResponse(Buffer.from(response.buffer, response.byteOffset, response.byteLength));
       }
-      if (sync) answered = true;
+      if (sync && !hostTls.certCallbacksAnswerAtOnce()) answered = true;
       else this._resumeHandshake();
     };
     server.emit('OCSPRequest', ctx.getCertificate(), ctx.getIssuer(), onOCSP);

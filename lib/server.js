@@ -24,6 +24,7 @@ const { convertNPNProtocols } = require('./npn');
 const { SNICallback, servernamePattern } = require('./sni');
 const { tlsModule } = require('./defaults');
 const hostTls = require('./host-tls');
+const { kSession } = require('./symbols');
 const { initOCSPStapling, syncOCSPStapling } = require('./ocsp-stapling');
 
 // Whether a connection's failure before 'secureConnection' was reported ('tlsClientError').
@@ -363,6 +364,13 @@ function onServerSocketSecure() {
         this._readAfterSecure();
         this.destroy();
       }
+    } else if (!this[kSession].hasPeerCertificate() && (hostTls.clientCertificateRequired() || this.isSessionReused())) {
+      // verifyError() passes a handshake without a client certificate when PSK or a TLS 1.3
+      // resumption authenticated it (Node's VerifyPeerCertificate). Node 24.22.3+ does not
+      // authorize either (lib/host-tls.js); before, PSK only: a TLS 1.3 resumption without a
+      // certificate never happens with Node's server there, and must not authorize here.
+      this.authorizationError = 'UNABLE_TO_GET_ISSUER_CERT';
+      if (this._rejectUnauthorized) this.destroy();
     } else {
       this.authorized = true;
     }

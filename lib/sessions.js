@@ -10,13 +10,11 @@
 const { codes: { ERR_SOCKET_CLOSED, ERR_MULTIPLE_CALLBACK } } = require('./errors');
 const { kSession, kConnectOptions, kAdoptedSession } = require('./symbols');
 const hostTls = require('./host-tls');
+const { HOLD_NEW_SESSION } = require('./held-output');
 
 const kIsVerified = Symbol('kIsVerified');
 const kPendingSession = Symbol('kPendingSession');
 const kSessionCallbacks = Symbol('kSessionCallbacks');
-// The write callbacks waiting while 'newSession' holds the output (socket.js's
-// _flushCiphertext appends to it).
-const kHeldOutput = Symbol('kHeldOutput');
 
 /** Adds the session methods to TLSSocket.prototype. */
 function install(proto) {
@@ -26,7 +24,6 @@ function install(proto) {
     this[kIsVerified] = false;
     this[kPendingSession] = null;
     this[kSessionCallbacks] = false;
-    this[kHeldOutput] = null;
     if (options.isServer) {
       // Only when the listeners exist at accept time, as in Node.
       const server = this.server;
@@ -73,7 +70,7 @@ function install(proto) {
     // (Node's _newSessionPending / awaiting_new_session_): whichever callback comes first
     // releases it, also when a TLS 1.3 server issued two tickets.
     this._newSessionPending = true;
-    this._holdOutput();
+    this._holdOutput(HOLD_NEW_SESSION);
     let once = false;
     const done = () => {
       if (once) return;
@@ -83,7 +80,7 @@ function install(proto) {
         return;
       }
       this._newSessionPending = false;
-      this._releaseHeldOutput();
+      this._releaseHeldOutput(HOLD_NEW_SESSION);
       if (this._securePending) {
         this._securePending = false;
         this._finishInit();
@@ -91,33 +88,6 @@ function install(proto) {
       this._actOnStatus();
     };
     if (!server.emit('newSession', id, data, done)) done();
-  };
-
-  // Holds the output until _releaseHeldOutput (socket.js's _flushCiphertext collects the write
-  // callbacks meanwhile).
-  proto._holdOutput = function _holdOutput() {
-    if (this[kHeldOutput]) return;
-    this[kHeldOutput] = [];
-    this._holdNativeOutput(true);
-  };
-
-  // Sends the held output; the write callbacks collected meanwhile run once it is sent.
-  proto._releaseHeldOutput = function _releaseHeldOutput() {
-    const callbacks = this[kHeldOutput];
-    this[kHeldOutput] = null;
-    if (!callbacks) return;
-    this._holdNativeOutput(false);
-    let cb = null;
-    if (callbacks.length === 1) cb = callbacks[0];
-    else if (callbacks.length > 1) cb = (err) => { for (const f of callbacks) f(err); };
-    this._flushCiphertext(cb, cb !== null);
-  };
-
-  // Destroyed while 'newSession' held the output: its write callbacks fail.
-  proto._dropHeldOutput = function _dropHeldOutput() {
-    const callbacks = this[kHeldOutput];
-    this[kHeldOutput] = null;
-    if (callbacks) for (const cb of callbacks) cb(new ERR_SOCKET_CLOSED());
   };
 
   // Node's loadSession: the server asks its 'resumeSession' listener, and the handshake goes
@@ -251,4 +221,4 @@ function sessionNewListener(event) {
   this.removeListener('newListener', sessionNewListener);
 }
 
-module.exports = { kHeldOutput, install, getSessionForReuse, getSessionServerIdentity };
+module.exports = { install, getSessionForReuse, getSessionServerIdentity };

@@ -97,9 +97,10 @@ function install(proto) {
             return;
           }
         }
-        // As in Node, an answer given inside SNICallback takes effect once it returns (a
-        // second call made there still stops the handshake before anything is sent).
-        if (sync) answered = true;
+        // An answer given inside SNICallback: Node 24 continues the handshake at once (its
+        // flight is sent before SNICallback returns); before, once SNICallback returned, so a
+        // second call made there stopped the handshake before anything was sent.
+        if (sync && !hostTls.certCallbacksAnswerAtOnce()) answered = true;
         else done();
       });
     } catch (err) {

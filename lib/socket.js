@@ -42,13 +42,14 @@ const npn = require('./npn');
 const psk = require('./psk');
 const ech = require('./ech');
 const sessions = require('./sessions');
+const heldOutput = require('./held-output');
 const renegotiation = require('./renegotiation');
 const keylog = require('./keylog');
 const trace = require('./trace');
 const introspection = require('./introspection');
 const native = require('./native');
 
-const { kHeldOutput } = sessions;
+const { kHeldOutput } = heldOutput;
 // Large writes are encrypted in slices so the transport's backpressure bounds memory.
 const ENCRYPT_SLICE = 256 * 1024;
 const TIMEOUT_MAX = 2 ** 31 - 1;
@@ -106,6 +107,7 @@ function TLSSocket(socket, opts) {
   this[kTransportKind] = null;
   this[kHeldWrite] = null;
   this[kActiveWrite] = null;
+  this._initHeldOutput();
   this[kReadPaused] = false;
   this[kEOF] = false;
   this[kTimer] = null;
@@ -467,7 +469,8 @@ TLSSocket.prototype._continueWrite = function _continueWrite() {
  * `always` sends an empty write so `cb` still runs when nothing is pending.
  */
 TLSSocket.prototype._flushCiphertext = function _flushCiphertext(cb, always = false) {
-  // Held while 'newSession' callbacks are pending (Node's EncOut waits for newSessionDone).
+  // Held while 'newSession' callbacks are pending, or Node 24's handshake step runs (Node's
+  // EncOut sends nothing then: lib/held-output.js).
   if (this[kHeldOutput]) {
     if (cb) this[kHeldOutput].push(cb);
     return true;
@@ -524,6 +527,8 @@ TLSSocket.prototype._final = function _final(cb) {
     this.once('connect', () => this._final(cb));
     return;
   }
+  // Node 24: end() inside the step that completed the handshake waits for it (held-output.js).
+  if (this._waitForSecureStep(() => this._final(cb))) return;
   const transport = this[kTransport];
   if (!transport || transport.destroyed) {
     cb();
@@ -536,6 +541,11 @@ TLSSocket.prototype._final = function _final(cb) {
   this[kShuttingDown] = true;
   if (this[kSession] && this._secureEstablished) this[kSession].shutdown();
   this._flushCiphertext(null);
+  if (this[kTransportKind] === 'stream') {
+    // Node's JSStreamSocket.doShutdown ends the wrapped stream on the next setImmediate turn.
+    setImmediate(() => transport.end(() => cb()));
+    return;
+  }
   transport.end(() => cb());
 };
 
@@ -690,8 +700,8 @@ function startReading(tlsSocket) {
   tlsSocket._startReading();
 }
 
-for (const part of [transport, native, handle, dispatch, alpn, sni, ocsp, npn, psk, ech, sessions, renegotiation,
-  keylog, trace, introspection]) {
+for (const part of [transport, native, handle, dispatch, alpn, sni, ocsp, npn, psk, ech, sessions, heldOutput,
+  renegotiation, keylog, trace, introspection]) {
   part.install(TLSSocket.prototype);
 }
 

@@ -74,6 +74,28 @@ describe('OCSP stapling matches built-in tls', () => {
     }
   }
 
+  // As SNICallback's (test/sni.test.js): Node 24 goes on with the handshake inside the
+  // listener's callback, Node 18-22 once the listener returned (lib/host-tls.js).
+  it('an answer given inside the listener continues the handshake where the running Node does', async () => {
+    for (const side of ['server', 'both']) {
+      await differential(async ({ clientTls, serverTls, rec }) => {
+        const srv = serverTls.createServer(CERT, (s) => s.end());
+        srv.on('keylog', (line) => rec.add('server', 'keylog', line.toString().split(' ')[0]));
+        srv.on('OCSPRequest', (certificate, issuer, cb) => {
+          cb(null, RESPONSE);
+          rec.add('server', 'OCSPRequest listener returns');
+        });
+        const port = await listen(srv);
+        const c = clientTls.connect({ port, host: '127.0.0.1', ca, servername: 'localhost', requestOCSP: true });
+        c.on('OCSPResponse', (resp) => rec.add('client', 'response', resp && resp.toString('hex')));
+        c.resume();
+        await once(c, 'close');
+        srv.close();
+        await once(srv, 'close');
+      }, { side });
+    }
+  });
+
   for (const side of SIDES) {
     it(`no 'OCSPRequest' listener: the client gets null — tls-rs as ${side}`, async () => {
       await differential((env) => connection(env, { listener: false, version: 'TLSv1.3' }), { side });

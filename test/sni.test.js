@@ -252,6 +252,23 @@ describe('SNICallback matches built-in tls', () => {
     }
   }
 
+  // Node 24 goes on with the handshake inside cb (a TLS 1.3 server's keylog lines come before
+  // SNICallback returns); Node 18-22 once SNICallback returned (lib/host-tls.js).
+  it('an answer given inside SNICallback continues the handshake where the running Node does', async () => {
+    for (const side of ['server', 'both']) {
+      await differential((env) => connection(env, {
+        server: (tls, rec) => ({
+          SNICallback: recordingSNI(rec, (name, cb) => {
+            cb(null, null);
+            rec.add('callbacks', 'SNICallback returns');
+          }),
+        }),
+        setup: (srv) => srv.on('keylog', (line) => env.rec.add('callbacks', 'keylog', line.toString().split(' ')[0])),
+        client: { servername: 'localhost', maxVersion: 'TLSv1.3' },
+      }), { side });
+    }
+  });
+
   it('is not called when the client sends no server name', async () => {
     for (const side of ['server', 'both']) {
       await differential((env) => connection(env, {

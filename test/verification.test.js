@@ -68,3 +68,86 @@ describe('server client-certificate checks match built-in tls', () => {
     }
   }
 });
+
+// A requestCert server whose client sent no certificate, though verifyError() is empty (Node's
+// VerifyPeerCertificate passes PSK and TLS 1.3 resumption): not authorized. Node 24.22.3+ checks
+// hasPeerCertificate(); before, it authorized PSK and never resumed such a TLS 1.3 session
+// (lib/server.js, lib/host-tls.js). Whether the second connection resumed is not compared: Node
+// 18-22's server does not resume there, tls-rs's does.
+describe('a requestCert server and a client without a certificate', () => {
+  const { describeError, listen, once } = require('./helpers/differential');
+  const assert = require('node:assert/strict');
+  const tlsRs = require('..');
+  const certs = { key: fixture('agent-key.pem'), cert: fixture('agent-chain.pem') };
+  const client = { host: '127.0.0.1', servername: 'localhost', ca };
+
+  for (const side of ['server', 'both']) {
+    it(`TLS 1.3, resumed: not authorized (tls-rs as ${side})`, async () => {
+      await differential(async ({ clientTls, serverTls, rec }) => {
+        const srv = serverTls.createServer({ ...certs, ca, requestCert: true, rejectUnauthorized: false }, (s) => {
+          rec.add('server', 'secureConnection', { authorized: s.authorized, authorizationError: s.authorizationError });
+          s.end();
+        });
+        const port = await listen(srv);
+        let session;
+        for (let i = 0; i < 2; i++) {
+          const c = clientTls.connect({ ...client, port, session });
+          c.on('session', (s) => { session = s; });
+          c.on('error', (err) => rec.add('client', 'error', describeError(err)));
+          c.resume();
+          await once(c, 'close');
+        }
+        srv.close();
+        await once(srv, 'close');
+      }, { side });
+    });
+
+    it(`PSK: authorized only before Node 24.22.3 (tls-rs as ${side})`, async () => {
+      const psk = Buffer.from('d731ef57be09e5204f0b205b60627028', 'hex');
+      await differential(async ({ clientTls, serverTls, rec }) => {
+        const srv = serverTls.createServer({
+          requestCert: true, rejectUnauthorized: false, ciphers: 'PSK+HIGH', maxVersion: 'TLSv1.2', pskCallback: () => psk,
+        }, (s) => {
+          rec.add('server', 'secureConnection', { authorized: s.authorized, authorizationError: s.authorizationError });
+          s.end();
+        });
+        const port = await listen(srv);
+        const c = clientTls.connect({
+          port, host: '127.0.0.1', ciphers: 'PSK+HIGH', maxVersion: 'TLSv1.2', checkServerIdentity: () => undefined,
+          pskCallback: () => ({ psk, identity: 'client' }),
+        });
+        c.on('error', (err) => rec.add('client', 'error', describeError(err)));
+        c.resume();
+        await once(c, 'close');
+        srv.close();
+        await once(srv, 'close');
+      }, { side });
+    });
+  }
+
+  // The bypass this closes: a ticket a lenient server gave a client without a certificate, taken
+  // to a rejectUnauthorized server with the same ticket keys, must not open a connection there.
+  it('a ticket from a lenient server does not get past a rejectUnauthorized one', async () => {
+    const shared = { ...certs, ca, requestCert: true, ticketKeys: Buffer.alloc(48, 7), sessionIdContext: 'shared' };
+    const lenient = tlsRs.createServer({ ...shared, rejectUnauthorized: false }, (s) => s.end());
+    const accepted = [];
+    const strict = tlsRs.createServer({ ...shared, rejectUnauthorized: true }, (s) => { accepted.push(s.authorized); s.end(); });
+    strict.on('tlsClientError', () => {});
+    const lenientPort = await listen(lenient);
+    const strictPort = await listen(strict);
+    let session;
+    const first = tlsRs.connect({ ...client, port: lenientPort });
+    first.on('session', (s) => { session = s; });
+    first.resume();
+    await once(first, 'close');
+    assert.ok(session, 'the lenient server issued a ticket');
+    const second = tlsRs.connect({ ...client, port: strictPort, session });
+    second.on('error', () => {});
+    second.resume();
+    await once(second, 'close');
+    assert.deepEqual(accepted, []);
+    lenient.close();
+    strict.close();
+    await Promise.all([once(lenient, 'close'), once(strict, 'close')]);
+  });
+});

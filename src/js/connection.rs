@@ -434,6 +434,13 @@ impl TlsConnection {
         })
     }
 
+    /// Whether the peer presented a certificate (Node 24's hasPeerCertificate(): a PSK or TLS 1.3
+    /// resumed handshake can verify without one); false once destroyed.
+    #[napi(catch_unwind)]
+    pub fn has_peer_certificate(&self, env: &Env) -> Result<bool> {
+        self.query(env, false, |c| c.ssl().peer_certificate().is_some())
+    }
+
     /// `{ name, standardName, version }` of the negotiated cipher, or null before the handshake.
     #[napi(catch_unwind)]
     pub fn get_cipher(&self, env: &Env) -> Result<Option<CipherInfo>> {
