@@ -488,7 +488,7 @@ TLSSocket.prototype._flushCiphertext = function _flushCiphertext(cb, always = fa
   const slab = ciphertextSlab;
   let n = connectionTakeCiphertext(session, slab.buf, slab.used);
   if (n === 0) {
-    if (cb || always) return transport.write(EMPTY, cb || undefined);
+    if (cb || always) return this._writeTransport(EMPTY, cb);
     return true;
   }
   if (n < 0 && -n <= slab.size / 2) {
@@ -501,6 +501,19 @@ TLSSocket.prototype._flushCiphertext = function _flushCiphertext(cb, always = fa
   }
   const out = Buffer.allocUnsafe(-n);
   session.takeCiphertext(out);
+  return this._writeTransport(out, cb);
+};
+
+// transport.write(out, cb), except to a handed-in net.Socket whose write side its user ended
+// (`raw.end()`): Node's TLSWrap writes to that socket's handle, which libuv then refuses with
+// EPIPE — the write's callback gets 'write EPIPE', and records without one (the handshake's)
+// are dropped without a word.
+TLSSocket.prototype._writeTransport = function _writeTransport(out, cb) {
+  const transport = this[kTransport];
+  if (this[kTransportKind] === 'socket' && transport.writableEnded) {
+    if (cb) process.nextTick(cb, native.systemError('EPIPE', 'write'));
+    return true;
+  }
   return transport.write(out, cb || undefined);
 };
 
@@ -510,7 +523,7 @@ TLSSocket.prototype._sendCiphertext = function _sendCiphertext(out, start, cb) {
   const transport = this[kTransport];
   const slab = ciphertextSlab;
   const end = slab.used;
-  const accepted = transport.write(out, cb || undefined);
+  const accepted = this._writeTransport(out, cb);
   // A net.Socket with nothing queued wrote `out` synchronously and holds no reference to it:
   // the next flush reuses that slab space, which stays warm in cache. (Any other Duplex may
   // keep the chunk, so its slices are never reused.)

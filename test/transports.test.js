@@ -158,6 +158,48 @@ describe('PostgreSQL SSLRequest and a socket still connecting', () => {
   }
 });
 
+// The user ends the net.Socket it handed to tls.connect ({ socket }): Node's TLSWrap writes to
+// that socket's handle, so what TLS writes afterwards fails as libuv fails it (EPIPE), and a
+// handshake record that cannot leave is dropped without an error.
+async function endWrappedSocket({ clientTls, serverTls, rec }, { when }) {
+  const server = serverTls.createServer(certs, (s) => {
+    s.setEncoding('utf8');
+    s.on('data', (d) => s.write(`echo ${d}`));
+    s.on('error', () => {});
+  });
+  const port = await listen(server);
+  const raw = net.connect(port, '127.0.0.1');
+  await once(raw, 'connect');
+  const c = clientTls.connect({ socket: raw, servername: 'localhost', ca });
+  rec.watch(c, 'client', SOCKET_EVENTS);
+  rec.watch(raw, 'raw', new Set(['finish', 'close', 'error']));
+  c.on('error', () => {});
+  const write = (text) => c.write(text, (err) => rec.add('client', `write ${text}`, err ? `${err.code} ${err.syscall}` : 'ok'));
+  c.setEncoding('utf8');
+  c.on('data', (d) => {
+    rec.add('client', 'data', d);
+    raw.end();
+    write('after end');
+  });
+  c.on('secureConnect', () => {
+    if (when === 'secureConnect') raw.end();
+    else write('ping');
+  });
+  await once(c, 'close');
+  write('after close');
+  await new Promise((resolve) => setImmediate(resolve));
+  server.close();
+}
+
+describe('the user ends the net.Socket it wrapped', () => {
+  it('in the \'secureConnect\' listener: the client\'s last handshake records are dropped, the connection ends', async () => {
+    await differential((env) => endWrappedSocket(env, { when: 'secureConnect' }), { side: 'client' });
+  });
+  it('once data flows: the next write fails with \'write EPIPE\'', async () => {
+    await differential((env) => endWrappedSocket(env, { when: 'established' }), { side: 'client' });
+  });
+});
+
 describe('TLS inside TLS', () => {
   for (const side of ['client', 'server', 'both']) {
     it(`an inner TLS connection carried over an outer one (tls-rs as ${side})`, async () => {
