@@ -130,7 +130,7 @@ export declare class SecureContext {
    * whether its config goes to clients as a retry config; replaces those set before. Returns
    * -1, or the index of the first key OpenSSL cannot read (nothing is set then).
    */
-  setECHKeys(pems: Array<Buffer>, retry: Array<boolean>): number
+  setECHKeys(pems: Array<Uint8Array>, retry: Array<boolean>): number
   /** Lowest protocol version (a TLS version number; 0 = lowest supported). */
   setMinProto(version: number): void
   /** Highest protocol version (a TLS version number; 0 = highest supported). */
@@ -217,7 +217,7 @@ export declare class TlsConnection {
   /** Ciphertext bytes waiting to be sent to the peer. */
   pendingCiphertext(): number
   /** Moves waiting ciphertext into `out` (as much as fits); returns the number of bytes moved. */
-  takeCiphertext(out: Buffer): number
+  takeCiphertext(out: Uint8Array): number
   /** Whether the first handshake completed. */
   get handshakeDone(): boolean
   /** Server side: request a client certificate; with `rejectUnauthorized`, fail without one. */

@@ -185,8 +185,11 @@ impl TlsConnection {
 
     /// Moves waiting ciphertext into `out` (as much as fits); returns the number of bytes moved.
     #[napi(catch_unwind)]
-    pub fn take_ciphertext(&self, env: &Env, mut out: BufferSlice) -> Result<u32> {
-        self.query(env, 0, |c| c.take_ciphertext(&mut out) as u32)
+    pub fn take_ciphertext(&self, env: &Env, mut out: Uint8Array) -> Result<u32> {
+        // (A Uint8Array, not a BufferSlice: napi_get_buffer_info aborts Node 18 on a non-Buffer.)
+        // SAFETY: the caller's array outlives this call and nothing else in Rust holds its bytes.
+        let out = unsafe { out.as_mut() };
+        self.query(env, 0, |c| c.take_ciphertext(out) as u32)
     }
 
     /// Whether the first handshake completed.

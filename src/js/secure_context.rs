@@ -229,7 +229,7 @@ impl SecureContext {
     /// whether its config goes to clients as a retry config; replaces those set before. Returns
     /// -1, or the index of the first key OpenSSL cannot read (nothing is set then).
     #[napi(catch_unwind, js_name = "setECHKeys")]
-    pub fn set_ech_keys(&mut self, pems: Vec<Buffer>, retry: Vec<bool>) -> i32 {
+    pub fn set_ech_keys(&mut self, pems: Vec<Uint8Array>, retry: Vec<bool>) -> i32 {
         let keys: Vec<(&[u8], bool)> = pems.iter().enumerate().map(|(i, p)| (&p[..], retry.get(i).copied().unwrap_or(true))).collect();
         match crate::context::ech::set_keys(self.context.builder.as_ptr(), &keys) {
             Ok(()) => -1,
