@@ -17,8 +17,13 @@ const { codes: { ERR_SOCKET_CLOSED } } = require('./errors');
 const { kSession, kTransport, kTransportKind, kReadPaused, kBytesRead, kShuttingDown } = require('./symbols');
 const { writesCancelledOnDestroy } = require('./host-tls');
 
-/** Whether the native transport is on (TLS_RS_TRANSPORT=js turns it off). */
-const nativeEnabled = process.env.TLS_RS_TRANSPORT !== 'js';
+/**
+ * Whether the native transport is on: on the main thread, unless TLS_RS_TRANSPORT=js. A worker
+ * thread's connections take the memory-BIO path: the native transport's libuv handles and the
+ * handshake pool's wake-up belong to the main thread's loop, and a worker's loop must close with
+ * none of them open (Node aborts the process otherwise).
+ */
+const nativeEnabled = process.env.TLS_RS_TRANSPORT !== 'js' && require('node:worker_threads').isMainThread;
 
 // The server a natively accepted socket counts in (its _connections).
 const kAcceptedBy = Symbol('kAcceptedBy');

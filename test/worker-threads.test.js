@@ -1,0 +1,116 @@
+'use strict';
+// tls-rs in worker_threads: a worker's connections (server and client, many handshakes in
+// flight) work beside the main thread's, and a worker can end — normally, or with connections
+// still open — without taking the process down. (Each scenario runs in a child process: the
+// failure this guards against was Node aborting in CheckedUvLoopClose when a worker's loop
+// closed with the native transport's libuv handles open, or the main thread entering a
+// worker's isolate from the handshake pool's wake-up.)
+
+const assert = require('node:assert/strict');
+const { spawnSync } = require('node:child_process');
+const path = require('node:path');
+const { describe, it } = require('node:test');
+
+const ROOT = path.join(__dirname, '..');
+
+// Runs `scenario` ('together', 'worker-first' or 'worker-exits-open') in a child process and
+// returns its exit status, signal and the lines it printed.
+function runChild(scenario) {
+  const child = spawnSync(process.execPath, ['-e', CHILD, ROOT, scenario], {
+    encoding: 'utf8', timeout: 60_000, env: { ...process.env, TLS_RS_WORKER_SCENARIOS: CHILD },
+  });
+  return { status: child.status, signal: child.signal, lines: child.stdout.trim().split('\n').sort(), stderr: child.stderr };
+}
+
+const CHILD = `
+const { Worker, isMainThread, workerData } = require('node:worker_threads');
+const fs = require('node:fs');
+const path = require('node:path');
+const [root, scenario] = isMainThread ? process.argv.slice(1) : workerData;
+const tls = require(root);
+const certs = path.join(root, 'test', 'fixtures', 'certs');
+const key = fs.readFileSync(path.join(certs, 'agent-key.pem'));
+const cert = fs.readFileSync(path.join(certs, 'agent-chain.pem'));
+const ca = fs.readFileSync(path.join(certs, 'ca-cert.pem'));
+
+// n handshakes, 16 in flight (so the handshake pool is asked), each closed gracefully; with
+// keepOpen, n connections opened and left open. Resolves with what was counted.
+function handshakes(label, n, keepOpen) {
+  return new Promise((resolve) => {
+    let secure = 0;
+    let closed = 0;
+    let errors = 0;
+    const server = tls.createServer({ key, cert }, (s) => {
+      s.resume();
+      if (!keepOpen) s.on('end', () => s.end());
+    });
+    server.listen(0, '127.0.0.1', () => {
+      let started = 0;
+      const one = () => {
+        started++;
+        const c = tls.connect({ port: server.address().port, host: '127.0.0.1', servername: 'localhost', ca }, () => {
+          secure++;
+          if (!keepOpen) c.end();
+          else if (secure === n) resolve(label + ' open ' + secure);
+        });
+        c.resume();
+        c.on('error', () => errors++);
+        c.on('close', () => {
+          if (keepOpen) return;
+          if (++closed < n) {
+            if (started < n) one();
+            return;
+          }
+          server.close();
+          resolve(label + ' secure ' + secure + ' errors ' + errors);
+        });
+      };
+      for (let i = 0; i < (keepOpen ? n : 16); i++) one();
+    });
+  });
+}
+
+if (isMainThread) {
+  const worker = (workerScenario) => new Promise((resolve) => {
+    const w = new Worker(process.env.TLS_RS_WORKER_SCENARIOS, { eval: true, workerData: [root, workerScenario] });
+    w.on('error', (err) => console.log('worker error ' + err.message));
+    w.on('exit', (code) => resolve('worker exit ' + code));
+  });
+  const main = () => handshakes('main', 150, false);
+  (async () => {
+    if (scenario === 'together') {
+      for (const line of await Promise.all([main(), worker('handshakes')])) console.log(line);
+    } else {
+      console.log(await worker(scenario === 'worker-first' ? 'handshakes' : 'exit-open'));
+      console.log(await main());
+    }
+  })();
+} else if (scenario === 'handshakes') {
+  handshakes('worker', 150, false).then((line) => console.log(line));
+} else {
+  handshakes('worker', 20, true).then((line) => {
+    console.log(line);
+    process.exit(0);
+  });
+}
+`;
+
+describe('worker_threads', () => {
+  it('the main thread and a worker make handshakes at the same time', () => {
+    const { status, signal, lines, stderr } = runChild('together');
+    assert.deepEqual({ status, signal, lines },
+      { status: 0, signal: null, lines: ['main secure 150 errors 0', 'worker exit 0', 'worker secure 150 errors 0'] }, stderr);
+  });
+
+  it('a worker that made handshakes ends, then the main thread makes its own', () => {
+    const { status, signal, lines, stderr } = runChild('worker-first');
+    assert.deepEqual({ status, signal, lines },
+      { status: 0, signal: null, lines: ['main secure 150 errors 0', 'worker exit 0', 'worker secure 150 errors 0'] }, stderr);
+  });
+
+  it('a worker ends with 20 connections open (process.exit), and the main thread goes on', () => {
+    const { status, signal, lines, stderr } = runChild('worker-exits-open');
+    assert.deepEqual({ status, signal, lines },
+      { status: 0, signal: null, lines: ['main secure 150 errors 0', 'worker exit 0', 'worker open 20'] }, stderr);
+  });
+});
