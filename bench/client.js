@@ -4,7 +4,8 @@
 //
 // modes: send (64 KiB writes on one connection), recv (count bytes the server sends),
 //        echo (ping-pong of one message on each of `connections` connections),
-//        handshake (full — or, with `resume`, resumed — handshakes, `concurrency` in flight;
+//        handshake (full — or, with `resume`, resumed — handshakes, `concurrency` in flight or
+//        `rate` started per second;
 //        with `abandon`, the client trusts another CA and refuses the server's certificate, so
 //        the server's handshake never completes),
 //        idle (on request: open `n` connections and hold them; for the memory workload).
@@ -166,6 +167,8 @@ function probe() {
  * Keeps `concurrency` handshakes in flight: each connection that completes its handshake is
  * counted and closed gracefully (end(): close_notify + FIN; the server answers in kind) and a new
  * one starts at once. With `session`, connections offer it and count whether it was resumed.
+ * With `rate`, connections start on a schedule instead (`rate` per second, however many are in
+ * flight), so both implementations' servers get the same load.
  */
 function handshakeLoop(spec, initialSession) {
   let session = initialSession;
@@ -181,7 +184,7 @@ function handshakeLoop(spec, initialSession) {
     const next = () => {
       if (done) return;
       done = true;
-      one();
+      if (!spec.rate) one();
     };
     if (session) socket.on('session', (s) => { session = s; });
     socket.on('secureConnect', () => {
@@ -204,6 +207,16 @@ function handshakeLoop(spec, initialSession) {
     socket.on('close', next);
     socket.resume();
   };
+  if (spec.rate) {
+    // A 1 ms timer starts the connections the schedule owes by now (timers can fire late).
+    const startedAt = process.hrtime.bigint();
+    let started = 0;
+    setInterval(() => {
+      const owed = Math.floor((Number(process.hrtime.bigint() - startedAt) / 1e9) * spec.rate);
+      for (; started < owed; started++) one();
+    }, 1);
+    return;
+  }
   for (let i = 0; i < spec.concurrency; i++) one();
 }
 

@@ -116,6 +116,29 @@ for (const cert of ['ec', 'rsa']) {
   }
 }
 
+// The same load on both servers: 32-in-flight handshakes let each client go as fast as its
+// server answers (tls-rs's answers faster, so its server does more work per second). Here the
+// client starts handshakes at a fixed rate both servers sustain, and the rows compare what that
+// load costs the server's JS thread and event loop.
+{
+  const rate = 500;
+  const tls = { version: 'TLSv1.3', cipher: 'AES-128-GCM', cert: 'ec' };
+  workloads.push({
+    id: `handshake-ec-13-rate${rate}`,
+    group: 'handshake',
+    title: `full handshake TLSv1.3 ECDSA P-256, ${rate} started per second, X25519`,
+    kind: 'net',
+    server: { mode: 'handshake', tls, eventLoop: true },
+    client: { mode: 'handshake', rate, tls, probe: true },
+    cost: { unit: 'handshake', ops: (d) => d.server.counters.handshakes },
+    metrics: [
+      { name: 'handshakes/s', unit: '/s', better: 'higher', target: null, value: (d) => d.client.counters.handshakes / d.client.seconds },
+      { name: 'server CPU/handshake', unit: 'µs', better: 'lower', target: 0.6, value: serverCpuPerHandshake },
+      ...loadMetrics,
+    ],
+  });
+}
+
 // The handshake pool's scaling: 32 in flight, both processes unpinned on all cores, tls-rs with
 // no workers (every step on the JS thread), one, and one per core. (Built-in tls ignores the
 // variable: its row is the same workload run again.)
