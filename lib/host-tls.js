@@ -79,6 +79,9 @@
 
 const nodeTls = require('node:tls');
 
+// The running Node's major version, for what only its C++ shows (the releases are named there).
+const nodeMajor = Number(process.versions.node.split('.')[0]);
+
 function once(probe) {
   let value;
   let done = false;
@@ -168,36 +171,36 @@ const clientCertificateRequired = once(() => atLeast({ 24: [22, 3] }));
 // which the stream then gives every write queued behind it; 18.20.8 and 20.20.2 complete it
 // without an error (net's onWriteComplete on a destroyed stream). Node's C++, seen only with a
 // connection, so the majors are named (no 22 or 24 release without it was at hand to check).
-const writesCancelledOnDestroy = once(() => Number(process.versions.node.split('.')[0]) >= 22);
+const writesCancelledOnDestroy = once(() => nodeMajor >= 22);
 
 // TLSWrap::SetKeyCert: from Node 22 (ncrypto's setSniContext) a context without a certificate is
 // refused before OpenSSL is called, so the error has no OpenSSL code; Node's C++ (22.23.5 and
 // 24.22.3 checked; 18.20.8 and 20.20.2 report OpenSSL's error).
-const setKeyCertNeedsCertificate = once(() => Number(process.versions.node.split('.')[0]) >= 22);
+const setKeyCertNeedsCertificate = once(() => nodeMajor >= 22);
 
 // lib/internal/errors.js registers ERR_INVALID_THIS with HideStackFramesError from Node 22 (the
 // variant is internal: nothing outside `internal/errors` shows it, so the major is named).
-const invalidThisHidesStackFrames = once(() => Number(process.versions.node.split('.')[0]) >= 22);
+const invalidThisHidesStackFrames = once(() => nodeMajor >= 22);
 
 // TLSWrap::GetEphemeralKeyInfo builds its object from a fixed template in Node 24 (24.22.3
 // checked; 22.23.5 and 20 set only the keys they know). Node's C++: the major is named.
-const ephemeralKeyInfoHasAllKeys = once(() => Number(process.versions.node.split('.')[0]) >= 24);
+const ephemeralKeyInfoHasAllKeys = once(() => nodeMajor >= 24);
 
 // Node's C++ (TLSWrap::VerifyError), so the major is named (24.22.3 checked; 22.23.5 has no hint).
-const verifyErrorHintsSystemCa = once(() => Number(process.versions.node.split('.')[0]) >= 24);
+const verifyErrorHintsSystemCa = once(() => nodeMajor >= 24);
 
 // TLSWrap's timing around JS callbacks changed in Node 24 (24.22.3 checked; 22.23.5 and 20.20.2
 // as before): seen only with a connection (the keylog lines a TLS 1.3 server emits inside the
 // callback, what reaches the peer when destroy() follows), so the major is named.
-const certCallbacksAnswerAtOnce = once(() => Number(process.versions.node.split('.')[0]) >= 24);
-const secureStepHoldsOutput = once(() => Number(process.versions.node.split('.')[0]) >= 24);
+const certCallbacksAnswerAtOnce = once(() => nodeMajor >= 24);
+const secureStepHoldsOutput = once(() => nodeMajor >= 24);
 
 // Node's internal validators are not reachable from its public API with these arguments, so the
 // major is named (24.22.3 checked; 22.23.5, 20 and 18 have the older ones).
-const validatorsOfNode24 = once(() => Number(process.versions.node.split('.')[0]) >= 24);
+const validatorsOfNode24 = once(() => nodeMajor >= 24);
 
 // A C++ error code (node_errors.h): 24.22.3 has the corrected name, 22.23.5 the old one.
-const pskHintCodeSpelledRight = once(() => Number(process.versions.node.split('.')[0]) >= 24);
+const pskHintCodeSpelledRight = once(() => nodeMajor >= 24);
 
 const certificateCompression = once(() => typeof nodeTls.getCertificateCompressionAlgorithms === 'function');
 
@@ -233,7 +236,7 @@ const pfxErrorsNamed = once(() => {
 
 // Node's C++ (SelectALPNCallback answers SSL_TLSEXT_ERR_ALERT_FATAL from 19.0.0, NOACK
 // before; 18.20.8 checked): seen only in a handshake, so the major is named.
-const alpnNoOverlapIsFatal = once(() => Number(process.versions.node.split('.')[0]) >= 19);
+const alpnNoOverlapIsFatal = once(() => nodeMajor >= 19);
 
 // One of Node's own internal errors (Buffer.alloc's ERR_INVALID_ARG_TYPE) shows the shape.
 const plainNodeErrorMark = once(() => {
@@ -283,7 +286,7 @@ const certificateObjects = once(() => {
 // as Node 24 does (additive).
 const ephemeralKeyInfoHidesGroups = once(() => {
   const [major, minor] = process.versions.openssl.split('.').map(Number);
-  return Number(process.versions.node.split('.')[0]) < 24 && (major > 3 || minor >= 5);
+  return nodeMajor < 24 && (major > 3 || minor >= 5);
 });
 
 module.exports = {
