@@ -10,6 +10,7 @@
 // ciphertext with transport.write (lib/socket.js).
 
 const net = require('node:net');
+const { AsyncResource } = require('node:async_hooks');
 const { codes: { ERR_STREAM_WRAP } } = require('./errors');
 const { kSession, kTransport, kTransportKind, kReadPaused, kShuttingDown } = require('./symbols');
 const { nativeEnabled } = require('./native');
@@ -29,17 +30,24 @@ function install(proto) {
     this[kTransportKind] = kind;
     // tls-rs decides when the write side ends (after close_notify), not the transport.
     transport.allowHalfOpen = true;
+    // A socket or stream handed in reports its reads in its own async context (an accepted
+    // socket's: none). Node's TLSWrap, made here, reports them in the context the TLSSocket was
+    // made in (the server's, for its connections): an AsyncLocalStorage store set around
+    // createServer() or new TLSSocket() is seen in 'secureConnection', 'data' and 'end'.
+    // (A socket tls-rs connects itself already reads in the context connect() was called in.)
+    const scope = kind === 'owned' ? null : new AsyncResource('TLSWRAP', { requireManualDestroy: true });
+    const inScope = scope ? (fn, arg) => scope.runInAsyncScope(fn, this, arg) : (fn, arg) => Reflect.apply(fn, this, [arg]);
     if (kind === 'socket') {
       useSharedReadBuffer(transport, (nread, buf) => {
-        this._onCiphertext(buf.subarray(0, nread));
+        inScope(this._onCiphertext, buf.subarray(0, nread));
         return !this[kReadPaused];
       });
       transport.push = (chunk) => {
         if (chunk === null) {
-          this._onTransportEnd();
+          inScope(this._onTransportEnd);
           return false;
         }
-        this._onCiphertext(chunk);
+        inScope(this._onCiphertext, chunk);
         return !this[kReadPaused];
       };
     } else if (kind === 'stream') {
@@ -51,30 +59,34 @@ function install(proto) {
           this.emit('error', new ERR_STREAM_WRAP());
           return;
         }
-        this._onCiphertext(chunk);
+        inScope(this._onCiphertext, chunk);
       };
       transport.on('data', ondata);
     }
-    if (kind !== 'socket') transport.on('end', () => this._onTransportEnd());
-    transport.on('drain', () => this._continueWrite());
+    if (kind !== 'socket') transport.on('end', () => inScope(this._onTransportEnd));
+    transport.on('drain', () => inScope(this._continueWrite));
     transport.on('close', () => {
-      if (!this.destroyed) this.destroy();
+      if (!this.destroyed) inScope(this.destroy);
+      scope?.emitDestroy();
     });
-    transport.on('error', (err) => {
-      // After a TLS error (the peer's alert) the peer's reset is the same failure: Node reports
-      // one error, then the socket closes (a second 'error' crashed ioredis's once('error')).
-      if (this._hadError) this.destroy();
-      // Like Node's afterShutdown, a failure to deliver close_notify to a peer that is already
-      // gone is not reported; the connection just closes.
-      else if (this[kShuttingDown] && (err.code === 'EPIPE' || err.code === 'ECONNRESET')) this.destroy();
-      // Node's TLSWrap has no write request for handshake records, so a peer that reset before
-      // they were delivered is not a write error: the socket closes ('socket hang up').
-      else if (!this._secureEstablished && err.syscall === 'write' &&
-               (err.code === 'EPIPE' || err.code === 'ECONNRESET')) this.destroy();
-      else if (kind === 'owned') this.destroy(err);
-      else this._emitTLSError(err);
-    });
+    transport.on('error', (err) => inScope(onTransportError, err));
   };
+
+  // The transport's 'error', on the socket (`this`).
+  function onTransportError(err) {
+    // After a TLS error (the peer's alert) the peer's reset is the same failure: Node reports
+    // one error, then the socket closes (a second 'error' crashed ioredis's once('error')).
+    if (this._hadError) this.destroy();
+    // Like Node's afterShutdown, a failure to deliver close_notify to a peer that is already
+    // gone is not reported; the connection just closes.
+    else if (this[kShuttingDown] && (err.code === 'EPIPE' || err.code === 'ECONNRESET')) this.destroy();
+    // Node's TLSWrap has no write request for handshake records, so a peer that reset before
+    // they were delivered is not a write error: the socket closes ('socket hang up').
+    else if (!this._secureEstablished && err.syscall === 'write' &&
+             (err.code === 'EPIPE' || err.code === 'ECONNRESET')) this.destroy();
+    else if (this[kTransportKind] === 'owned') this.destroy(err);
+    else this._emitTLSError(err);
+  }
 
   /** Backpressure from our reader reaches the transport. */
   proto._pauseTransport = function _pauseTransport() {
