@@ -113,8 +113,14 @@ function connect(...args) {
   if (cb) tlssock.once('secureConnect', cb);
 
   // An already-aborted `signal` destroyed the socket in its constructor: connect nothing.
-  // (Built-in tls connects anyway, and asserts in its C++ stream code when data arrives.)
-  if (options.signal?.aborted) return tlssock;
+  // (Built-in tls connects anyway, and asserts in its C++ stream code when data arrives.) net's
+  // constructor then undid `destroyed` (initSocketHandle); Node's socket ends destroyed (its
+  // connection attempt is torn down too, with a second 'close' not copied here).
+  if (options.signal?.aborted) {
+    tlssock._readableState.destroyed = true;
+    tlssock._writableState.destroyed = true;
+    return tlssock;
+  }
 
   if (!options.socket) {
     if (options.timeout) tlssock.setTimeout(options.timeout);

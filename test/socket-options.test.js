@@ -48,6 +48,8 @@ describe('signal (AbortSignal)', () => {
       ['close', true],
     ]);
     assert.equal(connections, 1, 'only the probe connected');
+    // As built-in tls's socket ends (net's constructor had undone the abort's `destroyed`).
+    assert.equal(c.destroyed, true, 'destroyed once closed');
   });
 
   it('aborted after secureConnect with a reason: \'error\' AbortError carrying the cause', async () => {
