@@ -18,12 +18,11 @@ const { kSession, kTransport, kTransportKind, kReadPaused, kBytesRead, kShutting
 const { writesCancelledOnDestroy } = require('./host-tls');
 
 /**
- * Whether the native transport is on: on the main thread, unless TLS_RS_TRANSPORT=js. A worker
- * thread's connections take the memory-BIO path: the native transport's libuv handles and the
- * handshake pool's wake-up belong to the main thread's loop, and a worker's loop must close with
- * none of them open (Node aborts the process otherwise).
+ * Whether the native transport is on: unless TLS_RS_TRANSPORT=js. In worker_threads too: each
+ * thread's transports live on its own loop, and are closed when its environment ends
+ * (src/io/teardown.rs).
  */
-const nativeEnabled = process.env.TLS_RS_TRANSPORT !== 'js' && require('node:worker_threads').isMainThread;
+const nativeEnabled = process.env.TLS_RS_TRANSPORT !== 'js';
 
 // The server a natively accepted socket counts in (its _connections).
 const kAcceptedBy = Symbol('kAcceptedBy');

@@ -250,7 +250,7 @@ describe('OCSP stapling (server ocspStapling, client checkOCSP)', { skip }, () =
       server.on('OCSPStapleError', (err) => { console.log('error', err.code); server.close(); });
       server.listen(0, '127.0.0.1');
     `;
-    const pki = await makePki(t);
+    const pki = await makePki(t, { port: 1 });
     const env = { ...process.env, PKI: JSON.stringify({ key: String(pki.leaves.good.key), cert: String(pki.leaves.good.cert), ca: String(pki.ca) }) };
     const result = await runNode(t, code, { env, ms: 20_000 });
     assert.match(result.stdout, /error ECONNREFUSED/);

@@ -3,13 +3,17 @@
 //! its input and comes back with its status, so no two threads ever touch it; results are
 //! applied on the loop's thread, in the order each connection sent them.
 //!
-//! `Job`s go to the workers through a queue; each finished job is put in its `Slot` and the loop
-//! is woken with one `uv_async_t` (libuv coalesces wake-ups: one wake may carry many results).
-//! A JS call that needs a connection while it is away waits for its slot (`Slot::wait`), which
-//! is what the step would have cost had it run inline.
+//! The workers are the process's, shared by every loop (Node's main thread and each
+//! worker_threads Worker). Each loop has its own `Mailbox`: a job carries the mailbox of the loop
+//! that sent it, the worker puts the job's token there and wakes that loop with the mailbox's
+//! `uv_async_t` (libuv coalesces wake-ups: one wake may carry many results). A JS call that
+//! needs a connection while it is away waits for its slot (`Slot::wait`), which is what the step
+//! would have cost had it run inline.
 
+use super::teardown;
 use super::uv::{self, uv_handle_t, Uv};
 use crate::conn::{Connection, Status};
+use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::os::raw::c_void;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -62,32 +66,26 @@ pub struct Job {
     pub slot: Arc<Slot>,
     /// Who to tell on the loop's thread (an opaque token the caller decodes there).
     pub token: usize,
+    /// The sending loop's mailbox (set by `Mailbox::submit`).
+    mailbox: Option<Arc<Mailbox>>,
+}
+
+impl Job {
+    pub fn new(connection: Traveling, input: Vec<u8>, slot: Arc<Slot>, token: usize) -> Job {
+        Job { connection, input, slot, token, mailbox: None }
+    }
 }
 
 /// What the loop thread runs for each finished job (a token from `Job::token`).
 pub type Finished = fn(usize);
 
-struct Queues {
+/// The process's workers and their queue of jobs, from every loop.
+struct Workers {
     jobs: Mutex<VecDeque<Job>>,
     work: Condvar,
-    done: Mutex<Vec<usize>>,
 }
 
-/// The process's pool (one per loop: Node's main thread).
-pub struct Pool {
-    queues: Arc<Queues>,
-    wake: *mut uv_handle_t,
-    uv: &'static Uv,
-    finished: Finished,
-    /// Jobs submitted whose results the loop has not handled yet (loop thread only).
-    in_flight: AtomicUsize,
-}
-// SAFETY: `wake` is a uv_async_t, which libuv allows any thread to signal (uv_async_send);
-// everything else is shared through `Arc<Queues>`.
-unsafe impl Send for Pool {}
-unsafe impl Sync for Pool {}
-
-static POOL: OnceLock<Option<Pool>> = OnceLock::new();
+static WORKERS: OnceLock<Option<Arc<Workers>>> = OnceLock::new();
 
 /// The number of workers: `TLS_RS_HANDSHAKE_THREADS`, else the machine's cores; 0 turns the pool
 /// off (every step runs inline).
@@ -98,69 +96,155 @@ pub fn configured_workers() -> usize {
     }
 }
 
-/// The pool on `loop_`, started on first use; None when it is off or cannot start.
-pub fn pool(loop_: *mut c_void, finished: Finished) -> Option<&'static Pool> {
-    POOL.get_or_init(|| Pool::start(loop_, finished, configured_workers())).as_ref()
+fn workers() -> Option<&'static Arc<Workers>> {
+    WORKERS
+        .get_or_init(|| {
+            let count = configured_workers();
+            if count == 0 {
+                return None;
+            }
+            let workers = Arc::new(Workers { jobs: Mutex::new(VecDeque::new()), work: Condvar::new() });
+            for i in 0..count {
+                let workers = workers.clone();
+                std::thread::Builder::new()
+                    .name(format!("tls-rs handshake {i}"))
+                    .spawn(move || work(workers))
+                    .ok()?;
+            }
+            Some(workers)
+        })
+        .as_ref()
 }
 
-impl Pool {
-    fn start(loop_: *mut c_void, finished: Finished, workers: usize) -> Option<Pool> {
-        if workers == 0 {
-            return None;
-        }
+/// Where a loop's finished jobs wait for it, and the handle that wakes it.
+pub struct Mailbox {
+    state: Mutex<MailboxState>,
+    uv: &'static Uv,
+    finished: Finished,
+    /// Jobs submitted whose results the loop has not handled yet (loop thread only).
+    in_flight: AtomicUsize,
+    workers: &'static Arc<Workers>,
+}
+
+struct MailboxState {
+    tokens: Vec<usize>,
+    /// The loop's uv_async_t; null once closed (the loop is ending): results then stay.
+    wake: *mut uv_handle_t,
+}
+// SAFETY: `wake` is a uv_async_t, which libuv allows any thread to signal (uv_async_send); it is
+// only signalled under the lock, and closed (set null) under it before uv_close.
+unsafe impl Send for MailboxState {}
+
+thread_local! {
+    /// This thread's loop's mailbox, once a step was offloaded from it.
+    static MAILBOX: RefCell<Option<Arc<Mailbox>>> = const { RefCell::new(None) };
+}
+
+/// The pool as seen from the loop `loop_` of the calling thread, started on first use; None when
+/// it is off, cannot start, or the loop is ending.
+pub fn pool(loop_: *mut c_void, finished: Finished) -> Option<Arc<Mailbox>> {
+    if teardown::ending() {
+        return None;
+    }
+    if let Some(mailbox) = MAILBOX.with(|m| m.borrow().clone()) {
+        return Some(mailbox);
+    }
+    let mailbox = Mailbox::open(loop_, finished)?;
+    MAILBOX.with(|m| *m.borrow_mut() = Some(mailbox.clone()));
+    Some(mailbox)
+}
+
+impl Mailbox {
+    fn open(loop_: *mut c_void, finished: Finished) -> Option<Arc<Mailbox>> {
         let uv = uv::uv()?;
+        let workers = workers()?;
         let wake = uv::alloc_raw(unsafe { (uv.handle_size)(uv::UV_ASYNC) });
-        if wake.is_null() || unsafe { (uv.async_init)(loop_, wake, on_wake) } != 0 {
+        if wake.is_null() {
             return None;
         }
-        // An idle pool does not keep the process alive; one with a step away does (submit).
-        unsafe { (uv.unref)(wake) };
-        let queues = Arc::new(Queues { jobs: Mutex::new(VecDeque::new()), work: Condvar::new(), done: Mutex::new(Vec::new()) });
-        let pool = Pool { queues, wake, uv, finished, in_flight: AtomicUsize::new(0) };
-        for i in 0..workers {
-            let queues = pool.queues.clone();
-            let wake = pool.wake as usize;
-            std::thread::Builder::new()
-                .name(format!("tls-rs handshake {i}"))
-                .spawn(move || work(queues, uv, wake))
-                .ok()?;
+        if unsafe { (uv.async_init)(loop_, wake, on_wake) } != 0 {
+            unsafe { uv::free_raw(wake) };
+            return None;
         }
-        Some(pool)
+        // An idle pool does not keep the loop alive; one with a step away does (submit).
+        unsafe { (uv.unref)(wake) };
+        let state = Mutex::new(MailboxState { tokens: Vec::new(), wake });
+        let mailbox = Arc::new(Mailbox { state, uv, finished, in_flight: AtomicUsize::new(0), workers });
+        let id = teardown::register(Box::new(close_mailbox));
+        MAILBOX_ID.with(|m| m.set(id));
+        Some(mailbox)
     }
 
     /// Queues `job` for a worker. On the loop's thread. While a step is away the loop stays
     /// alive, as it would for the socket's read had the step run inline: a connection the
     /// server still waits for (server.close()) is not cut off by the process exiting.
-    pub fn submit(&self, job: Job) {
+    pub fn submit(self: &Arc<Self>, mut job: Job) {
         if self.in_flight.fetch_add(1, Ordering::Relaxed) == 0 {
-            unsafe { (self.uv.ref_)(self.wake) };
+            let wake = self.state.lock().unwrap_or_else(|e| e.into_inner()).wake;
+            if !wake.is_null() {
+                unsafe { (self.uv.ref_)(wake) };
+            }
         }
-        let mut jobs = self.queues.jobs.lock().unwrap_or_else(|e| e.into_inner());
+        job.mailbox = Some(self.clone());
+        let mut jobs = self.workers.jobs.lock().unwrap_or_else(|e| e.into_inner());
         jobs.push_back(job);
-        self.queues.work.notify_one();
+        self.workers.work.notify_one();
+    }
+
+    // On a worker: a job's result is in its slot; tell the loop (unless it is gone).
+    fn post(&self, token: usize) {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if state.wake.is_null() {
+            // The loop ended: the result stays in its slot, unclaimed (a leak bounded by the
+            // steps away when a worker thread ended; the connection is not Send back to free).
+            return;
+        }
+        state.tokens.push(token);
+        unsafe { (self.uv.async_send)(state.wake) };
     }
 
     // On the loop's thread: `n` results handled; the last one lets the loop go again.
-    fn handled(&self, n: usize) {
+    fn handled(&self, n: usize, wake: *mut uv_handle_t) {
         if n > 0 && self.in_flight.fetch_sub(n, Ordering::Relaxed) == n {
-            unsafe { (self.uv.unref)(self.wake) };
+            unsafe { (self.uv.unref)(wake) };
         }
     }
 }
 
+thread_local! {
+    /// The mailbox's registration with teardown (its uv_async_t is open while set).
+    static MAILBOX_ID: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Closes this thread's mailbox (its loop is ending): workers stop posting to it.
+fn close_mailbox() {
+    let Some(mailbox) = MAILBOX.with(|m| m.borrow().clone()) else { return };
+    let wake = std::mem::replace(&mut mailbox.state.lock().unwrap_or_else(|e| e.into_inner()).wake, std::ptr::null_mut());
+    if wake.is_null() {
+        return;
+    }
+    teardown::unregister(MAILBOX_ID.with(|m| m.replace(0)));
+    unsafe { (mailbox.uv.close)(wake, on_mailbox_closed) };
+}
+
+unsafe extern "C" fn on_mailbox_closed(handle: *mut uv_handle_t) {
+    uv::free_raw(handle);
+    teardown::closing_done();
+}
+
 /// A worker: runs jobs until the process ends.
-fn work(queues: Arc<Queues>, uv: &'static Uv, wake: usize) {
+fn work(workers: Arc<Workers>) {
     loop {
         let job = {
-            let mut jobs = queues.jobs.lock().unwrap_or_else(|e| e.into_inner());
+            let mut jobs = workers.jobs.lock().unwrap_or_else(|e| e.into_inner());
             loop {
                 if let Some(job) = jobs.pop_front() {
                     break job;
                 }
-                jobs = queues.work.wait(jobs).unwrap_or_else(|e| e.into_inner());
+                jobs = workers.work.wait(jobs).unwrap_or_else(|e| e.into_inner());
             }
         };
-        let Job { mut connection, input, slot, token } = job;
+        let Job { mut connection, input, slot, token, mailbox } = job;
         // A panic in OpenSSL's callbacks must not take the worker (or the process) down: the
         // connection then fails on the loop's thread.
         let status = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -171,17 +255,18 @@ fn work(queues: Arc<Queues>, uv: &'static Uv, wake: usize) {
         }))
         .unwrap_or(Status::Failed);
         slot.fill(connection, status);
-        queues.done.lock().unwrap_or_else(|e| e.into_inner()).push(token);
-        unsafe { (uv.async_send)(wake as *mut uv_handle_t) };
+        if let Some(mailbox) = mailbox {
+            mailbox.post(token);
+        }
     }
 }
 
-/// On the loop's thread: every finished job's token goes to the pool's `finished`.
-unsafe extern "C" fn on_wake(_handle: *mut uv_handle_t) {
-    let Some(Some(pool)) = POOL.get() else { return };
-    let done = std::mem::take(&mut *pool.queues.done.lock().unwrap_or_else(|e| e.into_inner()));
-    pool.handled(done.len());
+/// On the loop's thread: every finished job's token goes to the mailbox's `finished`.
+unsafe extern "C" fn on_wake(handle: *mut uv_handle_t) {
+    let Some(mailbox) = MAILBOX.with(|m| m.borrow().clone()) else { return };
+    let done = std::mem::take(&mut mailbox.state.lock().unwrap_or_else(|e| e.into_inner()).tokens);
+    mailbox.handled(done.len(), handle);
     for token in done {
-        let _ = std::panic::catch_unwind(|| (pool.finished)(token));
+        let _ = std::panic::catch_unwind(|| (mailbox.finished)(token));
     }
 }

@@ -17,6 +17,7 @@
 //! back into the transport, so state lives in `Cell`s and no borrow is held across a call out.
 
 use super::pool::{self, Job, Slot, Traveling};
+use super::teardown;
 use super::uv::{self, uv_buf_t, uv_handle_t, uv_req_t, uv_stream_t, Uv};
 use std::sync::Arc;
 use crate::conn::cell::{ConnectionCell, Unavailable};
@@ -142,6 +143,8 @@ pub struct Transport {
     live: RefCell<Option<crate::live_objects::Live>>,
     /// Counted in HANDSHAKES_IN_PROGRESS until the handshake is done or the socket closed.
     handshaking: RefCell<Option<Handshaking>>,
+    /// The socket's registration with `teardown` while open (closed when the loop ends).
+    teardown_id: Cell<usize>,
 }
 
 /// One handshake in progress on this loop: counted while it lives.
@@ -213,7 +216,14 @@ impl Transport {
             shutting_down: Cell::new(false),
             live: RefCell::new(Some(crate::live_objects::Live::new(crate::live_objects::Kind::Socket))),
             handshaking: RefCell::new(None),
+            teardown_id: Cell::new(0),
         });
+        let weak = Rc::downgrade(&transport);
+        transport.teardown_id.set(teardown::register(Box::new(move || {
+            if let Some(transport) = weak.upgrade() {
+                transport.close();
+            }
+        })));
         if !transport.connection_established() {
             *transport.handshaking.borrow_mut() = Some(Handshaking::new());
         }
@@ -328,7 +338,7 @@ impl Transport {
         self.pause_reading();
         // The job holds a reference to the transport until `step_done` takes it back.
         let token = Rc::into_raw(self.clone()) as usize;
-        pool.submit(Job { connection: Traveling(connection), input, slot, token });
+        pool.submit(Job::new(Traveling(connection), input, slot, token));
         true
     }
 
@@ -526,6 +536,7 @@ impl Transport {
         }
         self.reading.set(false);
         self.delivering.set(false);
+        teardown::unregister(self.teardown_id.replace(0));
         unsafe { (self.uv.close)(handle, close_cb) };
     }
 
@@ -660,11 +671,12 @@ unsafe extern "C" fn close_cb(handle: *mut uv_handle_t) {
     // Takes back the reference the handle held.
     let raw = (uv.handle_get_data)(handle) as *const Transport;
     uv::free_raw(handle);
-    if raw.is_null() {
-        return;
+    if !raw.is_null() {
+        let transport = Rc::from_raw(raw);
+        transport.live.borrow_mut().take();
+        transport.handshaking.borrow_mut().take();
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| transport.sink.closed()));
     }
-    let transport = Rc::from_raw(raw);
-    transport.live.borrow_mut().take();
-    transport.handshaking.borrow_mut().take();
-    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| transport.sink.closed()));
+    // Last: when the loop is ending, this may be the close it waited for.
+    teardown::closing_done();
 }

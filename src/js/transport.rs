@@ -4,6 +4,7 @@
 
 use super::connection::TlsConnection;
 use crate::conn::Status as ConnStatus;
+use crate::io::teardown;
 use crate::io::transport::{Sink, SocketKind, Transport};
 use napi::bindgen_prelude::*;
 use napi::sys;
@@ -45,7 +46,8 @@ struct JsSink {
 impl JsSink {
     fn call(&self, kind: TransportEvent, build: impl FnOnce(sys::napi_env) -> [sys::napi_value; 2]) {
         let env = self.env;
-        if self.onevent.get().is_null() {
+        // An ending environment runs no JS; its references go with it.
+        if self.onevent.get().is_null() || teardown::ending() {
             return;
         }
         unsafe {
@@ -91,6 +93,9 @@ impl JsSink {
     }
 
     fn release(&self) {
+        if teardown::ending() {
+            return;
+        }
         unsafe {
             for r in [self.owner.replace(ptr::null_mut()), self.onevent.replace(ptr::null_mut())] {
                 if !r.is_null() {
@@ -176,6 +181,30 @@ impl Sink for JsSink {
     }
 }
 
+thread_local! {
+    /// This thread's environment has its end hook (`close_at_environment_end`).
+    static END_HOOK: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Once per thread: when Node tears the environment down (a worker's exit, the main thread's
+/// end), the native transport's handles on its loop are closed, and Node waits for their close
+/// callbacks before it closes the loop (an async cleanup hook, removed when they ran).
+fn close_at_environment_end(env: sys::napi_env) {
+    if END_HOOK.with(|h| h.replace(true)) {
+        return;
+    }
+    unsafe extern "C" fn on_end(handle: sys::napi_async_cleanup_hook_handle, _data: *mut c_void) {
+        let handle = handle as usize;
+        let _ = std::panic::catch_unwind(move || {
+            teardown::begin(Box::new(move || unsafe {
+                sys::napi_remove_async_cleanup_hook(handle as sys::napi_async_cleanup_hook_handle);
+            }))
+        });
+    }
+    let mut handle = ptr::null_mut();
+    unsafe { sys::napi_add_async_cleanup_hook(env, Some(on_end), ptr::null_mut(), &mut handle) };
+}
+
 /// The socket Rust owns for one TlsConnection.
 #[napi]
 pub struct TlsTransport {
@@ -228,6 +257,7 @@ impl TlsTransport {
         });
         let mut loop_ = ptr::null_mut();
         unsafe { sys::napi_get_uv_event_loop(raw_env, &mut loop_) };
+        close_at_environment_end(raw_env);
         let kind = if pipe { SocketKind::Pipe } else { SocketKind::Tcp };
         match Transport::open(loop_ as *mut c_void, fd, kind, connection.cell().clone(), Box::new(sink.clone())) {
             Ok(transport) => Ok(TlsTransport { transport, sink, depth }),

@@ -24,10 +24,12 @@ function openssl(dir, args) {
 /**
  * Makes the PKI in a fresh directory: { dir, port, url, ca, caKey, leaves: { name: { key, cert } } }
  * (PEM Buffers), plus `other` — a second CA whose key can sign responses that must not verify.
+ * `port`: the responder's port named in the certificates (default: one free now); port 1 is a
+ * responder that is down for sure (a free port may be taken by another test meanwhile).
  */
-async function makePki(t) {
+async function makePki(t, { port } = {}) {
   const dir = tmpDir(t, 'tls-rs-ocsp-');
-  const port = await freePort();
+  port ??= await freePort();
   const url = `http://127.0.0.1:${port}/`;
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
   const caExt = ['-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'];
