@@ -19,6 +19,7 @@ const {
     ERR_TLS_HANDSHAKE_TIMEOUT,
     ERR_TLS_INVALID_CONTEXT,
     ERR_SOCKET_CLOSED,
+    ERR_SOCKET_CLOSED_BEFORE_CONNECTION,
     ERR_OUT_OF_RANGE,
     ERR_INVALID_ARG_VALUE,
   },
@@ -153,9 +154,11 @@ TLSSocket.prototype._init = function _init(socket) {
     this.setTimeout(options.handshakeTimeout, this._handleTimeout);
   }
   if (socket) {
-    this._parent = socket;
-    this.connecting = socket.connecting || false;
-    if (this.connecting) {
+    // As Node: a net.Socket is the parent, and one without a handle yet (not connected) counts
+    // as connecting until its 'connect'; any other stream is neither.
+    if (socket instanceof net.Socket) {
+      this._parent = socket;
+      this.connecting = socket.connecting || !socket._handle;
       socket.once('connect', () => {
         this.connecting = false;
         this.emit('connect');
@@ -399,8 +402,20 @@ TLSSocket.prototype._writev = function _writev(chunks, cb) {
   this._writeCleartext(data, cb);
 };
 
-// Sends `data` now, holds it until 'secure', or fails `cb` with ERR_SOCKET_CLOSED.
+// Sends `data` now, holds it until 'secure', or fails `cb` with ERR_SOCKET_CLOSED. While the
+// socket connects, the write waits for 'connect', or fails once the socket closes before it
+// (net's _writeGeneric: ERR_SOCKET_CLOSED_BEFORE_CONNECTION from a 'close' listener).
 TLSSocket.prototype._writeCleartext = function _writeCleartext(data, cb) {
+  if (this.connecting) {
+    const onClose = () => cb(new ERR_SOCKET_CLOSED_BEFORE_CONNECTION());
+    this.once('connect', () => {
+      this.off('close', onClose);
+      this._writeCleartext(data, cb);
+    });
+    this.once('close', onClose);
+    this._startOnWrite();
+    return;
+  }
   if (!this[kSession] || !this[kTransport]) {
     if (this.connecting || (this[kSession] && !this._secureEstablished)) {
       this[kHeldWrite] = [data, cb];

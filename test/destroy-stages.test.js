@@ -157,3 +157,68 @@ describe("a write in the 'secure' step, then destroy()", () => {
     }
   }
 });
+
+// Writes made while the socket still connects wait for 'connect' (net's _writeGeneric), and a
+// socket destroyed before it connected fails them with ERR_SOCKET_CLOSED_BEFORE_CONNECTION from
+// a 'close' listener; a TLSSocket over a net.Socket with no handle yet counts as connecting.
+describe('writes made while the socket connects', () => {
+  const net = require('node:net');
+  const { Duplex } = require('node:stream');
+  const watchWrite = (rec, label, socket, data) =>
+    socket.write(data, (err) => rec.add(label, 'write callback', err ? err.code : null));
+
+  it('tls.connect, write, destroy() before it connected', async () => {
+    await differential(async ({ clientTls, rec }) => {
+      const srv = net.createServer(() => {});
+      const port = await listen(srv);
+      const c = clientTls.connect({ ...clientOptions, port });
+      rec.watch(c, 'client', SOCKET_EVENTS);
+      rec.add('client', 'state', { connecting: c.connecting, pending: c.pending });
+      watchWrite(rec, 'client', c, 'early');
+      c.destroy();
+      await once(c, 'close');
+      srv.close();
+    }, { side: 'client' });
+  });
+
+  it('new TLSSocket(new net.Socket()): connecting, pending and _parent; destroy() before it connected', async () => {
+    await differential(async ({ clientTls, rec }) => {
+      const raw = new net.Socket();
+      const c = new clientTls.TLSSocket(raw, {});
+      rec.watch(c, 'client', SOCKET_EVENTS);
+      rec.add('client', 'state', { connecting: c.connecting, pending: c.pending, parentIsRaw: c._parent === raw });
+      watchWrite(rec, 'client', c, 'early');
+      c.destroy();
+      await once(c, 'close');
+    }, { side: 'client' });
+  });
+
+  it('new TLSSocket(new net.Socket()): a write before raw.connect() arrives once connected and secure', async () => {
+    await differential(async ({ clientTls, serverTls, rec }) => {
+      const srv = serverTls.createServer(certs, (s) => {
+        s.once('data', (d) => { rec.add('server-socket', 'data', String(d)); s.end(); });
+      });
+      const port = await listen(srv);
+      const raw = new net.Socket();
+      const c = new clientTls.TLSSocket(raw, { ...clientOptions, isServer: false });
+      rec.watch(c, 'client', SOCKET_EVENTS);
+      c.resume();
+      watchWrite(rec, 'client', c, 'early');
+      rec.add('client', 'state', { connecting: c.connecting, writableLength: c.writableLength });
+      raw.connect(port, '127.0.0.1');
+      await once(c, 'close');
+      rec.add('client', 'state', { connecting: c.connecting });
+      srv.close();
+    }, { side: 'client' });
+  });
+
+  it('new TLSSocket(duplex): not connecting, and no _parent', async () => {
+    await differential(async ({ clientTls, rec }) => {
+      const duplex = new Duplex({ read() {}, write(chunk, encoding, cb) { cb(); } });
+      const c = new clientTls.TLSSocket(duplex, {});
+      rec.add('client', 'state', { connecting: c.connecting, pending: c.pending, parent: c._parent ?? null });
+      c.destroy();
+      await once(c, 'close');
+    }, { side: 'client' });
+  });
+});
