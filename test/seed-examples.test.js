@@ -183,12 +183,17 @@ function lines(stdout) {
  * Resolves once the process exited by itself (fails after RUN_MS).
  */
 async function runPair(t, { server, serverImpl, client, clientImpl, input = 'hello\n' }) {
-  const port = await freePort();
-  const code = adapt(server, serverImpl, port) + '\n' + adapt(client, clientImpl, port);
-  const child = startNode({ code, t, cwd: dir });
-  child.end(input);
-  const { code: exitCode } = await child.waitExit(RUN_MS);
-  return { exitCode, stdout: child.stdout, stderr: child.stderr, lines: lines(child.stdout), child };
+  // The examples listen on a fixed port (here one free a moment ago); another test may take it
+  // first (EADDRINUSE before anything else happened): that is the harness's race, run again.
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const code = adapt(server, serverImpl, port) + '\n' + adapt(client, clientImpl, port);
+    const child = startNode({ code, t, cwd: dir });
+    child.end(input);
+    const { code: exitCode } = await child.waitExit(RUN_MS);
+    if (attempt < 3 && child.stdout === '' && /listen EADDRINUSE/.test(child.stderr)) continue;
+    return { exitCode, stdout: child.stdout, stderr: child.stderr, lines: lines(child.stdout), child };
+  }
 }
 
 const IMPL_PAIRS = [

@@ -38,6 +38,9 @@ struct JsSink {
     owner: Cell<sys::napi_ref>,
     onevent: Cell<sys::napi_ref>,
     context: Cell<sys::napi_async_context>,
+    /// The object `context` was made for (the first owner), held here: N-API holds it weakly
+    /// (Node 22+), and once collected the context's callbacks lose its AsyncLocalStorage store.
+    resource: Cell<sys::napi_ref>,
     /// JS calls into this transport that are running: a throw from `onevent` then propagates
     /// to that caller; with none running (libuv called us), it is an uncaught exception.
     depth: Rc<Cell<u32>>,
@@ -97,7 +100,7 @@ impl JsSink {
             return;
         }
         unsafe {
-            for r in [self.owner.replace(ptr::null_mut()), self.onevent.replace(ptr::null_mut())] {
+            for r in [self.owner.replace(ptr::null_mut()), self.onevent.replace(ptr::null_mut()), self.resource.replace(ptr::null_mut())] {
                 if !r.is_null() {
                     sys::napi_delete_reference(self.env, r);
                 }
@@ -241,9 +244,11 @@ impl TlsTransport {
         let raw_env = env.raw();
         let mut owner_ref = ptr::null_mut();
         let mut onevent_ref = ptr::null_mut();
+        let mut resource_ref = ptr::null_mut();
         let mut context = ptr::null_mut();
         unsafe {
             sys::napi_create_reference(raw_env, owner.raw(), 1, &mut owner_ref);
+            sys::napi_create_reference(raw_env, owner.raw(), 1, &mut resource_ref);
             sys::napi_create_reference(raw_env, onevent.raw(), 1, &mut onevent_ref);
             sys::napi_async_init(raw_env, owner.raw(), string(raw_env, "TLSWRAP"), &mut context);
         }
@@ -253,6 +258,7 @@ impl TlsTransport {
             owner: Cell::new(owner_ref),
             onevent: Cell::new(onevent_ref),
             context: Cell::new(context),
+            resource: Cell::new(resource_ref),
             depth: depth.clone(),
         });
         let mut loop_ = ptr::null_mut();
