@@ -20,13 +20,13 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const net = require('node:net');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 
 const {
   OPENSSL, certPath, tmpDir, startNode, startOpensslClient, withTimeout,
 } = require('./helpers/peers');
+const services = require('./helpers/services');
 
 const TLS_RS = path.resolve(__dirname, '..');
 const RUN_MS = 8000;
@@ -141,17 +141,8 @@ function adapt(code, impl, port) {
   return code.replace("require('tls')", req).replace('8000', String(port));
 }
 
-/** A port that is free right now (on the wildcard address the examples listen on). */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
+/** A port that is free right now on the wildcard address the examples listen on. */
+const freePort = () => services.freePort('::');
 
 let dir;
 test.before(() => {

@@ -99,16 +99,22 @@ function tmpDir(t, prefix = 'tls-rs-integ-') {
   return peers.tmpDir(t, prefix);
 }
 
-/** A TCP port on 127.0.0.1 that was free a moment ago. */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
+/**
+ * A TCP port that was free a moment ago on `host` (127.0.0.1; '::' for the wildcard), for a
+ * child that must be told its port before it starts. It is drawn below the kernel's ephemeral
+ * range (32768+), so no `listen(0)` or outgoing connection of a parallel test can take it before
+ * the child binds; only another draw could, one chance in 12,000.
+ */
+async function freePort(host = '127.0.0.1') {
+  for (let attempt = 0; ; attempt++) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    const free = await new Promise((resolve, reject) => {
+      const srv = net.createServer();
+      srv.once('error', (err) => (attempt >= 50 ? reject(err) : resolve(false)));
+      srv.listen(port, host, () => srv.close(() => resolve(true)));
     });
-  });
+    if (free) return port;
+  }
 }
 
 /**
