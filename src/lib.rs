@@ -22,6 +22,8 @@ mod io;
 mod js;
 mod live_objects;
 mod mem_bio;
+#[cfg(test)]
+mod vendored_openssl;
 mod x509;
 
 /// Registers what napi-rs's macros do not: the hot-path functions (js/hot_path.rs).

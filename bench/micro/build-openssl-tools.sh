@@ -8,7 +8,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-vendored=$(ls -d "$root"/target/release/build/openssl-sys-*/out/openssl-build/install 2>/dev/null | head -n 1)
+vendored=$(ls -td "$root"/target/release/build/openssl-sys-*/out/openssl-build/install 2>/dev/null | head -n 1)
 [ -n "$vendored" ] || { echo "no vendored OpenSSL under target/release: build the addon first" >&2; exit 1; }
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$out/key.pem" \
   -out "$out/cert.pem" -days 2 -subj /CN=localhost 2>/dev/null
