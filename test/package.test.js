@@ -105,7 +105,8 @@ describe('npm run package', { skip: !TARGETS[target] && `no platform package for
     assert.equal(path.basename(main.file), `tls-rs-${require('../package.json').version}.tgz`);
     for (const required of ['package.json', 'lib/tls.js', 'lib/register.js', 'lib/esm-hooks.mjs', 'lib/https.js',
       'register.js', 'https.js', 'index.d.ts', 'binding.d.ts', 'scripts/install.js', 'src/lib.rs', 'Cargo.lock',
-      'vendor/openssl-sys/Cargo.toml', 'vendor/openssl-sys/build/main.rs']) {
+      'vendor/openssl-sys/Cargo.toml', 'vendor/openssl-sys/build/main.rs', 'vendor/openssl-src/Cargo.toml',
+      'vendor/openssl-src/src/lib.rs']) {
       assert.ok(main.files.includes(required), `main package lacks ${required}`);
     }
     const unwanted = main.files.filter((f) => /^(build|target|test|bench|fuzz|node_modules|npm|dist)\/|\.node$/.test(f));
