@@ -111,6 +111,37 @@ unsafe extern "C" fn queue_write(bio: *mut sys::BIO, data: *const c_char, len: c
     len
 }
 
+/// Offers the queued bytes of `bio` (a queue BIO) to `send`, which returns how many of them it
+/// took; the rest, if any, is moved out as an owned copy and the queue left empty. Lets a
+/// caller hand ciphertext to the kernel straight from the queue, copying only what the kernel
+/// would not take.
+pub fn drain_queue(bio: *mut sys::BIO, send: impl FnOnce(&[u8]) -> usize) -> Vec<u8> {
+    let Some(q) = (unsafe { queue(bio) }) else { return Vec::new() };
+    let waiting = &q.buf[q.start..];
+    if waiting.is_empty() {
+        return Vec::new();
+    }
+    let sent = send(waiting).min(waiting.len());
+    let rest = waiting[sent..].to_vec();
+    q.start = q.buf.len();
+    q.drained();
+    rest
+}
+
+impl Queue {
+    /// Called once everything is consumed. Small storage is freed (an idle connection keeps no
+    /// buffer; a small malloc is cheap); large storage is kept for the next burst, as growing it
+    /// again costs reallocations and page faults on every bulk write.
+    fn drained(&mut self) {
+        if self.buf.capacity() <= KEEP_ABOVE {
+            *self = Queue::default();
+        } else {
+            self.buf.clear();
+            self.start = 0;
+        }
+    }
+}
+
 unsafe extern "C" fn queue_read(bio: *mut sys::BIO, out: *mut c_char, len: c_int) -> c_int {
     unsafe { sys::BIO_clear_flags(bio, BIO_FLAGS_RWS | BIO_FLAGS_SHOULD_RETRY) };
     let Some(q) = (unsafe { queue(bio) }) else { return -1 };
@@ -127,15 +158,7 @@ unsafe extern "C" fn queue_read(bio: *mut sys::BIO, out: *mut c_char, len: c_int
     unsafe { std::ptr::copy_nonoverlapping(q.buf.as_ptr().add(q.start), out as *mut u8, n) };
     q.start += n;
     if q.start == q.buf.len() {
-        // Drained. Small storage is freed (an idle connection keeps no buffer; a small malloc
-        // is cheap); large storage is kept for the next burst, as growing it again costs
-        // reallocations and page faults on every bulk write.
-        if q.buf.capacity() <= KEEP_ABOVE {
-            *q = Queue::default();
-        } else {
-            q.buf.clear();
-            q.start = 0;
-        }
+        q.drained();
     }
     n as c_int
 }
@@ -177,6 +200,33 @@ mod tests {
             assert_eq!(sys::BIO_read(bio, out.as_mut_ptr() as *mut c_void, 8), 4);
             assert_eq!(&out[..4], b"rld!");
             assert_eq!(sys::BIO_ctrl(bio, BIO_CTRL_PENDING, 0, std::ptr::null_mut()), 0);
+            sys::BIO_free_all(bio);
+        }
+    }
+
+    #[test]
+    fn drain_queue_offers_everything_and_returns_what_was_not_taken() {
+        let bio = new_queue_bio();
+        unsafe {
+            let mut out = [0u8; 2];
+            sys::BIO_write(bio, b"hello world".as_ptr() as *const c_void, 11);
+            assert_eq!(sys::BIO_read(bio, out.as_mut_ptr() as *mut c_void, 2), 2);
+            let mut offered = Vec::new();
+            let rest = drain_queue(bio, |bytes| {
+                offered = bytes.to_vec();
+                4
+            });
+            assert_eq!(offered, b"llo world");
+            assert_eq!(rest, b"world");
+            assert_eq!(sys::BIO_ctrl(bio, BIO_CTRL_PENDING, 0, std::ptr::null_mut()), 0);
+            // All taken; and an empty queue offers nothing.
+            sys::BIO_write(bio, b"abc".as_ptr() as *const c_void, 3);
+            assert!(drain_queue(bio, |bytes| bytes.len()).is_empty());
+            assert!(drain_queue(bio, |_| panic!("nothing to offer")).is_empty());
+            // Writes after a drain start a fresh queue.
+            sys::BIO_write(bio, b"xy".as_ptr() as *const c_void, 2);
+            assert_eq!(sys::BIO_read(bio, out.as_mut_ptr() as *mut c_void, 2), 2);
+            assert_eq!(&out, b"xy");
             sys::BIO_free_all(bio);
         }
     }

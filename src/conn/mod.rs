@@ -363,6 +363,13 @@ impl Connection {
         n.max(0) as usize
     }
 
+    /// Offers all waiting ciphertext to `send` without copying it (`send` returns how many
+    /// bytes it took, e.g. what a non-blocking socket write accepted) and returns an owned copy
+    /// of the rest; nothing is left waiting.
+    pub fn send_ciphertext(&mut self, send: impl FnOnce(&[u8]) -> usize) -> Vec<u8> {
+        bio::drain_queue(self.wbio, send)
+    }
+
     /// Queues close_notify once the handshake is done. Returns the ciphertext bytes waiting.
     pub fn shutdown(&mut self) -> usize {
         if self.handshake_done && self.error.is_none() {

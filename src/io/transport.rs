@@ -80,9 +80,8 @@ pub enum SocketKind {
     Pipe,
 }
 
-/// Per-thread buffers for decrypted records (`INBOUND`) and outgoing ciphertext (`OUTBOUND`),
-/// so the common case allocates nothing: JS that a delivery runs writes (outbound) while the
-/// records are still in the inbound buffer. A nested use of the same one gets a fresh buffer.
+/// The per-thread buffer for decrypted records (`INBOUND`), so the common case allocates
+/// nothing. A nested use (JS that a delivery runs reads again) gets a fresh buffer.
 struct Scratch(Vec<u8>, &'static std::thread::LocalKey<Cell<Option<Vec<u8>>>>);
 
 thread_local! {
@@ -91,7 +90,6 @@ thread_local! {
     /// idle connection holds no read buffer.
     static READ_BUFFER: RefCell<Vec<u8>> = RefCell::new(vec![0; READ_SIZE]);
     static INBOUND: Cell<Option<Vec<u8>>> = const { Cell::new(None) };
-    static OUTBOUND: Cell<Option<Vec<u8>>> = const { Cell::new(None) };
     /// Handshakes in progress on this loop's transports (`Handshaking`).
     static HANDSHAKES_IN_PROGRESS: Cell<usize> = const { Cell::new(0) };
 }
@@ -433,45 +431,26 @@ impl Transport {
         if self.held.get() || self.is_closed() {
             return true;
         }
-        let mut scratch = Scratch::take(&OUTBOUND);
-        let taken: Result<usize, Vec<u8>> = self
+        // The kernel takes what it can straight from the connection's queue; only the rest is
+        // copied. try_write calls nothing back, so the connection may stay borrowed meanwhile.
+        let (try_write, stream) = (self.uv.try_write, self.stream());
+        let rest = self
             .with_connection(|c| {
-                let waiting = c.pending_ciphertext();
-                if waiting > scratch.0.len() {
-                    // More than the scratch holds (a large write): its own buffer.
-                    let mut out = vec![0u8; waiting];
-                    let n = c.take_ciphertext(&mut out);
-                    out.truncate(n);
-                    Err(out)
-                } else {
-                    Ok(c.take_ciphertext(&mut scratch.0[..waiting]))
-                }
+                c.send_ciphertext(|data| {
+                    let buf = uv_buf_t { base: data.as_ptr() as *mut c_char, len: data.len() };
+                    // SAFETY: the stream is open (checked above) and `data` outlives the call.
+                    // A failure (EAGAIN, EPIPE, ...) takes nothing: libuv then reports it from
+                    // the queued write's callback, asynchronously, as net reports a failed write.
+                    usize::try_from(unsafe { try_write(stream, &buf, 1) }).unwrap_or(0)
+                })
             })
-            .unwrap_or(Ok(0));
-        let sent = match taken {
-            Ok(0) => true,
-            Ok(n) => self.send(&scratch.0[..n], id),
-            Err(out) => self.send(&out, id),
-        };
-        scratch.put_back();
-        sent
+            .unwrap_or_default();
+        rest.is_empty() || self.queue_write(rest, id)
     }
 
-    /// Tries the socket, then queues a copy of the rest on libuv.
-    fn send(self: &Rc<Self>, data: &[u8], id: u32) -> bool {
-        let buf = uv_buf_t { base: data.as_ptr() as *mut c_char, len: data.len() };
-        let written = unsafe { (self.uv.try_write)(self.stream(), &buf, 1) };
-        let rest = if written > 0 {
-            if written as usize == data.len() {
-                return true;
-            }
-            &data[written as usize..]
-        } else {
-            // EAGAIN, or a failure (EPIPE, ECONNRESET, ...), which libuv then reports from the
-            // write's callback: asynchronously, as net reports a failed write.
-            data
-        };
-        let data = rest.to_vec();
+    /// Queues `data` on libuv, which writes it when the socket takes it; false (the write is
+    /// pending, `Sink::done(id)` follows).
+    fn queue_write(self: &Rc<Self>, data: Vec<u8>, id: u32) -> bool {
         let req = uv::alloc_raw(unsafe { (self.uv.req_size)(uv::UV_WRITE) });
         if req.is_null() {
             self.write_failed(id, -12); // ENOMEM
