@@ -29,6 +29,8 @@ const BIO_CTRL_WPENDING: c_int = 13;
 
 /// Drained storage larger than this (about two full records) is kept rather than freed.
 const KEEP_ABOVE: usize = 34 * 1024;
+/// Input at least this large (a full record and its header) may become the queue (`append_owned`).
+const ADOPT_FROM: usize = 16 * 1024 + 5;
 
 /// The queued bytes are `buf[start..]`.
 #[derive(Default)]
@@ -102,12 +104,7 @@ unsafe extern "C" fn queue_write(bio: *mut sys::BIO, data: *const c_char, len: c
         return 0;
     }
     let bytes = unsafe { std::slice::from_raw_parts(data as *const u8, len as usize) };
-    // Reclaim the consumed front before growing, instead of growing past it.
-    if q.start > 0 && q.buf.len() + bytes.len() > q.buf.capacity() {
-        q.buf.drain(..q.start);
-        q.start = 0;
-    }
-    q.buf.extend_from_slice(bytes);
+    q.append(bytes);
     len
 }
 
@@ -128,7 +125,39 @@ pub fn drain_queue(bio: *mut sys::BIO, send: impl FnOnce(&[u8]) -> usize) -> Vec
     rest
 }
 
+/// Appends `bytes` to the queue of `bio` (a queue BIO) and returns an empty buffer for the
+/// caller's next input. When the queue is empty and `bytes` is large (at least a full record),
+/// `bytes` becomes the queue without a copy and the queue's old storage is returned; otherwise
+/// the bytes are copied in and `bytes` itself comes back. Small input is always copied, so a
+/// connection holding a partial record never keeps a large buffer for it.
+pub fn append_owned(bio: *mut sys::BIO, mut bytes: Vec<u8>) -> Vec<u8> {
+    let Some(q) = (unsafe { queue(bio) }) else {
+        bytes.clear();
+        return bytes;
+    };
+    let mut spare = if q.start == q.buf.len() && bytes.len() >= ADOPT_FROM {
+        let mut old = std::mem::replace(&mut q.buf, bytes);
+        q.start = 0;
+        old.clear();
+        old
+    } else {
+        q.append(&bytes);
+        bytes
+    };
+    spare.clear();
+    spare
+}
+
 impl Queue {
+    fn append(&mut self, bytes: &[u8]) {
+        // Reclaim the consumed front before growing, instead of growing past it.
+        if self.start > 0 && self.buf.len() + bytes.len() > self.buf.capacity() {
+            self.buf.drain(..self.start);
+            self.start = 0;
+        }
+        self.buf.extend_from_slice(bytes);
+    }
+
     /// Called once everything is consumed. Small storage is freed (an idle connection keeps no
     /// buffer; a small malloc is cheap); large storage is kept for the next burst, as growing it
     /// again costs reallocations and page faults on every bulk write.
@@ -200,6 +229,34 @@ mod tests {
             assert_eq!(sys::BIO_read(bio, out.as_mut_ptr() as *mut c_void, 8), 4);
             assert_eq!(&out[..4], b"rld!");
             assert_eq!(sys::BIO_ctrl(bio, BIO_CTRL_PENDING, 0, std::ptr::null_mut()), 0);
+            sys::BIO_free_all(bio);
+        }
+    }
+
+    #[test]
+    fn append_owned_adopts_large_input_into_an_empty_queue_and_copies_the_rest() {
+        let bio = new_queue_bio();
+        unsafe {
+            let large = vec![7u8; ADOPT_FROM];
+            let large_ptr = large.as_ptr();
+            let spare = append_owned(bio, large);
+            assert!(spare.is_empty());
+            assert_eq!(queue(bio).unwrap().buf.as_ptr(), large_ptr, "adopted, not copied");
+            // Not empty now: the next input is copied in after it, and comes back.
+            let more = b"tail".to_vec();
+            let more_ptr = more.as_ptr();
+            let back = append_owned(bio, more);
+            assert_eq!((back.as_ptr(), back.len()), (more_ptr, 0));
+            assert_eq!(sys::BIO_ctrl(bio, BIO_CTRL_PENDING, 0, std::ptr::null_mut()), ADOPT_FROM as c_long + 4);
+            let mut out = vec![0u8; ADOPT_FROM + 4];
+            assert_eq!(sys::BIO_read(bio, out.as_mut_ptr() as *mut c_void, out.len() as c_int), out.len() as c_int);
+            assert!(out[..ADOPT_FROM].iter().all(|&b| b == 7));
+            assert_eq!(&out[ADOPT_FROM..], b"tail");
+            // Small input into an empty queue is copied too.
+            let small = b"abc".to_vec();
+            let small_ptr = small.as_ptr();
+            assert_eq!(append_owned(bio, small).as_ptr(), small_ptr);
+            assert_eq!(sys::BIO_ctrl(bio, BIO_CTRL_PENDING, 0, std::ptr::null_mut()), 3);
             sys::BIO_free_all(bio);
         }
     }

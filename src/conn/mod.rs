@@ -205,6 +205,26 @@ impl Connection {
         self.status()
     }
 
+    /// `receive` for input the caller owns: when nothing is waiting in the input queue, a large
+    /// buffer becomes the queue instead of being copied into it. Returns the status and a
+    /// buffer for the caller's next input (the queue's old storage, or `ciphertext` itself),
+    /// empty but keeping its capacity.
+    pub fn receive_owned(&mut self, ciphertext: Vec<u8>) -> (Status, Vec<u8>) {
+        if self.error.is_some() || self.holds_input() || ciphertext.is_empty() {
+            let status = self.receive(&ciphertext);
+            let mut spare = ciphertext;
+            spare.clear();
+            return (status, spare);
+        }
+        self.records.follow(&ciphertext);
+        let spare = bio::append_owned(self.rbio, ciphertext);
+        // While paused, input waits in the BIO until `resume()`.
+        if self.pending_question().is_none() {
+            self.advance_handshake();
+        }
+        (self.status(), spare)
+    }
+
     /// Continues a handshake paused by a question once it is answered (an unanswered ALPN
     /// question counts as a refusal; an unanswered session lookup as "not found").
     pub fn resume(&mut self) -> Status {

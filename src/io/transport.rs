@@ -85,10 +85,11 @@ pub enum SocketKind {
 struct Scratch(Vec<u8>, &'static std::thread::LocalKey<Cell<Option<Vec<u8>>>>);
 
 thread_local! {
-    /// What libuv reads into, for every transport of the loop: a read is handed to its
-    /// connection before the next one (Node's TCPWrap shares one buffer the same way), so an
-    /// idle connection holds no read buffer.
-    static READ_BUFFER: RefCell<Vec<u8>> = RefCell::new(vec![0; READ_SIZE]);
+    /// What libuv reads into (its spare capacity), for every transport of the loop: a read is
+    /// handed to its connection before the next one (Node's TCPWrap shares one buffer the same
+    /// way), so an idle connection holds no read buffer. A large read is handed over whole and
+    /// the connection's old input storage takes its place (`Connection::receive_owned`).
+    static READ_BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
     static INBOUND: Cell<Option<Vec<u8>>> = const { Cell::new(None) };
     /// Handshakes in progress on this loop's transports (`Handshaking`).
     static HANDSHAKES_IN_PROGRESS: Cell<usize> = const { Cell::new(0) };
@@ -298,16 +299,24 @@ impl Transport {
         self.connection.try_with(f)
     }
 
-    /// Input from the socket.
+    /// Input from the socket: the `len` bytes libuv read into this thread's read buffer.
     fn on_data(self: &Rc<Self>, len: usize) {
-        if self.offload(len) {
+        let mut input = READ_BUFFER.with(|b| b.take());
+        // SAFETY: alloc_cb lent libuv this Vec's spare capacity and libuv wrote `len` bytes there.
+        unsafe { input.set_len(len.min(input.capacity())) };
+        if self.offload(&input) {
+            READ_BUFFER.with(|b| b.replace(input));
             return;
         }
-        let status = {
-            let buffer = READ_BUFFER.with(|b| b.as_ptr());
-            // SAFETY: libuv just read `len` bytes into it; nothing else uses it until the next read.
-            let input = unsafe { &(&*buffer)[..len] };
-            self.with_connection(|c| c.receive(input))
+        // A large read becomes the connection's input queue without a copy; the queue's old
+        // storage comes back as the next read buffer.
+        let status = self.with_connection(|c| c.receive_owned(input));
+        let status = match status {
+            Ok((status, spare)) => {
+                READ_BUFFER.with(|b| b.replace(spare));
+                Ok(status)
+            }
+            Err(unavailable) => Err(unavailable),
         };
         match status {
             Ok(status) => self.after_input(status),
@@ -320,7 +329,7 @@ impl Transport {
     /// to a worker and back (two thread wake-ups) costs more than it saves when nothing else
     /// waits for the JS thread (bench/README.md). Reading pauses until the step is back
     /// (`step_done`).
-    fn offload(self: &Rc<Self>, len: usize) -> bool {
+    fn offload(self: &Rc<Self>, input: &[u8]) -> bool {
         if !Handshaking::others() {
             return false;
         }
@@ -331,7 +340,7 @@ impl Transport {
         let Some(pool) = pool::pool(self.loop_, step_done) else { return false };
         let slot = Arc::new(Slot::default());
         let Some(connection) = self.connection.send_away(slot.clone()) else { return false };
-        let input = READ_BUFFER.with(|b| b.borrow()[..len].to_vec());
+        let input = input.to_vec();
         self.away.set(true);
         self.pause_reading();
         // The job holds a reference to the transport until `step_done` takes it back.
@@ -597,12 +606,17 @@ unsafe fn transport_of(handle: *const uv_handle_t) -> Option<Rc<Transport>> {
 }
 
 unsafe extern "C" fn alloc_cb(handle: *mut uv_handle_t, _suggested: usize, buf: *mut uv_buf_t) {
-    let Some(transport) = transport_of(handle) else { return };
-    // The buffer is only written by libuv before read_cb, when nothing else borrows it.
-    let _ = transport;
-    let ptr = READ_BUFFER.with(|b| b.as_ptr());
-    let buffer = &mut *ptr;
-    *buf = uv_buf_t { base: buffer.as_mut_ptr() as *mut c_char, len: buffer.len() };
+    if transport_of(handle).is_none() {
+        return;
+    }
+    // libuv writes into the spare capacity before read_cb, when nothing else uses the buffer.
+    READ_BUFFER.with(|b| {
+        let mut buffer = b.borrow_mut();
+        buffer.clear();
+        buffer.reserve(READ_SIZE);
+        let spare = buffer.spare_capacity_mut();
+        *buf = uv_buf_t { base: spare.as_mut_ptr() as *mut c_char, len: spare.len() };
+    });
 }
 
 unsafe extern "C" fn read_cb(stream: *mut uv_stream_t, nread: isize, _buf: *const uv_buf_t) {
