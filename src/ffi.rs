@@ -125,6 +125,7 @@ extern "C" {
         ctx: *mut c_void,
     ) -> usize;
     pub fn EC_curve_nid2nist(nid: c_int) -> *const c_char;
+    #[cfg(test)]
     pub fn BN_print(bio: *mut BIO, a: *const BIGNUM) -> c_int;
     pub fn i2t_ASN1_OBJECT(buf: *mut c_char, buf_len: c_int, a: *const ASN1_OBJECT) -> c_int;
     pub fn OSSL_PARAM_construct_utf8_string(key: *const c_char, buf: *mut c_char, bsize: usize) -> OSSL_PARAM;

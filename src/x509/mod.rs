@@ -197,6 +197,17 @@ pub(super) fn name_entries(name: *const sys::X509_NAME) -> Option<Vec<(String, V
 // ---------------------------------------------------------------------------------------------
 // Public key fields.
 
+/// What Node's BN_print writes (uppercase hex, no leading zero digit), from one BN_bn2hex:
+/// BN_print makes one BIO_write per digit, 512 of them for an RSA-2048 modulus.
+fn bn_print_text(n: *const sys::BIGNUM) -> Result<String> {
+    // SAFETY: `n` is a key component the key owns, alive for this call.
+    let bn = unsafe { openssl::bn::BigNumRef::from_ptr(n as *mut sys::BIGNUM) };
+    let hex = bn.to_hex_str().map_err(|e| Error::from_reason(e.to_string()))?;
+    let (sign, digits) = hex.strip_prefix('-').map_or(("", &hex[..]), |d| ("-", d));
+    let digits = if digits.len() > 1 { digits.strip_prefix('0').unwrap_or(digits) } else { digits };
+    Ok(format!("{sign}{digits}"))
+}
+
 /// `modulus`, `bits`, `exponent`, `pubkey` of an RSA key (Node's order).
 fn set_rsa_fields(env: &Env, info: &mut Object, rsa: *const sys::RSA) -> Result<()> {
     let (mut n, mut e, mut d) = (std::ptr::null(), std::ptr::null(), std::ptr::null());
@@ -204,13 +215,10 @@ fn set_rsa_fields(env: &Env, info: &mut Object, rsa: *const sys::RSA) -> Result<
     if n.is_null() || e.is_null() {
         return Ok(());
     }
-    let bio = MemBio::writable().ok_or_else(|| Error::from_reason("BIO_new failed"))?;
-    unsafe { ffi::BN_print(bio.as_ptr(), n) };
-    info.set_named_property("modulus", bio.take_string())?;
+    info.set_named_property("modulus", bn_print_text(n)?)?;
     info.set_named_property("bits", unsafe { sys::BN_num_bits(n) })?;
     if object_style() >= 22 {
-        unsafe { ffi::BN_print(bio.as_ptr(), e) };
-        info.set_named_property("exponent", format!("0x{}", bio.take_string()))?;
+        info.set_named_property("exponent", format!("0x{}", bn_print_text(e)?))?;
     } else {
         info.set_named_property("exponent", format!("0x{:x}", bn_get_word(e)))?;
     }
@@ -448,4 +456,21 @@ pub(crate) fn fuzz_certificate_text(cert: &X509Ref) -> usize {
         seen += parse_info_access(&s).len();
     }
     seen + ext_key_usage(cert).map_or(0, |e| e.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{bn_print_text, ffi, MemBio};
+    use foreign_types_shared::ForeignType;
+    use openssl::bn::BigNum;
+
+    #[test]
+    fn bn_print_text_is_what_bn_print_writes() {
+        for hex in ["0", "A", "0A", "1234", "ABCDEF0123", "-A", "-0123", "80000000000000000000000000000001"] {
+            let bn = BigNum::from_hex_str(hex).unwrap();
+            let bio = MemBio::writable().unwrap();
+            unsafe { ffi::BN_print(bio.as_ptr(), bn.as_ptr()) };
+            assert_eq!(bn_print_text(bn.as_ptr()).unwrap(), bio.take_string(), "{hex}");
+        }
+    }
 }
