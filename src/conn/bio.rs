@@ -37,6 +37,9 @@ const ADOPT_FROM: usize = 16 * 1024 + 5;
 struct Queue {
     buf: Vec<u8>,
     start: usize,
+    /// `buf` is a caller's read buffer (`append_owned`): freed once drained, so a connection
+    /// idle after one large read keeps no read-sized buffer.
+    adopted: bool,
 }
 
 struct Method(*mut sys::BIO_METHOD);
@@ -138,6 +141,7 @@ pub fn append_owned(bio: *mut sys::BIO, mut bytes: Vec<u8>) -> Vec<u8> {
     let mut spare = if q.start == q.buf.len() && bytes.len() >= ADOPT_FROM {
         let mut old = std::mem::replace(&mut q.buf, bytes);
         q.start = 0;
+        q.adopted = true;
         old.clear();
         old
     } else {
@@ -162,7 +166,7 @@ impl Queue {
     /// buffer; a small malloc is cheap); large storage is kept for the next burst, as growing it
     /// again costs reallocations and page faults on every bulk write.
     fn drained(&mut self) {
-        if self.buf.capacity() <= KEEP_ABOVE {
+        if self.adopted || self.buf.capacity() <= KEEP_ABOVE {
             *self = Queue::default();
         } else {
             self.buf.clear();
@@ -237,7 +241,9 @@ mod tests {
     fn append_owned_adopts_large_input_into_an_empty_queue_and_copies_the_rest() {
         let bio = new_queue_bio();
         unsafe {
-            let large = vec![7u8; ADOPT_FROM];
+            // A read buffer: read-sized capacity, a full record in it.
+            let mut large = Vec::with_capacity(64 * 1024);
+            large.resize(ADOPT_FROM, 7u8);
             let large_ptr = large.as_ptr();
             let spare = append_owned(bio, large);
             assert!(spare.is_empty());
@@ -252,6 +258,8 @@ mod tests {
             assert_eq!(sys::BIO_read(bio, out.as_mut_ptr() as *mut c_void, out.len() as c_int), out.len() as c_int);
             assert!(out[..ADOPT_FROM].iter().all(|&b| b == 7));
             assert_eq!(&out[ADOPT_FROM..], b"tail");
+            // Drained, the adopted buffer is freed, not kept as large storage.
+            assert_eq!(queue(bio).unwrap().buf.capacity(), 0);
             // Small input into an empty queue is copied too.
             let small = b"abc".to_vec();
             let small_ptr = small.as_ptr();
