@@ -6,7 +6,7 @@
 #![allow(non_camel_case_types, clippy::upper_case_acronyms)]
 
 use openssl_sys::{
-    ASN1_OBJECT, ASN1_STRING, ASN1_TYPE, BIGNUM, BIO, EC_GROUP, EC_KEY, EC_POINT, EVP_CIPHER_CTX, EVP_MAC_CTX, EVP_PKEY,
+    ASN1_OBJECT, ASN1_STRING, ASN1_TYPE, BIO, EC_GROUP, EC_KEY, EC_POINT, EVP_CIPHER_CTX, EVP_MAC_CTX, EVP_PKEY,
     OSSL_PARAM, PKCS12, RSA, SSL, SSL_CIPHER, SSL_CTX, SSL_SESSION, X509, X509_CRL, X509_NAME, X509_STORE, X509_STORE_CTX,
 };
 use std::os::raw::{c_char, c_int, c_long, c_uchar, c_uint, c_ulong, c_void};
@@ -126,7 +126,7 @@ extern "C" {
     ) -> usize;
     pub fn EC_curve_nid2nist(nid: c_int) -> *const c_char;
     #[cfg(test)]
-    pub fn BN_print(bio: *mut BIO, a: *const BIGNUM) -> c_int;
+    pub fn BN_print(bio: *mut BIO, a: *const openssl_sys::BIGNUM) -> c_int;
     pub fn i2t_ASN1_OBJECT(buf: *mut c_char, buf_len: c_int, a: *const ASN1_OBJECT) -> c_int;
     pub fn OSSL_PARAM_construct_utf8_string(key: *const c_char, buf: *mut c_char, bsize: usize) -> OSSL_PARAM;
 }

@@ -133,17 +133,13 @@ pub fn drain_queue(bio: *mut sys::BIO, send: impl FnOnce(&[u8]) -> usize) -> Vec
 /// `bytes` becomes the queue without a copy and the queue's old storage is returned; otherwise
 /// the bytes are copied in and `bytes` itself comes back. Small input is always copied, so a
 /// connection holding a partial record never keeps a large buffer for it.
-pub fn append_owned(bio: *mut sys::BIO, mut bytes: Vec<u8>) -> Vec<u8> {
-    let Some(q) = (unsafe { queue(bio) }) else {
-        bytes.clear();
-        return bytes;
-    };
+pub fn append_owned(bio: *mut sys::BIO, bytes: Vec<u8>) -> Vec<u8> {
+    // Only a BIO whose creation failed half-way has no queue; new_queue_bio never returns one.
+    let Some(q) = (unsafe { queue(bio) }) else { return Vec::new() };
     let mut spare = if q.start == q.buf.len() && bytes.len() >= ADOPT_FROM {
-        let mut old = std::mem::replace(&mut q.buf, bytes);
         q.start = 0;
         q.adopted = true;
-        old.clear();
-        old
+        std::mem::replace(&mut q.buf, bytes)
     } else {
         q.append(&bytes);
         bytes
@@ -263,7 +259,8 @@ mod tests {
             // Small input into an empty queue is copied too.
             let small = b"abc".to_vec();
             let small_ptr = small.as_ptr();
-            assert_eq!(append_owned(bio, small).as_ptr(), small_ptr);
+            let back = append_owned(bio, small);
+            assert_eq!(back.as_ptr(), small_ptr);
             assert_eq!(sys::BIO_ctrl(bio, BIO_CTRL_PENDING, 0, std::ptr::null_mut()), 3);
             sys::BIO_free_all(bio);
         }

@@ -209,19 +209,13 @@ impl Connection {
     /// buffer becomes the queue instead of being copied into it. Returns the status and a
     /// buffer for the caller's next input (the queue's old storage, or `ciphertext` itself),
     /// empty but keeping its capacity.
-    pub fn receive_owned(&mut self, ciphertext: Vec<u8>) -> (Status, Vec<u8>) {
-        if self.error.is_some() || self.holds_input() || ciphertext.is_empty() {
+    pub fn receive_owned(&mut self, mut ciphertext: Vec<u8>) -> (Status, Vec<u8>) {
+        if self.error.is_some() || self.holds_input() {
             let status = self.receive(&ciphertext);
-            let mut spare = ciphertext;
-            spare.clear();
-            return (status, spare);
+            ciphertext.clear();
+            return (status, ciphertext);
         }
-        self.records.follow(&ciphertext);
-        let spare = bio::append_owned(self.rbio, ciphertext);
-        // While paused, input waits in the BIO until `resume()`.
-        if self.pending_question().is_none() {
-            self.advance_handshake();
-        }
+        let spare = self.feed_owned(ciphertext);
         (self.status(), spare)
     }
 
@@ -265,7 +259,24 @@ impl Connection {
             }
             rest = &rest[n as usize..];
         }
-        // While paused, input waits in the BIO until `resume()`.
+        self.advance_unless_asking();
+    }
+
+    /// `feed` for owned input, which may become OpenSSL's input queue (`bio::append_owned`);
+    /// returns the buffer for the caller's next input.
+    fn feed_owned(&mut self, ciphertext: Vec<u8>) -> Vec<u8> {
+        if ciphertext.is_empty() {
+            return ciphertext;
+        }
+        self.records.follow(&ciphertext);
+        let spare = bio::append_owned(self.rbio, ciphertext);
+        self.advance_unless_asking();
+        spare
+    }
+
+    /// Advances the handshake with what input holds, unless a question is pending: input then
+    /// waits in the BIO until `resume()`.
+    fn advance_unless_asking(&mut self) {
         if self.pending_question().is_none() {
             self.advance_handshake();
         }

@@ -82,7 +82,7 @@ pub enum SocketKind {
 
 /// The per-thread buffer for decrypted records (`INBOUND`), so the common case allocates
 /// nothing. A nested use (JS that a delivery runs reads again) gets a fresh buffer.
-struct Scratch(Vec<u8>, &'static std::thread::LocalKey<Cell<Option<Vec<u8>>>>);
+struct Scratch(Vec<u8>);
 
 thread_local! {
     /// What libuv reads into (its spare capacity), for every transport of the loop: a read is
@@ -96,12 +96,12 @@ thread_local! {
 }
 
 impl Scratch {
-    fn take(which: &'static std::thread::LocalKey<Cell<Option<Vec<u8>>>>) -> Scratch {
-        Scratch(which.with(|s| s.take()).unwrap_or_else(|| vec![0; BURST]), which)
+    fn take() -> Scratch {
+        Scratch(INBOUND.with(|s| s.take()).unwrap_or_else(|| vec![0; BURST]))
     }
 
     fn put_back(self) {
-        self.1.with(|s| s.set(Some(self.0)));
+        INBOUND.with(|s| s.set(Some(self.0)));
     }
 }
 
@@ -310,16 +310,11 @@ impl Transport {
         }
         // A large read becomes the connection's input queue without a copy; the queue's old
         // storage comes back as the next read buffer.
-        let status = self.with_connection(|c| c.receive_owned(input));
-        let status = match status {
+        match self.with_connection(|c| c.receive_owned(input)) {
             Ok((status, spare)) => {
                 READ_BUFFER.with(|b| b.replace(spare));
-                Ok(status)
+                self.after_input(status);
             }
-            Err(unavailable) => Err(unavailable),
-        };
-        match status {
-            Ok(status) => self.after_input(status),
             Err(_) => self.pause_reading(),
         }
     }
@@ -383,7 +378,7 @@ impl Transport {
     /// A status other than "Ready" goes to JS, which calls `pump` again once it handled it.
     pub fn pump(self: &Rc<Self>) {
         while self.delivering.get() {
-            let mut scratch = Scratch::take(&INBOUND);
+            let mut scratch = Scratch::take();
             let mut lengths = [0u32; BURST / MAX_RECORD];
             let mut records = 0;
             let mut used = 0;
