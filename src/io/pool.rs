@@ -186,8 +186,9 @@ impl Mailbox {
             }
         }
         job.mailbox = Some(self.clone());
-        let mut jobs = self.workers.jobs.lock().unwrap_or_else(|e| e.into_inner());
-        jobs.push_back(job);
+        self.workers.jobs.lock().unwrap_or_else(|e| e.into_inner()).push_back(job);
+        // Woken after the lock is released: a woken worker that preempted this thread (the two
+        // may share a CPU) would otherwise find the queue locked and hand the CPU back.
         self.workers.work.notify_one();
     }
 
@@ -200,7 +201,11 @@ impl Mailbox {
             return;
         }
         state.tokens.push(token);
-        unsafe { (self.uv.async_send)(state.wake) };
+        // Only the first token signals: the loop was told of the others' batch and takes all
+        // tokens at once, so later ones need no eventfd write (nor a chance to preempt here).
+        if state.tokens.len() == 1 {
+            unsafe { (self.uv.async_send)(state.wake) };
+        }
     }
 
     // On the loop's thread: `n` results handled; the last one lets the loop go again.
