@@ -16,6 +16,8 @@ const { isArrayBufferView } = require('node:util').types;
 
 const cached = new Map();
 let defaultOverride = null;
+// Bumped by setDefaultCACertificates: contexts built before trust the old defaults.
+let defaultsGeneration = 0;
 
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
@@ -123,7 +125,13 @@ function setDefaultCACertificates(certs) {
   const pems = [...unique.values()];
   binding.setDefaultRootCertificates(pems);
   defaultOverride = pems;
+  defaultsGeneration++;
   cached.delete('default');
+}
+
+/** Changes each time setDefaultCACertificates replaces the default trust store. */
+function defaultCAGeneration() {
+  return defaultsGeneration;
 }
 
 // ---- the shared default trust store (Node's root_cert_store) ------------------------------------
@@ -179,5 +187,5 @@ function ensureRootStore() {
   }
 }
 
-module.exports = { getCACertificates, setDefaultCACertificates, ensureRootStore };
+module.exports = { getCACertificates, setDefaultCACertificates, ensureRootStore, defaultCAGeneration };
 

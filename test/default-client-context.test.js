@@ -1,0 +1,147 @@
+'use strict';
+// tls.connect() given no context options shares one context per set of module defaults
+// (lib/default-client-context.js). What user code sees must not change: the defaults assigned
+// between connections reach the next one, a replaced tls.createSecureContext still sees every
+// connect(), and tls.setDefaultCACertificates() changes whom the next connection trusts.
+// Differential against built-in tls where the running Node has the API; the sharing itself is
+// tls-rs's own and checked on tls-rs alone.
+
+const { describe, it } = require('node:test');
+const assert = require('node:assert/strict');
+const nodeTls = require('node:tls');
+const tlsRs = require('..');
+const { differential, fixture, once, listen } = require('./helpers/differential');
+const { createSecureContext } = require('../lib/secure-context');
+const { CONTEXT_OPTIONS } = require('../lib/default-client-context');
+
+const certs = { key: fixture('agent-key.pem'), cert: fixture('agent-chain.pem') };
+// No option createSecureContext reads: these connections may share the defaults' context.
+const bareClient = { host: '127.0.0.1', servername: 'localhost', rejectUnauthorized: false };
+
+/** Assigns `values` to the module's members; returns a function that puts the old ones back. */
+function assign(tls, values) {
+  const saved = Object.fromEntries(Object.keys(values).map((key) => [key, tls[key]]));
+  Object.assign(tls, values);
+  return () => Object.assign(tls, saved);
+}
+
+/** One connection to `port` with `options`; resolves with what it negotiated once closed. */
+async function negotiate(tls, port, options = bareClient) {
+  const c = tls.connect({ ...options, port });
+  c.on('error', () => {});
+  let seen;
+  c.once('secureConnect', () => {
+    seen = { protocol: c.getProtocol(), cipher: c.getCipher().name, authorized: c.authorized, context: c._tlsOptions?.secureContext };
+    c.end();
+  });
+  c.resume();
+  await once(c, 'close');
+  return seen;
+}
+
+describe('connections without context options', () => {
+  it('take the module defaults assigned between them', async () => {
+    const log = await differential(async ({ serverTls: tls, rec }) => {
+      const srv = tls.createServer(certs, (s) => s.end());
+      const port = await listen(srv);
+      const record = ({ protocol, cipher }) => rec.add('client', { protocol, cipher });
+      try {
+        record(await negotiate(tls, port));
+        let restore = assign(tls, { DEFAULT_CIPHERS: 'TLS_CHACHA20_POLY1305_SHA256' });
+        try {
+          record(await negotiate(tls, port));
+        } finally {
+          restore();
+        }
+        restore = assign(tls, { DEFAULT_MAX_VERSION: 'TLSv1.2' });
+        try {
+          record(await negotiate(tls, port));
+        } finally {
+          restore();
+        }
+        record(await negotiate(tls, port));
+      } finally {
+        srv.close();
+      }
+    });
+    assert.deepEqual(log.client.map((c) => c.protocol), ['TLSv1.3', 'TLSv1.3', 'TLSv1.2', 'TLSv1.3']);
+    assert.equal(log.client[1].cipher, 'TLS_CHACHA20_POLY1305_SHA256');
+  });
+
+  it('still go through a replaced tls.createSecureContext, once each', async () => {
+    const log = await differential(async ({ serverTls: tls, rec }) => {
+      const srv = tls.createServer(certs, (s) => s.end());
+      const port = await listen(srv);
+      const original = tls.createSecureContext;
+      tls.createSecureContext = function counted(options) {
+        rec.add('calls', 1);
+        return original.call(this, options);
+      };
+      try {
+        await negotiate(tls, port);
+        await negotiate(tls, port);
+      } finally {
+        tls.createSecureContext = original;
+        srv.close();
+      }
+    });
+    assert.deepEqual(log.calls, [1, 1]);
+  });
+
+  it('share one context until a default changes (tls-rs)', async () => {
+    const srv = tlsRs.createServer(certs, (s) => s.end());
+    const port = await listen(srv);
+    try {
+      const first = await negotiate(tlsRs, port);
+      const second = await negotiate(tlsRs, port);
+      assert.ok(first.context);
+      assert.equal(second.context, first.context);
+      // An option createSecureContext reads: a context of its own.
+      const withCa = await negotiate(tlsRs, port, { ...bareClient, ca: fixture('ca-cert.pem') });
+      assert.notEqual(withCa.context, first.context);
+      assert.equal(withCa.authorized, true);
+      // `ciphers` equal to the default is what connect() fills in anyway.
+      const sameCiphers = await negotiate(tlsRs, port, { ...bareClient, ciphers: tlsRs.DEFAULT_CIPHERS });
+      assert.equal(sameCiphers.context, first.context);
+      const restore = assign(tlsRs, { DEFAULT_ECDH_CURVE: 'P-256' });
+      try {
+        assert.notEqual((await negotiate(tlsRs, port)).context, first.context);
+      } finally {
+        restore();
+      }
+    } finally {
+      srv.close();
+    }
+  });
+
+  it('trust what tls.setDefaultCACertificates() set last', async (t) => {
+    const run = async (tls) => {
+      const srv = tls.createServer(certs, (s) => s.end());
+      const port = await listen(srv);
+      try {
+        const trusted = [(await negotiate(tls, port)).authorized];
+        tls.setDefaultCACertificates([fixture('ca-cert.pem').toString()]);
+        trusted.push((await negotiate(tls, port)).authorized);
+        tls.setDefaultCACertificates(tls.getCACertificates('bundled'));
+        trusted.push((await negotiate(tls, port)).authorized);
+        return trusted;
+      } finally {
+        srv.close();
+      }
+    };
+    const expected = [false, true, false];
+    assert.deepEqual(await run(tlsRs), expected);
+    if (typeof nodeTls.setDefaultCACertificates !== 'function') {
+      t.diagnostic(`Node ${process.version} has no tls.setDefaultCACertificates: compared with the expected trust only`);
+      return;
+    }
+    assert.deepEqual(await run(nodeTls), expected);
+  });
+
+  it('are recognised by every option createSecureContext reads', () => {
+    const read = new Set();
+    createSecureContext(new Proxy({}, { get(target, key) { read.add(key); return undefined; } }));
+    assert.ok(read.size > 20, `only ${read.size} options read`);
+    assert.deepEqual([...read].filter((key) => !CONTEXT_OPTIONS.includes(key)), []);
+  });
+});
