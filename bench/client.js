@@ -11,10 +11,13 @@
 //        idle (on request: open `n` connections and hold them; for the memory workload).
 //
 // Clients share one SecureContext built once, so the per-connection cost measured is the
-// handshake's, not createSecureContext's (that has its own workload).
+// handshake's, not createSecureContext's (that has its own workload) — except with
+// `defaultsOnly`, where each connect() gets no context and no context options (as
+// https.get(url) gives it): built-in tls then builds a context per connection, tls-rs shares one.
+// Both take X25519 from tls.DEFAULT_ECDH_CURVE and do not verify the self-signed certificate.
 
 const fs = require('node:fs');
-const { loadImpl, tlsOptions, newCounters, snapshot, settledMemory, serve } = require('./common');
+const { loadImpl, tlsOptions, newCounters, snapshot, settledMemory, serve, ECDH_CURVE } = require('./common');
 
 const { createHistogram } = require('node:perf_hooks');
 
@@ -32,7 +35,8 @@ serve({
     port = msg.port;
     // (An abandoning client trusts the other certificate's issuer, not the server's.)
     const trusted = msg.spec.abandon ? Object.keys(msg.certs).find((c) => c !== msg.spec.tls.cert) : msg.spec.tls.cert;
-    context = tls.createSecureContext({ ca: fs.readFileSync(msg.certs[trusted].cert), ...tlsOptions(msg.spec.tls) });
+    if (msg.spec.defaultsOnly) tls.DEFAULT_ECDH_CURVE = ECDH_CURVE;
+    else context = tls.createSecureContext({ ca: fs.readFileSync(msg.certs[trusted].cert), ...tlsOptions(msg.spec.tls) });
     start(msg.spec);
     return {};
   },
@@ -51,7 +55,8 @@ serve({
 });
 
 function connect(extra) {
-  const socket = tls.connect({ host: '127.0.0.1', port, servername: 'localhost', secureContext: context, ...extra });
+  const trust = context ? { secureContext: context } : { rejectUnauthorized: false };
+  const socket = tls.connect({ host: '127.0.0.1', port, servername: 'localhost', ...trust, ...extra });
   socket.setNoDelay(true);
   return socket;
 }

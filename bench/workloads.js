@@ -116,6 +116,27 @@ for (const cert of ['ec', 'rsa']) {
   }
 }
 
+// A client as https.get(url) is one: connect() with neither a context nor context options, so
+// built-in tls builds a default-CA context for every connection and tls-rs shares one
+// (lib/default-client-context.js). The client's CPU is the row to read; the server is the same
+// as in the row above.
+{
+  const tls = { version: 'TLSv1.3', cipher: 'AES-128-GCM', cert: 'ec' };
+  workloads.push({
+    id: 'handshake-ec-13-c32-no-context',
+    group: 'handshake',
+    title: 'full handshake TLSv1.3 ECDSA P-256, 32 in flight, X25519, client connect() without a context',
+    kind: 'net',
+    server: { mode: 'handshake', tls },
+    client: { mode: 'handshake', concurrency: 32, tls, defaultsOnly: true },
+    cost: { unit: 'handshake', ops: (d) => d.server.counters.handshakes },
+    metrics: [
+      { name: 'handshakes/s', unit: '/s', better: 'higher', target: null, value: (d) => d.client.counters.handshakes / d.client.seconds },
+      { name: 'client CPU/handshake', unit: 'µs', better: 'lower', target: null, value: (d) => d.client.cpuUs / d.client.counters.handshakes },
+    ],
+  });
+}
+
 // The same load on both servers: 32-in-flight handshakes let each client go as fast as its
 // server answers (tls-rs's answers faster, so its server does more work per second). Here the
 // client starts handshakes at a fixed rate both servers sustain, and the rows compare what that
