@@ -118,7 +118,7 @@ for (const cert of ['ec', 'rsa']) {
 
 // A client as https.get(url) is one: connect() with neither a context nor context options, so
 // built-in tls builds a default-CA context for every connection and tls-rs shares one
-// (lib/default-client-context.js). The client's CPU is the row to read; the server is the same
+// (lib/shared-client-contexts.js). The client's CPU is the row to read; the server is the same
 // as in the row above.
 {
   const tls = { version: 'TLSv1.3', cipher: 'AES-128-GCM', cert: 'ec' };

@@ -7,7 +7,7 @@
 const net = require('node:net');
 const { TLSSocket } = require('./socket');
 const { tlsModule } = require('./defaults');
-const { defaultClientContext } = require('./default-client-context');
+const { sharedClientContext } = require('./shared-client-contexts');
 const {
   codes: { ERR_TLS_DH_PARAM_SIZE },
   ConnResetException,
@@ -83,8 +83,8 @@ function connect(...args) {
   // Beyond Node: `checkOCSP` asks for a staple and judges it (lib/ocsp-stapling.js).
   const checkOCSP = wantsOCSPCheck(options);
   // Through the module, as Node: a user's replacement is the one used (and sees the options
-  // before the session is picked, as in Node 22+). Options that configure no context share one.
-  const context = options.secureContext || defaultClientContext(options) || tls.createSecureContext(options);
+  // before the session is picked, as in Node 22+). Equal options share a context.
+  const context = options.secureContext || sharedClientContext(options) || tls.createSecureContext(options);
 
   // Node 22+: a session made for another server name (or a bare one, when verifying) is not offered.
   if (hostTls.wrapsSessions()) options.session = getSessionForReuse(options.session, options);

@@ -1,6 +1,7 @@
 'use strict';
-// tls.connect() given no context options shares one context per set of module defaults
-// (lib/default-client-context.js). What user code sees must not change: the defaults assigned
+// tls.connect() without a secureContext shares the context of an earlier connection whose
+// context options and module defaults were equal (lib/shared-client-contexts.js). What user code
+// sees must not change: the defaults assigned
 // between connections reach the next one, a replaced tls.createSecureContext still sees every
 // connect(), and tls.setDefaultCACertificates() changes whom the next connection trusts.
 // Differential against built-in tls where the running Node has the API; the sharing itself is
@@ -12,7 +13,7 @@ const nodeTls = require('node:tls');
 const tlsRs = require('..');
 const { differential, fixture, once, listen } = require('./helpers/differential');
 const { createSecureContext } = require('../lib/secure-context');
-const { CONTEXT_OPTIONS } = require('../lib/default-client-context');
+const { CONTEXT_OPTIONS } = require('../lib/shared-client-contexts');
 
 const certs = { key: fixture('agent-key.pem'), cert: fixture('agent-chain.pem') };
 // No option createSecureContext reads: these connections may share the defaults' context.
@@ -97,9 +98,31 @@ describe('connections without context options', () => {
       assert.ok(first.context);
       assert.equal(second.context, first.context);
       // An option createSecureContext reads: a context of its own.
-      const withCa = await negotiate(tlsRs, port, { ...bareClient, ca: fixture('ca-cert.pem') });
+      const ca = fixture('ca-cert.pem');
+      const withCa = await negotiate(tlsRs, port, { ...bareClient, ca });
       assert.notEqual(withCa.context, first.context);
       assert.equal(withCa.authorized, true);
+      // ... shared by the connections given equal data: the same Buffer, a copy, a string.
+      for (const same of [ca, Buffer.from(ca), ca.toString(), [ca]]) {
+        const again = await negotiate(tlsRs, port, { ...bareClient, ca: same });
+        assert.equal(again.authorized, true);
+        if (typeof same === 'string' || Array.isArray(same)) assert.notEqual(again.context, withCa.context);
+        else assert.equal(again.context, withCa.context);
+      }
+      // A Buffer changed in place is other data: a new context, and it no longer verifies.
+      // (Its bytes are new to the cache, so its own entry is the one that must not match.)
+      const mutable = Buffer.concat([ca, Buffer.from('\n')]);
+      const before = await negotiate(tlsRs, port, { ...bareClient, ca: mutable });
+      mutable.fill(0x41);
+      const after = await negotiate(tlsRs, port, { ...bareClient, ca: mutable });
+      assert.notEqual(after.context, before.context);
+      assert.deepEqual([before.authorized, after.authorized], [true, false]);
+      // Option values that are not plain data ({ pem } objects) are never shared.
+      const withKeyObject = { ...bareClient, key: [{ pem: certs.key }], cert: certs.cert };
+      const a = await negotiate(tlsRs, port, withKeyObject);
+      const b = await negotiate(tlsRs, port, withKeyObject);
+      assert.ok(a.context && b.context);
+      assert.notEqual(a.context, b.context);
       // `ciphers` equal to the default is what connect() fills in anyway.
       const sameCiphers = await negotiate(tlsRs, port, { ...bareClient, ciphers: tlsRs.DEFAULT_CIPHERS });
       assert.equal(sameCiphers.context, first.context);
