@@ -12,9 +12,11 @@
 //
 // Clients share one SecureContext built once, so the per-connection cost measured is the
 // handshake's, not createSecureContext's (that has its own workload) — except with
-// `defaultsOnly`, where each connect() gets no context and no context options (as
-// https.get(url) gives it): built-in tls then builds a context per connection, tls-rs shares one.
-// Both take X25519 from tls.DEFAULT_ECDH_CURVE and do not verify the self-signed certificate.
+// `contextOptions`, where each connect() gets no context, only options: 'none' (as
+// https.get(url) connects; X25519 from tls.DEFAULT_ECDH_CURVE, the self-signed certificate not
+// verified) or 'ca' (the `ca` and TLS options the shared context is otherwise built from, as a
+// database driver passes them). Built-in tls then builds a context per connection; tls-rs shares
+// one among equal options.
 
 const fs = require('node:fs');
 const { loadImpl, tlsOptions, newCounters, snapshot, settledMemory, serve, ECDH_CURVE } = require('./common');
@@ -24,7 +26,7 @@ const { createHistogram } = require('node:perf_hooks');
 const counters = newCounters();
 const samples = {};
 let tls;
-let context;
+let trust; // what connect() gets to verify the server with
 let port;
 let running = false;
 const held = [];
@@ -35,8 +37,15 @@ serve({
     port = msg.port;
     // (An abandoning client trusts the other certificate's issuer, not the server's.)
     const trusted = msg.spec.abandon ? Object.keys(msg.certs).find((c) => c !== msg.spec.tls.cert) : msg.spec.tls.cert;
-    if (msg.spec.defaultsOnly) tls.DEFAULT_ECDH_CURVE = ECDH_CURVE;
-    else context = tls.createSecureContext({ ca: fs.readFileSync(msg.certs[trusted].cert), ...tlsOptions(msg.spec.tls) });
+    const options = { ca: fs.readFileSync(msg.certs[trusted].cert), ...tlsOptions(msg.spec.tls) };
+    if (msg.spec.contextOptions === 'none') {
+      tls.DEFAULT_ECDH_CURVE = ECDH_CURVE;
+      trust = { rejectUnauthorized: false };
+    } else if (msg.spec.contextOptions === 'ca') {
+      trust = options;
+    } else {
+      trust = { secureContext: tls.createSecureContext(options) };
+    }
     start(msg.spec);
     return {};
   },
@@ -55,7 +64,6 @@ serve({
 });
 
 function connect(extra) {
-  const trust = context ? { secureContext: context } : { rejectUnauthorized: false };
   const socket = tls.connect({ host: '127.0.0.1', port, servername: 'localhost', ...trust, ...extra });
   socket.setNoDelay(true);
   return socket;

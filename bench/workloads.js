@@ -116,19 +116,20 @@ for (const cert of ['ec', 'rsa']) {
   }
 }
 
-// A client as https.get(url) is one: connect() with neither a context nor context options, so
-// built-in tls builds a default-CA context for every connection and tls-rs shares one
+// Clients that give connect() options instead of a context: none at all, as https.get(url)
+// connects, or the `ca` and TLS options, as a database driver passes them. Built-in tls builds a
+// context for every connection; tls-rs shares one among equal options
 // (lib/shared-client-contexts.js). The client's CPU is the row to read; the server is the same
-// as in the row above.
-{
+// as in the rows above.
+for (const contextOptions of ['none', 'ca']) {
   const tls = { version: 'TLSv1.3', cipher: 'AES-128-GCM', cert: 'ec' };
   workloads.push({
-    id: 'handshake-ec-13-c32-no-context',
+    id: `handshake-ec-13-c32-options-${contextOptions}`,
     group: 'handshake',
-    title: 'full handshake TLSv1.3 ECDSA P-256, 32 in flight, X25519, client connect() without a context',
+    title: `full handshake TLSv1.3 ECDSA P-256, 32 in flight, X25519, client connect() with ${contextOptions === 'none' ? 'no context options' : '`ca` and TLS options'}, no context`,
     kind: 'net',
     server: { mode: 'handshake', tls },
-    client: { mode: 'handshake', concurrency: 32, tls, defaultsOnly: true },
+    client: { mode: 'handshake', concurrency: 32, tls, contextOptions },
     cost: { unit: 'handshake', ops: (d) => d.server.counters.handshakes },
     metrics: [
       { name: 'handshakes/s', unit: '/s', better: 'higher', target: null, value: (d) => d.client.counters.handshakes / d.client.seconds },
