@@ -21,7 +21,9 @@ const CONTEXT_OPTIONS = [
   'sessionTimeout', 'sigalgs', 'ticketKeys',
 ];
 
-// The contexts kept, most recently used last; each { defaults, settings, context }.
+// The contexts kept, most recently used last; each { defaults, settings, context }, `settings`
+// a copy of the context options it was made from (so a client's key stays in memory while its
+// context is kept, as it does in the context itself).
 const MAX_KEPT = 8;
 const kept = [];
 
