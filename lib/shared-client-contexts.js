@@ -29,7 +29,8 @@ const kept = [];
 
 /** A copy of `value` to compare later ones with, or undefined when it is not comparable data. */
 function snapshot(value) {
-  if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) return value;
+  const type = typeof value;
+  if (value === null || type === 'string' || type === 'number' || type === 'boolean') return value;
   if (isArrayBufferView(value)) return Buffer.from(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
   if (Array.isArray(value)) {
     const items = [];
@@ -68,8 +69,7 @@ function sharedClientContext(options) {
   for (let i = 0; i < CONTEXT_OPTIONS.length; i++) {
     const name = CONTEXT_OPTIONS[i];
     const value = options[name];
-    // connect() fills in `ciphers` with tls.DEFAULT_CIPHERS.
-    if (value !== undefined && !(name === 'ciphers' && value === tls.DEFAULT_CIPHERS)) present.push([name, value]);
+    if (value !== undefined) present.push([name, value]);
   }
   const defaults = `${tls.DEFAULT_CIPHERS}\0${tls.DEFAULT_ECDH_CURVE}\0${tls.DEFAULT_MIN_VERSION}\0` +
                    `${tls.DEFAULT_MAX_VERSION}\0${defaultCAGeneration()}`;

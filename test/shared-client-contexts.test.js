@@ -102,7 +102,8 @@ describe('connections without context options', () => {
       const withCa = await negotiate(tlsRs, port, { ...bareClient, ca });
       assert.notEqual(withCa.context, first.context);
       assert.equal(withCa.authorized, true);
-      // ... shared by the connections given equal data: the same Buffer, a copy, a string.
+      // ... shared by the connections given the same Buffer or a copy; a string or an array of
+      // the same certificate is other data (a context of its own, equally trusting).
       for (const same of [ca, Buffer.from(ca), ca.toString(), [ca]]) {
         const again = await negotiate(tlsRs, port, { ...bareClient, ca: same });
         assert.equal(again.authorized, true);
