@@ -161,26 +161,37 @@ describe('Encrypted Client Hello between tls-rs ends', () => {
     }
   });
 
-  // Open (README, ECH): tls-rs asks 'resumeSession' from the ClientHello's bytes before OpenSSL
-  // runs, and under ECH those are the outer hello's, whose pre_shared_key identity is a decoy
-  // (RFC 9849 §6.1.2); the inner one is only known once OpenSSL has decrypted it.
-  it('TLS 1.3 resumption from an external session store (newSession / resumeSession) under ECH', { todo: 'resumeSession sees the outer hello' }, async () => {
+  // The outer hello's pre_shared_key identity is a decoy (RFC 9849 §6.1.2): 'resumeSession' is
+  // asked about the inner hello's, once OpenSSL has decrypted it, and still before ALPNCallback.
+  it('TLS 1.3 resumption from an external session store (newSession / resumeSession) under ECH', async () => {
     const store = new Map();
-    const { server, port } = await echServer({ echKeys: keyA.key, secureOptions: require('node:constants').SSL_OP_NO_TICKET });
+    const asked = [];
+    const { server, port } = await echServer({
+      echKeys: keyA.key,
+      secureOptions: require('node:constants').SSL_OP_NO_TICKET,
+      ALPNCallback: ({ protocols }) => { asked.push('ALPNCallback'); return protocols[0]; },
+    });
     server.on('newSession', (id, data, cb) => { store.set(id.toString('hex'), data); cb(); });
-    server.on('resumeSession', (id, cb) => cb(null, store.get(id.toString('hex')) ?? null));
+    server.on('resumeSession', (id, cb) => {
+      asked.push(store.has(id.toString('hex')) ? 'resumeSession (stored)' : 'resumeSession');
+      cb(null, store.get(id.toString('hex')) ?? null);
+    });
     try {
       let session;
       await new Promise((resolve, reject) => {
-        const s = tls.connect({ port, host: '127.0.0.1', servername: 'localhost', ca, echConfigList: keyA.echConfigList });
+        const s = tls.connect({ port, host: '127.0.0.1', servername: 'localhost', ca, echConfigList: keyA.echConfigList, ALPNProtocols: ['x'] });
         s.on('session', (sess) => { session = sess; });
         s.on('error', reject);
         s.resume();
         s.on('close', resolve);
       });
-      const { socket } = await connect(port, { echConfigList: keyA.echConfigList, session });
+      assert.ok(store.size > 0, 'the server stored sessions');
+      asked.length = 0;
+      const { socket } = await connect(port, { echConfigList: keyA.echConfigList, session, ALPNProtocols: ['x'] });
       assert.equal(socket.echAccepted, true);
       assert.equal(socket.isSessionReused(), true);
+      assert.equal(socket.alpnProtocol, 'x');
+      assert.deepEqual(asked, ['resumeSession (stored)', 'ALPNCallback']);
     } finally {
       server.close();
     }

@@ -1,8 +1,8 @@
 //! The one ClientHello parser. `scan` reads the first ClientHello from the raw records before
 //! OpenSSL sees them — Node's ClientHelloParser, which lets a server ask JS for a stored session
 //! ('resumeSession') and wait for the answer without OpenSSL waiting on anything; it keeps only
-//! what a session lookup needs: the legacy session id, whether a TLS 1.2 ticket was sent, and
-//! the TLS 1.3 PSK identities. `alpn_protocols` and `server_name` parse the extension bodies
+//! what a session lookup needs: the legacy session id, whether a TLS 1.2 ticket was sent, the
+//! TLS 1.3 PSK identities, and whether the hello carries an encrypted one (ECH). `alpn_protocols` and `server_name` parse the extension bodies
 //! OpenSSL's client-hello callback hands over (questions.rs).
 
 /// Node's kMaxHelloLength is 16 KiB; post-quantum key shares make hellos larger, so allow more.
@@ -11,8 +11,10 @@ pub const MAX_HELLO_LEN: usize = 64 * 1024;
 
 const RECORD_HANDSHAKE: u8 = 22;
 const HANDSHAKE_CLIENT_HELLO: u8 = 1;
-const EXT_SESSION_TICKET: u16 = 35;
-const EXT_PRE_SHARED_KEY: u16 = 41;
+pub(super) const EXT_SESSION_TICKET: u16 = 35;
+pub(super) const EXT_PRE_SHARED_KEY: u16 = 41;
+/// encrypted_client_hello (RFC 9849).
+const EXT_ECH: u16 = 0xfe0d;
 const MAX_RECORD_LEN: usize = 16384 + 2048;
 
 /// What `scan` found at the start of a server's input.
@@ -34,6 +36,9 @@ pub struct ClientHello {
     pub has_ticket: bool,
     /// The identities of a pre_shared_key extension (TLS 1.3 tickets), in order.
     pub psk_identities: Vec<Vec<u8>>,
+    /// An encrypted_client_hello extension: this may be the outer hello of an encrypted inner
+    /// one, whose session fields are the ones that count.
+    pub ech: bool,
 }
 
 /// Reads the ClientHello at the start of `input` (TLS records as received).
@@ -127,6 +132,7 @@ fn parse_body(body: &[u8]) -> Option<ClientHello> {
         match kind {
             EXT_SESSION_TICKET => hello.has_ticket = !data.is_empty(),
             EXT_PRE_SHARED_KEY => hello.psk_identities = psk_identities(data)?,
+            EXT_ECH => hello.ech = true,
             _ => {}
         }
     }
@@ -169,8 +175,9 @@ pub fn server_name(body: &[u8]) -> Option<Vec<u8>> {
     None
 }
 
-/// PskIdentity identities<7..2^16-1>: each `opaque identity<1..2^16-1>; uint32 age`.
-fn psk_identities(data: &[u8]) -> Option<Vec<Vec<u8>>> {
+/// The identities of a pre_shared_key extension body — PskIdentity identities<7..2^16-1>,
+/// each `opaque identity<1..2^16-1>; uint32 age` — or None if it is malformed.
+pub fn psk_identities(data: &[u8]) -> Option<Vec<Vec<u8>>> {
     let mut ids = Reader(Reader(data).u16_prefixed()?);
     let mut out = Vec::new();
     while !ids.0.is_empty() {
@@ -241,6 +248,10 @@ mod tests {
         assert_eq!(hello.session_id, vec![1u8; 32]);
         assert!(hello.has_ticket);
         assert_eq!(hello.psk_identities, vec![vec![2u8; 32], b"other".to_vec()]);
+        assert!(!hello.ech);
+        let msg = hello_message(&[], &[(EXT_ECH, vec![0, 0, 1, 0, 1, 7])]);
+        let Scan::Hello(hello) = scan(&records(&msg, 16384)) else { panic!("not parsed") };
+        assert!(hello.ech);
     }
 
     #[test]

@@ -225,8 +225,13 @@ impl Connection {
         match self.pending_question() {
             None => {}
             Some(Question::Session) => {
+                // Nothing held when the client-hello callback asked: OpenSSL has the hello.
                 let held = self.end_session_lookup();
-                self.feed(&held);
+                if held.is_empty() {
+                    self.advance_handshake();
+                } else {
+                    self.feed(&held);
+                }
             }
             Some(_) => {
                 self.answer_question();

@@ -127,13 +127,18 @@ unsafe fn tls13_expected(ssl: *mut sys::SSL) -> bool {
 }
 
 /// Client-hello callback (server): binds the session ID context to the server name where Node
-/// does (servername_binding.rs), captures the client's ALPN offer and server name, and pauses
+/// does (servername_binding.rs), asks the session lookup of an ECH hello (resumption.rs),
+/// captures the client's ALPN offer and server name, and pauses
 /// for the ALPN question when OpenSSL will select the protocol before the certificate callback
 /// (TLS 1.3, and TLS 1.2 resumption, which skips the certificate callback).
 pub(super) unsafe extern "C" fn client_hello_callback(ssl: *mut sys::SSL, alert: *mut c_int, _arg: *mut c_void) -> c_int {
     if super::servername_binding::bound() && !super::servername_binding::bind(ssl) {
         *alert = sys::SSL_AD_INTERNAL_ERROR;
         return sys::SSL_CLIENT_HELLO_ERROR;
+    }
+    // Node asks 'resumeSession' before ALPN.
+    if super::resumption::ask_at_client_hello(ssl) {
+        return sys::SSL_CLIENT_HELLO_RETRY;
     }
     let Some(hooks) = hooks_of(ssl) else { return sys::SSL_CLIENT_HELLO_SUCCESS };
     if !hooks.alpn_callback {

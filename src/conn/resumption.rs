@@ -13,8 +13,14 @@
 //! nothing inside OpenSSL and leaves the context's single client-hello callback to ALPN/SNI.
 //! Unlike Node, the gate reads the TLS 1.3 pre_shared_key identity: with SSL_OP_NO_TICKET
 //! that identity is the session id OpenSSL will look up, so TLS 1.3 stateful resumption works.
+//!
+//! A ClientHello with an encrypted_client_hello extension is the exception: its session fields
+//! may be an outer hello's decoys (RFC 9849 §6.1.2), and only OpenSSL can decrypt the inner one.
+//! The gate lets it through, and the client-hello callback, which sees the hello OpenSSL
+//! decrypted, asks the same question there and pauses the handshake until it is answered.
 
-use super::client_hello::{self, ClientHello, Scan};
+use super::client_hello::{self, ClientHello, Scan, EXT_PRE_SHARED_KEY, EXT_SESSION_TICKET};
+use super::questions::hello_extension;
 use super::events::{events_of, Event};
 use super::Connection;
 use crate::error::OpenSslError;
@@ -48,6 +54,8 @@ pub(super) enum Gate {
     Reading(Vec<u8>),
     /// Holding input while the caller looks `id` up.
     Asked { id: Vec<u8>, held: Vec<u8> },
+    /// Input goes to OpenSSL; the client-hello callback asks (an ECH hello, module doc).
+    AtHelloCallback,
 }
 
 /// Per-SSL session state (in the SSL's ex_data).
@@ -138,11 +146,58 @@ pub(super) fn lookup_id(hello: &ClientHello, stateful_tls13: bool) -> Option<Vec
     (!hello.session_id.is_empty() && !hello.has_ticket).then(|| hello.session_id.clone())
 }
 
+/// From the client-hello callback: asks the session question for the ClientHello OpenSSL has
+/// (decrypted) when the gate left it to the callback. Returns whether the handshake pauses.
+///
+/// # Safety
+/// `ssl` is a live SSL inside its client-hello callback.
+pub(super) unsafe fn ask_at_client_hello(ssl: *mut sys::SSL) -> bool {
+    let stateful_tls13 = stateful_tls13(ssl);
+    let Some(state) = state_of(ssl) else { return false };
+    match state.gate {
+        Gate::AtHelloCallback => {}
+        Gate::Asked { .. } => return true,
+        Gate::Open | Gate::Reading(_) => return false,
+    }
+    let mut session_id: *const c_uchar = std::ptr::null();
+    let len = sys::SSL_client_hello_get0_session_id(ssl, &mut session_id);
+    let hello = ClientHello {
+        session_id: if session_id.is_null() { Vec::new() } else { std::slice::from_raw_parts(session_id, len).to_vec() },
+        has_ticket: hello_extension(ssl, EXT_SESSION_TICKET.into()).is_some_and(|t| !t.is_empty()),
+        // A malformed extension is OpenSSL's to reject.
+        psk_identities: hello_extension(ssl, EXT_PRE_SHARED_KEY.into()).and_then(client_hello::psk_identities).unwrap_or_default(),
+        ech: false,
+    };
+    match lookup_id(&hello, stateful_tls13) {
+        Some(id) => {
+            state.gate = Gate::Asked { id, held: Vec::new() };
+            true
+        }
+        None => {
+            state.gate = Gate::Open;
+            false
+        }
+    }
+}
+
+/// Whether this server keeps TLS 1.3 sessions by id (SSL_OP_NO_TICKET), so that a client's
+/// PSK identity is a session id the caller's store may know.
+///
+/// # Safety
+/// `ssl` is a live SSL.
+unsafe fn stateful_tls13(ssl: *mut sys::SSL) -> bool {
+    let max = sys::SSL_get_max_proto_version(ssl);
+    let options = SSL_get_options(ssl);
+    (max == 0 || max >= sys::TLS1_3_VERSION as c_int)
+        && options & sys::SSL_OP_NO_TICKET != 0
+        && options & sys::SSL_OP_NO_TLSv1_3 == 0
+}
+
 /// Feeds `input` through the gate. Returns the bytes OpenSSL may have now (None: keep waiting,
 /// possibly because a lookup was just asked: the gate is then `Asked`).
 fn pass_through_gate(gate: &mut Gate, input: &[u8], stateful_tls13: bool) -> Option<Vec<u8>> {
     match gate {
-        Gate::Open => Some(input.to_vec()),
+        Gate::Open | Gate::AtHelloCallback => Some(input.to_vec()),
         Gate::Asked { held, .. } => {
             held.extend_from_slice(input);
             None
@@ -151,6 +206,11 @@ fn pass_through_gate(gate: &mut Gate, input: &[u8], stateful_tls13: bool) -> Opt
             held.extend_from_slice(input);
             match client_hello::scan(held) {
                 Scan::Incomplete if held.len() <= client_hello::MAX_HELLO_LEN + 4096 => None,
+                Scan::Hello(hello) if hello.ech => {
+                    let held = std::mem::take(held);
+                    *gate = Gate::AtHelloCallback;
+                    Some(held)
+                }
                 Scan::Hello(hello) => match lookup_id(&hello, stateful_tls13) {
                     Some(id) => {
                         let held = std::mem::take(held);
@@ -169,7 +229,7 @@ impl Gate {
     /// The input held so far (the gate is consumed).
     pub(super) fn into_held(self) -> Vec<u8> {
         match self {
-            Gate::Open => Vec::new(),
+            Gate::Open | Gate::AtHelloCallback => Vec::new(),
             Gate::Reading(held) | Gate::Asked { held, .. } => held,
         }
     }
@@ -184,17 +244,6 @@ impl Connection {
         self.ssl.ex_data_mut(state_index()).expect("session state just installed")
     }
 
-    /// Whether this server keeps TLS 1.3 sessions by id (SSL_OP_NO_TICKET), so that a client's
-    /// PSK identity is a session id the caller's store may know.
-    fn stateful_tls13(&self) -> bool {
-        let raw = self.ssl.as_ptr();
-        let max = unsafe { sys::SSL_get_max_proto_version(raw) };
-        let options = unsafe { SSL_get_options(raw) };
-        (max == 0 || max >= sys::TLS1_3_VERSION as c_int)
-            && options & sys::SSL_OP_NO_TICKET != 0
-            && options & sys::SSL_OP_NO_TLSv1_3 == 0
-    }
-
     /// Node's enableSessionCallbacks: report every session OpenSSL creates from now on as
     /// `Event::NewSession`. A server also holds its input back until the ClientHello has been
     /// read, and asks `Question::Session` when it names a session to look up.
@@ -206,6 +255,7 @@ impl Connection {
         state.report = true;
         if is_server && !started && matches!(state.gate, Gate::Open) {
             state.gate = Gate::Reading(Vec::new());
+            self.install_client_hello_callback();
         }
     }
 
@@ -275,7 +325,7 @@ impl Connection {
 
     /// Passes `input` through the gate: the bytes OpenSSL may have now, if any.
     pub(super) fn gate_input(&mut self, input: &[u8]) -> Option<Vec<u8>> {
-        let stateful_tls13 = self.stateful_tls13();
+        let stateful_tls13 = unsafe { stateful_tls13(self.ssl.as_ptr()) };
         let state = self.session_state_mut();
         pass_through_gate(&mut state.gate, input, stateful_tls13)
     }
@@ -485,6 +535,45 @@ mod tests {
             connect(&mut client, &mut server, &HashMap::new());
             assert!(!server.ssl().session_reused() && !client.ssl().session_reused(), "{version:?}");
         }
+    }
+
+    /// The ECHConfigList of a `context::ech::generate` PEM.
+    fn ech_config_list(pem: &str) -> Vec<u8> {
+        let body = pem.split("-----BEGIN ECHCONFIG-----").nth(1).unwrap().split("-----END").next().unwrap();
+        openssl::base64::decode_block(&body.split_whitespace().collect::<String>()).unwrap()
+    }
+
+    /// Under ECH the outer hello's PSK identity is a decoy: the server asks about the inner
+    /// hello's (from the client-hello callback) and resumes from the store.
+    #[test]
+    fn external_store_resumes_under_ech() {
+        let client_ctx = client_context();
+        let server_ctx = server_context(SslVersion::TLS1_3, SslOptions::NO_TICKET, None);
+        let key = crate::context::ech::generate("public.example", 0).unwrap();
+        use foreign_types_shared::ForeignType;
+        crate::context::ech::set_keys(server_ctx.as_ptr(), &[(key.as_bytes(), true)]).map_err(|(_, e)| e).unwrap();
+        let ech_pair = || {
+            let (mut client, mut server) = new_pair(&server_ctx, &client_ctx);
+            client.set_ech_config_list(&ech_config_list(&key)).unwrap();
+            server.enable_session_callbacks();
+            (client, server)
+        };
+        let mut store = HashMap::new();
+        let (mut client, mut server) = ech_pair();
+        client.enable_session_callbacks();
+        let (client_seen, server_seen) = connect(&mut client, &mut server, &store);
+        assert!(client.ech_accepted() && server.ech_accepted());
+        for s in server_seen.sessions() {
+            store.insert(s.id, s.der);
+        }
+        let session = client_seen.sessions().pop().expect("client session");
+
+        let (mut client, mut server) = ech_pair();
+        client.set_session(&session.der).unwrap();
+        let (_, server_seen) = connect(&mut client, &mut server, &store);
+        assert_eq!(server_seen.questions, vec![Question::Session]);
+        assert!(client.ech_accepted() && server.ech_accepted());
+        assert!(server.ssl().session_reused() && client.ssl().session_reused());
     }
 
     #[test]
