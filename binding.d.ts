@@ -322,6 +322,12 @@ export declare class TlsConnection {
   /** Node's verifyError(): why the peer certificate is not trusted, or null. */
   verifyError(): VerifyError | null
   /**
+   * Client: true when Node's checkServerIdentity(`host`, peer certificate) surely accepts —
+   * `host` is one of the certificate's plain DNS names (x509/identity.rs); false means "build
+   * the certificate object and ask checkServerIdentity". False once destroyed.
+   */
+  peerCertificateNamesHost(host: string): boolean
+  /**
    * Whether the peer presented a certificate (Node 24's hasPeerCertificate(): a PSK or TLS 1.3
    * resumed handshake can verify without one); false once destroyed.
    */

@@ -16,7 +16,8 @@ const {
 const { validateFunction, validateNumber } = require('./validators');
 const { wantsOCSPCheck, checkOCSPStaple } = require('./ocsp-stapling');
 
-const { kConnectOptions } = require('./symbols');
+const { kConnectOptions, kSession } = require('./symbols');
+const { checkServerIdentity } = require('./identity');
 const { getSessionForReuse, getSessionServerIdentity } = require('./sessions');
 const hostTls = require('./host-tls');
 
@@ -167,8 +168,11 @@ function onConnectSecure() {
   let verifyError = this.ssl.verifyError();
 
   if (!verifyError && !this.isSessionReused()) {
-    const cert = this.getPeerCertificate(true);
-    verifyError = options.checkServerIdentity(getSessionServerIdentity(options), cert);
+    const hostname = getSessionServerIdentity(options);
+    if (!namedInCertificate(this, options, hostname)) {
+      const cert = this.getPeerCertificate(true);
+      verifyError = options.checkServerIdentity(hostname, cert);
+    }
   }
 
   if (verifyError) {
@@ -191,6 +195,17 @@ function onConnectSecure() {
   // Sessions received before verification are emitted now (Node's kPendingSession).
   this._emitPendingSession();
   this.removeListener('end', onConnectEnd);
+}
+
+const getPeerCertificate = TLSSocket.prototype.getPeerCertificate;
+
+// Whether Node's checkServerIdentity would surely accept the server's certificate for
+// `hostname` because one of its DNS names is `hostname` (native, src/x509/identity.rs): then the
+// certificate object it would read need not be built (~40 µs per handshake). Only when the
+// check and getPeerCertificate are Node's and tls-rs's own, so a replaced one still runs.
+function namedInCertificate(socket, options, hostname) {
+  return options.checkServerIdentity === checkServerIdentity && socket.getPeerCertificate === getPeerCertificate &&
+    typeof hostname === 'string' && socket[kSession].peerCertificateNamesHost(hostname);
 }
 
 // The server closed before the handshake completed: Node's ECONNRESET, with where it connected.

@@ -2,6 +2,7 @@
 // Certificate verification on clients and servers: every failure carries Node's code and
 // message, rejectUnauthorized decides between 'error' and an unauthorized 'secureConnect'.
 
+const assert = require('node:assert/strict');
 const { describe, it } = require('node:test');
 const { differential, fixture } = require('./helpers/differential');
 const { connectAndRecord } = require('./helpers/verification');
@@ -149,5 +150,75 @@ describe('a requestCert server and a client without a certificate', () => {
     lenient.close();
     strict.close();
     await Promise.all([once(lenient, 'close'), once(strict, 'close')]);
+  });
+});
+
+// tls-rs answers the plain host-name case natively (lib/connect.js, src/x509/identity.rs): a
+// replaced getPeerCertificate or checkServerIdentity must still be called as Node calls it.
+describe('the host-name check', () => {
+  const binding = require('../lib/binding');
+  const { tlsRs, nodeTls } = require('./helpers/differential');
+  const { once } = require('./helpers/differential');
+
+  /** Connects a `clientTls` client to a built-in server with `serverCerts`; resolves the socket once closed. */
+  async function connectOnce(clientTls, serverCerts, client) {
+    const server = nodeTls.createServer(serverCerts, (s) => s.end('bye'));
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const socket = clientTls.connect({ port: server.address().port, host: '127.0.0.1', ca, ...client });
+      socket.on('error', () => {});
+      socket.resume();
+      await once(socket, 'close');
+      return socket;
+    } finally {
+      server.close();
+    }
+  }
+
+  it('a replaced TLSSocket.prototype.getPeerCertificate is called as in Node', async () => {
+    await differential(async ({ clientTls, rec }) => {
+      const proto = clientTls.TLSSocket.prototype;
+      const original = proto.getPeerCertificate;
+      proto.getPeerCertificate = function(...args) {
+        rec.add('client', 'getPeerCertificate', args);
+        return original.apply(this, args);
+      };
+      try {
+        const socket = await connectOnce(clientTls, leaf('agent', 'agent-chain.pem'), { servername: 'localhost' });
+        rec.add('client', 'authorized', socket.authorized);
+      } finally {
+        proto.getPeerCertificate = original;
+      }
+    }, { side: 'client' });
+  });
+
+  it('a checkServerIdentity of the caller gets the host and the certificate, as in Node', async () => {
+    await differential(async ({ clientTls, rec }) => {
+      const socket = await connectOnce(clientTls, leaf('agent', 'agent-chain.pem'), {
+        servername: 'localhost',
+        checkServerIdentity: (host, cert) => { rec.add('client', 'checkServerIdentity', host, cert.subjectaltname, cert.subject.CN); },
+      });
+      rec.add('client', 'authorized', socket.authorized);
+    }, { side: 'client' });
+  });
+
+  it('a host that is one of the DNS names builds no certificate object; other names do', async () => {
+    const original = binding.TlsConnection.prototype.getPeerCertificate;
+    let built = 0;
+    binding.TlsConnection.prototype.getPeerCertificate = function(...args) {
+      built++;
+      return original.apply(this, args);
+    };
+    try {
+      // agent-chain.pem names localhost.
+      const plain = await connectOnce(tlsRs, leaf('agent', 'agent-chain.pem'), { servername: 'LocalHost.' });
+      assert.equal(plain.authorized, true);
+      assert.equal(built, 0);
+      const wrong = await connectOnce(tlsRs, leaf('wronghost'), { servername: 'localhost', rejectUnauthorized: false });
+      assert.equal(wrong.authorizationError, 'ERR_TLS_CERT_ALTNAME_INVALID');
+      assert.equal(built, 1, 'a host the certificate does not name goes to checkServerIdentity');
+    } finally {
+      binding.TlsConnection.prototype.getPeerCertificate = original;
+    }
   });
 });

@@ -437,6 +437,14 @@ impl TlsConnection {
         })
     }
 
+    /// Client: true when Node's checkServerIdentity(`host`, peer certificate) surely accepts —
+    /// `host` is one of the certificate's plain DNS names (x509/identity.rs); false means "build
+    /// the certificate object and ask checkServerIdentity". False once destroyed.
+    #[napi(catch_unwind)]
+    pub fn peer_certificate_names_host(&self, env: &Env, host: String) -> Result<bool> {
+        self.query(env, false, |c| c.ssl().peer_certificate().is_some_and(|cert| x509::host_matches_dns_name(&cert, &host)))
+    }
+
     /// Whether the peer presented a certificate (Node 24's hasPeerCertificate(): a PSK or TLS 1.3
     /// resumed handshake can verify without one); false once destroyed.
     #[napi(catch_unwind)]

@@ -1,6 +1,6 @@
 //! X509 → the plain object `getPeerCertificate()` / `getCertificate()` return. This file builds
 //! the object; alt_names.rs renders subjectaltname / infoAccess text, chain.rs assembles the
-//! peer's issuer chain.
+//! peer's issuer chain, identity.rs answers the plain host-name check without the object.
 //!
 //! A field-by-field port of Node 20's `X509ToObject` and `GetPeerCert` (src/crypto/crypto_common.cc)
 //! with `translatePeerCertificate` (lib/_tls_common.js) already applied, so the object handed to JS
@@ -15,8 +15,10 @@
 
 mod alt_names;
 mod chain;
+mod identity;
 
 pub use chain::peer_certificate;
+pub use identity::host_matches_dns_name;
 
 use foreign_types_shared::ForeignTypeRef;
 use napi::bindgen_prelude::*;
