@@ -287,6 +287,11 @@ export declare class TlsConnection {
   setKeyCert(context: SecureContext): void
   /** SSL_set_max_send_fragment: 1 when accepted (512..=16384), else 0. */
   setMaxSendFragment(size: number): number
+  /**
+   * Whether written cleartext waits for a renegotiation to finish (reading lets it out);
+   * false once destroyed.
+   */
+  holdsCleartext(): boolean
   /** Starts a TLS 1.2 renegotiation; returns null, or the Error saying why not. */
   renegotiate(): Error | null
   /**

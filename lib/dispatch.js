@@ -172,8 +172,10 @@ function install(proto) {
         return;
       }
     }
-    // Reading can produce output too (TLS 1.3 key updates, renegotiation replies).
+    // Reading can produce output too (TLS 1.3 key updates, renegotiation replies), and let
+    // out a write a renegotiation held.
     this._flushCiphertext(null);
+    if (this[kSession]) this._releaseHeldWrite();
   };
 
   // Node's TLSWrap reads once more when the 'secure' handlers return, even if one destroyed the

@@ -445,6 +445,15 @@ TLSSocket.prototype._writeCleartext = function _writeCleartext(data, cb) {
   this._continueWrite();
 };
 
+// Reading finished the renegotiation that held the current write's cleartext: it went into
+// the ciphertext, and the write completes once that is sent.
+TLSSocket.prototype._releaseHeldWrite = function _releaseHeldWrite() {
+  const write = this[kActiveWrite];
+  if (!write?.held || !this[kSession] || this[kSession].holdsCleartext()) return;
+  this[kActiveWrite] = null;
+  this._flushCiphertext(write.cb, true);
+};
+
 // Encrypts the current write slice by slice while the transport accepts more.
 TLSSocket.prototype._continueWrite = function _continueWrite() {
   const write = this[kActiveWrite];
@@ -470,6 +479,14 @@ TLSSocket.prototype._continueWrite = function _continueWrite() {
     const last = write.offset >= data.length;
     // The ciphertext is in the slab already when it fitted; else the flush takes it.
     const out = n > 0 ? slab.take(n) : null;
+    if (last && session.holdsCleartext()) {
+      // A renegotiation holds some of it: `cb` once reading let it out (_releaseHeldWrite), as
+      // Node's TLSWrap keeps its write until ClearIn wrote it.
+      write.held = true;
+      if (out) this._sendCiphertext(out, start, null);
+      else this._flushCiphertext(null);
+      return;
+    }
     const accepted = out ? this._sendCiphertext(out, start, last ? cb : null) : this._flushCiphertext(last ? cb : null, last);
     if (last) {
       this[kActiveWrite] = null;

@@ -139,6 +139,76 @@ describe('renegotiate() in TLS 1.2', () => {
       });
     }, { side }));
 
+    // OpenSSL takes no application data while a renegotiation waits for the peer; the writes
+    // wait for it, in order, and end() behind them (Node's TLSWrap: pending_cleartext_input_).
+    it(`writes while the client renegotiates arrive in order, then the end (tls-rs as ${side})`, () => differential(async (env) => {
+      const { rec } = env;
+      await pair(env, {
+        server: { maxVersion: 'TLSv1.2' },
+        onServer(s) {
+          let data = '';
+          s.on('data', (d) => { data += d; });
+          s.on('end', () => { rec.add('server', 'data', data); s.end(); });
+        },
+        onClient(c) {
+          c.renegotiate({}, (err) => rec.add('client', 'callback', describeError(err)));
+          for (const part of ['one', 'two', 'three']) c.write(part, () => rec.add('client', 'written', part));
+          c.end('end');
+        },
+      });
+    }, { side }));
+
+    it(`an echo server writing through a client's renegotiation loses nothing (tls-rs as ${side})`, () => differential(async ({ clientTls, serverTls, rec }) => {
+      const sent = require('node:crypto').randomBytes(1 << 20);
+      let reads = 0;
+      const accepted = [];
+      const srv = serverTls.createServer({ ...CERT, maxVersion: 'TLSv1.2' }, (s) => {
+        accepted.push(s);
+        s.on('error', (err) => rec.add('server', 'socket error', describeError(err)));
+        s.on('data', (d) => {
+          s.write(d);
+          // Now and then the echo waits a little, so that some writes land mid-renegotiation.
+          if (++reads % 5 === 0) {
+            s.pause();
+            setTimeout(() => s.resume(), 2);
+          }
+        });
+      });
+      const port = await listen(srv);
+      const c = clientTls.connect({ port, host: '127.0.0.1', ca, servername: 'localhost', maxVersion: 'TLSv1.2' });
+      c.on('error', (err) => rec.add('client', 'error', describeError(err)));
+      const echoed = [];
+      let length = 0;
+      const done = new Promise((resolve) => {
+        c.on('data', (d) => {
+          echoed.push(d);
+          length += d.length;
+          if (length >= sent.length) resolve();
+        });
+        c.on('close', resolve);
+      });
+      await once(c, 'secureConnect');
+      c.write(sent.subarray(0, sent.length / 2), () => {
+        c.renegotiate({}, (err) => {
+          rec.add('client', 'renegotiated', describeError(err));
+          c.write(sent.subarray(sent.length / 2));
+        });
+      });
+      // A stalled echo is recorded and torn down (a failure, not a hang).
+      const stall = setTimeout(() => {
+        rec.add('client', 'stalled');
+        c.destroy();
+        for (const s of accepted) s.destroy();
+      }, 5000);
+      await done;
+      clearTimeout(stall);
+      rec.add('client', 'echoed', length, Buffer.concat(echoed).equals(sent));
+      c.end();
+      await once(c, 'close');
+      srv.close();
+      await once(srv, 'close');
+    }, { side }));
+
     it(`client renegotiates, server sees 'secure' again (tls-rs as ${side})`, () => differential(async (env) => {
       const { rec } = env;
       await pair(env, {

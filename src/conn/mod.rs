@@ -97,6 +97,10 @@ pub struct Connection {
     is_server: bool,
     handshake_done: bool,
     peer_closed: bool,
+    /// Cleartext written while a renegotiation needs the peer's next flight first, and whether
+    /// close_notify waits behind it (renegotiation.rs).
+    held_cleartext: Vec<u8>,
+    close_after_held: bool,
     error: Option<OpenSslError>,
     /// Counted in `liveObjects().sessions` until this connection is freed.
     _live: crate::live_objects::Live,
@@ -139,7 +143,19 @@ impl Connection {
             (rbio, wbio)
         };
         let _live = crate::live_objects::Live::new(crate::live_objects::Kind::Connection);
-        let mut conn = Connection { ssl, rbio, wbio, is_server, handshake_done: false, peer_closed: false, error: None, _live, records: Default::default() };
+        let mut conn = Connection {
+            ssl,
+            rbio,
+            wbio,
+            is_server,
+            handshake_done: false,
+            peer_closed: false,
+            held_cleartext: Vec::new(),
+            close_after_held: false,
+            error: None,
+            _live,
+            records: Default::default(),
+        };
         if is_server && servername_binding::bound() {
             unsafe { servername_binding::install(raw) };
             conn.install_client_hello_callback();
@@ -320,6 +336,13 @@ impl Connection {
     /// there is no cleartext now: then `status()` says why (Ready: more input is needed).
     /// Reading also runs what follows the handshake (tickets, renegotiations, key updates).
     pub fn read_cleartext(&mut self, out: &mut [u8]) -> Option<usize> {
+        let read = self.read_record(out);
+        // Reading may have finished a renegotiation that held writes back.
+        self.write_held();
+        read
+    }
+
+    fn read_record(&mut self, out: &mut [u8]) -> Option<usize> {
         if !self.handshake_done || out.is_empty() || self.error.is_some() || self.peer_closed || self.has_events() {
             return None;
         }
@@ -365,23 +388,21 @@ impl Connection {
         unsafe { sys::BIO_ctrl(self.rbio, bio::BIO_CTRL_PENDING, 0, std::ptr::null_mut()) as usize }
     }
 
-    /// Encrypts all of `cleartext` (after the handshake). Returns the ciphertext bytes now
-    /// waiting for `take_ciphertext`, or None when the connection failed.
+    /// Encrypts all of `cleartext` (after the handshake) — or, while a renegotiation waits for
+    /// the peer, holds it to be encrypted in order once it can be (`holds_cleartext`). Returns
+    /// the ciphertext bytes now waiting for `take_ciphertext`, or None when the connection failed.
     pub fn encrypt(&mut self, cleartext: &[u8]) -> Option<usize> {
         if self.error.is_some() {
             return None;
         }
-        let raw = self.ssl.as_ptr();
-        let mut rest = cleartext;
-        while !rest.is_empty() {
-            let mut n = 0usize;
-            if unsafe { sys::SSL_write_ex(raw, rest.as_ptr() as *const c_void, rest.len(), &mut n) } != 1 {
-                self.record_error("write failed");
-                return None;
-            }
-            rest = &rest[n..];
+        if self.held_cleartext.is_empty() {
+            let written = self.write_until_held(cleartext)?;
+            self.held_cleartext.extend_from_slice(&cleartext[written..]);
+        } else {
+            self.held_cleartext.extend_from_slice(cleartext);
+            self.write_held();
         }
-        Some(self.pending_ciphertext())
+        self.error.is_none().then(|| self.pending_ciphertext())
     }
 
     /// Ciphertext bytes waiting to be sent to the peer.
@@ -406,9 +427,12 @@ impl Connection {
         bio::drain_queue(self.wbio, send)
     }
 
-    /// Queues close_notify once the handshake is done. Returns the ciphertext bytes waiting.
+    /// Queues close_notify once the handshake is done (after any held cleartext). Returns the
+    /// ciphertext bytes waiting.
     pub fn shutdown(&mut self) -> usize {
-        if self.handshake_done && self.error.is_none() {
+        if !self.held_cleartext.is_empty() {
+            self.close_after_held = true;
+        } else if self.handshake_done && self.error.is_none() {
             unsafe {
                 sys::SSL_shutdown(self.ssl.as_ptr());
                 sys::ERR_clear_error();

@@ -3,6 +3,11 @@
 //! (CLIENT_RENEG_LIMIT / CLIENT_RENEG_WINDOW, disableRenegotiation) lives in JS as in Node's
 //! `onhandshakestart`. Node 20 lets clients renegotiate (SSL_OP_ALLOW_CLIENT_RENEGOTIATION,
 //! which OpenSSL 3 otherwise refuses), so the engine does too.
+//!
+//! While a renegotiation waits for the peer's next flight, OpenSSL refuses application data
+//! (SSL_write: SSL_ERROR_WANT_READ). As Node's TLSWrap keeps such a write for ClearIn, the
+//! connection holds the cleartext and writes it, in order, once reading has moved the
+//! handshake on; a close_notify asked for meanwhile follows it.
 
 use super::events::{events_index, events_of, Event, EventQueue};
 use super::Connection;
@@ -11,7 +16,7 @@ use crate::ffi::{SSL_renegotiate, SSL_renegotiate_pending, SSL_set_info_callback
 use foreign_types_shared::ForeignType;
 use openssl::ssl::SslRef;
 use openssl_sys as sys;
-use std::os::raw::c_int;
+use std::os::raw::{c_int, c_void};
 
 const SSL_CB_HANDSHAKE_START: c_int = 0x10;
 const SSL_CB_HANDSHAKE_DONE: c_int = 0x20;
@@ -40,6 +45,48 @@ pub(super) fn install(ssl: &mut SslRef) {
 }
 
 impl Connection {
+    /// Whether cleartext waits for a renegotiation to finish (`encrypt` took it; the peer's
+    /// next flight, read by `read_cleartext`, lets it out).
+    pub fn holds_cleartext(&self) -> bool {
+        !self.held_cleartext.is_empty()
+    }
+
+    /// Writes `cleartext` until OpenSSL needs the peer's handshake messages first. Returns how
+    /// many bytes it took; None when the connection failed.
+    pub(super) fn write_until_held(&mut self, cleartext: &[u8]) -> Option<usize> {
+        let raw = self.ssl.as_ptr();
+        let mut written = 0;
+        while written < cleartext.len() {
+            let rest = &cleartext[written..];
+            let mut n = 0usize;
+            if unsafe { sys::SSL_write_ex(raw, rest.as_ptr() as *const c_void, rest.len(), &mut n) } != 1 {
+                if self.handshake_done && unsafe { sys::SSL_get_error(raw, 0) } == sys::SSL_ERROR_WANT_READ {
+                    unsafe { sys::ERR_clear_error() };
+                    return Some(written);
+                }
+                self.record_error("write failed");
+                return None;
+            }
+            written += n;
+        }
+        Some(written)
+    }
+
+    /// Writes what a renegotiation held back, if OpenSSL takes it now, then a close_notify that
+    /// waited behind it.
+    pub(super) fn write_held(&mut self) {
+        if self.held_cleartext.is_empty() || self.error.is_some() {
+            return;
+        }
+        let held = std::mem::take(&mut self.held_cleartext);
+        let Some(written) = self.write_until_held(&held) else { return };
+        if written < held.len() {
+            self.held_cleartext = held[written..].to_vec();
+        } else if std::mem::take(&mut self.close_after_held) {
+            self.shutdown();
+        }
+    }
+
     /// Starts a renegotiation (Node's `renegotiate()`): a client's ClientHello or a server's
     /// HelloRequest is queued for `read_ciphertext`; the handshake then runs inside
     /// `read_cleartext`. Err with OpenSSL's reason when not possible (TLS 1.3: "wrong ssl
@@ -148,6 +195,50 @@ mod tests {
         }
         // As Node sees it: HelloRequest (a start, its "done" ignored), then the real handshake.
         assert_eq!(server_events, vec![Event::HandshakeStart, Event::HandshakeStart, Event::HandshakeDone]);
+    }
+
+    /// Moves output both ways until neither side has any; returns the cleartext each read.
+    fn exchange(client: &mut Connection, server: &mut Connection) -> (Vec<u8>, Vec<u8>) {
+        let (mut to_client, mut to_server) = (Vec::new(), Vec::new());
+        for _ in 0..10 {
+            let mut seen = Seen::default();
+            let status = pump(client, server);
+            settle(server, status, &mut seen, &mut |_, q: Question| panic!("unexpected {q:?}"));
+            to_server.extend(read_all(server, &mut seen));
+            let status = pump(server, client);
+            settle(client, status, &mut seen, &mut |_, q: Question| panic!("unexpected {q:?}"));
+            to_client.extend(read_all(client, &mut seen));
+        }
+        (to_client, to_server)
+    }
+
+    #[test]
+    fn writes_during_a_renegotiation_go_out_in_order_once_it_is_done() {
+        // Both ends write while the renegotiation waits on the other (each one's SSL_write says
+        // WANT_READ), then the client ends the connection: nothing lost, nothing reordered.
+        for server_renegotiates in [false, true] {
+            let (mut client, mut server) = pair(SslVersion::TLS1_2);
+            if server_renegotiates {
+                server.renegotiate().unwrap();
+                deliver(&mut server, &mut client); // the client answers the HelloRequest
+            } else {
+                client.renegotiate().unwrap();
+            }
+            deliver(&mut client, &mut server); // the server reads the ClientHello
+            for (end, data) in [(&mut client, b"c1"), (&mut server, b"s1")] {
+                assert!(end.encrypt(data).is_some(), "{:?}", end.error());
+            }
+            assert!(client.holds_cleartext() && server.holds_cleartext());
+            for (end, data) in [(&mut client, b"c2"), (&mut server, b"s2")] {
+                assert!(end.encrypt(data).is_some(), "{:?}", end.error());
+            }
+            client.shutdown();
+            let (to_client, to_server) = exchange(&mut client, &mut server);
+            assert_eq!((to_client.as_slice(), to_server.as_slice()), (&b"s1s2"[..], &b"c1c2"[..]));
+            assert!(!client.holds_cleartext() && !server.holds_cleartext());
+            assert_eq!(server.status(), super::super::Status::PeerClosed, "close_notify came after the data");
+            assert!(client.error().is_none() && server.error().is_none());
+        }
     }
 
     #[test]

@@ -144,6 +144,9 @@ pub struct Transport {
     handshaking: RefCell<Option<Handshaking>>,
     /// The socket's registration with `teardown` while open (closed when the loop ends).
     teardown_id: Cell<usize>,
+    /// Writes whose cleartext the connection holds through a renegotiation, in order: done once
+    /// it let them out (`release_held_writes`).
+    held_writes: RefCell<Vec<u32>>,
 }
 
 /// One handshake in progress on this loop: counted while it lives.
@@ -216,6 +219,7 @@ impl Transport {
             live: RefCell::new(Some(crate::live_objects::Live::new(crate::live_objects::Kind::Socket))),
             handshaking: RefCell::new(None),
             teardown_id: Cell::new(0),
+            held_writes: RefCell::new(Vec::new()),
         });
         let weak = Rc::downgrade(&transport);
         transport.teardown_id.set(teardown::register(Box::new(move || {
@@ -405,27 +409,56 @@ impl Transport {
                 Status::Ready => break,
                 Status::PeerClosed => {
                     self.flush(0);
+                    self.release_held_writes();
                     self.delivering.set(false);
                     self.sink.end(true);
                     return;
                 }
                 other => {
+                    // (Held writes wait: JS handles the status — a renegotiation's 'secure'
+                    // comes before their callbacks, as in Node — then pumps again.)
                     self.sink.status(other);
                     return;
                 }
             }
         }
         self.flush(0);
+        self.release_held_writes();
     }
 
     /// Encrypts `chunks` and sends them with what was waiting. True when everything went to the
     /// kernel now; otherwise `Sink::done(id)` follows. Err with the connection's failure.
     pub fn write(self: &Rc<Self>, chunks: &[&[u8]], id: u32) -> Result<bool, Unavailable> {
-        let encrypted = self.with_connection(|c| chunks.iter().all(|chunk| c.encrypt(chunk).is_some()))?;
+        let (encrypted, held) =
+            self.with_connection(|c| (chunks.iter().all(|chunk| c.encrypt(chunk).is_some()), c.holds_cleartext()))?;
         if !encrypted {
             return Ok(true); // the connection failed: JS reads status() and reports it
         }
+        if held {
+            // A renegotiation holds (some of) it: done once it went out, as Node's TLSWrap keeps
+            // its write until ClearIn wrote it, so that backpressure and end() wait for it.
+            self.flush(0);
+            self.held_writes.borrow_mut().push(id);
+            return Ok(false);
+        }
         Ok(self.flush(id))
+    }
+
+    /// Reports the writes a renegotiation held done once the connection wrote their cleartext:
+    /// the last when its ciphertext went to the kernel, those before it now.
+    fn release_held_writes(self: &Rc<Self>) {
+        if self.held_writes.borrow().is_empty() || self.with_connection(|c| c.holds_cleartext()).unwrap_or(true) {
+            return;
+        }
+        let mut ids = std::mem::take(&mut *self.held_writes.borrow_mut());
+        let last = ids.pop().unwrap_or(0);
+        let last_sent = self.flush(last);
+        for id in ids {
+            self.sink.done(id, None);
+        }
+        if last_sent {
+            self.sink.done(last, None);
+        }
     }
 
     /// Sends the ciphertext the connection has waiting (unless output is held). True when it

@@ -352,6 +352,13 @@ impl TlsConnection {
         self.query(env, 0, |c| c.set_max_send_fragment(size))
     }
 
+    /// Whether written cleartext waits for a renegotiation to finish (reading lets it out);
+    /// false once destroyed.
+    #[napi(catch_unwind)]
+    pub fn holds_cleartext(&self, env: &Env) -> Result<bool> {
+        self.query(env, false, |c| c.holds_cleartext())
+    }
+
     /// Starts a TLS 1.2 renegotiation; returns null, or the Error saying why not.
     #[napi(catch_unwind, ts_return_type = "Error | null")]
     pub fn renegotiate<'e>(&self, env: &'e Env) -> Result<Option<Object<'e>>> {
