@@ -272,14 +272,32 @@ TLSSocket.prototype._onSessionError = function _onSessionError() {
   if (this._hadError) return;
   this._hadError = true;
   if (!this._secureEstablished) {
+    const handshakeError = this._echHandshakeError(err);
+    if (handshakeError === err && this[kHeldWrite] && !this._tlsOptions.isServer) {
+      this._failHeldWrite(err);
+      return;
+    }
     this._closeAfterHandlingError = true;
-    this.destroy(this._echHandshakeError(err));
+    this.destroy(handshakeError);
   } else if (this._tlsOptions.isServer && this._rejectUnauthorized &&
              /peer did not return a certificate/.test(err.message)) {
     this.destroy();
   } else {
     this._emitTLSError(err);
   }
+};
+
+// A client's handshake failed with a write waiting for it: in Node that write's SSL_write
+// (TLSWrap's ClearIn) meets the failure first, so the write fails with EPROTO and OpenSSL's
+// words — the familiar "write EPROTO ...:wrong version number" — and that error destroys the
+// socket; the handshake's own error is not reported.
+TLSSocket.prototype._failHeldWrite = function _failHeldWrite(err) {
+  const [, cb] = this[kHeldWrite];
+  this[kHeldWrite] = null;
+  const writeError = native.systemError('EPROTO', 'write');
+  writeError.message = `write EPROTO ${err.message}`;
+  cb(writeError);
+  this.destroy(writeError);
 };
 
 // The connection's failure as Node reports it (an Error built natively, as TLSWrap builds it).

@@ -5,7 +5,7 @@
 const assert = require('node:assert/strict');
 const net = require('node:net');
 const { describe, it } = require('node:test');
-const { differential, fixture, once, listen, SOCKET_EVENTS, SERVER_EVENTS } = require('./helpers/differential');
+const { differential, describeError, fixture, once, listen, SOCKET_EVENTS, SERVER_EVENTS } = require('./helpers/differential');
 
 const certs = { key: fixture('agent-key.pem'), cert: fixture('agent-chain.pem') };
 const ca = fixture('ca-cert.pem');
@@ -61,6 +61,40 @@ describe('client-side failures match built-in tls', () => {
       }, { side });
     }
   });
+});
+
+// In Node a write made before the handshake is in SSL_write when the handshake fails, so that
+// write fails first: "write EPROTO <OpenSSL's error>" (errno, code 'EPROTO', syscall 'write'),
+// the error users of https know from a TLS port answered in plaintext.
+describe('a write waiting for a failing handshake', () => {
+  const scenarios = {
+    'a protocol version alert': async (serverTls) => {
+      const srv = serverTls.createServer({ ...certs, minVersion: 'TLSv1.3' });
+      return { srv, client: { maxVersion: 'TLSv1.2' } };
+    },
+    'a refused ALPN protocol': async (serverTls) => {
+      const srv = serverTls.createServer({ ...certs, ALPNProtocols: ['h2'] });
+      return { srv, client: { ALPNProtocols: ['x-none'] } };
+    },
+    'a plaintext HTTP server (wrong version number)': async () => {
+      const srv = net.createServer((s) => s.resume().end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n'));
+      return { srv, client: {} };
+    },
+  };
+  for (const [name, make] of Object.entries(scenarios)) {
+    it(`fails with write EPROTO: ${name}`, async () => {
+      await differential(async ({ clientTls, serverTls, rec }) => {
+        const { srv, client } = await make(serverTls);
+        srv.on('tlsClientError', () => {});
+        const port = await listen(srv);
+        const c = clientTls.connect({ port, host: '127.0.0.1', ca, servername: 'localhost', ...client });
+        c.write('GET / HTTP/1.1\r\n\r\n', (err) => rec.add('client', 'write callback', describeError(err)));
+        await watchClient(rec, c);
+        srv.close();
+        await once(srv, 'close');
+      }, { side: 'client' });
+    });
+  }
 });
 
 // A server that refuses the client's (missing) certificate after a TLS 1.3 handshake sends an alert

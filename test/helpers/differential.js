@@ -20,10 +20,11 @@ const SOCKET_EVENTS = new Set(['lookup', 'connect', 'ready', 'secureConnect', 's
 const SERVER_EVENTS = new Set(['connection', 'secureConnection', 'tlsClientError', 'newSession',
   'resumeSession', 'OCSPRequest', 'keylog', 'close', 'error']);
 
-// An OpenSSL error line: "<thread>:error:<code>:<library>:<function>:<reason>:<file>:<line>:<data>".
-// The function, file and line name OpenSSL's sources, which differ between Node's bundled
-// OpenSSL 3.0 and tls-rs's 4.0; everything else must match.
-const OPENSSL_LINE = /^([0-9A-F]+):error:([0-9A-F]{8}):([^:]*):[^:]*:(.*):[^:]*:\d+:(.*)$/gm;
+// An OpenSSL error line: "<thread>:error:<code>:<library>:<function>:<reason>:<file>:<line>:<data>",
+// possibly after a system error's "write EPROTO ". The function, file and line name OpenSSL's
+// sources, which differ between Node's bundled OpenSSL 3.0 and tls-rs's 4.0; everything else
+// must match.
+const OPENSSL_LINE = /^((?:\w+ E[A-Z]+ )?[0-9A-F]+):error:([0-9A-F]{8}):([^:]*):[^:]*:(.*):[^:]*:\d+:(.*)$/gm;
 
 // Where the two OpenSSLs queue different entries for the same failure, the comparison holds only
 // where they agree (README, Node versions): for a certificate whose signature does not verify,
