@@ -497,17 +497,13 @@ TLSSocket.prototype._continueWrite = function _continueWrite() {
     const last = write.offset >= data.length;
     // The ciphertext is in the slab already when it fitted; else the flush takes it.
     const out = n > 0 ? slab.take(n) : null;
-    if (last && session.holdsCleartext()) {
-      // A renegotiation holds some of it: `cb` once reading let it out (_releaseHeldWrite), as
-      // Node's TLSWrap keeps its write until ClearIn wrote it.
-      write.held = true;
-      if (out) this._sendCiphertext(out, start, null);
-      else this._flushCiphertext(null);
-      return;
-    }
-    const accepted = out ? this._sendCiphertext(out, start, last ? cb : null) : this._flushCiphertext(last ? cb : null, last);
+    // A renegotiation may hold some of it: then `cb` once reading let it out
+    // (_releaseHeldWrite), as Node's TLSWrap keeps its write until ClearIn wrote it.
+    write.held = last && session.holdsCleartext();
+    const done = last && !write.held ? cb : null;
+    const accepted = out ? this._sendCiphertext(out, start, done) : this._flushCiphertext(done, done !== null);
     if (last) {
-      this[kActiveWrite] = null;
+      if (!write.held) this[kActiveWrite] = null;
       return;
     }
     if (!accepted) return; // resumed on the transport's 'drain'
