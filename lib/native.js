@@ -208,14 +208,20 @@ function install(proto) {
     if (writes) for (const cb of writes.values()) cb(this.destroyed ? destroyedWriteResult('ECANCELED') : new ERR_SOCKET_CLOSED());
   };
 
-  /** Encrypts and sends `data`; `cb` once the kernel took it (or with the connection's failure). */
+  /**
+   * Encrypts and sends `data`; `cb` once the kernel took it (or with the connection's failure).
+   * A write the kernel took at once still calls back from setImmediate, as Node's TLSWrap does
+   * (EncOut "simulates asynchronous finishing"): the writes user code makes meanwhile queue in
+   * the Writable and reach `_writev` together, as one record (a burst of small writes was
+   * otherwise a record and a syscall each).
+   */
   proto._nativeWrite = function _nativeWrite(data, cb) {
     const native = this[kTransport].native;
     const id = this._nativeWriteId(cb);
     const sent = transportWrite(native, data, id);
     if (sent === 0) return;
     this[kWrites].delete(id);
-    if (sent === 1) cb();
+    if (sent === 1) setImmediate(cb);
     else cb(this._takeSessionError());
   };
 

@@ -500,7 +500,7 @@ TLSSocket.prototype._continueWrite = function _continueWrite() {
     // A renegotiation may hold some of it: then `cb` once reading let it out
     // (_releaseHeldWrite), as Node's TLSWrap keeps its write until ClearIn wrote it.
     write.held = last && session.holdsCleartext();
-    const done = last && !write.held ? cb : null;
+    const done = last && !write.held ? finishLater(cb) : null;
     const accepted = out ? this._sendCiphertext(out, start, done) : this._flushCiphertext(done, done !== null);
     if (last) {
       if (!write.held) this[kActiveWrite] = null;
@@ -509,6 +509,14 @@ TLSSocket.prototype._continueWrite = function _continueWrite() {
     if (!accepted) return; // resumed on the transport's 'drain'
   } while (this[kSession]);
 };
+
+// The transport's callback for a write's last ciphertext, passed on from an immediate, as
+// Node's TLSWrap finishes a write (EncOut's SetImmediate when the socket took it at once,
+// JSStreamSocket's finishWrite over another Duplex): the writes user code makes meanwhile queue
+// in the Writable and go out together through _writev. (Failures are passed on at once.)
+function finishLater(cb) {
+  return (err) => (err ? cb(err) : setImmediate(cb));
+}
 
 /**
  * Sends the ciphertext the session holds. `cb` (if any) runs once the transport took it;

@@ -21,6 +21,19 @@ const certs = { key: fixture('agent-key.pem'), cert: fixture('agent-chain.pem') 
 const clientOptions = { host: '127.0.0.1', servername: 'localhost', ca: fixture('ca-cert.pem') };
 const nativeOn = process.env.TLS_RS_TRANSPORT !== 'js';
 
+/** A tls.Server whose `closeAll()` closes it and waits for every socket it accepted to close too:
+ * as in Node, the server's 'close' may come before its last socket's. */
+function trackedServer(onSecureConnection) {
+  const srv = tls.createServer(certs, onSecureConnection);
+  const socketsClosed = [];
+  srv.on('secureConnection', (s) => socketsClosed.push(once(s, 'close')));
+  srv.closeAll = async () => {
+    srv.close();
+    await Promise.all([once(srv, 'close'), ...socketsClosed]);
+  };
+  return srv;
+}
+
 /** Echoes `message` over a fresh connection to `port`; returns what came back and the client. */
 async function echo(port, message, options = {}) {
   const c = tls.connect({ ...clientOptions, port, ...options });
@@ -37,7 +50,7 @@ describe('the native transport', { skip: !nativeOn && 'TLS_RS_TRANSPORT=js' }, (
   it('owns the sockets of tls.connect and of tls.Server, and gives them back at close', async () => {
     const before = liveObjects().sockets;
     let during;
-    const srv = tls.createServer(certs, (s) => {
+    const srv = trackedServer((s) => {
       during = liveObjects().sockets;
       s.pipe(s);
     });
@@ -46,18 +59,16 @@ describe('the native transport', { skip: !nativeOn && 'TLS_RS_TRANSPORT=js' }, (
     assert.equal(got, 'over the native path');
     assert.equal(during - before, 2, 'both ends hold a native socket while connected');
     assert.equal(client._parent, null, "as Node's tls.connect socket: no inner socket");
-    srv.close();
-    await once(srv, 'close');
+    await srv.closeAll();
     assert.equal(liveObjects().sockets, before, 'closed sockets are released');
   });
 
   it('runs handshake steps on the pool, off the JS thread, while other handshakes are in progress', async () => {
     const before = liveObjects().offloadedSteps;
-    const srv = tls.createServer(certs, (s) => s.pipe(s));
+    const srv = trackedServer((s) => s.pipe(s));
     const port = await listen(srv);
     assert.equal((await echo(port, 'x')).got, 'x');
-    srv.close();
-    await once(srv, 'close');
+    await srv.closeAll();
     // The server's ClientHello and the client's server flight; the server's last step (the
     // client's Finished) runs inline: the client's handshake is done by then.
     assert.ok(liveObjects().offloadedSteps - before >= 2, `${liveObjects().offloadedSteps - before} steps offloaded`);
@@ -149,7 +160,7 @@ describe('the native transport', { skip: !nativeOn && 'TLS_RS_TRANSPORT=js' }, (
     const socketPath = path.join(dir, 's');
     const before = liveObjects().sockets;
     let during;
-    const srv = tls.createServer(certs, (s) => {
+    const srv = trackedServer((s) => {
       during = liveObjects().sockets;
       s.pipe(s);
     });
@@ -165,14 +176,13 @@ describe('the native transport', { skip: !nativeOn && 'TLS_RS_TRANSPORT=js' }, (
       assert.equal(got, 'over a pipe');
       assert.equal(during - before, 2);
     } finally {
-      srv.close();
-      await once(srv, 'close');
+      await srv.closeAll();
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 
   it('STARTTLS over a handed-in net.Socket keeps the memory-BIO path', async () => {
-    const srv = tls.createServer(certs, (s) => s.pipe(s));
+    const srv = trackedServer((s) => s.pipe(s));
     const port = await listen(srv);
     const before = liveObjects().sockets;
     const raw = net.connect(port, '127.0.0.1');
@@ -184,8 +194,7 @@ describe('the native transport', { skip: !nativeOn && 'TLS_RS_TRANSPORT=js' }, (
     c.end();
     c.resume();
     await once(c, 'close');
-    srv.close();
-    await once(srv, 'close');
+    await srv.closeAll();
   });
 
   it('without handshake workers (TLS_RS_HANDSHAKE_THREADS=0) steps run inline', () => {

@@ -117,6 +117,39 @@ describe('stream lifecycle matches built-in tls', () => {
     }
   }
 
+  // Node's TLSWrap finishes a write the kernel took at once from an immediate, not
+  // synchronously: the writes made meanwhile wait in the Writable and go out together through
+  // _writev, one SSL_write, so the peer reads the first write's record and then one record with
+  // the rest (one 'data' each). A synchronous callback made every write its own record and syscall.
+  for (const writer of ['client', 'server']) {
+    it(`writes made together after the handshake: the first alone, then the rest in one record (the ${writer} writes)`, async () => {
+      await differential(async ({ serverTls, clientTls, rec }) => {
+        const writeMany = (socket, label) => {
+          const order = [];
+          for (let i = 0; i < 20; i++) socket.write(`w${i},`, () => order.push(`cb${i}`));
+          process.nextTick(() => order.push('nextTick'));
+          socket.end(() => rec.add(label, 'callback order', order));
+        };
+        const srv = serverTls.createServer(certs, (s) => {
+          rec.watch(s, 'server-socket', SOCKET_EVENTS);
+          if (writer === 'server') writeMany(s, 'server-socket');
+          else s.setEncoding('utf8').resume();
+        });
+        // (Not watched: a 'connection' listener would put the accepted end on the memory-BIO path.)
+        const port = await listen(srv);
+        const c = clientTls.connect({ ...clientOptions, port }, () => {
+          if (writer === 'client') writeMany(c, 'client');
+        });
+        rec.watch(c, 'client', SOCKET_EVENTS);
+        if (writer === 'server') c.setEncoding('utf8');
+        c.resume();
+        await once(c, 'close');
+        srv.close();
+        await once(srv, 'close');
+      }, { side: 'both' });
+    });
+  }
+
   it('setTimeout fires \'timeout\' on an idle secure connection', async () => {
     for (const side of ['client', 'server']) {
       // The server's 300 ms leaves the client's 30 ms time to fire first on a loaded machine
