@@ -107,11 +107,18 @@ function send(spec) {
   const block = Buffer.alloc(spec.writeSize, 0x62);
   const socket = connect();
   socket.on('error', (err) => { throw err; });
+  // Writes until write() says no (then 'drain'), or, with spec.burst, `burst` writes and the
+  // rest from an immediate: a tight loop of small writes on 'drain' never lets built-in tls's
+  // loop reach its poll phase (its write completions run as native immediates, which it drains
+  // in one go), and the parent's snapshot request would wait for ever.
+  const burst = spec.burst ?? Infinity;
   const pump = () => {
-    while (!socket.destroyed) {
+    for (let i = 0; i < burst; i++) {
+      if (socket.destroyed) return;
       counters.bytesOut += block.length;
-      if (!socket.write(block)) break;
+      if (!socket.write(block)) return;
     }
+    setImmediate(pump);
   };
   socket.on('secureConnect', () => {
     markRunning(socket);
