@@ -510,12 +510,15 @@ TLSSocket.prototype._continueWrite = function _continueWrite() {
   } while (this[kSession]);
 };
 
-// The transport's callback for a write's last ciphertext, passed on from an immediate, as
-// Node's TLSWrap finishes a write (EncOut's SetImmediate when the socket took it at once,
-// JSStreamSocket's finishWrite over another Duplex): the writes user code makes meanwhile queue
-// in the Writable and go out together through _writev. (Failures are passed on at once.)
+// The transport's callback for a write's last ciphertext, passed on from a later tick: as from
+// Node's TLSWrap, whose write finishes asynchronously (EncOut's SetImmediate), it comes after
+// the ticks user code queued meanwhile, and the writes made meanwhile queue in the Writable and
+// go out together through _writev. Not from an immediate, as Node's: a net.Socket destroys
+// itself when a write fails, so a close_notify that end() wrote from there could meet the reset
+// of a peer in this process that had already failed the handshake, and lose its unread alert
+// (Node's TLSWrap keeps reading after a failed write). Failures are passed on at once.
 function finishLater(cb) {
-  return (err) => (err ? cb(err) : setImmediate(cb));
+  return (err) => (err ? cb(err) : process.nextTick(cb));
 }
 
 /**
