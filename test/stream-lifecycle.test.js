@@ -127,6 +127,7 @@ describe('stream lifecycle matches built-in tls', () => {
         const writeMany = (socket, label) => {
           const order = [];
           for (let i = 0; i < 20; i++) socket.write(`w${i},`, () => order.push(`cb${i}`));
+          rec.add(label, 'writableLength after the writes', socket.writableLength);
           process.nextTick(() => order.push('nextTick'));
           socket.end(() => rec.add(label, 'callback order', order));
         };
