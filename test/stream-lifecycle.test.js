@@ -120,7 +120,9 @@ describe('stream lifecycle matches built-in tls', () => {
   // Node's TLSWrap finishes a write the kernel took at once from an immediate, not
   // synchronously: the writes made meanwhile wait in the Writable and go out together through
   // _writev, one SSL_write, so the peer reads the first write's record and then one record with
-  // the rest (one 'data' each). A synchronous callback made every write its own record and syscall.
+  // the rest (one 'data' each). tls-rs's native transport called back synchronously before, which
+  // made every write its own record and syscall. (The memory-BIO path calls back from a later
+  // tick: README, "Deliberate differences".)
   for (const writer of ['client', 'server']) {
     it(`writes made together after the handshake: the first alone, then the rest in one record (the ${writer} writes)`, async () => {
       await differential(async ({ serverTls, clientTls, rec }) => {
