@@ -19,7 +19,7 @@
 // one among equal options.
 
 const fs = require('node:fs');
-const { loadImpl, tlsOptions, newCounters, snapshot, settledMemory, serve, ECDH_CURVE } = require('./common');
+const { loadImpl, tlsOptions, newCounters, snapshot, settledMemory, serve, writeAsFastAsTaken, ECDH_CURVE } = require('./common');
 
 const { createHistogram } = require('node:perf_hooks');
 
@@ -107,24 +107,10 @@ function send(spec) {
   const block = Buffer.alloc(spec.writeSize, 0x62);
   const socket = connect();
   socket.on('error', (err) => { throw err; });
-  // Writes until write() says no (then 'drain'), or, with spec.burst, `burst` writes and the
-  // rest from an immediate: a tight loop of small writes on 'drain' never lets built-in tls's
-  // loop reach its poll phase (its write completions run as native immediates, which it drains
-  // in one go), and the parent's snapshot request would wait for ever.
-  const burst = spec.burst ?? Infinity;
-  const pump = () => {
-    for (let i = 0; i < burst; i++) {
-      if (socket.destroyed) return;
-      counters.bytesOut += block.length;
-      if (!socket.write(block)) return;
-    }
-    setImmediate(pump);
-  };
   socket.on('secureConnect', () => {
     markRunning(socket);
-    pump();
+    writeAsFastAsTaken(socket, block, counters, spec.burst);
   });
-  socket.on('drain', pump);
   socket.resume();
 }
 

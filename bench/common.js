@@ -209,7 +209,27 @@ function connectionHandshake(client, server) {
   if (!client.handshakeDone || !server.handshakeDone) throw new Error('handshake did not complete');
 }
 
+/**
+ * Writes `block` to `socket` as fast as it takes them, counting each in `counters.bytesOut`:
+ * until write() says no (then again on 'drain'), or, with `burst`, that many writes and the rest
+ * from an immediate. A tight loop of small writes on 'drain' never lets built-in tls's loop reach
+ * its poll phase (its write completions run as native immediates, which it drains in one go), so
+ * the parent's snapshot request would wait for ever. Starts writing now.
+ */
+function writeAsFastAsTaken(socket, block, counters, burst = Infinity) {
+  const pump = () => {
+    for (let i = 0; i < burst; i++) {
+      if (socket.destroyed) return;
+      counters.bytesOut += block.length;
+      if (!socket.write(block)) return;
+    }
+    setImmediate(pump);
+  };
+  socket.on('drain', pump);
+  pump();
+}
+
 module.exports = {
   ROOT, loadImpl, CIPHERS, ECDH_CURVE, SIGALGS, tlsOptions, makeCertificateFiles, selfSignedCertificate,
-  newCounters, snapshot, settledMemory, serve, takeCiphertext, receive, connectionHandshake,
+  newCounters, snapshot, settledMemory, serve, takeCiphertext, receive, connectionHandshake, writeAsFastAsTaken,
 };

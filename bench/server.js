@@ -2,12 +2,12 @@
 // The server process of a network workload (forked by run.js). It listens on 127.0.0.1 with
 // the implementation it is told, behaves as the workload's mode says, and counts.
 //
-// modes: sink (count bytes in), source (send 64 KiB writes as fast as the client takes them),
+// modes: sink (count bytes in), source (send writes of spec.writeSize as fast as the client takes them),
 //        echo (write back what arrives), handshake (count handshakes; close when the client
 //        does; echo what a connection sends: the client's probe), idle (hold connections open; for the memory workload).
 
 const fs = require('node:fs');
-const { loadImpl, tlsOptions, newCounters, snapshot, settledMemory, serve } = require('./common');
+const { loadImpl, tlsOptions, newCounters, snapshot, settledMemory, serve, writeAsFastAsTaken } = require('./common');
 
 const { monitorEventLoopDelay } = require('node:perf_hooks');
 
@@ -65,19 +65,10 @@ function onConnection(socket, spec) {
     case 'sink':
       socket.on('data', (chunk) => { counters.bytesIn += chunk.length; });
       break;
-    case 'source': {
-      const block = Buffer.alloc(spec.writeSize, 0x61);
-      const pump = () => {
-        while (!socket.destroyed) {
-          counters.bytesOut += block.length;
-          if (!socket.write(block)) break;
-        }
-      };
-      socket.on('drain', pump);
+    case 'source':
       socket.resume();
-      pump();
+      writeAsFastAsTaken(socket, Buffer.alloc(spec.writeSize, 0x61), counters, spec.burst);
       break;
-    }
     case 'echo':
       socket.on('data', (chunk) => {
         counters.bytesIn += chunk.length;

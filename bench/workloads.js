@@ -45,19 +45,31 @@ for (const cipher of ['AES-128-GCM', 'AES-256-GCM', 'ChaCha20-Poly1305']) {
 }
 
 // Small writes: a sender writing 64-byte chunks in bursts of 100 (6,400 bytes, under the default
-// 16 KiB high-water mark), the next burst from an immediate, as protocol clients write messages.
-// Node's TLSWrap sends the first write of a burst and the rest together (_writev, one record).
+// 16 KiB high-water mark), the next burst from an immediate, as protocol clients and servers
+// write messages. Node's TLSWrap sends the first write of a burst and the rest together
+// (_writev, one record).
 {
   const tls = { version: 'TLSv1.3', cipher: 'AES-128-GCM', cert: 'ec' };
+  const small = { writeSize: 64, burst: 100, tls };
   workloads.push({
     id: 'small-writes-c2s',
     group: 'bulk',
     title: 'small writes client→server, 64 B each, AES-128-GCM',
     kind: 'net',
     server: { mode: 'sink', tls },
-    client: { mode: 'send', writeSize: 64, burst: 100, tls },
+    client: { mode: 'send', ...small },
     cost: { unit: 'MB', ops: (d) => d.server.counters.bytesIn / MB },
     metrics: [{ name: 'throughput', unit: 'MB/s', better: 'higher', target: null, value: (d) => d.server.counters.bytesIn / MB / d.server.seconds }],
+  });
+  workloads.push({
+    id: 'small-writes-s2c',
+    group: 'bulk',
+    title: 'small writes server→client, 64 B each, AES-128-GCM',
+    kind: 'net',
+    server: { mode: 'source', ...small },
+    client: { mode: 'recv', tls },
+    cost: { unit: 'MB', ops: (d) => d.client.counters.bytesIn / MB },
+    metrics: [{ name: 'throughput', unit: 'MB/s', better: 'higher', target: null, value: (d) => d.client.counters.bytesIn / MB / d.client.seconds }],
   });
 }
 
