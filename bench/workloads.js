@@ -19,59 +19,52 @@ const workloads = [];
 
 // ---- bulk --------------------------------------------------------------------------------------
 
+/**
+ * One connection's transfer, client→server then server→client: the sender writes `writes`
+ * ({ writeSize, burst }: client.js / server.js, writeAsFastAsTaken) as fast as the receiver takes
+ * them; throughput is the cleartext the receiver counts. `id(direction)` and `title(arrow)` name
+ * each ('c2s' / 'client→server', 's2c' / 'server→client').
+ */
+function transferWorkloads({ id, title, tls, writes, target }) {
+  for (const [direction, arrow, sender, receiver] of [
+    ['c2s', 'client→server', 'client', 'server'],
+    ['s2c', 'server→client', 'server', 'client'],
+  ]) {
+    workloads.push({
+      id: id(direction),
+      group: 'bulk',
+      title: title(arrow),
+      kind: 'net',
+      server: sender === 'server' ? { mode: 'source', ...writes, tls } : { mode: 'sink', tls },
+      client: sender === 'client' ? { mode: 'send', ...writes, tls } : { mode: 'recv', tls },
+      cost: { unit: 'MB', ops: (d) => d[receiver].counters.bytesIn / MB },
+      metrics: [{ name: 'throughput', unit: 'MB/s', better: 'higher', target, value: (d) => d[receiver].counters.bytesIn / MB / d[receiver].seconds }],
+    });
+  }
+}
+
 for (const cipher of ['AES-128-GCM', 'AES-256-GCM', 'ChaCha20-Poly1305']) {
-  const tls = { version: 'TLSv1.3', cipher, cert: 'ec' };
-  const id = cipher.toLowerCase().replace(/[^a-z0-9]+/g, '');
-  workloads.push({
-    id: `bulk-c2s-${id}`,
-    group: 'bulk',
-    title: `bulk client→server, ${cipher}`,
-    kind: 'net',
-    server: { mode: 'sink', tls },
-    client: { mode: 'send', writeSize: WRITE_SIZE, tls },
-    cost: { unit: 'MB', ops: (d) => d.server.counters.bytesIn / MB },
-    metrics: [{ name: 'throughput', unit: 'MB/s', better: 'higher', target: 1.5, value: (d) => d.server.counters.bytesIn / MB / d.server.seconds }],
-  });
-  workloads.push({
-    id: `bulk-s2c-${id}`,
-    group: 'bulk',
-    title: `bulk server→client, ${cipher}`,
-    kind: 'net',
-    server: { mode: 'source', writeSize: WRITE_SIZE, tls },
-    client: { mode: 'recv', tls },
-    cost: { unit: 'MB', ops: (d) => d.client.counters.bytesIn / MB },
-    metrics: [{ name: 'throughput', unit: 'MB/s', better: 'higher', target: 1.5, value: (d) => d.client.counters.bytesIn / MB / d.client.seconds }],
+  const name = cipher.toLowerCase().replace(/[^a-z0-9]+/g, '');
+  transferWorkloads({
+    id: (direction) => `bulk-${direction}-${name}`,
+    title: (arrow) => `bulk ${arrow}, ${cipher}`,
+    tls: { version: 'TLSv1.3', cipher, cert: 'ec' },
+    writes: { writeSize: WRITE_SIZE },
+    target: 1.5,
   });
 }
 
-// Small writes: a sender writing 64-byte chunks in bursts of 100 (6,400 bytes, under the default
-// 16 KiB high-water mark), the next burst from an immediate, as protocol clients and servers
-// write messages. Node's TLSWrap sends the first write of a burst and the rest together
-// (_writev, one record).
-{
-  const tls = { version: 'TLSv1.3', cipher: 'AES-128-GCM', cert: 'ec' };
-  const small = { writeSize: 64, burst: 100, tls };
-  workloads.push({
-    id: 'small-writes-c2s',
-    group: 'bulk',
-    title: 'small writes client→server, 64 B each, AES-128-GCM',
-    kind: 'net',
-    server: { mode: 'sink', tls },
-    client: { mode: 'send', ...small },
-    cost: { unit: 'MB', ops: (d) => d.server.counters.bytesIn / MB },
-    metrics: [{ name: 'throughput', unit: 'MB/s', better: 'higher', target: null, value: (d) => d.server.counters.bytesIn / MB / d.server.seconds }],
-  });
-  workloads.push({
-    id: 'small-writes-s2c',
-    group: 'bulk',
-    title: 'small writes server→client, 64 B each, AES-128-GCM',
-    kind: 'net',
-    server: { mode: 'source', ...small },
-    client: { mode: 'recv', tls },
-    cost: { unit: 'MB', ops: (d) => d.client.counters.bytesIn / MB },
-    metrics: [{ name: 'throughput', unit: 'MB/s', better: 'higher', target: null, value: (d) => d.client.counters.bytesIn / MB / d.client.seconds }],
-  });
-}
+// Small writes: 64-byte chunks in bursts of 100 (6,400 bytes, under the default 16 KiB
+// high-water mark), the next burst from an immediate, as protocol clients and servers write
+// messages. Node's TLSWrap sends the first write of a burst and the rest together (_writev, one
+// record).
+transferWorkloads({
+  id: (direction) => `small-writes-${direction}`,
+  title: (arrow) => `small writes ${arrow}, 64 B each, AES-128-GCM`,
+  tls: { version: 'TLSv1.3', cipher: 'AES-128-GCM', cert: 'ec' },
+  writes: { writeSize: 64, burst: 100 },
+  target: null,
+});
 
 // ---- echo --------------------------------------------------------------------------------------
 

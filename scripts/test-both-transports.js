@@ -60,7 +60,7 @@ function runSuite(transport) {
     run.on('exit', (code, signal) => {
       clearTimeout(watchdog);
       process.off('SIGINT', forward).off('SIGTERM', forward);
-      resolve(code ?? (signal ? 1 : 0));
+      resolve(code ?? 1); // (no code: ended by a signal)
     });
   });
 }
