@@ -103,7 +103,11 @@ function TLSSocket(socket, opts) {
   if (!(context instanceof SecureContext) || !(context.context instanceof binding.SecureContext)) {
     throw new ERR_TLS_INVALID_CONTEXT('context');
   }
-  this[kSession] = tlsOptions[kAdoptedSession] ?? new binding.TlsConnection(context.context, !!tlsOptions.isServer);
+  const adopted = tlsOptions[kAdoptedSession];
+  this[kSession] = adopted ?? new binding.TlsConnection(context.context, !!tlsOptions.isServer);
+  // The options keep only that it was adopted: a closed socket someone still holds must not
+  // hold its session's handle too.
+  if (adopted) tlsOptions[kAdoptedSession] = true;
   this[kTransport] = null;
   this[kTransportKind] = null;
   this[kHeldWrite] = null;

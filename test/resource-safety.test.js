@@ -33,6 +33,10 @@ describe('resource safety under churn', () => {
     assert.equal(report.afterCyclesBeforeGc.sessions, report.start.sessions);
   });
 
+  it('closed sockets the program still holds hold no session handle', () => {
+    assert.equal(report.closedSocketsHeld.sessionHandles, report.start.sessionHandles);
+  });
+
   it('finalizers free sessions that were never destroyed, and every handle', () => {
     assert.ok(report.abandoned.sessions >= 100, 'the abandoned sessions were live');
     assert.equal(report.end.sessions, report.start.sessions);

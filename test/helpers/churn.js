@@ -89,8 +89,10 @@ async function main() {
   // with the handshake), then closed (both ends' 'close').
   const open = [];
   const serverSidesClosed = [];
+  const serverSides = [];
   const serverSidesOpen = new Promise((resolve) => {
     const onSecure = (s) => {
+      serverSides.push(s);
       serverSidesClosed.push(once(s, 'close'));
       if (serverSidesClosed.length < 20) return;
       server.removeListener('secureConnection', onSecure);
@@ -108,7 +110,11 @@ async function main() {
   await Promise.all(open.map((c) => { c.destroy(); return once(c, 'close'); }));
   await Promise.all(serverSidesClosed);
   report.afterCloseBeforeGc = liveObjects();
+  // Closed sockets a program still holds (both ends') hold no session handle.
+  await settleGc();
+  report.closedSocketsHeld = liveObjects();
   open.length = 0;
+  serverSides.length = 0;
 
   // Warm-up, so the measured RSS excludes one-time allocations (code, caches, pools).
   await inParallel(200, (i) => cycle(port, i % 2 ? shared : undefined));
