@@ -225,7 +225,10 @@ function install(proto) {
     else cb(this._takeSessionError());
   };
 
-  /** Sends what the connection has waiting; `cb` (if any) once the kernel took it. */
+  /**
+   * Sends what the connection has waiting; `cb` (if any) once the kernel took it, never from
+   * inside this call (it may be user code's: a 'newSession' callback releasing held output).
+   */
   proto._nativeFlush = function _nativeFlush(cb) {
     const transport = this[kTransport];
     if (transport.closed) {
@@ -235,7 +238,7 @@ function install(proto) {
     const id = cb ? this._nativeWriteId(cb) : 0;
     if (transportFlush(transport.native, id) && cb) {
       this[kWrites].delete(id);
-      cb();
+      setImmediate(cb);
     }
   };
 
