@@ -16,6 +16,7 @@ const { describe, it } = require('node:test');
 const { liveObjects } = require('../lib/binding');
 const tls = require('..');
 const { fixture, once, listen } = require('./helpers/differential');
+const { captureClientHello } = require('./helpers/wire');
 
 const certs = { key: fixture('agent-key.pem'), cert: fixture('agent-chain.pem') };
 const clientOptions = { host: '127.0.0.1', servername: 'localhost', ca: fixture('ca-cert.pem') };
@@ -134,6 +135,52 @@ describe('the native transport', { skip: !nativeOn && 'TLS_RS_TRANSPORT=js' }, (
     assert.ok(offloaded.offloaded >= 1, "the server's steps ran on the pool");
     assert.ok(inline.events.some((e) => e.startsWith('tlsClientError') || e.startsWith('socket error')), inline.events.join(', '));
     assert.deepEqual(offloaded.events, inline.events);
+  });
+
+  it('a socket destroyed while its step is on a worker hears nothing of that step', async () => {
+    // Two ClientHellos read in one loop turn go to workers; a spin lets both steps finish, so
+    // their results come back in one batch. The first result's SNICallback destroys both
+    // sockets: the second result must not reach its destroyed socket (it did: the soak's
+    // uncaught TypeError in _onSNIRequest / _askResumeSession).
+    const hello = await captureClientHello();
+    const accepted = [];
+    let sniCalls = 0;
+    const srv = tls.createServer({ ...certs, SNICallback: () => {
+      sniCalls++;
+      for (const s of accepted) s.destroy();
+    } });
+    srv.on('newSession', (id, data, done) => done()); // the TLSSocket is built at accept
+    // The accepted sockets, without a 'connection' listener (which takes net's path).
+    const emit = srv.emit;
+    srv.emit = function (event, ...args) {
+      if (event === 'connection') accepted.push(args[0]);
+      return Reflect.apply(emit, this, [event, ...args]);
+    };
+    const port = await listen(srv);
+    const clients = [net.connect(port, '127.0.0.1'), net.connect(port, '127.0.0.1')];
+    const errors = [];
+    const onUncaught = (err) => errors.push(err);
+    process.on('uncaughtException', onUncaught);
+    try {
+      for (const c of clients) c.on('error', () => {});
+      while (accepted.length < 2) await new Promise((r) => setImmediate(r));
+      const closed = accepted.map((s) => once(s, 'close'));
+      const before = liveObjects().offloadedSteps;
+      for (const c of clients) c.write(hello);
+      // The hellos are read in the next turn's poll phase; this runs in that turn's check phase.
+      setImmediate(() => setImmediate(() => {
+        const until = Date.now() + 100;
+        while (Date.now() < until);
+      }));
+      await Promise.all(closed);
+      assert.equal(liveObjects().offloadedSteps - before, 2, 'both steps ran on workers');
+      assert.equal(sniCalls, 1);
+      assert.deepEqual(errors, []);
+    } finally {
+      process.removeListener('uncaughtException', onUncaught);
+      for (const c of clients) c.destroy();
+      srv.close();
+    }
   });
 
   it('a server with a user connection listener gives it the raw net.Socket and takes the memory-BIO path', async () => {

@@ -58,20 +58,23 @@ impl ConnectionCell {
     }
 
     /// The worker's step finished (on the loop's thread): the connection is back, and this is
-    /// the step's status (Failed when it is gone).
-    pub fn come_back(&self) -> Status {
-        if let Some(status) = self.reclaimed.take() {
-            return status;
-        }
-        match self.away.borrow_mut().take().and_then(|slot| slot.try_take()) {
-            Some((connection, status)) => {
-                if let Ok(mut slot) = self.connection.try_borrow_mut() {
-                    *slot = Some(connection);
+    /// the step's status (Failed when the step left none); None when the connection was
+    /// destroyed while away — nobody wants that step's outcome.
+    pub fn come_back(&self) -> Option<Status> {
+        let status = match self.reclaimed.take() {
+            Some(status) => status,
+            None => match self.away.borrow_mut().take().and_then(|slot| slot.try_take()) {
+                Some((connection, status)) => {
+                    if let Ok(mut slot) = self.connection.try_borrow_mut() {
+                        *slot = Some(connection);
+                    }
+                    status
                 }
-                status
-            }
-            None => Status::Failed,
-        }
+                None => Status::Failed,
+            },
+        };
+        let destroyed = self.connection.try_borrow().is_ok_and(|c| c.is_none());
+        (!destroyed).then_some(status)
     }
 
     /// Whether the connection is away on a worker.

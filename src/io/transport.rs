@@ -618,6 +618,12 @@ fn step_done(token: usize) {
     let transport = unsafe { Rc::from_raw(token as *const Transport) };
     let status = transport.connection.come_back();
     transport.away.set(false);
+    // Closed, or its connection destroyed, while the step was away (JS destroyed the socket):
+    // the owner heard the last of it.
+    let Some(status) = status else { return };
+    if transport.is_closed() {
+        return;
+    }
     transport.resume_reading();
     transport.after_input(status);
 }
