@@ -93,6 +93,8 @@ if (isMainThread) {
       for (const line of await Promise.all([main(), worker('handshakes')])) console.log(line);
     } else {
       console.log(await worker({ 'worker-first': 'handshakes', 'worker-terminated': 'endless' }[scenario] ?? 'exit-open'));
+      // The worker's connections were freed as it ended, steps out on the pool included.
+      console.log('sessions left by the worker ' + liveObjects().sessions);
       console.log(await main());
     }
   })();
@@ -125,18 +127,18 @@ describe('worker_threads', () => {
   it('a worker that made handshakes ends, then the main thread makes its own', () => {
     const { status, signal, lines, stderr } = runChild('worker-first');
     assert.deepEqual({ status, signal, lines },
-      { status: 0, signal: null, lines: [`main secure 150 errors 0${HOW}`, 'worker exit 0', `worker secure 150 errors 0${HOW}`] }, stderr);
+      { status: 0, signal: null, lines: [`main secure 150 errors 0${HOW}`, 'sessions left by the worker 0', 'worker exit 0', `worker secure 150 errors 0${HOW}`] }, stderr);
   });
 
   it('a worker ends with 20 connections open (process.exit), and the main thread goes on', () => {
     const { status, signal, lines, stderr } = runChild('worker-exits-open');
     assert.deepEqual({ status, signal, lines },
-      { status: 0, signal: null, lines: [`main secure 150 errors 0${HOW}`, 'worker exit 0', `worker open 20${HOW}`] }, stderr);
+      { status: 0, signal: null, lines: [`main secure 150 errors 0${HOW}`, 'sessions left by the worker 0', 'worker exit 0', `worker open 20${HOW}`] }, stderr);
   });
 
   it('a worker terminated in the middle of its handshakes, and the main thread goes on', () => {
     const { status, signal, lines, stderr } = runChild('worker-terminated');
     assert.deepEqual({ status, signal, lines },
-      { status: 0, signal: null, lines: [`main secure 150 errors 0${HOW}`, 'worker exit 1'] }, stderr);
+      { status: 0, signal: null, lines: [`main secure 150 errors 0${HOW}`, 'sessions left by the worker 0', 'worker exit 1'] }, stderr);
   });
 });

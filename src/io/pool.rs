@@ -79,6 +79,10 @@ impl Job {
 /// What the loop thread runs for each finished job (a token from `Job::token`).
 pub type Finished = fn(usize);
 
+/// What the loop thread runs, as its loop ends, for each job whose result came too late to be
+/// applied: the token's owner lets go of what it handed over.
+pub type Discarded = fn(usize);
+
 /// The process's workers and their queue of jobs, from every loop.
 struct Workers {
     jobs: Mutex<VecDeque<Job>>,
@@ -119,8 +123,11 @@ fn workers() -> Option<&'static Arc<Workers>> {
 /// Where a loop's finished jobs wait for it, and the handle that wakes it.
 pub struct Mailbox {
     state: Mutex<MailboxState>,
+    /// Signalled for each token posted once the loop is ending (`close_mailbox` waits on it).
+    posted: Condvar,
     uv: &'static Uv,
     finished: Finished,
+    discarded: Discarded,
     /// Jobs submitted whose results the loop has not handled yet (loop thread only).
     in_flight: AtomicUsize,
     workers: &'static Arc<Workers>,
@@ -141,21 +148,22 @@ thread_local! {
 }
 
 /// The pool as seen from the loop `loop_` of the calling thread, started on first use; None when
-/// it is off, cannot start, or the loop is ending.
-pub fn pool(loop_: *mut c_void, finished: Finished) -> Option<Arc<Mailbox>> {
+/// it is off, cannot start, or the loop is ending. Each job's token comes back to `finished`, or
+/// to `discarded` when the loop ended first.
+pub fn pool(loop_: *mut c_void, finished: Finished, discarded: Discarded) -> Option<Arc<Mailbox>> {
     if teardown::ending() {
         return None;
     }
     if let Some(mailbox) = MAILBOX.with(|m| m.borrow().clone()) {
         return Some(mailbox);
     }
-    let mailbox = Mailbox::open(loop_, finished)?;
+    let mailbox = Mailbox::open(loop_, finished, discarded)?;
     MAILBOX.with(|m| *m.borrow_mut() = Some(mailbox.clone()));
     Some(mailbox)
 }
 
 impl Mailbox {
-    fn open(loop_: *mut c_void, finished: Finished) -> Option<Arc<Mailbox>> {
+    fn open(loop_: *mut c_void, finished: Finished, discarded: Discarded) -> Option<Arc<Mailbox>> {
         let uv = uv::uv()?;
         let workers = workers()?;
         let wake = uv::alloc_raw(unsafe { (uv.handle_size)(uv::UV_ASYNC) });
@@ -169,7 +177,15 @@ impl Mailbox {
         // An idle pool does not keep the loop alive; one with a step away does (submit).
         unsafe { (uv.unref)(wake) };
         let state = Mutex::new(MailboxState { tokens: Vec::new(), wake });
-        let mailbox = Arc::new(Mailbox { state, uv, finished, in_flight: AtomicUsize::new(0), workers });
+        let mailbox = Arc::new(Mailbox {
+            state,
+            posted: Condvar::new(),
+            uv,
+            finished,
+            discarded,
+            in_flight: AtomicUsize::new(0),
+            workers,
+        });
         let id = teardown::register(Box::new(close_mailbox));
         MAILBOX_ID.with(|m| m.set(id));
         Some(mailbox)
@@ -192,15 +208,15 @@ impl Mailbox {
         self.workers.work.notify_one();
     }
 
-    // On a worker: a job's result is in its slot; tell the loop (unless it is gone).
+    // On a worker: a job's result is in its slot; tell the loop.
     fn post(&self, token: usize) {
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.tokens.push(token);
         if state.wake.is_null() {
-            // The loop ended: the result stays in its slot, unclaimed (a leak bounded by the
-            // steps away when a worker thread ended; the connection is not Send back to free).
+            // The loop is ending: `close_mailbox` waits for this token to discard it.
+            self.posted.notify_one();
             return;
         }
-        state.tokens.push(token);
         // Only the first token signals: the loop was told of the others' batch and takes all
         // tokens at once, so later ones need no eventfd write (nor a chance to preempt here).
         if state.tokens.len() == 1 {
@@ -221,12 +237,29 @@ thread_local! {
     static MAILBOX_ID: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
-/// Closes this thread's mailbox (its loop is ending): workers stop posting to it.
+/// Closes this thread's mailbox (its loop is ending). The jobs still out are waited for (what
+/// they would have cost inline) and their tokens discarded: each holds its connection, which
+/// would otherwise never be freed — a worker must not free it, nor can the loop apply it now.
 fn close_mailbox() {
     let Some(mailbox) = MAILBOX.with(|m| m.borrow().clone()) else { return };
-    let wake = std::mem::replace(&mut mailbox.state.lock().unwrap_or_else(|e| e.into_inner()).wake, std::ptr::null_mut());
+    let mut state = mailbox.state.lock().unwrap_or_else(|e| e.into_inner());
+    let wake = std::mem::replace(&mut state.wake, std::ptr::null_mut());
     if wake.is_null() {
         return;
+    }
+    let mut out = mailbox.in_flight.swap(0, Ordering::Relaxed);
+    let mut late = Vec::new();
+    loop {
+        out = out.saturating_sub(state.tokens.len());
+        late.append(&mut state.tokens);
+        if out == 0 {
+            break;
+        }
+        state = mailbox.posted.wait(state).unwrap_or_else(|e| e.into_inner());
+    }
+    drop(state);
+    for token in late {
+        let _ = std::panic::catch_unwind(|| (mailbox.discarded)(token));
     }
     teardown::unregister(MAILBOX_ID.with(|m| m.replace(0)));
     unsafe { (mailbox.uv.close)(wake, on_mailbox_closed) };
@@ -260,6 +293,9 @@ fn work(workers: Arc<Workers>) {
         }))
         .unwrap_or(Status::Failed);
         slot.fill(connection, status);
+        // Before posting: once posted, the loop may free what holds the slot, and the last
+        // reference must not be this thread's (it would free the connection here).
+        drop(slot);
         if let Some(mailbox) = mailbox {
             mailbox.post(token);
         }

@@ -336,13 +336,14 @@ impl Transport {
         if !worth_it {
             return false;
         }
-        let Some(pool) = pool::pool(self.loop_, step_done) else { return false };
+        let Some(pool) = pool::pool(self.loop_, step_done, step_discarded) else { return false };
         let slot = Arc::new(Slot::default());
         let Some(connection) = self.connection.send_away(slot.clone()) else { return false };
         let input = input.to_vec();
         self.away.set(true);
         self.pause_reading();
-        // The job holds a reference to the transport until `step_done` takes it back.
+        // The job holds a reference to the transport until `step_done` takes it back (or, the
+        // loop ending first, `step_discarded`).
         let token = Rc::into_raw(self.clone()) as usize;
         pool.submit(Job::new(Traveling(connection), input, slot, token));
         true
@@ -626,6 +627,13 @@ fn step_done(token: usize) {
     }
     transport.resume_reading();
     transport.after_input(status);
+}
+
+/// On the loop's thread, as the loop ends: a step that came back too late to be applied. The
+/// transport (closed by now) lets go; its connection, back in its slot, is freed with it.
+fn step_discarded(token: usize) {
+    // SAFETY: `offload` made the token from an Rc it handed over.
+    drop(unsafe { Rc::from_raw(token as *const Transport) });
 }
 
 /// The transport a libuv handle points at (a borrowed `Rc`).
