@@ -481,8 +481,9 @@ describe("'newSession' / 'resumeSession': an external session store", () => {
 
   for (const version of VERSIONS) {
     it(`${version}: the write callbacks of output 'newSession' held run after its callback returned`, async () => {
-      // Node 20 calls them before the output goes out (a TLS 1.3 server's never does); tls-rs
-      // once it went, and never from inside the user's done(), which would re-enter user code.
+      // Node 20 calls them before the output goes out (README, "Deliberate differences");
+      // tls-rs once it went, and never from inside the user's done(), which would re-enter
+      // user code.
       const srv = tlsRs.createServer({ ...SERVER, maxVersion: version, secureOptions: SSL_OP_NO_TICKET }, (s) => {
         // (No error: null, or undefined on Node 18, whose Writable passes that.)
         s.write('hi', (err) => written({ err: err ?? null, insideDone }));

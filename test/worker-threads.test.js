@@ -1,11 +1,12 @@
 'use strict';
 // tls-rs in worker_threads: a worker's connections (server and client, many handshakes in
 // flight) work beside the main thread's, on the native transport and the handshake pool as the
-// main thread's do, and a worker can end — normally, or with connections still open — without
-// taking the process down. (Each scenario runs in a child process: the failures this guards
-// against were Node aborting in CheckedUvLoopClose when a worker's loop closed with the native
-// transport's libuv handles open, and the main thread entering a worker's isolate from the
-// handshake pool's wake-up.)
+// main thread's do, and a worker can end — normally, or with connections still open or
+// handshake steps on the pool — without taking the process down or leaving its connections
+// behind. (Each scenario runs in a child process: the failures this guards against were Node
+// aborting in CheckedUvLoopClose when a worker's loop closed with the native transport's libuv
+// handles open, the main thread entering a worker's isolate from the handshake pool's wake-up,
+// and the connections of steps still on the pool never freed.)
 
 const assert = require('node:assert/strict');
 const { spawnSync } = require('node:child_process');
