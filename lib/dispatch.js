@@ -12,7 +12,7 @@
 const { performance } = require('node:perf_hooks');
 const { Status, EventKind, connectionReceive, connectionReadCleartext } = require('./binding');
 const { cleartextSlab } = require('./slab');
-const { kSession, kReadPaused, kBytesRead, kTransportKind } = require('./symbols');
+const { kSession, kReadPaused, kBytesRead, kTransportKind, kQuestionPending } = require('./symbols');
 const { HOLD_NEW_SESSION } = require('./held-output');
 
 // Cleartext records (≤ 16 KiB each) are read into slices of the shared slab (lib/slab.js).
@@ -32,6 +32,7 @@ function install(proto) {
 
   /** Continues the handshake once the question it paused for is answered. */
   proto._resumeHandshake = function _resumeHandshake() {
+    this[kQuestionPending] = false;
     if (this[kSession]) this._afterSessionStep(this[kSession].resume());
   };
 
@@ -60,18 +61,26 @@ function install(proto) {
           this._onSessionError();
           return;
         case Status.AskingSession:
+          if (this[kQuestionPending]) return;
+          this[kQuestionPending] = true;
           this._askResumeSession();
           return;
         case Status.AskingSNI:
           this._flushCiphertext(null);
+          if (this[kQuestionPending]) return;
+          this[kQuestionPending] = true;
           this._onSNIRequest();
           return;
         case Status.AskingALPN:
           this._flushCiphertext(null);
+          if (this[kQuestionPending]) return;
+          this[kQuestionPending] = true;
           this._onALPNRequest();
           return;
         case Status.AskingOCSP:
           this._flushCiphertext(null);
+          if (this[kQuestionPending]) return;
+          this[kQuestionPending] = true;
           this._onOCSPRequest();
           return;
       }

@@ -27,7 +27,7 @@ const {
 const { validateNumber, validateFunction } = require('./validators');
 const {
   kSession, kTransport, kTransportKind, kReadPaused, kBytesRead, kShuttingDown, kHandshakes, kLastHandshakeTime,
-  kAdoptedSession,
+  kAdoptedSession, kQuestionPending,
 } = require('./symbols');
 const { connectionEncrypt, connectionTakeCiphertext } = binding;
 // Ciphertext flushes are slices of this (lib/slab.js).
@@ -112,6 +112,7 @@ function TLSSocket(socket, opts) {
   this[kTransportKind] = null;
   this[kHeldWrite] = null;
   this[kActiveWrite] = null;
+  this[kQuestionPending] = false;
   this._initHeldOutput();
   this[kReadPaused] = false;
   this[kEOF] = false;

@@ -27,4 +27,9 @@ module.exports = {
    * listeners was decided then.
    */
   kAdoptedSession: Symbol('kAdoptedSession'),
+  /**
+   * A question the handshake paused for (SNI, ALPN, OCSP, session) was put to JS and is not
+   * answered yet: input that arrives meanwhile leaves the same question, asked once (Node).
+   */
+  kQuestionPending: Symbol('kQuestionPending'),
 };

@@ -8,12 +8,14 @@
 
 const { describe, it } = require('node:test');
 const assert = require('node:assert/strict');
+const net = require('node:net');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 const {
   differential, describeError, fixture, once, listen, SOCKET_EVENTS, SERVER_EVENTS, nodeTls, tlsRs,
 } = require('./helpers/differential');
 const { startOpensslServer, startOpensslClient, withTimeout } = require('./helpers/peers');
+const { captureClientHello } = require('./helpers/wire');
 
 const AGENT = { key: fixture('agent-key.pem'), cert: fixture('agent-chain.pem') }; // CN localhost
 const WRONGHOST = { key: fixture('wronghost-key.pem'), cert: fixture('wronghost-cert.pem') }; // CN wrong.example.test
@@ -276,6 +278,44 @@ describe('SNICallback matches built-in tls', () => {
         client: { servername: '' },
       }), { side });
     }
+  });
+
+  it('is called once while more input arrives before its answer', async () => {
+    // tls-rs asked again for every chunk read while the question was pending (Node: once).
+    const hello = await captureClientHello(nodeTls, { servername: 'x.example' });
+    await differential(async ({ serverTls, rec }) => {
+      let answer;
+      let asked;
+      const askedPromise = new Promise((resolve) => { asked = resolve; });
+      const srv = serverTls.createServer({
+        ...AGENT,
+        SNICallback(name, cb) {
+          rec.add('callbacks', 'SNICallback', name);
+          answer = cb;
+          asked();
+        },
+      });
+      srv.on('tlsClientError', () => {}); // the raw client leaves mid-handshake
+      const port = await listen(srv);
+      const raw = net.connect(port, '127.0.0.1');
+      raw.on('error', () => {});
+      raw.write(hello);
+      await askedPromise;
+      // Two ChangeCipherSpec records (a TLS 1.3 peer may send them after its ClientHello), each
+      // taken by the kernel and then read by the server a loop turn or two later.
+      const turn = () => new Promise((resolve) => setImmediate(resolve));
+      for (let i = 0; i < 2; i++) {
+        await new Promise((resolve) => raw.write(Buffer.from([20, 3, 3, 0, 1, 1]), resolve));
+        await turn();
+        await turn();
+      }
+      const flight = once(raw, 'data');
+      answer(null, null);
+      rec.add('client', 'server flight record type', (await flight)[0]);
+      raw.destroy();
+      srv.close();
+      await once(srv, 'close');
+    }, { side: 'server' });
   });
 
   it('an answer after the client left: no handshake, no crash', async () => {
