@@ -62,7 +62,13 @@ impl ConnectionCell {
     /// destroyed while away — nobody wants that step's outcome.
     pub fn come_back(&self) -> Option<Status> {
         let status = match self.reclaimed.take() {
-            Some(status) => status,
+            // A use took the connection back first and may have acted on it since (answered
+            // the question the step left, say): the step's status is stale, the connection's
+            // own is not.
+            Some(status) => match self.connection.try_borrow() {
+                Ok(connection) => connection.as_ref().map_or(status, |c| c.status()),
+                Err(_) => status,
+            },
             None => match self.away.borrow_mut().take().and_then(|slot| slot.try_take()) {
                 Some((connection, status)) => {
                     if let Ok(mut slot) = self.connection.try_borrow_mut() {
@@ -117,5 +123,45 @@ impl ConnectionCell {
             Ok(mut slot) => *slot = None,
             Err(_) => self.destroy_requested.set(true),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::conn::test_pair::connection_pair;
+    use crate::io::pool::Traveling;
+    use openssl::ssl::SslVersion;
+
+    /// A server connection sent to a "worker" whose step ended with `step_status`.
+    fn away_with(step_status: Status) -> ConnectionCell {
+        let (_client, server) = connection_pair(SslVersion::TLS1_3);
+        let cell = ConnectionCell::new(server);
+        let slot = Arc::new(Slot::default());
+        let connection = cell.send_away(slot.clone()).expect("sent away");
+        slot.fill(Traveling(connection), step_status);
+        cell
+    }
+
+    #[test]
+    fn a_step_reported_after_a_use_took_the_connection_back_reports_the_connections_status() {
+        // The use (JS answering the question the step left, say) may have changed what is
+        // next: the step's own status is stale by then.
+        let cell = away_with(Status::Failed);
+        assert_eq!(cell.try_with(|c| c.status()), Ok(Status::Ready));
+        assert_eq!(cell.come_back(), Some(Status::Ready));
+    }
+
+    #[test]
+    fn a_step_reported_in_turn_reports_its_own_status() {
+        let cell = away_with(Status::Failed);
+        assert_eq!(cell.come_back(), Some(Status::Failed));
+    }
+
+    #[test]
+    fn a_step_whose_connection_was_destroyed_meanwhile_reports_nothing() {
+        let cell = away_with(Status::Ready);
+        cell.destroy();
+        assert_eq!(cell.come_back(), None);
     }
 }

@@ -34,7 +34,8 @@ pub struct Slot {
 }
 
 impl Slot {
-    fn fill(&self, connection: Traveling, status: Status) {
+    /// A worker's step is done: the connection and the status it left.
+    pub(crate) fn fill(&self, connection: Traveling, status: Status) {
         let mut result = self.result.lock().unwrap_or_else(|e| e.into_inner());
         *result = Some((connection, status));
         self.ready.notify_all();
