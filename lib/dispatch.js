@@ -36,6 +36,14 @@ function install(proto) {
     if (this[kSession]) this._afterSessionStep(this[kSession].resume());
   };
 
+  // Puts the handshake's question to JS with `ask`, once: input that arrives before the answer
+  // leaves the same question (Node asks once).
+  proto._askOnce = function _askOnce(ask) {
+    if (this[kQuestionPending]) return;
+    this[kQuestionPending] = true;
+    ask.call(this);
+  };
+
   /** Acts on the connection's status as it stands, for a caller that did not advance it. */
   proto._actOnStatus = function _actOnStatus() {
     if (this[kSession]) this._afterSessionStep(this[kSession].status());
@@ -61,27 +69,19 @@ function install(proto) {
           this._onSessionError();
           return;
         case Status.AskingSession:
-          if (this[kQuestionPending]) return;
-          this[kQuestionPending] = true;
-          this._askResumeSession();
+          this._askOnce(this._askResumeSession);
           return;
         case Status.AskingSNI:
           this._flushCiphertext(null);
-          if (this[kQuestionPending]) return;
-          this[kQuestionPending] = true;
-          this._onSNIRequest();
+          this._askOnce(this._onSNIRequest);
           return;
         case Status.AskingALPN:
           this._flushCiphertext(null);
-          if (this[kQuestionPending]) return;
-          this[kQuestionPending] = true;
-          this._onALPNRequest();
+          this._askOnce(this._onALPNRequest);
           return;
         case Status.AskingOCSP:
           this._flushCiphertext(null);
-          if (this[kQuestionPending]) return;
-          this[kQuestionPending] = true;
-          this._onOCSPRequest();
+          this._askOnce(this._onOCSPRequest);
           return;
       }
       break; // Ready or PeerClosed: reading tells which
