@@ -15,15 +15,17 @@ const { validateObject, validateString } = require('./validators');
 const { codes: { ERR_INVALID_ARG_TYPE } } = require('./errors');
 
 // The context options a server keeps as its own fields (lib/server.js's setSecureContext reads
-// them back), apart from the files this helper owns.
-const KEPT_FIELDS = ['pfx', 'passphrase', 'clientCertEngine', 'minVersion', 'maxVersion', 'secureProtocol',
+// them back), apart from the credentials this helper owns: the files, and a `pfx`, which the
+// files replace (kept, it would win over them, as createSecureContext loads it last).
+const KEPT_FIELDS = ['passphrase', 'clientCertEngine', 'minVersion', 'maxVersion', 'secureProtocol',
   'crl', 'ciphers', 'dhparam', 'sigalgs', 'ecdhCurve', 'honorCipherOrder', 'secureOptions', 'sessionIdContext',
   'sessionTimeout', 'privateKeyIdentifier', 'privateKeyEngine', 'echKeys'];
 const FILES = ['key', 'cert', 'ca'];
 
 /**
  * Keeps `server`'s key/cert (and ca) in step with files. Emits 'reload' after each swap and
- * 'error' for a refused set when watching; reload() answers on demand; close() stops watching.
+ * 'error' for a refused set when watching; reload() answers on demand; close() stops watching,
+ * as the server's 'close' does.
  */
 class CredentialsWatcher extends EventEmitter {
   constructor(server, files, options) {
@@ -34,6 +36,11 @@ class CredentialsWatcher extends EventEmitter {
     this.closed = false;
     this.watching = [];
     this.pending = null;
+    // Reloads run one after the other, each reading the files once the one before is done, so
+    // that the last one to install read the files last.
+    this.lastReload = Promise.resolve();
+    this.onServerClose = () => this.close();
+    server.once('close', this.onServerClose);
     if (options.watch !== false) {
       const onChange = (now, before) => {
         if (now.mtimeMs !== before.mtimeMs || now.ino !== before.ino || now.size !== before.size) this.scheduleReload();
@@ -53,7 +60,9 @@ class CredentialsWatcher extends EventEmitter {
     if (this.pending) return;
     this.pending = setImmediate(() => {
       this.pending = null;
-      this.reload().catch((err) => this.emit('error', err));
+      this.reload().catch((err) => {
+        if (!this.closed) this.emit('error', err);
+      });
     });
   }
 
@@ -61,13 +70,22 @@ class CredentialsWatcher extends EventEmitter {
    * Reads the files and swaps the server's context when they make a valid set. Resolves once the
    * server uses them; rejects (the server unchanged) when they do not.
    */
-  async reload() {
-    if (this.closed) throw new Error('tls-rs: the credentials watcher is closed');
+  reload() {
+    const run = this.lastReload.catch(() => {}).then(() => this.readAndInstall());
+    this.lastReload = run;
+    return run;
+  }
+
+  async readAndInstall() {
+    if (this.closed) throw closedError();
     const read = {};
     for (const name of FILES) {
       if (this.files[name] !== undefined) read[name] = await fs.promises.readFile(this.files[name]);
     }
-    checkKeyMatchesCertificate(read.key, read.cert, this.passphrase, this.files);
+    // Closed while the files were read: the swap would undo a context set since.
+    if (this.closed) throw closedError();
+    const passphrase = this.passphrase ?? this.server.passphrase;
+    checkKeyMatchesCertificate(read.key, read.cert, passphrase, this.files);
     // The whole ticket-key ring of a tls-rs server (a Node server has one key).
     const ring = this.server._sharedCreds?.context?.getTicketKeyRing?.();
     const ticketKeys = ring ? Array.from({ length: ring.length / 48 }, (_, i) => ring.subarray(i * 48, (i + 1) * 48)) :
@@ -89,10 +107,15 @@ class CredentialsWatcher extends EventEmitter {
   /** Stops watching the files; the server keeps its current context. */
   close() {
     this.closed = true;
+    this.server.removeListener('close', this.onServerClose);
     if (this.pending) clearImmediate(this.pending);
     for (const [file, listener] of this.watching) fs.unwatchFile(file, listener);
     this.watching = [];
   }
+}
+
+function closedError() {
+  return new Error('tls-rs: the credentials watcher is closed');
 }
 
 // A key of another type than the certificate's public key is accepted by OpenSSL (and Node) as a

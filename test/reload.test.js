@@ -9,7 +9,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { once } = require('node:events');
-const { X509Certificate } = require('node:crypto');
+const { X509Certificate, createPrivateKey } = require('node:crypto');
 const tls = require('..');
 const { watchCredentials } = require('../reload');
 
@@ -129,6 +129,79 @@ describe('watchCredentials', { timeout: 30000 }, () => {
     await assert.rejects(watchCredentials(server, { key: 1, cert: 'b' }), { code: 'ERR_INVALID_ARG_TYPE' });
     await assert.rejects(watchCredentials(server, { key: path.join(dir, 'key.pem'), cert: path.join(dir, 'cert.pem') }),
       { code: 'ERR_TLS_RS_KEY_CERT_MISMATCH' });
+  });
+});
+
+describe('watchCredentials with the server\'s own credentials options', { timeout: 30000 }, () => {
+  async function listening(options) {
+    const server = tls.createServer(options, (s) => s.end());
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    return server;
+  }
+
+  it('checks an encrypted key with the server\'s passphrase when it is given none', async (t) => {
+    const dir = tmpDir(t);
+    const files = { key: path.join(dir, 'key.pem'), cert: path.join(dir, 'cert.pem') };
+    fs.writeFileSync(files.key, fixture('agent-key-encrypted.pem'));
+    fs.writeFileSync(files.cert, fixture('agent-cert.pem'));
+    const server = await listening({ key: fixture('agent-key-encrypted.pem'), cert: fixture('agent-cert.pem'), passphrase: 'sample' });
+    const watcher = await watchCredentials(server, files, { watch: false });
+    t.after(() => {
+      watcher.close();
+      server.close();
+    });
+    // A renewal gone wrong: an ECDSA key, encrypted with the same passphrase, beside the RSA
+    // certificate. OpenSSL would take it as a second slot's key and every handshake would fail.
+    const ecKey = createPrivateKey(fixture('ec-key.pem'))
+      .export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'sample' });
+    fs.writeFileSync(files.key, ecKey);
+    await assert.rejects(watcher.reload(), { code: 'ERR_TLS_RS_KEY_CERT_MISMATCH' });
+    const socket = await connect(server.address().port);
+    assert.equal(socket.getPeerCertificate().fingerprint256, fingerprint('agent-cert.pem'));
+    socket.destroy();
+  });
+
+  it('replaces a pfx the server was made with', async (t) => {
+    const dir = tmpDir(t);
+    install(dir, 'ec-key.pem', 'ec-cert.pem');
+    const server = await listening({ pfx: fixture('agent.pfx'), passphrase: 'sample' });
+    const before = await connect(server.address().port);
+    assert.equal(before.getPeerCertificate().fingerprint256, fingerprint('agent-cert.pem'));
+    before.destroy();
+    const watcher = await watchCredentials(server, { key: path.join(dir, 'key.pem'), cert: path.join(dir, 'cert.pem') }, { watch: false });
+    t.after(() => {
+      watcher.close();
+      server.close();
+    });
+    const after = await connect(server.address().port);
+    assert.equal(after.getPeerCertificate().fingerprint256, fingerprint('ec-cert.pem'));
+    after.destroy();
+  });
+
+  it('a reload that close() overtakes does not swap; the server\'s \'close\' closes the watcher', async (t) => {
+    const dir = tmpDir(t);
+    install(dir, 'agent-key.pem', 'agent-cert.pem');
+    const server = await listening({ key: fixture('agent-key.pem'), cert: fixture('agent-cert.pem') });
+    t.after(() => server.close());
+    const watcher = await watchCredentials(server, { key: path.join(dir, 'key.pem'), cert: path.join(dir, 'cert.pem') }, { watch: false });
+    install(dir, 'ec-key.pem', 'ec-cert.pem');
+    const reloads = [];
+    watcher.on('reload', () => reloads.push('reload'));
+    // The files are still being read when the watcher is closed.
+    const overtaken = watcher.reload();
+    watcher.close();
+    await assert.rejects(overtaken, /the credentials watcher is closed/);
+    assert.deepEqual(reloads, []);
+    const socket = await connect(server.address().port);
+    assert.equal(socket.getPeerCertificate().fingerprint256, fingerprint('agent-cert.pem'));
+    socket.destroy();
+
+    const second = await watchCredentials(server, { key: path.join(dir, 'key.pem'), cert: path.join(dir, 'cert.pem') }, { interval: 20 });
+    server.close();
+    await once(server, 'close');
+    assert.equal(second.closed, true);
+    assert.equal(server.listenerCount('close'), 0);
   });
 });
 
