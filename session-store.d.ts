@@ -10,9 +10,9 @@ export interface SessionStore {
 }
 
 export interface UseSessionStoreOptions {
-  /** How long a resumption waits for the store, in ms (default 200); then a full handshake. */
+  /** How long a resumption waits for the store, in ms (default 200, at most 2^31 - 1); then a full handshake. */
   timeout?: number;
-  /** Told about store errors (which never fail a connection). */
+  /** Told about store errors and slow answers (ERR_TLS_RS_SESSION_STORE_TIMEOUT), which never fail a connection. */
   onError?: (err: unknown) => void;
 }
 
@@ -25,5 +25,8 @@ export interface RedisLike {
 /** A SessionStore over an ioredis client; keys are `prefix` (default 'tls-rs:session:') + id in hex. */
 export declare function redisSessionStore(redis: RedisLike, options?: { prefix?: string }): SessionStore;
 
-/** Answers `server`'s 'newSession' / 'resumeSession' from `store`; returns a function that detaches it. */
+/**
+ * Answers `server`'s 'newSession' / 'resumeSession' from `store`; returns a function that detaches it.
+ * Servers sharing a store need the same `sessionIdContext` option.
+ */
 export declare function useSessionStore(server: Server, store: SessionStore, options?: UseSessionStoreOptions): () => void;

@@ -6,13 +6,18 @@
 // an outage — ends in a full handshake, never in a failed connection.
 //
 // Resumption by session id needs tickets off (`secureOptions: SSL_OP_NO_TICKET`): with tickets,
-// clients resume from the ticket, and servers share ticket keys instead (setTicketKeys).
+// clients resume from the ticket, and servers share ticket keys instead (setTicketKeys). The
+// servers sharing a store need one `sessionIdContext`: OpenSSL resumes a session only under the
+// context it was made in, and Node's default is a hash of the command line, which differs between
+// programs, ports and paths.
 
 const { validateObject, validateFunction, validateNumber } = require('./validators');
 const { codes: { ERR_INVALID_ARG_TYPE } } = require('./errors');
 
 // Node's default sessionTimeout, in seconds.
 const DEFAULT_SESSION_TIMEOUT = 300;
+// The longest delay Node's timers take.
+const TIMEOUT_MAX = 2 ** 31 - 1;
 
 /**
  * A store over an ioredis client (or anything with its getBuffer(key) and
@@ -44,7 +49,8 @@ function useSessionStore(server, store, options = {}) {
   validateFunction(store.set, 'store.set');
   validateObject(options, 'options');
   const timeout = options.timeout ?? 200;
-  validateNumber(timeout, 'options.timeout', 0);
+  // (Beyond 2^31 - 1 ms, Node's timers fire after 1 ms.)
+  validateNumber(timeout, 'options.timeout', 0, TIMEOUT_MAX);
   const onError = typeof options.onError === 'function' ? options.onError : () => {};
 
   const onNewSession = (id, data, done) => {
@@ -61,11 +67,15 @@ function useSessionStore(server, store, options = {}) {
       clearTimeout(timer);
       done(null, data ?? null);
     };
-    // An unanswered store must not hold the handshake.
-    const timer = setTimeout(answer, timeout, null);
-    Promise.resolve().then(() => store.get(id)).then(answer, (err) => {
-      onError(err);
+    // An unanswered store must not hold the handshake. (With a client that queues commands
+    // while offline, as ioredis does by default, this is how an outage shows.)
+    const timer = setTimeout(() => {
       answer(null);
+      onError(storeTimeoutError(timeout));
+    }, timeout);
+    Promise.resolve().then(() => store.get(id)).then(answer, (err) => {
+      answer(null);
+      onError(err);
     });
   };
 
@@ -75,6 +85,13 @@ function useSessionStore(server, store, options = {}) {
     server.removeListener('newSession', onNewSession);
     server.removeListener('resumeSession', onResumeSession);
   };
+}
+
+function storeTimeoutError(timeout) {
+  // tls-rs's own code (Node has no session store), on a plain Error as Node's native errors are.
+  const err = new Error(`The session store did not answer within ${timeout} ms`);
+  err.code = 'ERR_TLS_RS_SESSION_STORE_TIMEOUT';
+  return err;
 }
 
 module.exports = { useSessionStore, redisSessionStore };

@@ -25,7 +25,10 @@ const f = (n) => fs.readFileSync(process.env.CERTS + '/' + n);
 const redis = new Redis({ host: '127.0.0.1', port: Number(process.env.REDIS_PORT), tls: { ca: f('ca-cert.pem'), servername: 'localhost' },
   maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => 100 });
 redis.on('error', () => {});
-const server = tls.createServer({ key: f('agent-key.pem'), cert: f('agent-chain.pem'), secureOptions: SSL_OP_NO_TICKET },
+// One sessionIdContext for both: their command lines differ (process.argv[1]), as those of two
+// programs or machines would, and Node's default context is a hash of the command line.
+const server = tls.createServer({ key: f('agent-key.pem'), cert: f('agent-chain.pem'), secureOptions: SSL_OP_NO_TICKET,
+  sessionIdContext: 'tls-rs-session-store-test' },
   (s) => s.end(String(s.isSessionReused())));
 let storeErrors = 0;
 useSessionStore(server, redisSessionStore(redis), { timeout: 300, onError: () => storeErrors++ });
@@ -33,9 +36,9 @@ redis.once('ready', () => server.listen(0, '127.0.0.1', () => console.log(JSON.s
 process.on('message', () => process.send({ storeErrors }));
 `;
 
-/** Starts a server process; resolves to its port once Redis is connected and it listens. */
-async function startServer(t, redisPort) {
-  const child = spawn(process.execPath, ['-e', SERVER], {
+/** Starts server process `name`; resolves to its port once Redis is connected and it listens. */
+async function startServer(t, redisPort, name) {
+  const child = spawn(process.execPath, ['-e', SERVER, name], {
     cwd: ROOT, env: { ...process.env, REDIS_PORT: String(redisPort), CERTS: path.join(__dirname, 'fixtures', 'certs') },
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
@@ -65,7 +68,7 @@ async function connect(port, version, session) {
 
 test('two servers share sessions through Redis', { timeout: 60_000, skip: needs('redis-server') }, async (t) => {
   const redis = await startRedis(t);
-  const [a, b] = await Promise.all([startServer(t, redis.port), startServer(t, redis.port)]);
+  const [a, b] = await Promise.all([startServer(t, redis.port, 'a'), startServer(t, redis.port, 'b')]);
 
   for (const version of ['TLSv1.2', 'TLSv1.3']) {
     await t.test(`${version}: a session made on one server resumes on the other`, async () => {
