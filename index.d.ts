@@ -13,7 +13,7 @@ declare module 'tls' {
   // Beyond Node: OCSP stapling without user code (README, "OCSP stapling").
   /** `ocspStapling` tuning; times in milliseconds. */
   interface OCSPStaplingOptions {
-    /** How long a responder may take to answer (default 10000). */
+    /** How long a responder may take for its whole answer (default 10000). */
     timeout?: number | undefined;
     /** The first retry after a failed fetch (default 1000); each further one waits twice as long. */
     retryDelay?: number | undefined;

@@ -234,8 +234,9 @@ function refreshDelay(nextUpdate) {
 }
 
 // POSTs a DER OCSP request to an http: responder (RFC 6960 appendix A); resolves to the body of
-// a 200 answer. `onRequest` gets the ClientRequest, to abort it.
+// a 200 answer, whole within `timeout` ms. `onRequest` gets the ClientRequest, to abort it.
 function post(url, body, timeout, onRequest) {
+  let deadline;
   return new Promise((resolve, reject) => {
     let target;
     try {
@@ -249,7 +250,6 @@ function post(url, body, timeout, onRequest) {
     const req = http.request(target, {
       method: 'POST',
       agent: false,
-      timeout,
       headers: { 'content-type': 'application/ocsp-request', 'content-length': body.length },
     }, (res) => {
       if (res.statusCode !== 200) {
@@ -272,11 +272,13 @@ function post(url, body, timeout, onRequest) {
     onRequest(req);
     // The server's listening handle keeps the process alive, not the stapler.
     req.on('socket', (socket) => socket.unref());
-    req.on('timeout', () => req.destroy(tlsRsError('ERR_TLS_RS_OCSP_RESPONDER',
-      `OCSP stapling: no answer from the responder ${url} within ${timeout} ms`)));
+    // For the whole answer, not an idle socket: a responder that trickles its answer is down too.
+    deadline = setTimeout(() => req.destroy(tlsRsError('ERR_TLS_RS_OCSP_RESPONDER',
+      `OCSP stapling: no answer from the responder ${url} within ${timeout} ms`)), timeout);
+    deadline.unref();
     req.on('error', reject);
     req.end(body);
-  });
+  }).finally(() => clearTimeout(deadline));
 }
 
 /** Server constructor: starts OCSP stapling when `options.ocspStapling` asks for it. */

@@ -241,6 +241,33 @@ describe('OCSP stapling (server ocspStapling, client checkOCSP)', { skip }, () =
     assert.match(client.output, /Cert Status: good/);
   });
 
+  it('`timeout` bounds the whole answer: a responder that trickles it is a failed fetch', async (t) => {
+    const http = require('node:http');
+    const pki = await makePki(t);
+    // Ten bytes every 50 ms for 3 s, then garbage: each chunk would renew an idle timeout.
+    const responder = http.createServer((req, res) => {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'application/ocsp-response' });
+      let sent = 0;
+      const timer = setInterval(() => {
+        if (res.destroyed || (sent += 10) > 600) {
+          clearInterval(timer);
+          res.end();
+        } else {
+          res.write(Buffer.alloc(10, 0x30));
+        }
+      }, 50);
+    });
+    responder.listen(pki.port, '127.0.0.1');
+    await once(responder, 'listening');
+    t.after(() => responder.close());
+    const { server } = await staplingServer(t, pki, 'good', { ocspStapling: { ...FAST, timeout: 300, retryDelay: 60_000 } });
+    const [err] = await once(server, 'OCSPStapleError');
+    assert.equal(err.code, 'ERR_TLS_RS_OCSP_RESPONDER');
+    assert.equal(err.message, `OCSP stapling: no answer from the responder ${pki.url} within 300 ms`);
+    responder.closeAllConnections();
+  });
+
   it('a stapling server whose responder is down lets the process exit once closed', async (t) => {
     const code = `
       const tls = require(${JSON.stringify(require.resolve('tls-rs'))});

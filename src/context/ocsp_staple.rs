@@ -192,6 +192,17 @@ pub fn now() -> i64 {
 }
 
 /// The response a context staples for its certificate.
+/// Checks `der` as `check_response` does, for a server about to staple it: a response whose
+/// nextUpdate is past at `now` is refused even within `CLOCK_SKEW`, as `staple_for` would never
+/// staple it (the skew is for judging another party's clock, not for serving stale answers).
+pub fn check_for_stapling(der: &[u8], cert: &X509Ref, issuer: &X509Ref, now: i64) -> Result<OcspVerdict, InvalidResponse> {
+    let verdict = check_response(der, cert, issuer, &[], now)?;
+    if verdict.next_update.is_some_and(|next| next < now) {
+        return Err(invalid("the OCSP response has expired (nextUpdate is past)"));
+    }
+    Ok(verdict)
+}
+
 struct Staple {
     cert: X509,
     response: Vec<u8>,
@@ -317,6 +328,16 @@ mod tests {
         // Without nextUpdate, a response never expires.
         let open = respond(&pki, &[]);
         assert_eq!(check_response(&open, &pki.leaf, &pki.ca, &[], at + 400 * 86_400).unwrap().next_update, None);
+    }
+
+    #[test]
+    fn a_server_staples_nothing_past_next_update_even_within_the_skew() {
+        let pki = pki("stapling", "V");
+        let der = respond(&pki, &["-ndays", "1"]);
+        let at = check_response(&der, &pki.leaf, &pki.ca, &[], now()).unwrap().this_update;
+        assert!(check_for_stapling(&der, &pki.leaf, &pki.ca, at + 86_400).is_ok());
+        let expired = check_for_stapling(&der, &pki.leaf, &pki.ca, at + 86_400 + 1).unwrap_err();
+        assert!(expired.0.contains("expired"), "{expired}");
     }
 
     #[test]

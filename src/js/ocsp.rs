@@ -94,7 +94,7 @@ impl SecureContext {
         let (Some(cert), Some(issuer)) = (self.context.cert.as_ref(), self.context.issuer.as_ref()) else {
             return std::result::Result::<OcspVerdict, _>::Err(InvalidResponse("the context has no certificate with a known issuer".into())).into();
         };
-        let checked = ocsp_staple::check_response(response, cert, issuer, &[], ocsp_staple::now());
+        let checked = ocsp_staple::check_for_stapling(response, cert, issuer, ocsp_staple::now());
         if let Ok(verdict) = &checked {
             let context = self.ssl_context();
             ocsp_staple::set_staple(context, cert, response, verdict.next_update);
