@@ -12,7 +12,7 @@ export interface CredentialFiles {
 }
 
 export interface WatchCredentialsOptions {
-  /** The key's passphrase. */
+  /** The key's passphrase (default: the server's `passphrase` option). */
   passphrase?: string;
   /** Re-read the files when they change (default true). */
   watch?: boolean;
@@ -29,7 +29,7 @@ export declare class CredentialsWatcher extends EventEmitter {
   readonly files: CredentialFiles;
   /** Reads the files now; resolves once the server uses them, rejects (server unchanged) when they are invalid. */
   reload(): Promise<void>;
-  /** Stops watching; the server keeps its current context. */
+  /** Stops watching (as the server's 'close' does); the server keeps its current context. */
   close(): void;
   on(event: 'reload', listener: () => void): this;
   on(event: 'error', listener: (err: Error & { code?: string }) => void): this;
