@@ -33,7 +33,14 @@ function install(proto) {
     }
     // As Node: empty writes push out what is pending before and after the request.
     this.write('');
-    const failure = this[kSession] ? this[kSession].renegotiate() : null;
+    if (!this[kSession]) {
+      // The write destroyed the socket (after end()): Node's _handle.renegotiate() then throws
+      // on the handle that is gone, and its callback gets that TypeError.
+      const gone = new TypeError('Cannot read properties of null (reading \'renegotiate\')');
+      if (callback) process.nextTick(callback, gone);
+      return false;
+    }
+    const failure = this[kSession].renegotiate();
     if (failure) {
       if (callback) process.nextTick(callback, failure);
       return false;

@@ -92,6 +92,25 @@ describe('renegotiate(): argument validation, TLS 1.3, destroyed sockets', () =>
   }
 });
 
+describe('renegotiate() right after end()', () => {
+  for (const side of ['client', 'server']) {
+    it(`returns false and the callback gets the error of the destroyed handle (tls-rs as ${side})`, () => differential(async (env) => {
+      const { rec } = env;
+      const probe = (label, s) => {
+        s.on('error', (err) => rec.add(label, 'error', describeError(err)));
+        s.end();
+        const returned = s.renegotiate({}, (err) => rec.add(label, 'callback', describeError(err)));
+        rec.add(label, 'returned', returned, { destroyed: s.destroyed });
+      };
+      await pair(env, {
+        server: { maxVersion: 'TLSv1.2' },
+        onServer: side === 'server' ? (s) => probe('server', s) : undefined,
+        onClient: side === 'client' ? (c) => probe('client', c) : undefined,
+      });
+    }, { side }));
+  }
+});
+
 describe('renegotiate() before any handshake', () => {
   it('sets the request and waits (as built-in tls)', async () => {
     const run = async (tls) => {
