@@ -85,7 +85,9 @@ class SecurePair extends EventEmitter {
     // As the seed docs' SecurePair: 'secure' handlers check cleartext.authorized, and a client
     // pair starts its handshake by itself (Node 20's leaves a client pair waiting forever).
     this.cleartext.once('secure', () => {
-      if (requestCert) {
+      // A server pair verifies with requestCert (the argument or options.requestCert), a client
+      // pair always (TLSSocket's _requestCert says which).
+      if (this.cleartext._requestCert) {
         const verifyError = this.cleartext.ssl.verifyError();
         this.cleartext.authorized = !verifyError;
         this.cleartext.authorizationError = verifyError ? verifyError.code : null;

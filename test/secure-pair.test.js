@@ -12,12 +12,15 @@ const ca = fixture('ca-cert.pem');
 
 // The seed docs' client pair: piped to a plain socket, it handshakes with a TLS echo server
 // (built-in or tls-rs) and 'secure' handlers see cleartext.authorized.
-async function clientPair(serverTls, { trusted }) {
+async function clientPair(serverTls, { trusted, requestCert }) {
   const srv = serverTls.createServer(certs, (s) => { s.write('welcome!\n'); s.pipe(s); });
   const port = await listen(srv);
   const raw = net.connect(port, '127.0.0.1');
   await once(raw, 'connect');
-  const pair = tlsRs.createSecurePair(tlsRs.createSecureContext(trusted ? { ca } : {}), false);
+  const context = tlsRs.createSecureContext(trusted ? { ca } : {});
+  // requestCert is a server pair's setting: a client pair verifies its server whatever it says.
+  const pair = requestCert === undefined ? tlsRs.createSecurePair(context, false) :
+    tlsRs.createSecurePair(context, false, requestCert);
   raw.pipe(pair.encrypted).pipe(raw);
   const seen = {};
   pair.on('secure', () => {
@@ -48,30 +51,38 @@ describe('createSecurePair', () => {
         { authorized: true, authorizationError: null, protocol: 'TLSv1.3', got: 'welcome!\nhello' });
       assert.deepEqual(await clientPair(serverTls, { trusted: false }),
         { authorized: false, authorizationError: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', protocol: 'TLSv1.3', got: 'welcome!\nhello' });
+      assert.deepEqual(await clientPair(serverTls, { trusted: true, requestCert: false }),
+        { authorized: true, authorizationError: null, protocol: 'TLSv1.3', got: 'welcome!\nhello' });
     });
   }
 
-  it('a server pair with requestCert sees the client certificate', async () => {
-    const plain = net.createServer((raw) => {
-      const ctx = tlsRs.createSecureContext({ ...certs, ca });
-      const pair = tlsRs.createSecurePair(ctx, true, true, false);
-      raw.pipe(pair.encrypted).pipe(raw);
-      pair.on('secure', () => {
-        const err = pair.cleartext.ssl.verifyError();
-        pair.cleartext.end(err ? `rejected ${err.code}` : `hello ${pair.cleartext.getPeerCertificate().subject.CN}`);
+  // requestCert as the positional argument and as Node 20's options.requestCert.
+  for (const [form, args] of [['argument', [true, false]], ['option', [false, false, { requestCert: true }]]]) {
+    it(`a server pair with requestCert (${form}) sees and verifies the client certificate`, async () => {
+      let authorized;
+      const plain = net.createServer((raw) => {
+        const ctx = tlsRs.createSecureContext({ ...certs, ca });
+        const pair = tlsRs.createSecurePair(ctx, true, ...args);
+        raw.pipe(pair.encrypted).pipe(raw);
+        pair.on('secure', () => {
+          authorized = [pair.cleartext.authorized, pair.cleartext.authorizationError];
+          const err = pair.cleartext.ssl.verifyError();
+          pair.cleartext.end(err ? `rejected ${err.code}` : `hello ${pair.cleartext.getPeerCertificate().subject.CN}`);
+        });
       });
+      const port = await listen(plain);
+      const c = tlsRs.connect({ port, host: '127.0.0.1', servername: 'localhost', ca,
+        key: fixture('client-key.pem'), cert: fixture('client-cert.pem') });
+      c.setEncoding('utf8');
+      let got = '';
+      c.on('data', (d) => { got += d; });
+      await once(c, 'end');
+      c.destroy();
+      plain.close();
+      assert.equal(got, 'hello tls-rs client');
+      assert.deepEqual(authorized, [true, null]);
     });
-    const port = await listen(plain);
-    const c = tlsRs.connect({ port, host: '127.0.0.1', servername: 'localhost', ca,
-      key: fixture('client-key.pem'), cert: fixture('client-cert.pem') });
-    c.setEncoding('utf8');
-    let got = '';
-    c.on('data', (d) => { got += d; });
-    await once(c, 'end');
-    c.destroy();
-    plain.close();
-    assert.equal(got, 'hello tls-rs client');
-  });
+  }
 
   it('emits the same DEP0064 deprecation warning as Node, once', () => {
     const { spawnSync } = require('node:child_process');
