@@ -421,6 +421,11 @@ export declare class TlsTransport {
    * follows, -1 when the connection failed (its `status()` says so).
    */
   write(data: Uint8Array, id: number): number
+  /**
+   * The ids of the writes a renegotiation still holds, which the transport forgets: the
+   * connection failed before they went out, and JS fails them.
+   */
+  takeHeldWrites(): Array<number>
   /** close_notify (when established), everything sent, then FIN; `Done` with `id` follows. */
   shutdown(id: number): void
   /** Closes the socket; `Closed` follows. */

@@ -200,6 +200,20 @@ function install(proto) {
     return id;
   };
 
+  // The callbacks of the writes a renegotiation held, which the transport forgets (the
+  // connection failed before they went out).
+  proto._takeNativeHeldWrites = function _takeNativeHeldWrites() {
+    const writes = this[kWrites];
+    const callbacks = [];
+    for (const id of this[kTransport].native.takeHeldWrites()) {
+      const cb = writes?.get(id);
+      if (!cb) continue;
+      writes.delete(id);
+      callbacks.push(cb);
+    }
+    return callbacks;
+  };
+
   // Closed with writes still waiting: they fail; on a destroyed socket as Node's TLSWrap does
   // (destroyedWriteResult).
   proto._failNativeWrites = function _failNativeWrites() {
@@ -222,7 +236,7 @@ function install(proto) {
     if (sent === 0) return;
     this[kWrites].delete(id);
     if (sent === 1) setImmediate(cb);
-    else cb(this._takeSessionError());
+    else cb(this._writeError(this._takeSessionError()));
   };
 
   /**

@@ -287,9 +287,35 @@ TLSSocket.prototype._onSessionError = function _onSessionError() {
   } else if (this._tlsOptions.isServer && this._rejectUnauthorized &&
              /peer did not return a certificate/.test(err.message)) {
     this.destroy();
-  } else {
+  } else if (!this._failRenegotiationHeldWrites(err)) {
     this._emitTLSError(err);
   }
+};
+
+// Node's error for a write OpenSSL refused (TLSWrap's DoWrite and ClearIn): EPROTO, with
+// OpenSSL's words when it queued any ("write EPROTO ...:unexpected record").
+TLSSocket.prototype._writeError = function _writeError(err) {
+  const writeError = native.systemError('EPROTO', 'write');
+  if (err.message) writeError.message = `write EPROTO ${err.message}`;
+  return writeError;
+};
+
+// The connection failed while a renegotiation held writes: as Node's ClearIn fails its pending
+// write, they fail with EPROTO and that error destroys the socket (else they, and end(), would
+// wait forever). False when no write was held.
+TLSSocket.prototype._failRenegotiationHeldWrites = function _failRenegotiationHeldWrites(err) {
+  let callbacks = [];
+  if (this[kTransportKind] === 'native') {
+    callbacks = this._takeNativeHeldWrites();
+  } else if (this[kActiveWrite]?.held) {
+    callbacks.push(this[kActiveWrite].cb);
+    this[kActiveWrite] = null;
+  }
+  if (callbacks.length === 0) return false;
+  const writeError = this._writeError(err);
+  for (const cb of callbacks) cb(writeError);
+  this.destroy(writeError);
+  return true;
 };
 
 // A client's handshake failed with a write waiting for it: in Node that write's SSL_write
@@ -299,8 +325,7 @@ TLSSocket.prototype._onSessionError = function _onSessionError() {
 TLSSocket.prototype._failHeldWrite = function _failHeldWrite(err) {
   const [, cb] = this[kHeldWrite];
   this[kHeldWrite] = null;
-  const writeError = native.systemError('EPROTO', 'write');
-  writeError.message = `write EPROTO ${err.message}`;
+  const writeError = this._writeError(err);
   cb(writeError);
   this.destroy(writeError);
 };
@@ -495,7 +520,7 @@ TLSSocket.prototype._continueWrite = function _continueWrite() {
     const n = connectionEncrypt(session, slice, direct ? slab.buf : EMPTY, direct ? start : 0);
     if (n === 0 && this._sessionFailed()) {
       this[kActiveWrite] = null;
-      cb(this._takeSessionError());
+      cb(this._writeError(this._takeSessionError()));
       return;
     }
     write.offset = end;

@@ -58,6 +58,10 @@ const EVP_R_PROVIDER_SIGNATURE_FAILURE: i32 = 234;
 
 /// The text of SSL_R_RECORD_LAYER_FAILURE's entry as printed.
 const RECORD_LAYER_FAILURE: &str = ":record layer failure:";
+/// The provider's entry for a record whose AEAD tag does not verify, and the record layer's
+/// entry that OpenSSL 3.6+ adds after it (3.0 and 3.5, Node 18-24, print the first alone).
+const CIPHER_OPERATION_FAILED: &str = ":cipher operation failed:";
+const BAD_RECORD_MAC: &str = ":decryption failed or bad record mac:";
 
 // OpenSSL renamed the SSLv3 alert reasons twice: "sslv3 alert handshake failure" (3.0, Node
 // 18/20), "ssl/tls alert handshake failure" (3.2 to 3.x, Node 22/24), "tls alert handshake
@@ -177,6 +181,9 @@ impl OpenSslError {
         // where 3.0 says "packet length too long" for a record longer than any buffer.
         if err.message.contains(RECORD_LAYER_FAILURE) {
             err.message = err.message.split_inclusive('\n').filter(|l| !l.contains(RECORD_LAYER_FAILURE)).collect();
+        }
+        if err.message.contains(CIPHER_OPERATION_FAILED) && err.message.contains(BAD_RECORD_MAC) {
+            err.message = err.message.split_inclusive('\n').filter(|l| !l.contains(BAD_RECORD_MAC)).collect();
         }
         if !openssl_30 {
             return Some(err);

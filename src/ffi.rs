@@ -66,6 +66,7 @@ extern "C" {
     pub fn SSL_set_msg_callback(ssl: *mut SSL, cb: Option<MsgCallback>);
     pub fn SSL_renegotiate(ssl: *mut SSL) -> c_int;
     pub fn SSL_renegotiate_pending(ssl: *const SSL) -> c_int;
+    pub fn SSL_in_init(ssl: *const SSL) -> c_int;
     pub fn SSL_set_psk_client_callback(ssl: *mut SSL, cb: Option<PskClientCallback>);
     pub fn SSL_set_psk_server_callback(ssl: *mut SSL, cb: Option<PskServerCallback>);
     pub fn SSL_use_psk_identity_hint(ssl: *mut SSL, hint: *const c_char) -> c_int;

@@ -111,6 +111,46 @@ describe('renegotiate() right after end()', () => {
   }
 });
 
+describe('a write held by a renegotiation whose connection then fails', () => {
+  // The client's write waits for the server's answer to its renegotiation; a corrupt record
+  // comes instead (from a proxy). As Node's ClearIn fails its pending write: the write's
+  // callback and 'error' get EPROTO with OpenSSL's words, and the socket closes (tls-rs left
+  // the write waiting and the socket open).
+  it('fails with EPROTO and the socket closes (tls-rs as client)', () => differential(async ({ clientTls, serverTls, rec }) => {
+    const net = require('node:net');
+    const srv = serverTls.createServer({ ...CERT, maxVersion: 'TLSv1.2' }, (s) => {
+      s.resume();
+      s.on('error', () => {});
+    });
+    const port = await listen(srv);
+    let toClient;
+    let toServer;
+    const proxy = net.createServer((down) => {
+      const up = net.connect(port, '127.0.0.1');
+      toClient = down;
+      toServer = up;
+      down.pipe(up).pipe(down);
+      up.on('error', () => {});
+      down.on('error', () => {});
+    });
+    const proxyPort = await listen(proxy);
+    const c = clientTls.connect({ port: proxyPort, host: '127.0.0.1', ca, servername: 'localhost', maxVersion: 'TLSv1.2' });
+    rec.watch(c, 'client', SOCKET_EVENTS);
+    c.on('error', () => {}); // recorded by watch()
+    await once(c, 'secureConnect');
+    rec.add('client', 'renegotiate', c.renegotiate({}, (err) => rec.add('client', 'renegotiate callback', describeError(err))));
+    c.write('held', (err) => rec.add('client', 'write callback', describeError(err)));
+    rec.add('client', 'writableLength', c.writableLength);
+    toClient.write(Buffer.concat([Buffer.from([0x17, 0x03, 0x03, 0x00, 0x30]), Buffer.alloc(0x30, 7)]));
+    await once(c, 'close');
+    toClient.destroy();
+    toServer.destroy();
+    proxy.close();
+    srv.close();
+    await once(srv, 'close');
+  }, { side: 'client' }));
+});
+
 describe('renegotiate() before any handshake', () => {
   it('sets the request and waits (as built-in tls)', async () => {
     const run = async (tls) => {

@@ -52,7 +52,7 @@ impl Connection {
     }
 
     /// Writes `cleartext` until OpenSSL needs the peer's handshake messages first. Returns how
-    /// many bytes it took; None when the connection failed.
+    /// many bytes it took; None when the connection failed (JS reports a write error).
     pub(super) fn write_until_held(&mut self, cleartext: &[u8]) -> Option<usize> {
         let raw = self.ssl.as_ptr();
         let mut written = 0;
@@ -60,16 +60,33 @@ impl Connection {
             let rest = &cleartext[written..];
             let mut n = 0usize;
             if unsafe { sys::SSL_write_ex(raw, rest.as_ptr() as *const c_void, rest.len(), &mut n) } != 1 {
-                if self.handshake_done && unsafe { sys::SSL_get_error(raw, 0) } == sys::SSL_ERROR_WANT_READ {
+                if self.handshake_done && self.must_read_first() {
                     unsafe { sys::ERR_clear_error() };
                     return Some(written);
                 }
-                self.record_error("write failed");
+                // (No text when OpenSSL queued none: Node's write error then says just
+                // "write EPROTO".)
+                self.record_error("");
                 return None;
             }
             written += n;
         }
         Some(written)
+    }
+
+    /// After a failed SSL_write during a renegotiation: whether OpenSSL only needs input read
+    /// first — the peer's next flight (WANT_READ), or application data that arrived while it
+    /// waited for the ServerHello, where it stops with SSL_ERROR_SYSCALL and nothing queued
+    /// (`in_read_app_data`, left set by the SSL_read that let such data through): the next
+    /// read delivers that record and goes on with the handshake. (Node's TLSWrap fails the
+    /// write there; the connection is intact.)
+    fn must_read_first(&self) -> bool {
+        let raw = self.ssl.as_ptr();
+        match unsafe { sys::SSL_get_error(raw, 0) } {
+            sys::SSL_ERROR_WANT_READ => true,
+            sys::SSL_ERROR_SYSCALL => unsafe { crate::ffi::ERR_peek_error() == 0 && crate::ffi::SSL_in_init(raw) != 0 },
+            _ => false,
+        }
     }
 
     /// Writes what a renegotiation held back, if OpenSSL takes it now, then a close_notify that
@@ -239,6 +256,34 @@ mod tests {
             assert_eq!(server.status(), super::super::Status::PeerClosed, "close_notify came after the data");
             assert!(client.error().is_none() && server.error().is_none());
         }
+    }
+
+    #[test]
+    fn a_write_that_meets_application_data_during_a_renegotiation_waits_for_reading() {
+        // The client renegotiates; before the server reads the ClientHello it sends two records.
+        // The client reads the first (OpenSSL lets application data through while it waits for
+        // the ServerHello), then writes: SSL_write meets the second record and stops without an
+        // error (SSL_ERROR_SYSCALL, nothing queued). The write waits for reading, which
+        // delivers the record and lets the renegotiation, then the write, go on.
+        let (mut client, mut server) = pair(SslVersion::TLS1_2);
+        client.renegotiate().unwrap();
+        for data in [b"s1", b"s2"] {
+            assert!(server.encrypt(data).is_some(), "{:?}", server.error());
+        }
+        let mut seen = Seen::default();
+        let status = pump(&mut server, &mut client);
+        settle(&mut client, status, &mut seen, &mut |_, q: Question| panic!("unexpected {q:?}"));
+        let mut buf = [0u8; 16384];
+        let n = client.read_cleartext(&mut buf).expect("the first record");
+        assert_eq!(&buf[..n], b"s1");
+        assert!(client.encrypt(b"c1").is_some(), "{:?}", client.error());
+        assert!(client.holds_cleartext());
+        client.shutdown();
+        let (to_client, to_server) = exchange(&mut client, &mut server);
+        assert_eq!((to_client.as_slice(), to_server.as_slice()), (&b"s2"[..], &b"c1"[..]));
+        assert!(!client.holds_cleartext());
+        assert_eq!(server.status(), super::super::Status::PeerClosed, "close_notify came after the data");
+        assert!(client.error().is_none() && server.error().is_none(), "{:?} {:?}", client.error(), server.error());
     }
 
     #[test]

@@ -105,6 +105,17 @@ impl Scratch {
     }
 }
 
+/// What became of a `Transport::write`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Written {
+    /// All of it went to the kernel now.
+    Sent,
+    /// `Sink::done(id)` follows.
+    Pending,
+    /// The connection failed; nothing was sent.
+    Failed,
+}
+
 /// A write queued on libuv: its bytes live here until the callback.
 struct PendingWrite {
     transport: Rc<Transport>,
@@ -427,22 +438,29 @@ impl Transport {
         self.release_held_writes();
     }
 
-    /// Encrypts `chunks` and sends them with what was waiting. True when everything went to the
-    /// kernel now; otherwise `Sink::done(id)` follows. Err with the connection's failure.
-    pub fn write(self: &Rc<Self>, chunks: &[&[u8]], id: u32) -> Result<bool, Unavailable> {
+    /// Encrypts `chunks` and sends them with what was waiting: `Sent` when everything went to
+    /// the kernel now, `Pending` when `Sink::done(id)` follows, `Failed` when the connection
+    /// failed (its error waits in it). Err when the connection is away.
+    pub fn write(self: &Rc<Self>, chunks: &[&[u8]], id: u32) -> Result<Written, Unavailable> {
         let (encrypted, held) =
             self.with_connection(|c| (chunks.iter().all(|chunk| c.encrypt(chunk).is_some()), c.holds_cleartext()))?;
         if !encrypted {
-            return Ok(true); // the connection failed: JS reads status() and reports it
+            return Ok(Written::Failed);
         }
         if held {
             // A renegotiation holds (some of) it: done once it went out, as Node's TLSWrap keeps
             // its write until ClearIn wrote it, so that backpressure and end() wait for it.
             self.flush(0);
             self.held_writes.borrow_mut().push(id);
-            return Ok(false);
+            return Ok(Written::Pending);
         }
-        Ok(self.flush(id))
+        Ok(if self.flush(id) { Written::Sent } else { Written::Pending })
+    }
+
+    /// The writes a renegotiation holds, taken from the transport: the connection failed before
+    /// it let them out, so JS fails them (as Node's ClearIn fails its pending write).
+    pub fn take_held_writes(&self) -> Vec<u32> {
+        std::mem::take(&mut *self.held_writes.borrow_mut())
     }
 
     /// Reports the writes a renegotiation held done once the connection wrote their cleartext:

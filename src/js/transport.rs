@@ -5,7 +5,7 @@
 use super::connection::TlsConnection;
 use crate::conn::Status as ConnStatus;
 use crate::io::teardown;
-use crate::io::transport::{Sink, SocketKind, Transport};
+use crate::io::transport::{Sink, SocketKind, Transport, Written};
 use napi::bindgen_prelude::*;
 use napi::sys;
 use napi_derive::napi;
@@ -327,10 +327,17 @@ impl TlsTransport {
     #[napi(catch_unwind)]
     pub fn write(&self, data: &[u8], id: u32) -> i32 {
         self.enter(|t| match t.write(&[data], id) {
-            Ok(true) => 1,
-            Ok(false) => 0,
-            Err(_) => -1,
+            Ok(Written::Sent) => 1,
+            Ok(Written::Pending) => 0,
+            Ok(Written::Failed) | Err(_) => -1,
         })
+    }
+
+    /// The ids of the writes a renegotiation still holds, which the transport forgets: the
+    /// connection failed before they went out, and JS fails them.
+    #[napi(catch_unwind)]
+    pub fn take_held_writes(&self) -> Vec<u32> {
+        self.transport.take_held_writes()
     }
 
     /// close_notify (when established), everything sent, then FIN; `Done` with `id` follows.
