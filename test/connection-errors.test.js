@@ -152,6 +152,24 @@ describe('server-side failures match built-in tls', () => {
     }, { side: 'server' });
   });
 
+  // (TLS 1.2 only: with a TLS 1.3 client a built-in server reports
+  // ERR_SSL_NO_SUITABLE_SIGNATURE_ALGORITHM and a tls-rs one ERR_SSL_NO_SHARED_CIPHER; README.)
+  for (const maxVersion of ['TLSv1.2']) {
+    it(`a server without a certificate (${maxVersion})`, async () => {
+      await differential(async ({ serverTls, clientTls, rec }) => {
+        const srv = serverTls.createServer({});
+        rec.watch(srv, 'server', SERVER_EVENTS);
+        const port = await listen(srv);
+        const c = clientTls.connect({ port, host: '127.0.0.1', rejectUnauthorized: false, maxVersion });
+        rec.watch(c, 'client', SOCKET_EVENTS);
+        c.on('error', () => {}); // recorded by watch()
+        await once(c, 'close');
+        srv.close();
+        await once(srv, 'close');
+      }, { side: 'server' });
+    });
+  }
+
   it('handshake timeout (ERR_TLS_HANDSHAKE_TIMEOUT)', async () => {
     await differential(async ({ serverTls, rec }) => {
       const srv = serverTls.createServer({ ...certs, handshakeTimeout: 100 });
