@@ -209,6 +209,27 @@ describe('Encrypted Client Hello between tls-rs ends', () => {
     }
   });
 
+  it('two keys that share a config_id (one rotation in 256) are both accepted', async () => {
+    // A config_id is one random byte: make keys until two share it.
+    const byId = new Map();
+    let pair;
+    while (!pair) {
+      const key = generateECHKey({ publicName: PUBLIC_NAME });
+      const id = key.echConfigList[6];
+      if (byId.has(id)) pair = [byId.get(id), key];
+      else byId.set(id, key);
+    }
+    const { server, port } = await echServer({ echKeys: [pair[0].key, { pem: pair[1].key, retry: false }] });
+    try {
+      for (const key of pair) {
+        const { socket } = await connect(port, { echConfigList: key.echConfigList });
+        assert.equal(socket.echAccepted, true);
+      }
+    } finally {
+      server.close();
+    }
+  });
+
   it('rejected: ERR_TLS_ECH_REJECTED carries the retry configs, and retrying with them is accepted', async () => {
     const { server, port, sockets } = await echServer({ echKeys: keyB.key });
     try {

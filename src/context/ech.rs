@@ -19,6 +19,9 @@ const ECH_VERSION: u16 = 0xfe0d;
 const LAST_ENTRY: i32 = -1;
 /// OSSL_HPKE_SUITE_DEFAULT: X25519, HKDF-SHA256, AES-128-GCM.
 const DEFAULT_SUITE: OSSL_HPKE_SUITE = OSSL_HPKE_SUITE { kem_id: 0x20, kdf_id: 0x1, aead_id: 0x1 };
+/// SSL_OP_ECH_TRIALDECRYPT (ssl.h): when the key whose config_id the client names does not
+/// decrypt its hello, try every key.
+const SSL_OP_ECH_TRIALDECRYPT: u64 = 1 << 38;
 
 /// An OSSL_ECHSTORE owned by Rust.
 struct Store(*mut OSSL_ECHSTORE);
@@ -65,7 +68,33 @@ pub fn set_keys(ctx: *mut sys::SSL_CTX, keys: &[(&[u8], bool)]) -> Result<(), (u
     if unsafe { SSL_CTX_set1_echstore(ctx, store.0) } != 1 {
         return Err((0, failure("cannot set the ECH keys")));
     }
+    // A config_id is one random byte: two keys of a rotation share it once in 256. OpenSSL then
+    // tries only the first of them, and a client with the other's config is rejected; trial
+    // decryption finds its key. Only then, as it costs every key's decryption for a hello that
+    // none decrypts (GREASE).
+    let ids: Vec<Option<u8>> = keys.iter().map(|(pem, _)| config_id(pem)).collect();
+    let shared = ids.iter().enumerate().any(|(i, id)| id.is_none() || ids[..i].contains(id));
+    unsafe {
+        if shared {
+            sys::SSL_CTX_set_options(ctx, SSL_OP_ECH_TRIALDECRYPT as _);
+        } else {
+            sys::SSL_CTX_clear_options(ctx, SSL_OP_ECH_TRIALDECRYPT as _);
+        }
+    }
     Ok(())
+}
+
+/// The config_id of the first ECHConfig in an ECH key PEM's ECHCONFIG block, None when it
+/// cannot be read (OpenSSL read the block; such a key is treated as sharing its id).
+fn config_id(pem: &[u8]) -> Option<u8> {
+    const BEGIN: &[u8] = b"-----BEGIN ECHCONFIG-----";
+    const END: &[u8] = b"-----END ECHCONFIG-----";
+    let start = pem.windows(BEGIN.len()).position(|w| w == BEGIN)? + BEGIN.len();
+    let len = pem[start..].windows(END.len()).position(|w| w == END)?;
+    let text: String = pem[start..start + len].iter().filter(|b| !b.is_ascii_whitespace()).map(|&b| b as char).collect();
+    let list = openssl::base64::decode_block(&text).ok()?;
+    // ECHConfigList: u16 length, then ECHConfig: u16 version, u16 length, u8 config_id.
+    list.get(6).copied()
 }
 
 /// A new X25519 ECH key and its ECHConfig for `public_name` (RFC 9849 version, HKDF-SHA256,
