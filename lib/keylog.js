@@ -4,9 +4,9 @@
 // once a 'keylog' listener is added (Node's keylogNewListener); the lines themselves arrive as
 // session events (lib/dispatch.js emits them). Node's --tls-keylog=file flag appends
 // every socket's lines to that file, for tls-rs sockets too. Beyond Node: the SSLKEYLOGFILE
-// environment variable (as curl and browsers read it) does the same through one write stream.
+// environment variable (as curl and browsers read it) does the same through one file.
 
-const { appendFile, createWriteStream } = require('node:fs');
+const { appendFile, openSync, write, writeSync } = require('node:fs');
 const { nodeOptionValue } = require('./node-options');
 const { kSession } = require('./symbols');
 
@@ -17,24 +17,69 @@ let warnOnSslKeylog = true;
 // The file of Node's --tls-keylog flag (command line or NODE_OPTIONS), or null.
 const tlsKeylog = nodeOptionValue('--tls-keylog');
 
-// SSLKEYLOGFILE, read once when tls-rs loads; its stream is opened on the first line.
+// SSLKEYLOGFILE, read once when tls-rs loads; the file is opened on the first line.
 const sslKeylogFile = process.env.SSLKEYLOGFILE || null;
-let sslKeylogStream = null;
+// Its fd, null before the first line, false once writing failed.
+let sslKeylogFd = null;
+// Lines waiting for the write in flight (`sslKeylogWriting`) to finish.
+let sslKeylogQueue = [];
+let sslKeylogWriting = null;
 
 /**
- * Appends one key-log line to SSLKEYLOGFILE: one append-mode stream (0600) for the process, its
- * writes done by libuv's threads in order, so a handshake never waits on the disk. A failure
- * warns once and stops the logging.
+ * Appends one key-log line to SSLKEYLOGFILE (append mode, 0600, opened once per process). The
+ * writes run on libuv's threads, one at a time and in order, so a handshake never waits on the
+ * disk; what is still queued when the process exits is written then, so that the keys of its
+ * last connections are not lost (a write in flight at exit is written again: a repeated line
+ * is harmless, a missing one is not). A failure warns once and stops the logging.
  */
 function writeSslKeylog(line) {
-  if (sslKeylogStream === null) {
-    sslKeylogStream = createWriteStream(sslKeylogFile, { flags: 'a', mode: 0o600 });
-    sslKeylogStream.on('error', (err) => {
-      process.emitWarning(`Failed to write TLS keylog to SSLKEYLOGFILE (this warning will not be repeated): ${err}`);
-      sslKeylogStream = false;
-    });
+  if (sslKeylogFd === false) return;
+  if (sslKeylogFd === null) {
+    try {
+      sslKeylogFd = openSync(sslKeylogFile, 'a', 0o600);
+    } catch (err) {
+      failSslKeylog(err);
+      return;
+    }
+    process.on('exit', flushSslKeylogAtExit);
   }
-  if (sslKeylogStream) sslKeylogStream.write(line);
+  sslKeylogQueue.push(line);
+  if (sslKeylogWriting === null) writeSslKeylogQueue();
+}
+
+function writeSslKeylogQueue() {
+  const data = sslKeylogQueue.length === 1 ? sslKeylogQueue[0] : Buffer.concat(sslKeylogQueue);
+  sslKeylogQueue = [];
+  sslKeylogWriting = data;
+  write(sslKeylogFd, data, (err, written) => {
+    if (sslKeylogFd === false) return;
+    if (err) {
+      failSslKeylog(err);
+      return;
+    }
+    // (A short write leaves the rest to go first.)
+    if (written < data.length) sslKeylogQueue.unshift(data.subarray(written));
+    sslKeylogWriting = null;
+    if (sslKeylogQueue.length > 0) writeSslKeylogQueue();
+  });
+}
+
+function flushSslKeylogAtExit() {
+  if (sslKeylogFd === false) return;
+  const pending = sslKeylogWriting ? [sslKeylogWriting, ...sslKeylogQueue] : sslKeylogQueue;
+  if (pending.length === 0) return;
+  try {
+    writeSync(sslKeylogFd, Buffer.concat(pending));
+  } catch {
+    // The process is ending; nothing else to do.
+  }
+}
+
+function failSslKeylog(err) {
+  sslKeylogFd = false;
+  sslKeylogQueue = [];
+  sslKeylogWriting = null;
+  process.emitWarning(`Failed to write TLS keylog to SSLKEYLOGFILE (this warning will not be repeated): ${err}`);
 }
 
 // Node's keylogNewListener: the first 'keylog' listener turns the lines on.
