@@ -31,7 +31,9 @@ const kept = [];
 function snapshot(value) {
   const type = typeof value;
   if (value === null || type === 'string' || type === 'number' || type === 'boolean') return value;
-  if (isArrayBufferView(value)) return Buffer.from(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
+  if (isArrayBufferView(value)) {
+    return isPlainView(value) ? Buffer.from(Buffer.from(value.buffer, value.byteOffset, value.byteLength)) : undefined;
+  }
   if (Array.isArray(value)) {
     const items = [];
     for (const item of value) {
@@ -44,10 +46,16 @@ function snapshot(value) {
   return undefined; // objects ({ pem, passphrase }), functions, X509Certificate, ...
 }
 
+// A Buffer or typed array that is only its bytes: createSecureContext also reads the `buf`,
+// `pem` and `passphrase` of a `pfx` or `key` item, a Buffer's own properties included.
+function isPlainView(value) {
+  return value.buf === undefined && value.pem === undefined && value.passphrase === undefined;
+}
+
 /** Whether `value` holds the same data as `copy` (a snapshot). */
 function sameData(copy, value) {
   if (Buffer.isBuffer(copy)) {
-    return isArrayBufferView(value) && value.byteLength === copy.length &&
+    return isArrayBufferView(value) && isPlainView(value) && value.byteLength === copy.length &&
            copy.equals(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
   }
   if (Array.isArray(copy)) {

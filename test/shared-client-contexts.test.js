@@ -162,6 +162,34 @@ describe('connections without context options', () => {
     assert.deepEqual(await run(nodeTls), expected);
   });
 
+  it('a Buffer that also carries `buf` / `pem` / `passphrase` is not taken for its bytes', async () => {
+    // createSecureContext reads a pfx item's `buf` and a key item's `pem` before the item
+    // itself: equal bytes with such a property are other options.
+    const run = async (tls) => {
+      const srv = nodeTls.createServer({ ...certs, requestCert: true, rejectUnauthorized: false,
+        ca: [fixture('ca-cert.pem'), fixture('intermediate-cert.pem')] }, (s) => s.end(s.getPeerCertificate().subject?.CN ?? 'none'));
+      const port = await listen(srv);
+      const seen = [];
+      const withPfx = async (pfx) => {
+        const c = tls.connect({ port, host: '127.0.0.1', servername: 'localhost', rejectUnauthorized: false, pfx: [pfx], passphrase: 'sample' });
+        let data = '';
+        c.setEncoding('utf8').on('data', (d) => { data += d; });
+        c.on('error', (err) => { data = err.code; });
+        await once(c, 'close');
+        seen.push(data);
+      };
+      await withPfx(fixture('client.pfx'));
+      const item = Buffer.from(fixture('client.pfx'));
+      item.buf = fixture('agent.pfx');
+      await withPfx(item);
+      srv.close();
+      return seen;
+    };
+    const expected = await run(nodeTls);
+    assert.deepEqual(expected, ['tls-rs client', 'localhost']);
+    assert.deepEqual(await run(tlsRs), expected);
+  });
+
   it('are recognised by every option createSecureContext reads', () => {
     const read = new Set();
     createSecureContext(new Proxy({}, { get(target, key) { read.add(key); return undefined; } }));
