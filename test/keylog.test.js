@@ -211,6 +211,25 @@ srv.listen(0, '127.0.0.1', () => {
     assert.deepEqual(ours, builtin);
   });
 
+  it('NODE_OPTIONS is read as Node reads it: a quoted path, the last of a repeated flag', async (t) => {
+    // Where each implementation writes: a path with a space given in double quotes, after a
+    // first --tls_keylog (underscore) that the second one overrides.
+    const where = async (impl) => {
+      const dir = tmpDir(t);
+      fs.mkdirSync(path.join(dir, 'x y'));
+      const first = path.join(dir, 'first.log');
+      const last = path.join(dir, 'x y', 'last.log');
+      const child = startNode({ code: SCRIPT, args: [impl], t, cwd: ROOT,
+        env: { ...process.env, NODE_OPTIONS: `--tls_keylog=${first} --tls-keylog="${last}"` } });
+      const { code } = await child.waitExit(20000);
+      assert.equal(code, 0, child.stderr);
+      return { first: fs.existsSync(first), last: fs.existsSync(last) && fs.readFileSync(last, 'latin1').split('\n').length - 1 };
+    };
+    const [builtin, ours] = await Promise.all([where('node'), where(ROOT)]);
+    assert.deepEqual(builtin, { first: false, last: 10 });
+    assert.deepEqual(ours, builtin);
+  });
+
   // Beyond Node (which ignores it): SSLKEYLOGFILE, as curl and browsers read it.
   describe('SSLKEYLOGFILE', () => {
     async function run(t, file) {
