@@ -157,6 +157,9 @@ function install(proto) {
     });
     this._parent = transport;
     this.connecting = true;
+    // As net's lookupAndConnect sets it on the socket it connects: a TLS connection over this
+    // one (tls.connect({ socket })) checks the server's name against it when given no host.
+    if (!options.path) this._host = options.host || 'localhost';
     this._attachTransport(transport, 'owned');
     transport.connect(options);
     // Calls made before there was a transport, in order, now that it has its handle.

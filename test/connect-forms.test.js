@@ -124,6 +124,38 @@ function writeEarlyAndDrive(rec, c) {
   return drive(rec, c, { endOnGreeting: false });
 }
 
+describe('TLS over a TLS connection (tls.connect({ socket: tlsSocket }))', () => {
+  // Given no host, the outer connection checks the server's name against the inner socket's
+  // `_host` (Node: servername || host || socket._host || 'localhost'). tls-rs's sockets had no
+  // `_host`, so a certificate for localhost passed where Node refuses it.
+  it('checks the inner connection\'s host name', () => differential(async ({ clientTls, rec }) => {
+    const target = require('node:tls').createServer(certs, (s) => s.end('hi'));
+    const targetPort = await listen(target);
+    const proxy = require('node:tls').createServer(certs, (s) => {
+      const up = net.connect(targetPort, '127.0.0.1');
+      s.pipe(up).pipe(s);
+      s.on('error', () => {});
+      up.on('error', () => {});
+    });
+    const proxyPort = await listen(proxy);
+    const lookup = (host, options, cb) => (options?.all ? cb(null, [{ address: '127.0.0.1', family: 4 }]) : cb(null, '127.0.0.1', 4));
+    const inner = clientTls.connect({ port: proxyPort, host: 'proxy.other.test', lookup, ca, rejectUnauthorized: false });
+    await once(inner, 'secureConnect');
+    rec.add('inner', '_host', inner._host);
+    const outer = clientTls.connect({ socket: inner, ca, checkServerIdentity: (host, cert) => {
+      rec.add('outer', 'checks', host);
+      return require('node:tls').checkServerIdentity(host, cert);
+    } });
+    rec.watch(outer, 'outer', SOCKET_EVENTS);
+    outer.on('error', () => {}); // recorded by watch()
+    outer.on('secureConnect', () => outer.destroy());
+    await once(outer, 'close');
+    inner.destroy();
+    proxy.close();
+    target.close();
+  }, { side: 'client' }));
+});
+
 describe('tls.connect argument forms match built-in tls', () => {
   it('(options, callback)', async () => {
     await differential(formScenario((tls, port, cb) =>
