@@ -21,8 +21,10 @@ fn plain_dns_name(name: &str) -> Option<&str> {
 /// `DNS:` entry equals `host`; false means "run checkServerIdentity" (which may still accept).
 pub fn host_matches_dns_name(cert: &X509Ref, host: &str) -> bool {
     let Some(host) = plain_dns_name(host) else { return false };
-    // Node takes a host whose last label is numeric for an IPv4 address (net.isIP).
-    if host.rsplit('.').next().is_some_and(|label| label.bytes().all(|c| c.is_ascii_digit())) {
+    // A last label that begins with a digit: Node takes a numeric one for an IPv4 address
+    // (net.isIP), and Node 22+ refuses hosts that URL parsing reads as IPv4 ("0x7f000001",
+    // "a.0x1": "non-canonical IP address"). Node decides those.
+    if host.rsplit('.').next().is_some_and(|label| label.bytes().next().is_some_and(|c| c.is_ascii_digit())) {
         return false;
     }
     let Text::Value(alt_names) = subject_alt_name(cert) else { return false };
@@ -91,6 +93,10 @@ mod tests {
         assert!(!host_matches_dns_name(&cert_with(&[], &[]), "example.com"));
         assert!(!host_matches_dns_name(&cert_with(&["127.0.0.1"], &["127.0.0.1"]), "127.0.0.1"));
         assert!(!host_matches_dns_name(&cert_with(&["a.b.c.4"], &[]), "a.b.c.4"));
+        // Hosts URL parsing reads as IPv4 (Node 22+ refuses them): a hex last label.
+        for host in ["a.0x1", "0x7f000001", "a.b.c.0x10", "a.0X1f"] {
+            assert!(!host_matches_dns_name(&cert_with(&[host], &[]), host), "{host}");
+        }
         assert!(!host_matches_dns_name(&cert_with(&["a..b"], &[]), "a..b"));
         assert!(!host_matches_dns_name(&cert_with(&["under_score.example"], &[]), "under_score.example"));
         assert!(!host_matches_dns_name(&cert_with(&["example.com"], &[]), "example.com.."));
