@@ -5,6 +5,8 @@
 // Agent `tls-rs/register` points at tls-rs.
 
 const https = require('node:https');
+// (Node's own: tls-rs's files are not redirected by tls-rs/register.)
+const nodeTls = require('node:tls');
 const { promisify } = require('node:util');
 const {
   httpServerPreClose,
@@ -14,6 +16,7 @@ const {
   _connectionListener,
 } = require('node:_http_server');
 const tls = require('./tls');
+const { kOwnClientError } = require('./symbols');
 const { validateObject } = require('./validators');
 
 /** https.Server: Node's HTTP server over a tls-rs Server (ALPN 'http/1.1' unless told otherwise). */
@@ -36,6 +39,7 @@ function Server(opts, requestListener) {
   tls.Server.call(this, { noDelay: true, ALPNProtocols, ...opts }, _connectionListener);
 
   this.httpAllowHalfOpen = false;
+  this[kOwnClientError] = true;
   if (requestListener) this.addListener('request', requestListener);
   this.addListener('tlsClientError', function addListener(err, conn) {
     if (!this.emit('clientError', err, conn)) conn.destroy(err);
@@ -65,32 +69,24 @@ function createServer(opts, requestListener) {
   return new Server(opts, requestListener);
 }
 
-// Node's https.Agent#createConnection, connecting through tls-rs (session cache included).
-function createConnection(port, host, options) {
-  if (port !== null && typeof port === 'object') {
-    options = port;
-  } else if (host !== null && typeof host === 'object') {
-    options = { ...host };
-  } else if (options === null || typeof options !== 'object') {
-    options = {};
-  } else {
-    options = { ...options };
-  }
-  if (typeof port === 'number') options.port = port;
-  if (typeof host === 'string') options.host = host;
+// Node's https.Agent#createConnection as it was before tls-rs/register replaced it.
+const kNodeCreateConnection = Symbol.for('tls-rs.https.nodeCreateConnection');
 
-  if (options._agentKey) {
-    const session = this._getSession(options._agentKey);
-    if (session) options = { session, ...options };
+/**
+ * Node's own https.Agent#createConnection, with the tls.connect it calls being tls-rs's: its
+ * session cache, its per-request checkServerIdentity rule and its arguments are the running
+ * Node's. (Through a proxy, as Node 22 and 24 go with `proxyEnv` or NODE_USE_ENV_PROXY, only
+ * the tunnel's TLS, which Node starts once the proxy answered, is built-in tls.)
+ */
+function createConnection(...args) {
+  const nodeCreateConnection = https.Agent.prototype[kNodeCreateConnection] ?? https.Agent.prototype.createConnection;
+  const nodeConnect = nodeTls.connect;
+  nodeTls.connect = tls.connect;
+  try {
+    return Reflect.apply(nodeCreateConnection, this, args);
+  } finally {
+    nodeTls.connect = nodeConnect;
   }
-  const socket = tls.connect(options);
-  if (options._agentKey) {
-    socket.on('session', (session) => this._cacheSession(options._agentKey, session));
-    socket.once('close', (err) => {
-      if (err) this._evictSession(options._agentKey);
-    });
-  }
-  return socket;
 }
 
 module.exports = { ...https, Server, createServer, createConnection };

@@ -69,6 +69,10 @@ function patchHttps(https) {
     const loading = require.cache[tlsRsHttpsPath];
     return loading && !loading.loaded ? original[name] : require('./https')[name];
   };
+  // (lib/https.js runs Node's own, kept here, with tls-rs's tls.connect.)
+  Object.defineProperty(https.Agent.prototype, Symbol.for('tls-rs.https.nodeCreateConnection'), {
+    __proto__: null, value: original.createConnection, configurable: true,
+  });
   https.Agent.prototype.createConnection = function createConnection(...args) {
     return member('createConnection').apply(this, args);
   };

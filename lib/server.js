@@ -9,7 +9,7 @@ const EventEmitter = require('node:events');
 const { deprecate } = require('node:util');
 const { TLSSocket, configureServerSession } = require('./socket');
 const { AcceptedHandshake, acceptsUnattended } = require('./accepted-handshake');
-const { kAdoptedSession } = require('./symbols');
+const { kAdoptedSession, kOwnClientError } = require('./symbols');
 const {
   codes: { ERR_INVALID_ARG_TYPE, ERR_TLS_ALPN_CALLBACK_WITH_PROTOCOLS, ERR_TLS_REQUIRED_SERVER_NAME },
   ConnResetException,
@@ -382,10 +382,11 @@ function onServerSocketSecure() {
 }
 
 // Errors before 'secureConnection' are the server's 'tlsClientError' (and the seed docs'
-// 'clientError', for code written against them).
+// 'clientError', for code written against them; not on an https.Server, whose 'clientError'
+// its own 'tlsClientError' listener emits).
 function emitClientError(server, err, socket) {
   server.emit('tlsClientError', err, socket);
-  if (server.listenerCount('clientError') > 0) server.emit('clientError', err, socket);
+  if (!server[kOwnClientError] && server.listenerCount('clientError') > 0) server.emit('clientError', err, socket);
 }
 
 function onSocketTLSError(err) {

@@ -32,4 +32,9 @@ module.exports = {
    * answered yet: input that arrives meanwhile leaves the same question, asked once (Node).
    */
   kQuestionPending: Symbol('kQuestionPending'),
+  /**
+   * A server whose 'clientError' is another event than the seed docs' TLS one: https.Server's,
+   * which Node's https emits from 'tlsClientError' itself (lib/https.js).
+   */
+  kOwnClientError: Symbol('kOwnClientError'),
 };

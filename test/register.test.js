@@ -92,6 +92,77 @@ describe('tls-rs/register', () => {
     assert.deepEqual(out, { status: 200, body: 'over /hello', tlsRsSocket: true, authorized: true });
   });
 
+  /** `script`'s JSON output without the hook and with it (the https module is Node's in both). */
+  function withAndWithout(script) {
+    return [run(script, []), run(script)];
+  }
+
+  it('an https.Server emits \'clientError\' once for a client that fails its handshake', () => {
+    const [plain, hooked] = withAndWithout(`
+      const fs = require('fs'), https = require('https'), net = require('net');
+      const f = (n) => fs.readFileSync(process.env.CERTS + '/' + n);
+      const events = [];
+      const server = https.createServer({ key: f('agent-key.pem'), cert: f('agent-chain.pem') });
+      server.on('clientError', (err, socket) => { events.push('clientError ' + err.code); socket.destroy(); });
+      server.on('tlsClientError', (err) => events.push('tlsClientError ' + err.code));
+      server.listen(0, '127.0.0.1', () => {
+        const c = net.connect(server.address().port, '127.0.0.1', () => c.write('GET / HTTP/1.1\\r\\n\\r\\n'));
+        c.on('error', () => {});
+        c.on('close', () => setImmediate(() => { console.log(JSON.stringify(events)); process.exit(0); }));
+      });`);
+    assert.deepEqual(plain, ['clientError ERR_SSL_HTTP_REQUEST', 'tlsClientError ERR_SSL_HTTP_REQUEST']);
+    assert.deepEqual(hooked, plain);
+  });
+
+  it('https.Agent connects as the running Node\'s does: session cache, per-request checkServerIdentity, proxyEnv', () => {
+    // A keep-alive agent; requests with their own checkServerIdentity (Node 22+: kept out of the
+    // session cache and the pool); then an agent with proxyEnv (Node 22+: through the proxy).
+    const [plain, hooked] = withAndWithout(`
+      const fs = require('fs'), https = require('https'), http = require('http'), net = require('net'), tls = require('tls');
+      const f = (n) => fs.readFileSync(process.env.CERTS + '/' + n);
+      const ca = f('ca-cert.pem');
+      const out = {};
+      const server = https.createServer({ key: f('agent-key.pem'), cert: f('agent-chain.pem') }, (req, res) => res.end('ok'));
+      const get = (options) => new Promise((resolve, reject) => {
+        https.get({ host: 'localhost', port: server.address().port, ca, ...options }, (res) => {
+          const reused = res.socket.isSessionReused();
+          res.resume();
+          res.on('end', () => resolve(reused));
+        }).on('error', reject);
+      });
+      const proxied = [];
+      const proxy = http.createServer();
+      proxy.on('connect', (req, client, head) => {
+        proxied.push(req.url.replace(/:\\d+$/, ':<port>'));
+        const up = net.connect(Number(req.url.split(':')[1]), '127.0.0.1', () => {
+          client.write('HTTP/1.1 200 Connection Established\\r\\n\\r\\n');
+          up.write(head); up.pipe(client); client.pipe(up);
+        });
+        up.on('error', () => client.destroy()); client.on('error', () => up.destroy());
+      });
+      server.listen(0, '127.0.0.1', () => proxy.listen(0, '127.0.0.1', async () => {
+        const agent = new https.Agent({ keepAlive: true });
+        out.first = await get({ agent });
+        agent.destroy();
+        out.perRequest = [];
+        for (let i = 0; i < 2; i++) {
+          out.perRequest.push(await get({ agent, checkServerIdentity: (h, c) => tls.checkServerIdentity(h, c) }));
+        }
+        out.cached = agent._sessionCache.list.length;
+        out.free = Object.values(agent.freeSockets).flat().length;
+        agent.destroy();
+        const env = { HTTPS_PROXY: 'http://127.0.0.1:' + proxy.address().port, NO_PROXY: '' };
+        const viaProxy = new https.Agent({ proxyEnv: env });
+        out.proxyReply = await get({ agent: viaProxy }).then(() => 'ok', (e) => e.code);
+        out.proxied = proxied;
+        viaProxy.destroy();
+        console.log(JSON.stringify(out));
+        process.exit(0);
+      }));`);
+    assert.equal(plain.proxyReply, 'ok');
+    assert.deepEqual(hooked, plain);
+  });
+
   it('https.get to an untrusted server fails with Node\'s error code', () => {
     const out = run(`
       const fs = require('fs'), https = require('https'), tlsRs = require('tls-rs');
