@@ -138,10 +138,21 @@ function install(proto) {
         },
       },
     });
+    // net's list of the addresses tried (family autoselection), on the socket as in Node.
+    const keepAttempts = () => {
+      if (transport.autoSelectFamilyAttemptedAddresses) {
+        this.autoSelectFamilyAttemptedAddresses = transport.autoSelectFamilyAttemptedAddresses;
+      }
+    };
+    transport.once('error', keepAttempts);
     for (const event of ['lookup', 'connectionAttempt', 'connectionAttemptFailed', 'connectionAttemptTimeout']) {
-      transport.on(event, (...eventArgs) => this.emit(event, ...eventArgs));
+      transport.on(event, (...eventArgs) => {
+        keepAttempts();
+        this.emit(event, ...eventArgs);
+      });
     }
     transport.once('connect', () => {
+      keepAttempts();
       if (useNative && this[kSession]) {
         try {
           this._takeOverConnected(transport, !!options.path);

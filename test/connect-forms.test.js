@@ -156,6 +156,26 @@ describe('TLS over a TLS connection (tls.connect({ socket: tlsSocket }))', () =>
   }, { side: 'client' }));
 });
 
+describe('family autoselection', () => {
+  // net's list of the addresses tried is on the TLS socket, as in Node (tls-rs's inner socket
+  // kept it to itself): a refused ::1, then 127.0.0.1; and two refused addresses.
+  for (const [name, addresses] of [['connects on the second address', ['::1', '127.0.0.1']],
+    ['fails on both', ['::1', '127.0.0.2']]]) {
+    it(`autoSelectFamilyAttemptedAddresses: ${name}`, () => differential(async ({ clientTls, serverTls, rec }) => {
+      const srv = serverTls.createServer(certs, (s) => s.end());
+      const port = await listen(srv);
+      const lookup = (host, options, cb) => cb(null, addresses.map((address) => ({ address, family: net.isIP(address) })));
+      const c = clientTls.connect({ port, host: 'localhost', lookup, ca, autoSelectFamily: true });
+      c.on('error', (err) => rec.add('client', 'error', err.code ?? err.name));
+      c.on('secureConnect', () => c.end());
+      c.resume();
+      await once(c, 'close');
+      rec.add('client', 'attempted', c.autoSelectFamilyAttemptedAddresses?.map((a) => a.replace(/:\d+$/, ':<port>')));
+      srv.close();
+    }, { side: 'client' }));
+  }
+});
+
 describe('tls.connect argument forms match built-in tls', () => {
   it('(options, callback)', async () => {
     await differential(formScenario((tls, port, cb) =>
