@@ -69,4 +69,4 @@ function nodeOptionValue(name) {
   return value;
 }
 
-module.exports = { hasNodeOption, nodeOptionValue, splitNodeOptions };
+module.exports = { hasNodeOption, nodeOptionValue };

@@ -191,7 +191,6 @@ pub fn now() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }
 
-/// The response a context staples for its certificate.
 /// Checks `der` as `check_response` does, for a server about to staple it: a response whose
 /// nextUpdate is past at `now` is refused even within `CLOCK_SKEW`, as `staple_for` would never
 /// staple it (the skew is for judging another party's clock, not for serving stale answers).
@@ -203,6 +202,7 @@ pub fn check_for_stapling(der: &[u8], cert: &X509Ref, issuer: &X509Ref, now: i64
     Ok(verdict)
 }
 
+/// The response a context staples for its certificate.
 struct Staple {
     cert: X509,
     response: Vec<u8>,
