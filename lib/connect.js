@@ -70,6 +70,9 @@ function connect(...args) {
     ...options,
   };
 
+  // (What a replaced tls.createSecureContext is given, as from Node.)
+  if (!options.keepAlive) options.singleUse = true;
+
   if (hostTls.connectValidatesOptions()) {
     validateFunction(options.checkServerIdentity, 'options.checkServerIdentity');
     validateNumber(options.minDHSize, 'options.minDHSize', 1);
@@ -92,6 +95,7 @@ function connect(...args) {
 
   const tlssock = new TLSSocket(options.socket, {
     allowHalfOpen: options.allowHalfOpen,
+    pipe: !!options.path,
     secureContext: context,
     isServer: false,
     requestCert: true,
@@ -102,7 +106,8 @@ function connect(...args) {
     signal: options.signal,
     enableTrace: options.enableTrace,
     session: options.session,
-    NPNProtocols: options.NPNProtocols,
+    // (The seed docs' NPN: absent unless given, so _tlsOptions stays Node 20's otherwise.)
+    ...(options.NPNProtocols !== undefined && { NPNProtocols: options.NPNProtocols }),
     requestOCSP: options.requestOCSP || checkOCSP,
     pskCallback: options.pskCallback,
     // Beyond Node (lib/ech.js); absent unless given, so _tlsOptions stays Node's otherwise.

@@ -107,7 +107,8 @@ function formScenario(connect, { listenOn } = {}) {
       rec.add('client', 'callback', { thisIsSocket: this === c, ...secureState(c, server.port) });
     };
     c = connect(clientTls, server.port, cb);
-    rec.add('client', 'returned', { isTLSSocket: c instanceof clientTls.TLSSocket, connecting: c.connecting });
+    rec.add('client', 'returned', { isTLSSocket: c instanceof clientTls.TLSSocket, connecting: c.connecting,
+      pipe: c._tlsOptions.pipe, npn: 'NPNProtocols' in c._tlsOptions });
     await drive(rec, c);
     await server.close();
   };

@@ -76,11 +76,12 @@ describe('connections without context options', () => {
       const original = tls.createSecureContext;
       tls.createSecureContext = function counted(options) {
         rec.add('calls', 1);
+        rec.add('singleUse', options.singleUse);
         return original.call(this, options);
       };
       try {
         await negotiate(tls, port);
-        await negotiate(tls, port);
+        await negotiate(tls, port, { ...bareClient, keepAlive: true });
       } finally {
         tls.createSecureContext = original;
         srv.close();
