@@ -151,6 +151,42 @@ describe('a write held by a renegotiation whose connection then fails', () => {
   }, { side: 'client' }));
 });
 
+describe('a renegotiation on a resumed session, to a server with an asynchronous SNICallback', () => {
+  // OpenSSL skips the certificate callback for a resumed TLS 1.2 session, so tls-rs's SNI
+  // question was first asked inside the renegotiation's read, which cannot pause: the server
+  // ended the connection (native transport) or stalled (memory BIOs). Node asks it once per
+  // connection and never again in a renegotiation. (Whether SNICallback runs for the resumed
+  // handshake itself differs: Node 20 calls it there; it is not recorded.)
+  it('echoes the data written around it (tls-rs as server)', () => differential(async ({ serverTls, clientTls, rec }) => {
+    const context = serverTls.createSecureContext(CERT);
+    const srv = serverTls.createServer({ ...CERT, maxVersion: 'TLSv1.2',
+      SNICallback: (name, cb) => setTimeout(() => cb(null, context), 5) }, (s) => {
+      s.on('data', (d) => s.write(d));
+      s.on('error', (err) => rec.add('server', 'socket error', describeError(err)));
+    });
+    const port = await listen(srv);
+    let session;
+    for (const round of ['full', 'resumed']) {
+      const c = clientTls.connect({ port, host: '127.0.0.1', servername: 'localhost', ca, maxVersion: 'TLSv1.2', session });
+      c.on('session', (s) => { session = s; });
+      c.on('error', (err) => rec.add(round, 'error', describeError(err)));
+      c.write('first,');
+      c.write('second', () => c.renegotiate({ rejectUnauthorized: false }, (err) => {
+        rec.add(round, 'renegotiated', describeError(err));
+        if (!err) c.write(',third');
+      }));
+      let echoed = '';
+      c.setEncoding('utf8').on('data', (d) => {
+        echoed += d;
+        if (echoed.length >= 'first,second,third'.length) c.end();
+      });
+      c.on('end', () => rec.add(round, 'echoed', echoed));
+      await once(c, 'close');
+    }
+    srv.close();
+  }, { side: 'server' }));
+});
+
 describe('renegotiate() before any handshake', () => {
   it('sets the request and waits (as built-in tls)', async () => {
     const run = async (tls) => {

@@ -311,6 +311,7 @@ impl Connection {
         let ret = unsafe { sys::SSL_do_handshake(raw) };
         if ret == 1 {
             self.handshake_done = true;
+            self.questions_asked();
             return;
         }
         match unsafe { sys::SSL_get_error(raw, ret) } {

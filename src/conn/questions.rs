@@ -219,6 +219,17 @@ impl Connection {
         self.ssl.ex_data(hooks_index())
     }
 
+    /// After the handshake: the certificate callback's questions count as asked, so a TLS 1.2
+    /// renegotiation asks none (Node's certificate callback runs once per connection). Else a
+    /// session resumed without them (OpenSSL skips the callback then) asked SNICallback inside
+    /// the renegotiation's SSL_read, which cannot pause, and the connection failed.
+    pub(super) fn questions_asked(&mut self) {
+        if let Some(hooks) = self.ssl.ex_data_mut(hooks_index()) {
+            hooks.sni_asked = true;
+            hooks.ocsp_asked = true;
+        }
+    }
+
     /// The hooks, installed on first use.
     pub(super) fn hooks_mut(&mut self) -> &mut Hooks {
         if self.ssl.ex_data(hooks_index()).is_none() {
