@@ -25,6 +25,11 @@ extern "C" fn append_line(line: *const c_char, len: usize, out: *mut std::os::ra
     1
 }
 
+/// `message` without its lines that contain `entry`.
+fn without_lines(message: &str, entry: &str) -> String {
+    message.split_inclusive('\n').filter(|l| !l.contains(entry)).collect()
+}
+
 fn c_str(p: *const c_char) -> Option<String> {
     if p.is_null() {
         None
@@ -179,11 +184,9 @@ impl OpenSslError {
         // OpenSSL 3.6's record layer follows each record error with a "record layer failure"
         // entry, which 3.0 and 3.5 (Node 18-24) do not; and it says "encrypted length too long"
         // where 3.0 says "packet length too long" for a record longer than any buffer.
-        if err.message.contains(RECORD_LAYER_FAILURE) {
-            err.message = err.message.split_inclusive('\n').filter(|l| !l.contains(RECORD_LAYER_FAILURE)).collect();
-        }
-        if err.message.contains(CIPHER_OPERATION_FAILED) && err.message.contains(BAD_RECORD_MAC) {
-            err.message = err.message.split_inclusive('\n').filter(|l| !l.contains(BAD_RECORD_MAC)).collect();
+        err.message = without_lines(&err.message, RECORD_LAYER_FAILURE);
+        if err.message.contains(CIPHER_OPERATION_FAILED) {
+            err.message = without_lines(&err.message, BAD_RECORD_MAC);
         }
         if !openssl_30 {
             return Some(err);

@@ -35,6 +35,14 @@ async function connect(port, session) {
   return socket;
 }
 
+/** The fingerprint of the certificate a new connection to `port` is served (then closed). */
+async function servedFingerprint(port) {
+  const socket = await connect(port);
+  const served = socket.getPeerCertificate().fingerprint256;
+  socket.destroy();
+  return served;
+}
+
 async function echo(socket, text) {
   socket.write(text);
   const [data] = await once(socket, 'data');
@@ -116,9 +124,7 @@ describe('watchCredentials', { timeout: 30000 }, () => {
       assert.notEqual(err.code, 'ERR_TLS_RS_KEY_CERT_MISMATCH');
       return true;
     });
-    const again = await connect(server.address().port);
-    assert.equal(again.getPeerCertificate().fingerprint256, fingerprint('agent-cert.pem'));
-    again.destroy();
+    assert.equal(await servedFingerprint(server.address().port), fingerprint('agent-cert.pem'));
   });
 
   it('validates its arguments, and a mismatched first set rejects without watching', async (t) => {
@@ -157,26 +163,20 @@ describe('watchCredentials with the server\'s own credentials options', { timeou
       .export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'sample' });
     fs.writeFileSync(files.key, ecKey);
     await assert.rejects(watcher.reload(), { code: 'ERR_TLS_RS_KEY_CERT_MISMATCH' });
-    const socket = await connect(server.address().port);
-    assert.equal(socket.getPeerCertificate().fingerprint256, fingerprint('agent-cert.pem'));
-    socket.destroy();
+    assert.equal(await servedFingerprint(server.address().port), fingerprint('agent-cert.pem'));
   });
 
   it('replaces a pfx the server was made with', async (t) => {
     const dir = tmpDir(t);
     install(dir, 'ec-key.pem', 'ec-cert.pem');
     const server = await listening({ pfx: fixture('agent.pfx'), passphrase: 'sample' });
-    const before = await connect(server.address().port);
-    assert.equal(before.getPeerCertificate().fingerprint256, fingerprint('agent-cert.pem'));
-    before.destroy();
+    assert.equal(await servedFingerprint(server.address().port), fingerprint('agent-cert.pem'));
     const watcher = await watchCredentials(server, { key: path.join(dir, 'key.pem'), cert: path.join(dir, 'cert.pem') }, { watch: false });
     t.after(() => {
       watcher.close();
       server.close();
     });
-    const after = await connect(server.address().port);
-    assert.equal(after.getPeerCertificate().fingerprint256, fingerprint('ec-cert.pem'));
-    after.destroy();
+    assert.equal(await servedFingerprint(server.address().port), fingerprint('ec-cert.pem'));
   });
 
   it('a reload that close() overtakes does not swap; the server\'s \'close\' closes the watcher', async (t) => {
@@ -193,9 +193,7 @@ describe('watchCredentials with the server\'s own credentials options', { timeou
     watcher.close();
     await assert.rejects(overtaken, /the credentials watcher is closed/);
     assert.deepEqual(reloads, []);
-    const socket = await connect(server.address().port);
-    assert.equal(socket.getPeerCertificate().fingerprint256, fingerprint('agent-cert.pem'));
-    socket.destroy();
+    assert.equal(await servedFingerprint(server.address().port), fingerprint('agent-cert.pem'));
 
     const second = await watchCredentials(server, { key: path.join(dir, 'key.pem'), cert: path.join(dir, 'cert.pem') }, { interval: 20 });
     server.close();
