@@ -5,8 +5,8 @@
 // whole parse of its `ca` with them; bench/README.md). A context is a function of the options
 // createSecureContext reads and the module's defaults; connections whose options and defaults
 // are equal to an earlier connection's get that connection's context instead of a new one. A
-// client's connection only reads its context (the callbacks it installs on it — new sessions,
-// keylog — answer per connection, as for any context shared by the caller).
+// client's connection only reads its context (its callbacks are set when it is built and answer
+// per connection: src/conn/context_callbacks.rs).
 
 const { isArrayBufferView } = require('node:util').types;
 const { createSecureContext } = require('./secure-context');

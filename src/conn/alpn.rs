@@ -49,7 +49,7 @@ pub(super) fn protocol_entries(list: &[u8]) -> impl Iterator<Item = &[u8]> {
 /// ALPN selection (server), installed on the SSL_CTX: the caller's answer, or Node's selection
 /// from the server's list (server preference; no overlap is a fatal no_application_protocol
 /// alert as since Node 19, or no ALPN as in Node 18). Without either, no ALPN is negotiated.
-unsafe extern "C" fn select_alpn_callback(
+pub(super) unsafe extern "C" fn select_alpn_callback(
     ssl: *mut sys::SSL,
     out: *mut *const c_uchar,
     outlen: *mut c_uchar,
@@ -110,7 +110,6 @@ impl Connection {
             return Ok(());
         }
         self.hooks_mut().alpn_protocols = Some(wire.to_vec());
-        self.install_alpn_selection();
         Ok(())
     }
 
@@ -121,15 +120,7 @@ impl Connection {
             return;
         }
         self.hooks_mut().alpn_callback = true;
-        self.install_alpn_selection();
-        self.install_client_hello_callback();
         self.install_certificate_callback();
-    }
-
-    // On the SSL_CTX (no per-SSL setter); SSLs without hooks are left alone.
-    fn install_alpn_selection(&mut self) {
-        let ctx = unsafe { crate::ffi::SSL_get_SSL_CTX(self.ssl.as_ptr()) };
-        unsafe { sys::SSL_CTX_set_alpn_select_cb__fixed_rust(ctx, Some(select_alpn_callback), std::ptr::null_mut()) };
     }
 
     /// While `Question::Alpn` is pending: the server name as Node's ALPNCallback sees it, and

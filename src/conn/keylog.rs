@@ -1,6 +1,6 @@
 //! Key logging (Node's 'keylog' event): OpenSSL's NSS key-log lines for this SSL, queued as
-//! events. As in Node, the callback sits on the SSL_CTX (OpenSSL has no per-SSL one) and is
-//! installed only when a connection asks for lines; SSLs that did not ask ignore it.
+//! events. The callback sits on the SSL_CTX (OpenSSL has no per-SSL one; context_callbacks.rs);
+//! SSLs that did not ask for lines ignore it.
 
 use super::events::{events_of, Event};
 use super::Connection;
@@ -10,7 +10,7 @@ use std::ffi::CStr;
 use std::os::raw::c_char;
 
 /// Queues `line` plus the '\n' Node appends, if this SSL wants key-log lines.
-unsafe extern "C" fn keylog_callback(ssl: *const sys::SSL, line: *const c_char) {
+pub(super) unsafe extern "C" fn keylog_callback(ssl: *const sys::SSL, line: *const c_char) {
     if line.is_null() {
         return;
     }
@@ -31,7 +31,6 @@ impl Connection {
         if let Some(state) = unsafe { events_of(raw) } {
             state.keylog = true;
         }
-        unsafe { sys::SSL_CTX_set_keylog_callback(crate::ffi::SSL_get_SSL_CTX(raw), Some(keylog_callback)) };
     }
 }
 
@@ -40,15 +39,15 @@ mod tests {
     use super::super::test_pair::{pump, trust, use_identity};
     use super::super::Connection;
     use super::Event;
-    use openssl::ssl::{SslContext, SslMethod, SslVersion};
+    use openssl::ssl::SslVersion;
 
     #[test]
     fn both_ends_log_the_same_secrets_and_agree_on_finished_and_keying_material() {
         for version in [SslVersion::TLS1_2, SslVersion::TLS1_3] {
-            let mut s = SslContext::builder(SslMethod::tls()).unwrap();
+            let mut s = super::super::test_pair::builder();
             use_identity(&mut s, "agent-key.pem", "agent-chain.pem");
             s.set_max_proto_version(Some(version)).unwrap();
-            let mut c = SslContext::builder(SslMethod::tls()).unwrap();
+            let mut c = super::super::test_pair::builder();
             trust(&mut c, "ca-cert.pem");
             let mut client = Connection::new(&c.build(), false).unwrap();
             let mut server = Connection::new(&s.build(), true).unwrap();

@@ -30,6 +30,7 @@ mod ech;
 mod bio;
 pub mod cell;
 pub mod client_hello;
+mod context_callbacks;
 mod events;
 mod introspection;
 mod keylog;
@@ -48,9 +49,9 @@ mod verify;
 pub(crate) mod test_pair;
 
 pub use alpn::set_no_overlap_fatal as refuse_alpn_without_overlap;
+pub use context_callbacks::install as install_context_callbacks;
 pub use events::Event;
 pub use npn::NpnOutcome;
-pub use ocsp::enable_context_stapling;
 pub use psk::{PskAnswer, PskExchange};
 pub use questions::Question;
 pub use servername_binding::{record_context_id as record_session_id_context, set_bound as bind_sessions_to_servername};
@@ -143,7 +144,7 @@ impl Connection {
             (rbio, wbio)
         };
         let _live = crate::live_objects::Live::new(crate::live_objects::Kind::Connection);
-        let mut conn = Connection {
+        Ok(Connection {
             ssl,
             rbio,
             wbio,
@@ -155,12 +156,7 @@ impl Connection {
             error: None,
             _live,
             records: Default::default(),
-        };
-        if is_server && servername_binding::bound() {
-            unsafe { servername_binding::install(raw) };
-            conn.install_client_hello_callback();
-        }
-        Ok(conn)
+        })
     }
 
     /// The OpenSSL object, for reading what it negotiated.

@@ -3,10 +3,9 @@
 //! protocol the client also lists; with no overlap the client's first protocol is sent anyway),
 //! and `npnProtocol` is what each side ended with.
 //!
-//! OpenSSL only has SSL_CTX-level NPN callbacks; they are installed on a context the first time
-//! one of its SSLs asks for NPN, and read the per-SSL `Npn` state (ex_data). As in Node v5, every
-//! client offers NPN; one without protocols of its own answers an NPN server with "http/1.1" and
-//! its `npnProtocol` is false. A server SSL without protocols advertises nothing.
+//! OpenSSL only has SSL_CTX-level NPN callbacks (context_callbacks.rs); they read the per-SSL
+//! `Npn` state (ex_data). As in Node v5, every client offers NPN; one without protocols of its
+//! own answers an NPN server with "http/1.1" and its `npnProtocol` is false. A server SSL without protocols advertises nothing.
 
 use super::Connection;
 use foreign_types_shared::ForeignTypeRef;
@@ -48,7 +47,7 @@ unsafe fn npn_of<'a>(ssl: *mut sys::SSL) -> Option<&'a mut Npn> {
 static FALLBACK_PROTOCOL: &[u8] = b"http/1.1";
 
 /// Server: advertises this SSL's protocols, or nothing when it has none.
-extern "C" fn advertise_callback(ssl: *mut sys::SSL, out: *mut *const c_uchar, outlen: *mut c_uint, _arg: *mut c_void) -> c_int {
+pub(super) extern "C" fn advertise_callback(ssl: *mut sys::SSL, out: *mut *const c_uchar, outlen: *mut c_uint, _arg: *mut c_void) -> c_int {
     let Some(npn) = (unsafe { npn_of(ssl) }) else { return sys::SSL_TLSEXT_ERR_NOACK };
     match &npn.protocols {
         Some(list) => unsafe {
@@ -62,7 +61,7 @@ extern "C" fn advertise_callback(ssl: *mut sys::SSL, out: *mut *const c_uchar, o
 
 /// Client: picks from the server's advertised list. Always answers (OpenSSL fails the handshake
 /// otherwise), as Node v5 did.
-extern "C" fn select_callback(
+pub(super) extern "C" fn select_callback(
     ssl: *mut sys::SSL,
     out: *mut *mut c_uchar,
     outlen: *mut c_uchar,
@@ -110,14 +109,6 @@ impl Connection {
         }
         if let Some(npn) = self.ssl.ex_data_mut(index) {
             npn.protocols = wire.map(<[u8]>::to_vec);
-        }
-        let ctx = unsafe { crate::ffi::SSL_get_SSL_CTX(self.ssl.as_ptr()) };
-        unsafe {
-            if self.is_server {
-                sys::SSL_CTX_set_next_protos_advertised_cb(ctx, advertise_callback, std::ptr::null_mut());
-            } else {
-                sys::SSL_CTX_set_next_proto_select_cb(ctx, select_callback, std::ptr::null_mut());
-            }
         }
     }
 

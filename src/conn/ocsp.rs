@@ -59,7 +59,7 @@ pub(super) unsafe fn ocsp_requested(ssl: *mut sys::SSL) -> bool {
 /// OpenSSL's status callback (both sides; installed on the SSL_CTX). Server: staples the
 /// caller's answer, if any. Client: records the stapled response and accepts it (as Node: the
 /// 'OCSPResponse' listener decides, and can destroy the socket).
-unsafe extern "C" fn status_callback(ssl: *mut sys::SSL, _arg: *mut c_void) -> c_int {
+pub(super) unsafe extern "C" fn status_callback(ssl: *mut sys::SSL, _arg: *mut c_void) -> c_int {
     let ocsp = SslRef::from_ptr_mut(ssl).ex_data_mut(ocsp_index());
     if sys::SSL_is_server(ssl) != 0 {
         let response = match ocsp {
@@ -99,12 +99,6 @@ unsafe extern "C" fn status_callback(ssl: *mut sys::SSL, _arg: *mut c_void) -> c
 /// `ssl` is a live SSL, inside its status callback.
 unsafe fn context_staple(ssl: *mut sys::SSL, context: &SslContextRef) -> Option<Vec<u8>> {
     ocsp_staple::staple_for(context, sys::SSL_get_certificate(ssl), ocsp_staple::now())
-}
-
-/// Installs OpenSSL's status callback on `context`, so that its connections staple the
-/// context's own response (`ocsp_staple::set_staple`). Before connections use the context.
-pub fn enable_context_stapling(context: &SslContextRef) {
-    unsafe { sys::SSL_CTX_set_tlsext_status_cb(context.as_ptr(), Some(status_callback)) };
 }
 
 /// The issuer of `leaf`: the next certificate of the verified chain, else one of `chain` that
@@ -147,21 +141,13 @@ impl Connection {
         self.ssl.ex_data_mut(ocsp_index()).expect("OCSP state just installed")
     }
 
-    fn install_status_callback(&mut self) {
-        self.ocsp_state();
-        unsafe {
-            let ctx = crate::ffi::SSL_get_SSL_CTX(self.ssl.as_ptr());
-            sys::SSL_CTX_set_tlsext_status_cb(ctx, Some(status_callback));
-        }
-    }
-
     /// Client side: ask the server for a stapled OCSP response (Node's requestOCSP); what
     /// arrives is reported as `Event::OcspResponse`.
     pub fn request_ocsp(&mut self) {
         if self.is_server {
             return;
         }
-        self.install_status_callback();
+        self.ocsp_state();
         unsafe { sys::SSL_set_tlsext_status_type(self.ssl.as_ptr(), sys::TLSEXT_STATUSTYPE_ocsp) };
     }
 
@@ -171,7 +157,7 @@ impl Connection {
         if !self.is_server {
             return;
         }
-        self.install_status_callback();
+        self.ocsp_state();
         self.ocsp_state().asks_caller = true;
         self.hooks_mut().ocsp_callback = true;
         self.install_certificate_callback();
@@ -249,14 +235,13 @@ mod tests {
 
     /// A server context (agent identity) holding `staple` for its certificate, ready to staple.
     fn stapling_context(max: SslVersion, staple: &[u8]) -> openssl::ssl::SslContext {
-        let mut b = openssl::ssl::SslContext::builder(openssl::ssl::SslMethod::tls()).unwrap();
+        let mut b = super::super::test_pair::builder();
         crate::conn::test_pair::use_identity(&mut b, "agent-key.pem", "agent-chain.pem");
         b.set_max_proto_version(Some(max)).unwrap();
         ocsp_staple::prepare(&mut b);
         let ctx = b.build();
         let cert = ctx.certificate().unwrap().to_owned();
         ocsp_staple::set_staple(&ctx, &cert, staple, None);
-        enable_context_stapling(&ctx);
         ctx
     }
 
@@ -293,7 +278,6 @@ mod tests {
         // The SSL_CTX has no staple; the SNI context that supplies the certificate has one.
         let sni = stapling_context(SslVersion::TLS1_3, &der);
         let main = server_context(SslVersion::TLS1_3);
-        enable_context_stapling(&main);
         let mut client = Connection::new(&client_context("ca-cert.pem"), false).unwrap();
         let mut server = Connection::new(&main, true).unwrap();
         client.request_ocsp();

@@ -124,11 +124,11 @@ impl Connection {
 mod tests {
     use super::*;
     use crate::conn::test_pair::pump;
-    use openssl::ssl::{SslContext, SslMethod, SslVersion};
+    use openssl::ssl::{SslContext, SslVersion};
     use std::sync::{Arc, Mutex};
 
     fn context(version: SslVersion) -> SslContext {
-        let mut b = SslContext::builder(SslMethod::tls()).unwrap();
+        let mut b = super::super::test_pair::builder();
         b.set_min_proto_version(Some(version)).unwrap();
         b.set_max_proto_version(Some(version)).unwrap();
         b.set_cipher_list("PSK-AES128-GCM-SHA256").unwrap();

@@ -243,14 +243,6 @@ impl Connection {
         unsafe { SSL_set_cert_cb(self.ssl.as_ptr(), Some(certificate_callback), std::ptr::null_mut()) };
     }
 
-    /// Installs the client-hello callback that asks the TLS 1.3 ALPN question. It lives on the
-    /// SSL_CTX (OpenSSL has no per-SSL setter) and acts only on SSLs whose hooks ask for it;
-    /// installing it again is harmless.
-    pub(super) fn install_client_hello_callback(&mut self) {
-        let ctx = unsafe { crate::ffi::SSL_get_SSL_CTX(self.ssl.as_ptr()) };
-        unsafe { sys::SSL_CTX_set_client_hello_cb(ctx, Some(client_hello_callback), std::ptr::null_mut()) };
-    }
-
     /// The question the paused handshake waits for, if any.
     pub(super) fn pending_question(&self) -> Option<Question> {
         if self.session_lookup_pending() {

@@ -134,13 +134,13 @@ impl Connection {
 mod tests {
     use super::super::test_pair::{handshake, pump, read_all, settle, trust, use_identity, Seen};
     use super::super::{Connection, Event, Question};
-    use openssl::ssl::{SslContext, SslMethod, SslSessionCacheMode, SslVersion};
+    use openssl::ssl::{SslSessionCacheMode, SslVersion};
 
     fn pair(max: SslVersion) -> (Connection, Connection) {
-        let mut s = SslContext::builder(SslMethod::tls()).unwrap();
+        let mut s = super::super::test_pair::builder();
         use_identity(&mut s, "agent-key.pem", "agent-chain.pem");
         s.set_max_proto_version(Some(max)).unwrap();
-        let mut c = SslContext::builder(SslMethod::tls()).unwrap();
+        let mut c = super::super::test_pair::builder();
         trust(&mut c, "ca-cert.pem");
         // As context/: a client context reports the sessions it receives.
         c.set_session_cache_mode(SslSessionCacheMode::CLIENT);

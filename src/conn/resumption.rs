@@ -4,7 +4,7 @@
 //! 'resumeSession') and the ClientHello gate that lets the caller answer that lookup
 //! asynchronously.
 //!
-//! The OpenSSL callbacks live on the SSL_CTX (OpenSSL has no per-SSL setters) and find the per-SSL
+//! The OpenSSL callbacks live on the SSL_CTX (no per-SSL setters; context_callbacks.rs) and find the per-SSL
 //! `SessionState` in the SSL's ex_data; an SSL without one is left alone. Node does the same.
 //!
 //! Why a gate and not OpenSSL's client-hello callback: the lookup has to be answered before
@@ -80,16 +80,6 @@ unsafe fn state_of<'a>(ssl: *mut sys::SSL) -> Option<&'a mut SessionState> {
     SslRef::from_ptr_mut(ssl).ex_data_mut(state_index())
 }
 
-/// Installs the session callbacks on `ssl`'s context (idempotent; SSLs without session state
-/// are left alone).
-fn resumption_callbacks(ssl: &SslRef) {
-    unsafe {
-        let ctx = crate::ffi::SSL_get_SSL_CTX(ssl.as_ptr());
-        sys::SSL_CTX_sess_set_new_cb(ctx, Some(new_session_callback));
-        sys::SSL_CTX_sess_set_get_cb(ctx, Some(get_session_callback));
-    }
-}
-
 /// DER of `session`, or None when it cannot be encoded.
 pub(super) fn session_der(session: *mut sys::SSL_SESSION) -> Option<Vec<u8>> {
     unsafe {
@@ -105,7 +95,7 @@ pub(super) fn session_der(session: *mut sys::SSL_SESSION) -> Option<Vec<u8>> {
 
 /// Node's NewSessionCallback: queue the session as an event, in order with the others (if the
 /// caller asked for them). Returns 0: OpenSSL keeps its own reference.
-unsafe extern "C" fn new_session_callback(ssl: *mut sys::SSL, session: *mut sys::SSL_SESSION) -> c_int {
+pub(super) unsafe extern "C" fn new_session_callback(ssl: *mut sys::SSL, session: *mut sys::SSL_SESSION) -> c_int {
     if !state_of(ssl).is_some_and(|state| state.report) {
         return 0;
     }
@@ -122,7 +112,7 @@ unsafe extern "C" fn new_session_callback(ssl: *mut sys::SSL, session: *mut sys:
 /// Node's GetSessionCallback: the session the caller loaded, whatever the id (OpenSSL checks
 /// the session id context, the version and the cipher itself). It stays loaded, so a second
 /// lookup (after a HelloRetryRequest) finds it too.
-unsafe extern "C" fn get_session_callback(
+pub(super) unsafe extern "C" fn get_session_callback(
     ssl: *mut sys::SSL,
     _id: *const c_uchar,
     _len: c_int,
@@ -248,14 +238,12 @@ impl Connection {
     /// `Event::NewSession`. A server also holds its input back until the ClientHello has been
     /// read, and asks `Question::Session` when it names a session to look up.
     pub fn enable_session_callbacks(&mut self) {
-        resumption_callbacks(&self.ssl);
         let is_server = self.is_server;
         let started = self.handshake_done || self.pending_ciphertext() > 0;
         let state = self.session_state_mut();
         state.report = true;
         if is_server && !started && matches!(state.gate, Gate::Open) {
             state.gate = Gate::Reading(Vec::new());
-            self.install_client_hello_callback();
         }
     }
 
@@ -356,7 +344,7 @@ mod tests {
 
     /// A context set up as Node's SecureContext::Init does for sessions.
     fn node_like(method: SslMethod) -> SslContextBuilder {
-        let mut b = SslContext::builder(method).unwrap();
+        let mut b = super::super::test_pair::builder_for(method);
         b.set_session_cache_mode(SslSessionCacheMode::CLIENT | SslSessionCacheMode::SERVER | SslSessionCacheMode::NO_INTERNAL);
         tickets::install(&mut b).unwrap();
         b

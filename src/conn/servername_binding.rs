@@ -43,19 +43,10 @@ pub fn record_context_id(builder: &mut openssl::ssl::SslContextBuilder, id: &[u8
     builder.set_ex_data(context_id_index(), ContextId(id.to_vec()));
 }
 
-/// Installs, on the connection's context, the servername callback that accepts the name.
-/// Harmless to repeat.
-///
-/// # Safety
-/// `ssl` is a live server SSL.
-pub unsafe fn install(ssl: *mut sys::SSL) {
-    let ctx = SSL_get_SSL_CTX(ssl);
-    sys::SSL_CTX_set_tlsext_servername_callback__fixed_rust(ctx, Some(accept_servername));
-}
-
-/// Accepts the client's server name into the session (the context binds it, `bind`).
-unsafe extern "C" fn accept_servername(_ssl: *mut sys::SSL, _alert: *mut c_int, _arg: *mut c_void) -> c_int {
-    if bound() { sys::SSL_TLSEXT_ERR_OK } else { sys::SSL_TLSEXT_ERR_NOACK }
+/// A server accepts the client's server name into the session when sessions are bound to it
+/// (`bind`); otherwise, and on a client, it answers as no callback would.
+pub(super) unsafe extern "C" fn accept_servername(ssl: *mut sys::SSL, _alert: *mut c_int, _arg: *mut c_void) -> c_int {
+    if bound() && sys::SSL_is_server(ssl) != 0 { sys::SSL_TLSEXT_ERR_OK } else { sys::SSL_TLSEXT_ERR_NOACK }
 }
 
 /// The bound session ID context: SHA-256(context's id ‖ 0 ‖ server name).

@@ -120,12 +120,12 @@ impl Connection {
 mod tests {
     use crate::conn::test_pair::{connection_pair, handshake, handshake_with, pump, use_identity};
     use crate::conn::{Connection, Question, Status};
-    use openssl::ssl::{SslContext, SslMethod, SslVersion};
+    use openssl::ssl::{SslContext, SslVersion};
 
     const VERSIONS: [SslVersion; 2] = [SslVersion::TLS1_2, SslVersion::TLS1_3];
 
     fn identity(key: &str, cert: &str) -> SslContext {
-        let mut b = SslContext::builder(SslMethod::tls()).unwrap();
+        let mut b = super::super::test_pair::builder();
         // Chained as SecureContext chains it (the chain UseSNIContext copies).
         use_identity(&mut b, key, cert);
         b.build()
@@ -169,7 +169,7 @@ mod tests {
             for report in [true, false] {
                 let (mut client, mut server) = connections(max, Some("x.example"));
                 server.enable_sni_callback();
-                let empty = SslContext::builder(SslMethod::tls()).unwrap().build();
+                let empty = super::super::test_pair::builder().build();
                 client.start();
                 client.take_events();
                 pump(&mut client, &mut server);

@@ -35,16 +35,28 @@ pub fn trust(b: &mut SslContextBuilder, pem: &str) {
     }
 }
 
+/// A context builder for `method` with the core's context callbacks, as every SecureContext has.
+pub fn builder_for(method: SslMethod) -> SslContextBuilder {
+    let b = SslContext::builder(method).unwrap();
+    unsafe { super::install_context_callbacks(b.as_ptr()) };
+    b
+}
+
+/// `builder_for` TLS_method.
+pub fn builder() -> SslContextBuilder {
+    builder_for(SslMethod::tls())
+}
+
 /// A client context trusting `trusted` (a fixture file).
 pub fn client_context(trusted: &str) -> SslContext {
-    let mut b = SslContext::builder(SslMethod::tls()).unwrap();
+    let mut b = builder();
     trust(&mut b, trusted);
     b.build()
 }
 
 /// A server context with the agent identity (localhost), at most `max`.
 pub fn server_context(max: SslVersion) -> SslContext {
-    let mut b = SslContext::builder(SslMethod::tls()).unwrap();
+    let mut b = builder();
     use_identity(&mut b, "agent-key.pem", "agent-chain.pem");
     b.set_max_proto_version(Some(max)).unwrap();
     b.build()

@@ -332,6 +332,8 @@ pub fn new_ssl_ctx(method: *const sys::SSL_METHOD) -> std::result::Result<SslCon
     ocsp_staple::prepare(&mut builder);
     let ctx = builder.as_ptr();
     unsafe {
+        // Before any connection shares the context (conn/context_callbacks.rs).
+        crate::conn::install_context_callbacks(ctx);
         sys::SSL_CTX_set_options(ctx, (SSL_OP_NO_SSLV2 | SSL_OP_NO_SSLV3 | SSL_OP_ALLOW_CLIENT_RENEGOTIATION) as _);
         sys::SSL_CTX_ctrl(ctx, SSL_CTRL_CLEAR_MODE, SSL_MODE_NO_AUTO_CHAIN, ptr::null_mut());
         sys::SSL_CTX_ctrl(

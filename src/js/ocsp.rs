@@ -5,7 +5,6 @@
 
 use super::connection::TlsConnection;
 use super::secure_context::SecureContext;
-use crate::conn;
 use crate::context::ocsp_staple::{self, CertStatus, InvalidResponse, OcspVerdict};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -98,7 +97,6 @@ impl SecureContext {
         if let Ok(verdict) = &checked {
             let context = self.ssl_context();
             ocsp_staple::set_staple(context, cert, response, verdict.next_update);
-            conn::enable_context_stapling(context);
         }
         checked.into()
     }
