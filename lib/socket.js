@@ -652,6 +652,9 @@ TLSSocket.prototype._final = function _final(cb) {
 // ---- teardown --------------------------------------------------------------------------
 
 TLSSocket.prototype._destroy = function _destroy(err, cb) {
+  // An already-aborted `signal` destroys the socket inside net.Socket(), before it has a handle:
+  // Node's net then emits 'close' with no argument.
+  const unconstructed = this[kSession] === undefined;
   this.connecting = false;
   clearTimeout(this[kTimer]);
   this[kTimer] = null;
@@ -667,7 +670,7 @@ TLSSocket.prototype._destroy = function _destroy(err, cb) {
   if (held) process.nextTick(held[1], native.destroyedWriteResult('ECANCELED'));
   if (active) process.nextTick(active.cb, native.destroyedWriteResult('ECANCELED'));
   this._dropHeldOutput();
-  const emitClose = () => this.emit('close', !!err);
+  const emitClose = unconstructed ? () => this.emit('close') : () => this.emit('close', !!err);
   if (this[kTransportKind] === 'native') {
     // As net's _destroy: the server's count drops now, 'close' comes once the socket is closed.
     this._leaveServer();

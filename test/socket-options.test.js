@@ -45,11 +45,20 @@ describe('signal (AbortSignal)', () => {
     srv.close();
     assert.deepEqual(events, [
       ['error', { name: 'AbortError', code: 'ABORT_ERR', message: 'The operation was aborted' }],
-      ['close', true],
+      ['close', undefined], // as built-in tls: net emits it before the socket has a handle
     ]);
     assert.equal(connections, 1, 'only the probe connected');
     // As built-in tls's socket ends (net's constructor had undone the abort's `destroyed`).
     assert.equal(c.destroyed, true, 'destroyed once closed');
+  });
+
+  it('new TLSSocket(null) with an aborted signal: \'error\' AbortError, \'close\' with no argument', async () => {
+    await differential(async ({ clientTls, rec }) => {
+      const s = new clientTls.TLSSocket(null, { signal: AbortSignal.abort() });
+      rec.watch(s, 'socket', SOCKET_EVENTS);
+      await once(s, 'close');
+      rec.add('socket', 'destroyed', s.destroyed);
+    }, { side: 'client' });
   });
 
   it('aborted after secureConnect with a reason: \'error\' AbortError carrying the cause', async () => {
