@@ -9,7 +9,6 @@ const {
 } = require('./errors');
 const hostTls = require('./host-tls');
 const { validateFunction } = require('./validators');
-const { tlsModule } = require('./defaults');
 const { kSession } = require('./symbols');
 const { handshakeCallbackFailed } = require('./callback-errors');
 
@@ -85,12 +84,8 @@ function convertALPNProtocols(protocols, out) {
 
 /** Adds the ALPN methods to TLSSocket.prototype. */
 function install(proto) {
-  /**
-   * TLSSocket _init, first step: converts `options.ALPNProtocols` (through the module, as
-   * Node's constructor does) and takes a server's ALPNCallback.
-   */
+  /** TLSSocket _init, first step: takes a server's ALPNCallback. */
   proto._initALPNCallback = function _initALPNCallback(options) {
-    if (options.ALPNProtocols) tlsModule().convertALPNProtocols(options.ALPNProtocols, options);
     this[kALPNCallback] = null;
     if (options.isServer && options.ALPNCallback) {
       validateFunction(options.ALPNCallback, 'options.ALPNCallback');

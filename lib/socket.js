@@ -72,13 +72,21 @@ const kBytesDispatched = Symbol('kBytesDispatched');
  * @param {object} [opts] Node's TLSSocket options.
  */
 function TLSSocket(socket, opts) {
+  // Node's constructor checks in this order: enableTrace, ALPNProtocols, the transport, the
+  // context, then net.Socket's options.
+  const tlsOptions = { ...opts };
+  const enableTrace = trace.traceOption(tlsOptions);
+  if (tlsOptions.ALPNProtocols) tlsModule().convertALPNProtocols(tlsOptions.ALPNProtocols, tlsOptions);
   // Anything but a connected net.Socket goes through Node's JSStreamSocket, whose first act
   // is stream.pause(): a transport without one fails there, before anything is set up.
   if (socket && !(socket instanceof net.Socket) && typeof socket.pause !== 'function') {
     throw new TypeError('stream.pause is not a function');
   }
-  const tlsOptions = { ...opts };
-  const enableTrace = trace.traceOption(tlsOptions);
+  const context = tlsOptions.secureContext || tlsOptions.credentials ||
+    tlsModule().createSecureContext(tlsOptions);
+  if (!(context instanceof SecureContext) || !(context.context instanceof binding.SecureContext)) {
+    throw new ERR_TLS_INVALID_CONTEXT('context');
+  }
   Reflect.apply(net.Socket, this, [{
     allowHalfOpen: socket ? socket.allowHalfOpen : tlsOptions.allowHalfOpen,
     highWaterMark: tlsOptions.highWaterMark,
@@ -98,11 +106,6 @@ function TLSSocket(socket, opts) {
   this.authorizationError = null;
   this.encrypted = true;
 
-  const context = tlsOptions.secureContext || tlsOptions.credentials ||
-    tlsModule().createSecureContext(tlsOptions);
-  if (!(context instanceof SecureContext) || !(context.context instanceof binding.SecureContext)) {
-    throw new ERR_TLS_INVALID_CONTEXT('context');
-  }
   const adopted = tlsOptions[kAdoptedSession];
   this[kSession] = adopted ?? new binding.TlsConnection(context.context, !!tlsOptions.isServer);
   // The options keep only that it was adopted: a closed socket someone still holds must not
@@ -153,7 +156,9 @@ TLSSocket.prototype._destroySSL = function _destroySSL() {
 TLSSocket.prototype._init = function _init(socket) {
   const options = this._tlsOptions;
   this._initSessionSteps(options);
+  // A client's session before its ALPN protocols, as in Node.
   this._initSessions();
+  this._initALPNProtocols(options);
   this._initKeylog();
   if (options.handshakeTimeout > 0) {
     this.setTimeout(options.handshakeTimeout, this._handleTimeout);
@@ -179,12 +184,11 @@ TLSSocket.prototype._init = function _init(socket) {
   this._initECH(options);
 };
 
-// _init's first steps: the callbacks and protocols of the session, and the verify mode.
+// _init's first steps: the session's ALPN and SNI callbacks, and the verify mode.
 TLSSocket.prototype._initSessionSteps = function _initSessionSteps(options) {
-  // In Node's order: the ALPN callback, the SNI callback, then the offered ALPN protocols.
+  // In Node's order: the ALPN callback, then the SNI callback.
   this._initALPNCallback(options);
   this._initSNI(options);
-  this._initALPNProtocols(options);
   this.server = options.server;
   // Clients always request (and check) the server's certificate; servers only on request.
   const requestCert = !!options.requestCert || !options.isServer;
@@ -207,6 +211,7 @@ function configureServerSession(session, options) {
   const standIn = Object.create(TLSSocket.prototype);
   standIn[kSession] = session;
   standIn._initSessionSteps(options);
+  standIn._initALPNProtocols(options);
   standIn._initNPN(options);
 }
 

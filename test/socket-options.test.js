@@ -430,3 +430,29 @@ describe('getProtocol', () => {
     }, { side: 'client' });
   });
 });
+
+describe('new TLSSocket with several invalid options throws what built-in tls throws first', () => {
+  // Node checks enableTrace, ALPNProtocols, the transport, the context, net.Socket's options,
+  // then _init's (a client's session before its ALPN protocols).
+  const cases = {
+    'enableTrace before ALPNProtocols': { enableTrace: 'x', ALPNProtocols: 'h2' },
+    'ALPNProtocols before a transport without pause()': { ALPNProtocols: 'h2', socket: {} },
+    'enableTrace before a transport without pause()': { enableTrace: 'x', socket: {} },
+    'a transport without pause() before the context': { socket: {}, secureContext: {} },
+    'the context before highWaterMark': { secureContext: {}, highWaterMark: 'x' },
+    'the context before signal': { secureContext: {}, signal: 'x' },
+    'a client\'s session before its ALPN protocols': { session: 'x', ALPNProtocols: Buffer.from([0]) },
+  };
+  for (const [name, { socket, ...options }] of Object.entries(cases)) {
+    it(name, async () => {
+      await differential(async ({ clientTls, rec }) => {
+        try {
+          new clientTls.TLSSocket(socket ?? null, options).destroy();
+          rec.add('socket', 'constructed');
+        } catch (err) {
+          rec.add('socket', 'threw', describeError(err));
+        }
+      }, { side: 'client' });
+    });
+  }
+});
