@@ -9,6 +9,7 @@
 //        with `abandon`, the client trusts another CA and refuses the server's certificate, so
 //        the server's handshake never completes),
 //        idle (on request: open `n` connections and hold them; for the memory workload).
+// With spec.overSocket, each connection is TLS over a net.Socket connected first (STARTTLS).
 //
 // Clients share one SecureContext built once, so the per-connection cost measured is the
 // handshake's, not createSecureContext's (that has its own workload) — except with
@@ -19,6 +20,7 @@
 // one among equal options.
 
 const fs = require('node:fs');
+const net = require('node:net');
 const { loadImpl, tlsOptions, newCounters, snapshot, settledMemory, serve, writeAsFastAsTaken, ECDH_CURVE } = require('./common');
 
 const { createHistogram } = require('node:perf_hooks');
@@ -28,6 +30,7 @@ const samples = {};
 let tls;
 let trust; // what connect() gets to verify the server with
 let port;
+let overSocket = false; // spec.overSocket: TLS over a net.Socket the client connected first
 let running = false;
 const held = [];
 
@@ -35,6 +38,7 @@ serve({
   init(msg) {
     tls = loadImpl(msg.impl);
     port = msg.port;
+    overSocket = !!msg.spec.overSocket;
     // (An abandoning client trusts the other certificate's issuer, not the server's.)
     const trusted = msg.spec.abandon ? Object.keys(msg.certs).find((c) => c !== msg.spec.tls.cert) : msg.spec.tls.cert;
     const options = { ca: fs.readFileSync(msg.certs[trusted].cert), ...tlsOptions(msg.spec.tls) };
@@ -64,6 +68,11 @@ serve({
 });
 
 function connect(extra) {
+  if (overSocket) {
+    // As a database driver upgrades its connection (pg, mysql2): TLS over a net.Socket it made.
+    const raw = net.connect({ host: '127.0.0.1', port, noDelay: true });
+    return tls.connect({ socket: raw, servername: 'localhost', ...trust, ...extra });
+  }
   const socket = tls.connect({ host: '127.0.0.1', port, servername: 'localhost', ...trust, ...extra });
   socket.setNoDelay(true);
   return socket;

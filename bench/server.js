@@ -5,8 +5,10 @@
 // modes: sink (count bytes in), source (send writes of spec.writeSize as fast as the client takes them),
 //        echo (write back what arrives), handshake (count handshakes; close when the client
 //        does; echo what a connection sends: the client's probe), idle (hold connections open; for the memory workload).
+// With spec.overSocket, connections are accepted by a net server and wrapped (STARTTLS).
 
 const fs = require('node:fs');
+const net = require('node:net');
 const { loadImpl, tlsOptions, newCounters, snapshot, settledMemory, serve, writeAsFastAsTaken } = require('./common');
 
 const { monitorEventLoopDelay } = require('node:perf_hooks');
@@ -30,7 +32,7 @@ const fatal = serve({
       cert: fs.readFileSync(cert),
       ...tlsOptions(spec.tls),
     };
-    server = tls.createServer(options, (socket) => onConnection(socket, spec));
+    server = spec.overSocket ? startTLSServer(tls, options, spec) : tls.createServer(options, (socket) => onConnection(socket, spec));
     // Failed handshakes count as errors, unless the workload expects them (abandoned handshakes:
     // 'listen' only listens, 'none' does not — tls-rs builds a socket for a failed handshake
     // only when someone listens).
@@ -49,6 +51,18 @@ const fatal = serve({
     return settledMemory();
   },
 });
+
+// `overSocket`: a net server whose accepted sockets are wrapped in a server TLSSocket, as a
+// STARTTLS server (smtp-server) does: tls-rs's memory-BIO path, not its native transport.
+function startTLSServer(tls, options, spec) {
+  const secureContext = tls.createSecureContext(options);
+  return net.createServer((raw) => {
+    raw.setNoDelay(true);
+    const socket = new tls.TLSSocket(raw, { isServer: true, secureContext });
+    socket.on('secure', () => onConnection(socket, spec));
+    socket.on('error', () => { counters.errors++; });
+  });
+}
 
 function onConnection(socket, spec) {
   counters.handshakes++;

@@ -80,6 +80,18 @@ transferWorkloads({
     cost: { unit: 'round trip', ops: (d) => d.client.counters.roundTrips },
     metrics: [{ name: 'round trips/s', unit: '/s', better: 'higher', target: 1.3, value: (d) => d.client.counters.roundTrips / d.client.seconds }],
   });
+  // The path STARTTLS users take (pg, mysql2, smtp-server): both ends wrap a net.Socket, which
+  // keeps tls-rs on its memory-BIO path.
+  workloads.push({
+    id: 'echo-1-over-socket',
+    group: 'echo',
+    title: 'echo 1 KiB, 1 connection, TLS over a net.Socket (STARTTLS)',
+    kind: 'net',
+    server: { mode: 'echo', tls, overSocket: true },
+    client: { mode: 'echo', connections: 1, messageSize: MESSAGE_SIZE, tls, overSocket: true },
+    cost: { unit: 'round trip', ops: (d) => d.client.counters.roundTrips },
+    metrics: [{ name: 'round trips/s', unit: '/s', better: 'higher', target: null, value: (d) => d.client.counters.roundTrips / d.client.seconds }],
+  });
   workloads.push({
     id: 'echo-50',
     group: 'echo',
