@@ -157,7 +157,6 @@ impl Connection {
         if !self.is_server {
             return;
         }
-        self.ocsp_state();
         self.ocsp_state().asks_caller = true;
         self.hooks_mut().ocsp_callback = true;
         self.install_certificate_callback();

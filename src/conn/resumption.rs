@@ -4,8 +4,8 @@
 //! 'resumeSession') and the ClientHello gate that lets the caller answer that lookup
 //! asynchronously.
 //!
-//! The OpenSSL callbacks live on the SSL_CTX (no per-SSL setters; context_callbacks.rs) and find the per-SSL
-//! `SessionState` in the SSL's ex_data; an SSL without one is left alone. Node does the same.
+//! The OpenSSL callbacks live on the SSL_CTX (no per-SSL setters; context_callbacks.rs) and find
+//! the per-SSL `SessionState` in the SSL's ex_data; an SSL without one is left alone, as in Node.
 //!
 //! Why a gate and not OpenSSL's client-hello callback: the lookup has to be answered before
 //! OpenSSL looks for the session, and OpenSSL's get-session callback cannot wait. Holding the
