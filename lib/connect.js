@@ -9,7 +9,7 @@ const { TLSSocket } = require('./socket');
 const { tlsModule } = require('./defaults');
 const { sharedClientContext } = require('./shared-client-contexts');
 const {
-  codes: { ERR_TLS_DH_PARAM_SIZE },
+  codes: { ERR_INVALID_ARG_VALUE, ERR_TLS_DH_PARAM_SIZE },
   ConnResetException,
   assertInternal: assert,
 } = require('./errors');
@@ -89,6 +89,12 @@ function connect(...args) {
   // Through the module, as Node: a user's replacement is the one used (and sees the options
   // before the session is picked, as in Node 22+). Equal options share a context.
   const context = options.secureContext || sharedClientContext(options) || tls.createSecureContext(options);
+
+  // Node 26: DEP0123 reached its end of life.
+  if (hostTls.ipServernameThrows() && options.servername && net.isIP(options.servername)) {
+    throw new ERR_INVALID_ARG_VALUE('options.servername', options.servername,
+                                    'Setting the TLS ServerName to an IP address is not permitted.');
+  }
 
   // Node 22+: a session made for another server name (or a bare one, when verifying) is not offered.
   if (hostTls.wrapsSessions()) options.session = getSessionForReuse(options.session, options);

@@ -454,7 +454,9 @@ E('ERR_STREAM_PREMATURE_CLOSE', 'Premature close', Error);
 E('ERR_STREAM_PUSH_AFTER_EOF', 'stream.push() after EOF', Error);
 E('ERR_STREAM_UNSHIFT_AFTER_END_EVENT', 'stream.unshift() after end event', Error);
 E('ERR_STREAM_WRAP', 'Stream has StringDecoder set or is in objectMode', Error);
-E('ERR_STREAM_WRITE_AFTER_END', 'write after end', Error);
+// (Node 26 adds a TypeError variant, for its new stream iterators.)
+E('ERR_STREAM_WRITE_AFTER_END', 'write after end', Error,
+  ...(require('./host-tls').writeAfterEndHasTypeError() ? [TypeError] : []));
 E('ERR_TLS_ALPN_CALLBACK_INVALID_RESULT', (value, protocols) =>
   `ALPN callback returned a value (${value}) that did not match any of the client's ` +
   `offered protocols (${protocols.join(', ')})`, TypeError);

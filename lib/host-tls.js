@@ -17,7 +17,10 @@
 //   serverSetOptions         tls.Server.prototype.setOptions (DEP0122) still exists (gone in 24)
 //   bindsSessionsToServername  a server binds its sessions to the client's server name (session ID
 //                            context SHA-256(context's ‖ 0 ‖ name); the name kept in the session):
-//                            Node 22.23.5+, 24.22.3+ and later majors (src/conn/servername_binding.rs)
+//                            Node 22.23.5+ and 24.22.3+; not Node 26 (src/conn/servername_binding.rs)
+//   ipServernameThrows       tls.connect() with an IP address as `servername` throws
+//                            ERR_INVALID_ARG_VALUE (Node 26; before: DEP0123, a warning)
+//   writeAfterEndHasTypeError  ERR_STREAM_WRITE_AFTER_END has a TypeError variant (Node 26)
 //   ephemeralKeyInfoHidesGroups  getEphemeralKeyInfo() is {} for a KEM group such as
 //                            X25519MLKEM768 (Node 22; 24 names it { type: 'TLSGroup', name })
 //   writesCancelledOnDestroy  a write still in flight when the socket is destroyed calls back with
@@ -145,19 +148,25 @@ const alpnValidatesBuffers = once(() => {
 
 const serverSetOptions = once(() => typeof nodeTls.Server.prototype.setOptions === 'function');
 
-// Whether the running Node is at least the release that brought a change in each older major
-// still supported (`since`: major -> [minor, patch]); every later major has it.
+// Whether the running Node is at least the release that brought a change in each major named
+// (`since`: major -> [minor, patch], or null: no release of that major has it). A major not
+// named has it when it is later than every major named and the newest named one has it.
 function atLeast(since) {
   const [major, minor, patch] = process.versions.node.split('.').map(Number);
+  if (!(major in since)) {
+    const newest = Math.max(...Object.keys(since).map(Number));
+    return major > newest && since[newest] !== null;
+  }
   const first = since[major];
-  if (first === undefined) return major > Math.max(...Object.keys(since).map(Number));
-  return minor > first[0] || (minor === first[0] && patch >= first[1]);
+  return first !== null && (minor > first[0] || (minor === first[0] && patch >= first[1]));
 }
 
 // Node's C++ does these (the 2026-11-11 security releases, 22.23.5 and 24.22.3): nothing in its
 // JS layer shows them without a handshake, so the releases that have them are named.
-// CVE-2026-123872, "don't allow TLS resumption to change SNI".
-const bindsSessionsToServername = once(() => atLeast({ 22: [23, 5], 24: [22, 3] }));
+// CVE-2026-123872, "don't allow TLS resumption to change SNI". Node 26 (26.12.1 checked) does
+// not bind on the server: its sessions keep the plain session ID context and no server name,
+// and only its clients refuse a session made for another name (wrapSessionState, as all do).
+const bindsSessionsToServername = once(() => atLeast({ 22: [23, 5], 24: [22, 3], 26: null }));
 // CVE-2026-123867, "apply the CA of SNI contexts without a certificate": such a context given
 // inside SNICallback no longer fails the handshake; the default certificate serves.
 const sniContextMayLackCertificate = once(() => atLeast({ 22: [23, 5], 24: [22, 3] }));
@@ -201,6 +210,10 @@ const validatorsOfNode24 = once(() => nodeMajor >= 24);
 
 // A C++ error code (node_errors.h): 24.22.3 has the corrected name, 22.23.5 the old one.
 const pskHintCodeSpelledRight = once(() => nodeMajor >= 24);
+// tls.connect() throws for an IP address as `servername` (DEP0123's end of life) where Node 24
+// warned: Node 26 (26.12.1 checked).
+const ipServernameThrows = once(() => nodeMajor >= 26);
+const writeAfterEndHasTypeError = once(() => nodeMajor >= 26);
 
 const certificateCompression = once(() => typeof nodeTls.getCertificateCompressionAlgorithms === 'function');
 
@@ -297,6 +310,8 @@ module.exports = {
   alpnValidatesBuffers,
   serverSetOptions,
   bindsSessionsToServername,
+  ipServernameThrows,
+  writeAfterEndHasTypeError,
   sniContextMayLackCertificate,
   clientCertificateRequired,
   writesCancelledOnDestroy,
