@@ -24,9 +24,17 @@ function tmpDir(t) {
 }
 
 /** Installs fixture files as the watched key.pem / cert.pem. */
+// Renewals are written as a new file renamed over the old, as certbot and the like do: a
+// watched file rewritten in place can be read half-written by a reload already under way
+// (refused as a set that does not parse, then retried on the next change).
+function writeAtomically(file, data) {
+  fs.writeFileSync(`${file}.tmp`, data);
+  fs.renameSync(`${file}.tmp`, file);
+}
+
 function install(dir, key, cert) {
-  fs.writeFileSync(path.join(dir, 'key.pem'), fixture(key));
-  fs.writeFileSync(path.join(dir, 'cert.pem'), fixture(cert));
+  writeAtomically(path.join(dir, 'key.pem'), fixture(key));
+  writeAtomically(path.join(dir, 'cert.pem'), fixture(cert));
 }
 
 async function connect(port, session) {
@@ -90,7 +98,7 @@ describe('watchCredentials', { timeout: 30000 }, () => {
 
     // A key that is not the certificate's (here of another type, which OpenSSL itself would
     // accept as a second slot) is refused; the server keeps serving the last good set.
-    fs.writeFileSync(files.key, fixture('agent-key.pem'));
+    writeAtomically(files.key, fixture('agent-key.pem'));
     const [err] = await once(watcher, 'error');
     assert.equal(err.code, 'ERR_TLS_RS_KEY_CERT_MISMATCH');
     assert.equal(err.message, `The private key in ${files.key} does not match the certificate in ${files.cert}`);
