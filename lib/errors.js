@@ -52,7 +52,8 @@ function countFormatSpecifiers(msg) {
 // kIsNodeError mark (by which Node's prepareStackTrace puts `[CODE]` in the stack header), the
 // stack captured, then an own `code` — no class of its own, no
 // HideStackFramesError variants. The mark is Node's own symbol, read off one of its errors.
-const kIsNodeError = require('./host-tls').plainNodeErrorMark();
+const hostTls = require('./host-tls');
+const kIsNodeError = hostTls.plainNodeErrorMark();
 
 function node18Message(code, args, self) {
   const msg = messages.get(code);
@@ -406,7 +407,7 @@ E('ERR_INVALID_RETURN_VALUE', (input, name, value) =>
   ` function but got ${determineSpecificType(value)}.`, TypeError, RangeError);
 E('ERR_INVALID_STATE', 'Invalid state: %s', Error, TypeError, RangeError);
 E('ERR_INVALID_THIS', 'Value of "this" must be of type %s', TypeError,
-  ...(require('./host-tls').invalidThisHidesStackFrames() ? [HideStackFramesError] : []));
+  ...(hostTls.invalidThisHidesStackFrames() ? [HideStackFramesError] : []));
 E('ERR_METHOD_NOT_IMPLEMENTED', 'The %s method is not implemented', Error);
 E('ERR_MISSING_ARGS', (...args) => {
   assertInternal(args.length > 0, 'At least one arg needs to be specified');
@@ -456,7 +457,7 @@ E('ERR_STREAM_UNSHIFT_AFTER_END_EVENT', 'stream.unshift() after end event', Erro
 E('ERR_STREAM_WRAP', 'Stream has StringDecoder set or is in objectMode', Error);
 // (Node 26 adds a TypeError variant, for its new stream iterators.)
 E('ERR_STREAM_WRITE_AFTER_END', 'write after end', Error,
-  ...(require('./host-tls').writeAfterEndHasTypeError() ? [TypeError] : []));
+  ...(hostTls.writeAfterEndHasTypeError() ? [TypeError] : []));
 E('ERR_TLS_ALPN_CALLBACK_INVALID_RESULT', (value, protocols) =>
   `ALPN callback returned a value (${value}) that did not match any of the client's ` +
   `offered protocols (${protocols.join(', ')})`, TypeError);
