@@ -179,6 +179,11 @@ function install(proto) {
         this._flushCiphertext(null);
         this._onSessionError();
         return;
+      } else if (status !== Status.Ready) {
+        // A renegotiation asks a question (SNICallback after a resumed session): reading
+        // goes on once it is answered.
+        this._afterSessionStep(status);
+        return;
       }
     }
     // Reading can produce output too (TLS 1.3 key updates, renegotiation replies), and let

@@ -152,27 +152,30 @@ describe('a write held by a renegotiation whose connection then fails', () => {
 });
 
 describe('a renegotiation on a resumed session, to a server with an asynchronous SNICallback', () => {
-  // OpenSSL skips the certificate callback for a resumed TLS 1.2 session, so tls-rs's SNI
-  // question was first asked inside the renegotiation's read, which cannot pause: the server
-  // ended the connection (native transport) or stalled (memory BIOs). Node asks SNICallback
-  // in that renegotiation (once per connection); tls-rs now asks nothing in a renegotiation,
-  // which keeps the connection's context. The callback counts differ, so they are not recorded.
-  it('echoes the data written around it (tls-rs as server)', () => differential(async ({ serverTls, clientTls, rec }) => {
-    const context = serverTls.createSecureContext(CERT);
+  // OpenSSL skips the certificate callback for a resumed TLS 1.2 session, so the first full
+  // handshake of such a connection is its renegotiation: Node asks SNICallback there (its
+  // certificate callback runs once per connection, in the first full handshake) and serves
+  // the chosen certificate. tls-rs asked nothing there and served its default certificate.
+  it('asks SNICallback in it, serves its certificate and echoes the data written around it (tls-rs as server)', () => differential(async ({ serverTls, clientTls, rec }) => {
+    const sniContext = serverTls.createSecureContext({ key: fixture('wronghost-key.pem'), cert: fixture('wronghost-cert.pem') });
+    let asked = 0;
     const srv = serverTls.createServer({ ...CERT, maxVersion: 'TLSv1.2',
-      SNICallback: (name, cb) => setTimeout(() => cb(null, context), 5) }, (s) => {
+      SNICallback: (name, cb) => { asked++; setTimeout(() => cb(null, sniContext), 5); } }, (s) => {
       s.on('data', (d) => s.write(d));
       s.on('error', (err) => rec.add('server', 'socket error', describeError(err)));
     });
     const port = await listen(srv);
     let session;
     for (const round of ['full', 'resumed']) {
-      const c = clientTls.connect({ port, host: '127.0.0.1', servername: 'localhost', ca, maxVersion: 'TLSv1.2', session });
-      c.on('session', (s) => { session = s; });
+      const c = clientTls.connect({ port, host: '127.0.0.1', servername: 'wrong.example.test', ca, maxVersion: 'TLSv1.2', session });
+      // (The first round's first session: one from its renegotiation is made with the SNI
+      // context, which Node's servers do not resume.)
+      c.on('session', (s) => { session ??= s; });
       c.on('error', (err) => rec.add(round, 'error', describeError(err)));
+      c.on('secureConnect', () => rec.add(round, 'secure', { reused: c.isSessionReused(), peer: peerName(c), asked }));
       c.write('first,');
-      c.write('second', () => c.renegotiate({ rejectUnauthorized: false }, (err) => {
-        rec.add(round, 'renegotiated', describeError(err));
+      c.write('second', () => c.renegotiate({}, (err) => {
+        rec.add(round, 'renegotiated', describeError(err), { peer: peerName(c), asked });
         if (!err) c.write(',third');
       }));
       let echoed = '';
@@ -185,6 +188,48 @@ describe('a renegotiation on a resumed session, to a server with an asynchronous
     }
     srv.close();
   }, { side: 'server' }));
+});
+
+describe('the session a renegotiation makes after SNICallback chose a context', () => {
+  // Node's servername callback switches a connection whose SNICallback chose a context to that
+  // context (SSL_set_SSL_CTX) at its next ClientHello: a renegotiation's ticket is sealed with
+  // the SNI context's ticket keys and keeps the name. Servers that bind sessions to the name
+  // (Node 22.23.5+, 24.22.3+) keep their own keys. tls-rs resumed every such session.
+  for (const keys of ['own', 'shared']) {
+    it(`resumes only where the server can open it (SNI context with ${keys} ticket keys, tls-rs as server)`, () => differential(async ({ serverTls, clientTls, rec }) => {
+      const ticketKeys = Buffer.alloc(48, 7);
+      const sniContext = serverTls.createSecureContext({ key: fixture('wronghost-key.pem'), cert: fixture('wronghost-cert.pem'),
+        ticketKeys: keys === 'shared' ? ticketKeys : undefined });
+      const srv = serverTls.createServer({ ...CERT, maxVersion: 'TLSv1.2', ticketKeys,
+        SNICallback: (name, cb) => setImmediate(() => cb(null, sniContext)) }, (s) => {
+        rec.add('server', 'secure', { reused: s.isSessionReused(), servername: s.servername });
+        s.on('data', (d) => s.write(d));
+        s.on('error', (err) => rec.add('server', 'socket error', describeError(err)));
+      });
+      const port = await listen(srv);
+      const options = { port, host: '127.0.0.1', servername: 'wrong.example.test', ca, maxVersion: 'TLSv1.2' };
+      const sessions = [];
+      const c = clientTls.connect(options);
+      c.on('session', (s) => sessions.push(s));
+      c.on('error', (err) => rec.add('first', 'error', describeError(err)));
+      c.once('secureConnect', () => c.renegotiate({}, (err) => {
+        rec.add('first', 'renegotiated', describeError(err));
+        c.end('x');
+      }));
+      c.resume();
+      await once(c, 'close');
+      rec.add('first', 'sessions', sessions.length);
+      for (const [i, session] of sessions.entries()) {
+        const r = clientTls.connect({ ...options, session });
+        r.on('error', (err) => rec.add(`session ${i}`, 'error', describeError(err)));
+        await once(r, 'secureConnect');
+        rec.add(`session ${i}`, 'reused', r.isSessionReused(), peerName(r));
+        r.end();
+        await once(r, 'close');
+      }
+      srv.close();
+    }, { side: 'server' }));
+  }
 });
 
 describe('renegotiate() before any handshake', () => {

@@ -307,7 +307,6 @@ impl Connection {
         let ret = unsafe { sys::SSL_do_handshake(raw) };
         if ret == 1 {
             self.handshake_done = true;
-            self.questions_asked();
             return;
         }
         match unsafe { sys::SSL_get_error(raw, ret) } {
@@ -360,6 +359,9 @@ impl Connection {
                     waiting = self.pending_input();
                 }
                 sys::SSL_ERROR_WANT_READ | sys::SSL_ERROR_WANT_WRITE => return None,
+                // A renegotiation's ClientHello paused for a question (questions.rs): `status()`
+                // asks it; reading goes on once `resume()` answered.
+                sys::SSL_ERROR_WANT_X509_LOOKUP | sys::SSL_ERROR_WANT_CLIENT_HELLO_CB => return None,
                 sys::SSL_ERROR_ZERO_RETURN => {
                     self.peer_closed = true;
                     return None;

@@ -64,6 +64,9 @@ pub(super) struct Hooks {
     pub(super) hello_paused: bool,
     /// Why the SNI context could not be used; the handshake fails with it once resumed.
     pub(super) sni_error: Option<OpenSslError>,
+    /// The context SNICallback chose (Node's `sni_context`), which a later ClientHello of this
+    /// connection — a renegotiation's — switches the connection to (sni.rs).
+    pub(super) sni_context: Option<openssl::ssl::SslContext>,
     /// What the current pause waits for.
     pub(super) request: Option<Question>,
     /// Server: ask the caller for an OCSP response when the client requests one (ocsp.rs).
@@ -83,6 +86,7 @@ impl Default for Hooks {
             sni_asked: false,
             hello_paused: false,
             sni_error: None,
+            sni_context: None,
             request: None,
             ocsp_callback: false,
             ocsp_asked: false,
@@ -217,17 +221,6 @@ impl Connection {
     /// The hooks, if anything installed them.
     pub(super) fn hooks(&self) -> Option<&Hooks> {
         self.ssl.ex_data(hooks_index())
-    }
-
-    /// After the handshake: the certificate callback's questions count as asked, so a TLS 1.2
-    /// renegotiation asks none (Node's certificate callback runs once per connection). Else a
-    /// session resumed without them (OpenSSL skips the callback then) asked SNICallback inside
-    /// the renegotiation's SSL_read, which cannot pause, and the connection failed.
-    pub(super) fn questions_asked(&mut self) {
-        if let Some(hooks) = self.ssl.ex_data_mut(hooks_index()) {
-            hooks.sni_asked = true;
-            hooks.ocsp_asked = true;
-        }
     }
 
     /// The hooks, installed on first use.

@@ -83,7 +83,8 @@ impl Connection {
     fn must_read_first(&self) -> bool {
         let raw = self.ssl.as_ptr();
         match unsafe { sys::SSL_get_error(raw, 0) } {
-            sys::SSL_ERROR_WANT_READ => true,
+            // (Or the renegotiation waits for the answer to a question: questions.rs.)
+            sys::SSL_ERROR_WANT_READ | sys::SSL_ERROR_WANT_X509_LOOKUP | sys::SSL_ERROR_WANT_CLIENT_HELLO_CB => true,
             sys::SSL_ERROR_SYSCALL => unsafe { crate::ffi::ERR_peek_error() == 0 && crate::ffi::SSL_in_init(raw) != 0 },
             _ => false,
         }

@@ -44,9 +44,13 @@ pub fn record_context_id(builder: &mut openssl::ssl::SslContextBuilder, id: &[u8
 }
 
 /// A server accepts the client's server name into the session when sessions are bound to it
-/// (`bind`); otherwise, and on a client, it answers as no callback would.
+/// (`bind`), or when a renegotiation switches to the SNI context (sni.rs); otherwise, and on a
+/// client, it answers as no callback would.
 pub(super) unsafe extern "C" fn accept_servername(ssl: *mut sys::SSL, _alert: *mut c_int, _arg: *mut c_void) -> c_int {
-    if bound() && sys::SSL_is_server(ssl) != 0 { sys::SSL_TLSEXT_ERR_OK } else { sys::SSL_TLSEXT_ERR_NOACK }
+    if sys::SSL_is_server(ssl) == 0 {
+        return sys::SSL_TLSEXT_ERR_NOACK;
+    }
+    if bound() || super::sni::switch_to_sni_context(ssl) { sys::SSL_TLSEXT_ERR_OK } else { sys::SSL_TLSEXT_ERR_NOACK }
 }
 
 /// The bound session ID context: SHA-256(context's id ‖ 0 ‖ server name).

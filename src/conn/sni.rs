@@ -5,7 +5,7 @@
 
 use super::{latin1, Connection};
 use crate::error::OpenSslError;
-use crate::ffi::{SSL_CTX_get_cert_store, SSL_CTX_get_client_CA_list, SSL_dup_CA_list};
+use crate::ffi::{SSL_CTX_get_cert_store, SSL_CTX_get_client_CA_list, SSL_dup_CA_list, SSL_set_SSL_CTX, SSL_set_cert_cb};
 use foreign_types_shared::{ForeignType, ForeignTypeRef};
 use openssl::ssl::SslContextRef;
 use openssl_sys as sys;
@@ -14,6 +14,32 @@ use std::os::raw::{c_int, c_long, c_void};
 
 const SSL_CTRL_CHAIN: c_int = 88;
 const SSL_CTRL_GET_CHAIN_CERTS: c_int = 115;
+
+/// From the servername callback (servers): a ClientHello with a name, after SNICallback chose a
+/// context in an earlier handshake of this connection (so, a renegotiation's), switches the
+/// connection to that context (SSL_set_SSL_CTX), as Node's servername callback does with its
+/// `sni_context`: the renegotiation's ticket is then sealed with that context's ticket keys and
+/// its session takes that context's session ID context and keeps the name. Node servers that
+/// bind sessions to the server name (servername_binding.rs) were seen not to. Returns whether it
+/// switched.
+///
+/// # Safety
+/// `ssl` is a live server SSL inside its servername callback.
+pub(super) unsafe fn switch_to_sni_context(ssl: *mut sys::SSL) -> bool {
+    let Some(hooks) = super::questions::hooks_of(ssl) else { return false };
+    let Some(context) = hooks.sni_context.as_ref() else { return false };
+    if sys::SSL_get_servername(ssl, sys::TLSEXT_NAMETYPE_host_name).is_null() || super::servername_binding::bound() {
+        return false;
+    }
+    if SSL_set_SSL_CTX(ssl, context.as_ptr()).is_null() {
+        return false;
+    }
+    // The certificate callback lives with the certificate, which the switch replaced.
+    if hooks.sni_callback || hooks.ocsp_callback || hooks.alpn_callback {
+        SSL_set_cert_cb(ssl, Some(super::questions::certificate_callback), std::ptr::null_mut());
+    }
+    true
+}
 
 impl Connection {
     /// Client side: the SNI host name to send. As in Node (which ignores
@@ -54,6 +80,7 @@ impl Connection {
     /// the error queued inside the handshake step). A failure to install the trust store is
     /// returned.
     pub fn use_sni_context(&mut self, context: &SslContextRef, report_unusable: bool) -> Result<(), OpenSslError> {
+        self.hooks_mut().sni_context = Some(context.to_owned());
         if !self.use_identity_of(context) {
             let err = OpenSslError::take_printed();
             if report_unusable {
@@ -118,7 +145,7 @@ impl Connection {
 /// The SNICallback question and the client's name, back to back.
 #[cfg(test)]
 mod tests {
-    use crate::conn::test_pair::{connection_pair, handshake, handshake_with, pump, use_identity};
+    use crate::conn::test_pair::{client_context, connection_pair, handshake, handshake_with, pump, read_all, server_context, use_identity, Seen};
     use crate::conn::{Connection, Question, Status};
     use openssl::ssl::{SslContext, SslVersion};
 
@@ -215,5 +242,57 @@ mod tests {
         assert_eq!(client.servername().as_deref(), Some("b.example"));
         client.set_servername(&"x".repeat(300));
         assert_eq!(client.servername(), None);
+    }
+
+    #[test]
+    fn a_renegotiation_after_a_resumed_session_asks_the_sni_question() {
+        // OpenSSL skips the certificate callback in a resumed TLS 1.2 handshake, so the
+        // connection's first full handshake is its renegotiation: the question is asked there,
+        // while reading (Node asks SNICallback there), and the chosen certificate is served.
+        let client_ctx = client_context("ca-cert.pem");
+        let server_ctx = server_context(SslVersion::TLS1_2);
+        let other = identity("wronghost-key.pem", "wronghost-cert.pem");
+        let new_pair = |session: Option<&[u8]>| {
+            let mut client = Connection::new(&client_ctx, false).unwrap();
+            client.set_servername("wrong.example.test");
+            if let Some(der) = session {
+                assert!(client.set_session(der).unwrap());
+            }
+            let mut server = Connection::new(&server_ctx, true).unwrap();
+            server.enable_sni_callback();
+            (client, server)
+        };
+        let (mut client, mut server) = new_pair(None);
+        let (_, seen) = handshake_with(&mut client, &mut server, |s, _| s.use_sni_context(&other, true).unwrap());
+        assert_eq!(seen.questions, vec![Question::ServerName]);
+        let session = client.ssl().session().unwrap().to_der().unwrap();
+
+        let (mut client, mut server) = new_pair(Some(&session));
+        let (_, seen) = handshake_with(&mut client, &mut server, |_, q| panic!("asked {q:?} in a resumed handshake"));
+        assert!(seen.questions.is_empty() && server.ssl().session_reused());
+        client.renegotiate().unwrap();
+        assert!(client.encrypt(b"during").is_some());
+        let mut asked = Vec::new();
+        let mut received = Vec::new();
+        for _ in 0..6 {
+            pump(&mut client, &mut server);
+            loop {
+                received.extend(read_all(&mut server, &mut Seen::default()));
+                let Status::Asking(question) = server.status() else { break };
+                asked.push(question);
+                assert_eq!(server.pending_ciphertext(), 0, "nothing is sent while paused");
+                server.use_sni_context(&other, true).unwrap();
+                assert_eq!(server.resume(), Status::Ready);
+            }
+            pump(&mut server, &mut client);
+            read_all(&mut client, &mut Seen::default());
+        }
+        assert_eq!(asked, vec![Question::ServerName]);
+        assert_eq!(received, b"during");
+        assert!(client.error().is_none() && server.error().is_none(), "{:?} {:?}", client.error(), server.error());
+        assert!(!client.ssl().session_reused(), "a full handshake");
+        let cert = client.ssl().peer_certificate().unwrap();
+        let cn = cert.subject_name().entries_by_nid(openssl::nid::Nid::COMMONNAME).next().unwrap();
+        assert_eq!(cn.data().as_slice(), b"wrong.example.test");
     }
 }
