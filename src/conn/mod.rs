@@ -249,11 +249,11 @@ impl Connection {
                 self.answer_question();
                 self.advance_handshake();
                 // A context SNICallback chose that cannot serve fails the handshake now, after
-                // this step's output (as Node, where the error stays queued in that step).
+                // this step's output (as Node, where the error stays queued in that step). It
+                // was queued before the step ran, so it is the error Node reports (OpenSSL's
+                // oldest) even when the step failed too (a server without a certificate).
                 if let Some(err) = self.hooks_mut().sni_error.take() {
-                    if self.error.is_none() {
-                        self.error = Some(err);
-                    }
+                    self.error = Some(err);
                 }
             }
         }
