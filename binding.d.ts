@@ -102,7 +102,12 @@ export declare class SecureContext {
    * which `loadRootCertificates()` must have built.
    */
   addRootCerts(): void
-  /** TLS 1.3 cipher suites (colon-separated `TLS_*` names). */
+  /**
+   * TLS 1.3 cipher suites (colon-separated `TLS_*` names); unknown names are left out, and
+   * none known is an error (no cipher match). As in Node's OpenSSL (3.0, 3.5), a TLS 1.2
+   * suite's standard name counts as known there (it cannot serve TLS 1.3), where OpenSSL 4.0
+   * knows only TLS 1.3's: a list of such names leaves TLS 1.3 without suites.
+   */
   setCipherSuites(suites: string): void
   /**
    * The TLS 1.2-and-below cipher list (OpenSSL syntax, `@SECLEVEL=n` included). An empty list

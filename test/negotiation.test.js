@@ -79,6 +79,12 @@ const CASES = {
   'honorCipherOrder off: the client\'s order wins (TLS 1.2)': [
     { ciphers: 'AES256-GCM-SHA384:AES128-GCM-SHA256', maxVersion: 'TLSv1.2' },
     { ciphers: 'AES128-GCM-SHA256:AES256-GCM-SHA384' }],
+  // Node's OpenSSL (3.0, 3.5) reads cipher names case-sensitively: a differently cased name is
+  // skipped (OpenSSL 4.0 took it).
+  'ciphers: a lower-case cipher name is skipped, so nothing is shared (TLS 1.2)': [
+    { ciphers: 'AES256-SHA', maxVersion: 'TLSv1.2' }, { ciphers: 'aes256-sha:AES128-SHA' }],
+  'ciphers: a TLS 1.2 standard name among the TLS 1.3 suites': [
+    {}, { ciphers: 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384' }],
   'TLS 1.3 cipher suites: the client\'s only suite is used': [
     {}, { ciphers: 'TLS_CHACHA20_POLY1305_SHA256' }],
   'minVersion above the peer\'s maxVersion fails with protocol errors': [

@@ -240,6 +240,15 @@ describe('createSecureContext: same result as Node', () => {
     'ciphers: mixed': () => ({ ciphers: 'TLS_CHACHA20_POLY1305_SHA256:ECDHE-RSA-AES128-GCM-SHA256' }),
     'ciphers: @SECLEVEL': () => ({ ciphers: 'DEFAULT:@SECLEVEL=0' }),
     'ciphers: TLS 1.2 only with min TLSv1.3': () => ({ ciphers: 'ECDHE-RSA-AES128-GCM-SHA256', minVersion: 'TLSv1.3' }),
+    // Node's OpenSSL (3.0, 3.5) matches names and commands case-sensitively (OpenSSL 4.0 does not).
+    'ciphers: lower-case name': () => ({ ciphers: 'aes256-sha' }),
+    'ciphers: lower-case alias': () => ({ ciphers: 'high' }),
+    'ciphers: lower-case DEFAULT': () => ({ ciphers: 'default' }),
+    'ciphers: lower-case @strength': () => ({ ciphers: 'HIGH:@strength' }),
+    'ciphers: lower-case @seclevel': () => ({ ciphers: 'DEFAULT:@seclevel=0' }),
+    'ciphers: lower-case TLS 1.2 standard name': () => ({ ciphers: 'tls_ecdhe_rsa_with_aes_128_gcm_sha256' }),
+    'ciphers: a TLS 1.2 standard name as the only TLS 1.3 suite': () => ({ ciphers: 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256' }),
+    'ciphers: unknown TLS_ beside a known suite': () => ({ ciphers: 'TLS_AES_128_GCM_SHA256:TLS_nope' }),
 
     // ecdhCurve
     'ecdhCurve: auto': () => ({ ecdhCurve: 'auto' }),

@@ -17,18 +17,36 @@ pub fn version() -> &'static str {
     openssl_src_upstream::version()
 }
 
-/// tls-rs: the one change made to OpenSSL's source. Each of an SSL's two record layers holds
-/// arrays sized for SSL_MAX_PIPELINES (32) pipelined records, ~9 KiB per connection that only
-/// SSL_CTX_set_max_pipelines (an engine-cipher feature tls-rs does not offer) could ever use.
-/// With 1, pipelining is refused (as it is for every cipher without EVP_CIPH_FLAG_PIPELINE).
+/// tls-rs: the changes made to OpenSSL's source (README-tls-rs.md says why), each an exact text
+/// replacement that must match as many times as stated, or the build fails saying so.
+///
+/// 1. `SSL_MAX_PIPELINES` 32 → 1. Each of an SSL's two record layers holds arrays sized for it
+///    (~9 KiB per connection) that only SSL_CTX_set_max_pipelines (an engine-cipher feature
+///    tls-rs does not offer) could ever use. With 1, pipelining is refused (as it is for every
+///    cipher without EVP_CIPH_FLAG_PIPELINE).
+/// 2. Cipher strings read case-sensitively again, as in every OpenSSL Node ships (3.0, 3.5):
+///    OpenSSL 4.0 matches cipher and alias names, the `@STRENGTH` / `@SECLEVEL=` commands,
+///    `DEFAULT`, `SUITEB*` and TLS 1.3 suite names whatever their case, so `ciphers:
+///    'aes256-sha'` selected a cipher where Node's OpenSSL refuses it (no cipher match).
+const PATCHES: &[(&str, &str, &str, usize)] = &[
+    ("include/openssl/ssl.h.in", "\n#define SSL_MAX_PIPELINES 32\n", "\n#define SSL_MAX_PIPELINES 1\n", 1),
+    ("ssl/ssl_ciph.c", "OPENSSL_strncasecmp(buf, ca_list[j]->", "strncmp(buf, ca_list[j]->", 2),
+    ("ssl/ssl_ciph.c", "HAS_CASE_PREFIX(", "HAS_PREFIX(", 6),
+    ("ssl/ssl_ciph.c", "CHECK_AND_SKIP_CASE_PREFIX(buf, \"SECLEVEL=\")", "CHECK_AND_SKIP_PREFIX(buf, \"SECLEVEL=\")", 1),
+    ("ssl/s3_lib.c", "OPENSSL_strcasecmp(stdname, ", "strcmp(stdname, ", 2),
+];
+
 fn patch_source(src: &Path) -> Result<(), String> {
-    let header = src.join("include/openssl/ssl.h.in");
-    let text = fs::read_to_string(&header).map_err(|e| format!("{}: {e}", header.display()))?;
-    let (from, to) = ("\n#define SSL_MAX_PIPELINES 32\n", "\n#define SSL_MAX_PIPELINES 1\n");
-    if text.matches(from).count() != 1 {
-        return Err(format!("{}: no single `{}` to patch", header.display(), from.trim()));
+    for (file, from, to, count) in PATCHES {
+        let path = src.join(file);
+        let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let found = text.matches(from).count();
+        if found != *count {
+            return Err(format!("{}: `{}` found {found} times, expected {count}", path.display(), from.trim()));
+        }
+        fs::write(&path, text.replace(from, to)).map_err(|e| format!("{}: {e}", path.display()))?;
     }
-    fs::write(&header, text.replace(from, to)).map_err(|e| format!("{}: {e}", header.display()))
+    Ok(())
 }
 
 pub struct Build {
