@@ -78,11 +78,11 @@ function getDefaultCiphers() {
 // ---- _tls_common.js ------------------------------------------------------------------------------
 
 /**
- * Beyond Node: a ticket-key ring, an array of 48-byte keys (the first seals new tickets), as the
- * native context takes it: the keys one after the other.
+ * Beyond Node: a ticket-key ring, a non-empty array of 48-byte keys (the first seals new
+ * tickets), as the native context takes it: the keys one after the other. (An empty array gets
+ * Node's type error from the callers' Buffer check.)
  */
 function ticketKeyRing(keys, name) {
-  if (keys.length === 0) throw new ERR_INVALID_ARG_VALUE(name, keys, 'must hold at least one key');
   return Buffer.concat(keys.map((key, i) => {
     validateBuffer(key, `${name}[${i}]`);
     if (key.byteLength !== 48) {
@@ -397,7 +397,7 @@ function configSecureContext(context, options = kEmptyObject, name = 'options') 
                                    clientCertEngine);
   }
 
-  if (Array.isArray(ticketKeys)) {
+  if (Array.isArray(ticketKeys) && ticketKeys.length > 0) {
     context.setTicketKeys(ticketKeyRing(ticketKeys, `${name}.ticketKeys`));
   } else if (ticketKeys !== undefined && ticketKeys !== null) {
     validateBuffer(ticketKeys, `${name}.ticketKeys`);

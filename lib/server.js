@@ -182,7 +182,8 @@ Server.prototype.getTicketKeys = function getTicketKeys() {
  * under the others still resume (and get a ticket under the first).
  */
 Server.prototype.setTicketKeys = function setTicketKeys(keys) {
-  if (Array.isArray(keys)) {
+  // (An empty array is not a ring: Node's type error.)
+  if (Array.isArray(keys) && keys.length > 0) {
     this._sharedCreds.context.setTicketKeys(ticketKeyRing(keys, 'keys'));
     return;
   }
