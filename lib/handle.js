@@ -4,7 +4,7 @@
 // pauses reading through `_handle.readStop()` — so TLSHandle has those members of TLSWrap.
 
 const {
-  kSession, kReadPaused, kTransport, kTransportKind, kHandshakes, kLastHandshakeTime,
+  kSession, kReadPaused, kTransport, kTransportKind, kHandshakes, kLastHandshakeTime, kStreamWriteQueue,
 } = require('./symbols');
 
 const hostTls = require('./host-tls');
@@ -76,11 +76,16 @@ class TLSHandle {
     return transport?._handle?.fd ?? -1;
   }
 
-  /** Bytes written but not yet taken by the kernel. */
+  /**
+   * Bytes written but not yet taken by the kernel; over a Duplex stream (Node's JSStreamSocket),
+   * the ciphertext the stream has not called back for.
+   */
   get writeQueueSize() {
     const owner = this[kOwner];
     const transport = owner[kTransport];
     if (owner[kTransportKind] === 'native') return transport.native.writeQueueSize;
+    // Node's is the ciphertext its output BIO holds until the stream finished writing it.
+    if (owner[kTransportKind] === 'stream') return (owner[kSession]?.pendingCiphertext() ?? 0) + owner[kStreamWriteQueue];
     return transport?._handle?.writeQueueSize ?? 0;
   }
 

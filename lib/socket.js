@@ -27,7 +27,7 @@ const {
 const { validateNumber, validateFunction } = require('./validators');
 const {
   kSession, kTransport, kTransportKind, kReadPaused, kBytesRead, kShuttingDown, kHandshakes, kLastHandshakeTime,
-  kAdoptedSession, kQuestionPending,
+  kAdoptedSession, kQuestionPending, kStreamWriteQueue,
 } = require('./symbols');
 const { connectionEncrypt, connectionTakeCiphertext } = binding;
 // Ciphertext flushes are slices of this (lib/slab.js).
@@ -116,6 +116,7 @@ function TLSSocket(socket, opts) {
   this[kHeldWrite] = null;
   this[kActiveWrite] = null;
   this[kQuestionPending] = false;
+  this[kStreamWriteQueue] = 0;
   this._initHeldOutput();
   this[kReadPaused] = false;
   this[kEOF] = false;
@@ -606,7 +607,21 @@ TLSSocket.prototype._writeTransport = function _writeTransport(out, cb) {
     if (cb) process.nextTick(cb, native.systemError('EPIPE', 'write'));
     return true;
   }
+  if (this[kTransportKind] === 'stream') return this._writeStream(out, cb);
   return transport.write(out, cb || undefined);
+};
+
+// A write to a Duplex transport, counted in `_handle.writeQueueSize` until the tick after the
+// stream called back: then before the write's own callback (which comes on a later tick), as
+// Node's JSStreamSocket finishes a write (on an immediate) before TLSWrap calls back; and still
+// counted right after write() even when the stream called back inside it.
+TLSSocket.prototype._writeStream = function _writeStream(out, cb) {
+  const size = out.length;
+  this[kStreamWriteQueue] += size;
+  return this[kTransport].write(out, (err) => {
+    process.nextTick(() => { this[kStreamWriteQueue] -= size; });
+    if (cb) cb(err);
+  });
 };
 
 // Writes `out`, the slab slice that starts at `start`, to the transport (which exists and is

@@ -9,6 +9,11 @@ module.exports = {
   kTransport: Symbol('kTransport'),
   /** How the transport is read: 'owned', 'socket' or 'stream' (lib/transport.js). */
   kTransportKind: Symbol('kTransportKind'),
+  /**
+   * Ciphertext bytes written to a 'stream' transport whose write has not finished as Node's
+   * JSStreamSocket finishes it (the `_handle.writeQueueSize` of a TLSSocket over a Duplex).
+   */
+  kStreamWriteQueue: Symbol('kStreamWriteQueue'),
   /** True while the reader pushes back: cleartext waits in the connection, the transport pauses. */
   kReadPaused: Symbol('kReadPaused'),
   /** Cleartext bytes delivered so far (`bytesRead`). */

@@ -6,6 +6,7 @@
 const { describe, it } = require('node:test');
 const assert = require('node:assert');
 const { differential, fixture, once, listen, tlsRs } = require('./helpers/differential');
+const { duplexPair: wireDuplexPair } = require('./helpers/wire');
 
 const certs = { key: fixture('agent-key.pem'), cert: fixture('agent-chain.pem') };
 const clientOptions = { host: '127.0.0.1', servername: 'localhost', ca: fixture('ca-cert.pem') };
@@ -41,6 +42,35 @@ describe('_handle', () => {
         await once(srv, 'close');
       }, { side });
     });
+  }
+
+  // Over a Duplex stream Node's handle counts the ciphertext the stream has not called back for
+  // (Node's test-tls-generic-stream); tls-rs reported 0 there.
+  const pairs = {
+    'a Duplex that calls back at once': wireDuplexPair,
+    // (Node 22.6+.)
+    'stream.duplexPair()': require('node:stream').duplexPair,
+  };
+  for (const [pairName, duplexPair] of Object.entries(pairs)) {
+    for (const side of duplexPair ? ['client', 'both'] : []) {
+      it(`writeQueueSize over ${pairName}: above 0 after a write, 0 in its callback (tls-rs as ${side})`, async () => {
+        await differential(async ({ clientTls, serverTls, rec }) => {
+          const [clientSide, serverSide] = duplexPair();
+          const client = clientTls.connect({ socket: clientSide, ca: fixture('ca-cert.pem'), servername: 'localhost' });
+          const server = new serverTls.TLSSocket(serverSide, { isServer: true, ...certs });
+          server.on('data', (d) => rec.add('server', 'data', d.toString()));
+          await once(client, 'secureConnect');
+          const written = new Promise((resolve) => client.write('foobar', () => {
+            rec.add('client', 'in the write callback', client._handle.writeQueueSize);
+            resolve();
+          }));
+          rec.add('client', 'after write', client._handle.writeQueueSize > 0);
+          await written;
+          client.destroy();
+          server.destroy();
+        }, { side });
+      });
+    }
   }
 
   // Built-in tls's shutdown needs net's internal ShutdownWrap (a plain object aborts the
