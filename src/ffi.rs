@@ -65,6 +65,7 @@ extern "C" {
     pub fn SSL_set_cert_cb(ssl: *mut SSL, cb: Option<CertCallback>, arg: *mut c_void);
     pub fn SSL_set_info_callback(ssl: *mut SSL, cb: Option<InfoCallback>);
     pub fn SSL_set_msg_callback(ssl: *mut SSL, cb: Option<MsgCallback>);
+    pub fn SSL_trace(write_p: c_int, version: c_int, content_type: c_int, buf: *const c_void, len: usize, ssl: *mut SSL, arg: *mut c_void);
     pub fn SSL_renegotiate(ssl: *mut SSL) -> c_int;
     pub fn SSL_renegotiate_pending(ssl: *const SSL) -> c_int;
     pub fn SSL_in_init(ssl: *const SSL) -> c_int;

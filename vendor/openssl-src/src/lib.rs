@@ -240,6 +240,9 @@ impl Build {
             .arg("no-comp")
             .arg("no-zlib")
             .arg("no-zlib-dynamic")
+            // tls-rs: SSL_trace, which Node's enableTrace() prints (Node builds its OpenSSL with
+            // it; OpenSSL leaves it out by default).
+            .arg("enable-ssl-trace")
             // Avoid multilib-postfix for build targets that specify it
             .arg("--libdir=lib");
 
