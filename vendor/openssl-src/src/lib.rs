@@ -243,6 +243,10 @@ impl Build {
             // tls-rs: SSL_trace, which Node's enableTrace() prints (Node builds its OpenSSL with
             // it; OpenSSL leaves it out by default).
             .arg("enable-ssl-trace")
+            // tls-rs: the TLS groups OpenSSL 4.0 leaves out by default (secp256k1, secp224r1,
+            // the binary curves of RFC 8422's list), which every Node's OpenSSL offers to an
+            // `ecdhCurve` naming them. None is in any default list.
+            .arg("enable-tls-deprecated-ec")
             // Avoid multilib-postfix for build targets that specify it
             .arg("--libdir=lib");
 
