@@ -78,7 +78,7 @@ class TLSHandle {
 
   /**
    * Bytes written but not yet taken by the kernel; over a Duplex stream (Node's JSStreamSocket),
-   * the ciphertext the stream has not called back for.
+   * the ciphertext waiting in the connection or written to the stream and not yet settled.
    */
   get writeQueueSize() {
     const owner = this[kOwner];

@@ -597,33 +597,6 @@ TLSSocket.prototype._flushCiphertext = function _flushCiphertext(cb, always = fa
   return this._writeTransport(out, cb);
 };
 
-// transport.write(out, cb), except to a handed-in net.Socket whose write side its user ended
-// (`raw.end()`): Node's TLSWrap writes to that socket's handle, which libuv then refuses with
-// EPIPE — the write's callback gets 'write EPIPE', and records without one (the handshake's)
-// are dropped without a word.
-TLSSocket.prototype._writeTransport = function _writeTransport(out, cb) {
-  const transport = this[kTransport];
-  if (this[kTransportKind] === 'socket' && transport.writableEnded) {
-    if (cb) process.nextTick(cb, native.systemError('EPIPE', 'write'));
-    return true;
-  }
-  if (this[kTransportKind] === 'stream') return this._writeStream(out, cb);
-  return transport.write(out, cb || undefined);
-};
-
-// A write to a Duplex transport, counted in `_handle.writeQueueSize` until the tick after the
-// stream called back: then before the write's own callback (which comes on a later tick), as
-// Node's JSStreamSocket finishes a write (on an immediate) before TLSWrap calls back; and still
-// counted right after write() even when the stream called back inside it.
-TLSSocket.prototype._writeStream = function _writeStream(out, cb) {
-  const size = out.length;
-  this[kStreamWriteQueue] += size;
-  return this[kTransport].write(out, (err) => {
-    process.nextTick(() => { this[kStreamWriteQueue] -= size; });
-    if (cb) cb(err);
-  });
-};
-
 // Writes `out`, the slab slice that starts at `start`, to the transport (which exists and is
 // not held back: the caller checked).
 TLSSocket.prototype._sendCiphertext = function _sendCiphertext(out, start, cb) {

@@ -7,13 +7,15 @@
 //   buffer never grows — what Node's TLSWrap does to the handle;
 // - 'stream': any other Duplex, read through 'data' (Node's JSStreamSocket does the same).
 // Every chunk read goes to the socket's _onCiphertext (lib/dispatch.js); the socket writes its
-// ciphertext with transport.write (lib/socket.js).
+// ciphertext with _writeTransport (below).
 
 const net = require('node:net');
 const { AsyncResource } = require('node:async_hooks');
 const { codes: { ERR_STREAM_WRAP } } = require('./errors');
-const { kSession, kTransport, kTransportKind, kReadPaused, kShuttingDown } = require('./symbols');
-const { nativeEnabled } = require('./native');
+const { kSession, kTransport, kTransportKind, kReadPaused, kShuttingDown, kStreamWriteQueue } = require('./symbols');
+const native = require('./native');
+
+const { nativeEnabled } = native;
 
 // Sockets tls-rs connects read ciphertext into this one buffer (net's `onread`): the session
 // copies it into OpenSSL synchronously, before the next read can reuse it.
@@ -191,6 +193,33 @@ function install(proto) {
     this._parent = null;
     if (unrefed) this[kTransport].unref();
     this[kTransport].native.readStart();
+  };
+
+  // transport.write(out, cb), except to a handed-in net.Socket whose write side its user ended
+  // (`raw.end()`): Node's TLSWrap writes to that socket's handle, which libuv then refuses with
+  // EPIPE — the write's callback gets 'write EPIPE', and records without one (the handshake's)
+  // are dropped without a word.
+  proto._writeTransport = function _writeTransport(out, cb) {
+    const transport = this[kTransport];
+    if (this[kTransportKind] === 'socket' && transport.writableEnded) {
+      if (cb) process.nextTick(cb, native.systemError('EPIPE', 'write'));
+      return true;
+    }
+    if (this[kTransportKind] === 'stream') return this._writeStream(out, cb);
+    return transport.write(out, cb || undefined);
+  };
+
+  // A write to a Duplex transport, counted in `_handle.writeQueueSize` until the tick after the
+  // stream called back: then before the write's own callback (which comes on a later tick), as
+  // Node's JSStreamSocket finishes a write (on an immediate) before TLSWrap calls back; and still
+  // counted right after write() even when the stream called back inside it.
+  proto._writeStream = function _writeStream(out, cb) {
+    const size = out.length;
+    this[kStreamWriteQueue] += size;
+    return this[kTransport].write(out, (err) => {
+      process.nextTick(() => { this[kStreamWriteQueue] -= size; });
+      if (cb) cb(err);
+    });
   };
 
   /** The transport ended: so does the cleartext stream. */
