@@ -105,8 +105,8 @@ export declare class SecureContext {
   /**
    * TLS 1.3 cipher suites (colon-separated `TLS_*` names); unknown names are left out, and
    * none known is an error (no cipher match). As in Node's OpenSSL (3.0, 3.5), a TLS 1.2
-   * suite's standard name counts as known there (it cannot serve TLS 1.3), where OpenSSL 4.0
-   * knows only TLS 1.3's: a list of such names leaves TLS 1.3 without suites.
+   * suite's standard name is known too: it cannot serve TLS 1.3, but OpenSSL puts it at the
+   * front of the TLS 1.2 cipher list (the vendored OpenSSL's third patch).
    */
   setCipherSuites(suites: string): void
   /**

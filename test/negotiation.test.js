@@ -95,6 +95,17 @@ const CASES = {
     { ciphers: 'AES256-SHA', maxVersion: 'TLSv1.2' }, { ciphers: 'aes256-sha:AES128-SHA' }],
   'ciphers: a TLS 1.2 standard name among the TLS 1.3 suites': [
     {}, { ciphers: 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384' }],
+  // ...and such a name goes to the front of the TLS 1.2 cipher list, where Node's OpenSSL serves
+  // it (OpenSSL 4.0 skipped it: vendor/openssl-src, the third patch).
+  'ciphers: a TLS 1.2 standard name alone serves that suite (TLS 1.2)': [
+    { ciphers: 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', maxVersion: 'TLSv1.2' },
+    { ciphers: 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', maxVersion: 'TLSv1.2' }],
+  'ciphers: a TLS 1.2 standard name is preferred to the cipher list (TLS 1.2, server\'s order)': [
+    { ciphers: 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384:ECDHE-RSA-AES128-GCM-SHA256', honorCipherOrder: true, maxVersion: 'TLSv1.2' },
+    {}],
+  'ciphers: a TLS 1.2 standard name among TLS 1.3 suites is offered first (TLS 1.2)': [
+    { maxVersion: 'TLSv1.2' },
+    { ciphers: 'TLS_AES_128_GCM_SHA256:TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384:ECDHE-RSA-AES128-GCM-SHA256' }],
   'TLS 1.3 cipher suites: the client\'s only suite is used': [
     {}, { ciphers: 'TLS_CHACHA20_POLY1305_SHA256' }],
   'minVersion above the peer\'s maxVersion fails with protocol errors': [

@@ -130,20 +130,15 @@ impl SecureContext {
 
     /// TLS 1.3 cipher suites (colon-separated `TLS_*` names); unknown names are left out, and
     /// none known is an error (no cipher match). As in Node's OpenSSL (3.0, 3.5), a TLS 1.2
-    /// suite's standard name counts as known there (it cannot serve TLS 1.3), where OpenSSL 4.0
-    /// knows only TLS 1.3's: a list of such names leaves TLS 1.3 without suites.
+    /// suite's standard name is known too: it cannot serve TLS 1.3, but OpenSSL puts it at the
+    /// front of the TLS 1.2 cipher list (the vendored OpenSSL's third patch).
     #[napi(catch_unwind)]
     pub fn set_cipher_suites(&mut self, env: &Env, suites: String) -> Result<()> {
         let _clear = ClearErrorOnReturn;
         clear_errors();
-        let ctx = self.context.builder.as_ptr();
-        if unsafe { sys::SSL_CTX_set_ciphersuites(ctx, c_string(&suites).as_ptr()) } != 1 {
-            let no_match = sys::ERR_GET_REASON(unsafe { crate::ffi::ERR_peek_error() }) == SSL_R_NO_CIPHER_MATCH;
-            if !no_match || !suites.split(':').any(is_tls12_standard_name) || unsafe { sys::SSL_CTX_set_ciphersuites(ctx, c"".as_ptr()) } != 1 {
-                return Err(throw_crypto_queue(env, Some("Failed to set ciphers")));
-            }
+        if unsafe { sys::SSL_CTX_set_ciphersuites(self.context.builder.as_ptr(), c_string(&suites).as_ptr()) } != 1 {
+            return Err(throw_crypto_queue(env, Some("Failed to set ciphers")));
         }
-        clear_errors();
         Ok(())
     }
 
@@ -460,12 +455,4 @@ fn der_of(cert: Option<&X509>) -> Result<Option<Buffer>> {
             Ok(Some(der.into()))
         }
     }
-}
-
-/// Whether `name` is the standard (IANA) name of a cipher suite OpenSSL knows (OPENSSL_cipher_name
-/// answers "(NONE)" for others); set_cipher_suites asks it of names OpenSSL 4.0 left out.
-fn is_tls12_standard_name(name: &str) -> bool {
-    let Ok(name) = std::ffi::CString::new(name) else { return false };
-    let openssl_name = unsafe { std::ffi::CStr::from_ptr(sys::OPENSSL_cipher_name(name.as_ptr())) };
-    openssl_name.to_bytes() != b"(NONE)"
 }

@@ -28,12 +28,21 @@ pub fn version() -> &'static str {
 ///    OpenSSL 4.0 matches cipher and alias names, the `@STRENGTH` / `@SECLEVEL=` commands,
 ///    `DEFAULT`, `SUITEB*` and TLS 1.3 suite names whatever their case, so `ciphers:
 ///    'aes256-sha'` selected a cipher where Node's OpenSSL refuses it (no cipher match).
+/// 3. A TLS 1.2 suite's standard name among the TLS 1.3 suites is taken, as 3.x takes it: the
+///    suite goes to the front of the cipher list (`ciphers: 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256'`
+///    serves TLS 1.2 in Node); 4.0 looks such names up among TLS 1.3's only and skips them.
 const PATCHES: &[(&str, &str, &str, usize)] = &[
     ("include/openssl/ssl.h.in", "\n#define SSL_MAX_PIPELINES 32\n", "\n#define SSL_MAX_PIPELINES 1\n", 1),
     ("ssl/ssl_ciph.c", "OPENSSL_strncasecmp(buf, ca_list[j]->", "strncmp(buf, ca_list[j]->", 2),
     ("ssl/ssl_ciph.c", "HAS_CASE_PREFIX(", "HAS_PREFIX(", 6),
     ("ssl/ssl_ciph.c", "CHECK_AND_SKIP_CASE_PREFIX(buf, \"SECLEVEL=\")", "CHECK_AND_SKIP_PREFIX(buf, \"SECLEVEL=\")", 1),
     ("ssl/s3_lib.c", "OPENSSL_strcasecmp(stdname, ", "strcmp(stdname, ", 2),
+    (
+        "ssl/ssl_ciph.c",
+        "    cipher = ssl3_get_tls13_cipher_by_std_name(name);\n",
+        "    cipher = ssl3_get_tls13_cipher_by_std_name(name);\n    if (cipher == NULL)\n        cipher = ssl3_get_cipher_by_std_name(name);\n",
+        1,
+    ),
 ];
 
 fn patch_source(src: &Path) -> Result<(), String> {
