@@ -12,7 +12,7 @@ const net = require('node:net');
 const { describeError, nodeTls, tlsRs } = require('./helpers/differential');
 const { tmpDir } = require('./helpers/peers');
 const fs = require('node:fs');
-const { spawn } = require('node:child_process');
+const { execFileSync, spawn } = require('node:child_process');
 const { once } = require('node:events');
 
 const ROOT = path.join(__dirname, '..');
@@ -97,6 +97,34 @@ describe('enableTrace prints the protocol messages to stderr', () => {
     assert.match(shape, /^Received Record\n  Content Type = Handshake \(22\)\n    ClientHello$/m);
     // (The two ends' traces interleave as their steps happen to run, so they are not compared.)
     assert.match(traceShape(builtin).join('\n'), /^Received Record\n  Content Type = Handshake \(22\)\n    ClientHello$/m);
+  });
+
+  // Stderr a FIFO nobody reads (opened read-write by the parent, so the child's writes neither
+  // block nor fail with EPIPE): the child fills it, then handshakes with its client traced. Node
+  // drops what does not fit; tls-rs waits a second for a reader, then drops too — it waited
+  // forever, with the JS thread, before.
+  it('a stderr pipe nobody reads does not stop the connection', async (t) => {
+    const fifo = path.join(tmpDir(t), 'stderr');
+    execFileSync('mkfifo', [fifo]);
+    const script = `
+      process.stderr; // libuv opens the pipe non-blocking
+      try { for (;;) require('fs').writeSync(2, Buffer.alloc(4096)); } catch (err) { if (err.code !== 'EAGAIN') throw err; }
+      ${SCRIPT}`;
+    const run = async (impl) => {
+      const fd = fs.openSync(fifo, 'r+');
+      const child = spawn(process.execPath, ['-e', script, impl, 'client', 'TLSv1.3'],
+        { cwd: ROOT, stdio: ['ignore', 'pipe', fd] });
+      fs.closeSync(fd);
+      let stdout = '';
+      child.stdout.setEncoding('utf8').on('data', (d) => { stdout += d; });
+      const guard = setTimeout(() => child.kill(), 30_000);
+      const [code, signal] = await once(child, 'close');
+      clearTimeout(guard);
+      return { code, signal, stdout };
+    };
+    const expected = { code: 0, signal: null, stdout: 'secure\n' };
+    assert.deepEqual(await run('node'), expected);
+    assert.deepEqual(await run(ROOT), expected);
   });
 
   it('nothing without it', async (t) => {

@@ -17,24 +17,34 @@ extern "C" {
 
 /// Writes all of `bytes` to stderr (fd 2), waiting while it is a full non-blocking pipe (libuv
 /// makes Node's stdio pipes non-blocking): a trace is several KiB per handshake, and a plain
-/// write would drop what did not fit. Gives up on any other error: tracing never fails a
-/// connection.
+/// write would drop what did not fit. A pipe nobody drains gets one second; then what does not
+/// fit is dropped at once (as Node drops trace output) until a write goes through again, so a
+/// stuck reader cannot stop the threads tracing — the JS thread included. Gives up on any other
+/// error: tracing never fails a connection.
 fn write_stderr(mut bytes: &[u8]) {
+    const PATIENCE: std::time::Duration = std::time::Duration::from_secs(1);
     // One message at a time: a partial write to a full pipe must not let another thread's
-    // message in between.
-    static WRITING: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _writing = WRITING.lock().unwrap_or_else(|e| e.into_inner());
+    // message in between. The flag: the last wait ran out, and nothing was written since.
+    static STDERR_STUCK: std::sync::Mutex<bool> = std::sync::Mutex::new(false);
+    let mut stuck = STDERR_STUCK.lock().unwrap_or_else(|e| e.into_inner());
+    let deadline = std::time::Instant::now() + PATIENCE;
     while !bytes.is_empty() {
         let n = unsafe { libc::write(2, bytes.as_ptr() as *const c_void, bytes.len()) };
         if n > 0 {
             bytes = &bytes[n as usize..];
+            *stuck = false;
             continue;
         }
         match std::io::Error::last_os_error().raw_os_error() {
             Some(libc::EINTR) => {}
             Some(libc::EAGAIN) => {
+                let left = deadline.saturating_duration_since(std::time::Instant::now());
+                if *stuck || left.is_zero() {
+                    *stuck = true;
+                    return;
+                }
                 let mut fd = libc::pollfd { fd: 2, events: libc::POLLOUT, revents: 0 };
-                unsafe { libc::poll(&mut fd, 1, -1) };
+                unsafe { libc::poll(&mut fd, 1, left.as_millis().max(1) as c_int) };
             }
             _ => return,
         }
