@@ -382,6 +382,46 @@ describe('SNICallback matches built-in tls', () => {
   });
 });
 
+// A TLS 1.3 HelloRetryRequest (the server's only group is P-384; the client's first key share is
+// another): OpenSSL asks SNICallback at the first ClientHello, and Node's servername callback
+// switches the connection to the chosen context (SSL_set_SSL_CTX) at the second, so the tickets
+// sent after the handshake are sealed with that context's keys: a new connection, which starts
+// on the default context, resumes them only where the two share keys. Servers that bind
+// sessions to the name (Node 22.23.5+, 24.22.3+) do not switch.
+describe('a HelloRetryRequest after SNICallback chose a context', () => {
+  for (const keys of ['own', 'shared']) {
+    it(`switches to that context: its tickets resume only where the server can open them (${keys} ticket keys, tls-rs as server)`, () => differential(async ({ serverTls, clientTls, rec }) => {
+      const ticketKeys = Buffer.alloc(48, 7);
+      const sniContext = serverTls.createSecureContext({ ...WRONGHOST, ecdhCurve: 'P-384',
+        ticketKeys: keys === 'shared' ? ticketKeys : undefined });
+      let asked = 0;
+      const srv = serverTls.createServer({ ...AGENT, ecdhCurve: 'P-384', ticketKeys,
+        SNICallback: (name, cb) => { asked++; setImmediate(() => cb(null, sniContext)); } }, (s) => {
+        rec.add('server', 'secure', { reused: s.isSessionReused(), servername: s.servername });
+        // (Ended once the client writes: Node 18-22 send no tickets when 'secureConnection'
+        // ends the connection at once.)
+        s.on('data', () => s.end());
+      });
+      const port = await listen(srv);
+      const options = { port, host: '127.0.0.1', servername: 'wrong.example.test', ca, ecdhCurve: 'X25519:P-384' };
+      let session;
+      for (const round of ['first', 'resumed']) {
+        const c = clientTls.connect({ ...options, session });
+        c.on('session', (s) => { session ??= s; });
+        c.on('error', (err) => rec.add(round, 'error', describeError(err)));
+        c.on('secureConnect', () => {
+          rec.add(round, 'secure', { reused: c.isSessionReused(), peer: cn(c.getPeerCertificate()), key: c.getEphemeralKeyInfo(), asked });
+          c.write('x');
+        });
+        c.resume();
+        await once(c, 'close');
+      }
+      srv.close();
+      assert.ok(session, 'a ticket arrived');
+    }, { side: 'server' }));
+  }
+});
+
 describe('server.addContext matches built-in tls', () => {
   const contexts = {
     wildcard: (srv) => srv.addContext('*.example.test', WRONGHOST),

@@ -65,7 +65,8 @@ pub(super) struct Hooks {
     /// Why the SNI context could not be used; the handshake fails with it once resumed.
     pub(super) sni_error: Option<OpenSslError>,
     /// The context SNICallback chose (Node's `sni_context`), which a later ClientHello of this
-    /// connection — a renegotiation's — switches the connection to (sni.rs).
+    /// connection — a renegotiation's, or the second after a HelloRetryRequest — switches the
+    /// connection to (sni.rs).
     pub(super) sni_context: Option<openssl::ssl::SslContext>,
     /// What the current pause waits for.
     pub(super) request: Option<Question>,

@@ -16,12 +16,12 @@ const SSL_CTRL_CHAIN: c_int = 88;
 const SSL_CTRL_GET_CHAIN_CERTS: c_int = 115;
 
 /// From the servername callback (servers): a ClientHello with a name, after SNICallback chose a
-/// context in an earlier handshake of this connection (so, a renegotiation's), switches the
-/// connection to that context (SSL_set_SSL_CTX), as Node's servername callback does with its
-/// `sni_context`: the renegotiation's ticket is then sealed with that context's ticket keys and
-/// its session takes that context's session ID context and keeps the name. Node servers that
-/// bind sessions to the server name (servername_binding.rs) were seen not to. Returns whether it
-/// switched.
+/// context at an earlier ClientHello of this connection — a renegotiation's, or the second of a
+/// TLS 1.3 handshake with a HelloRetryRequest — switches the connection to that context
+/// (SSL_set_SSL_CTX), as Node's servername callback does with its `sni_context`: the tickets
+/// sent after it are sealed with that context's ticket keys, and a renegotiation's session takes
+/// that context's session ID context and keeps the name. Node servers that bind sessions to the
+/// server name (servername_binding.rs) were seen not to. Returns whether it switched.
 ///
 /// # Safety
 /// `ssl` is a live server SSL inside its servername callback.
