@@ -505,7 +505,7 @@ TLSSocket.prototype._releaseHeldWrite = function _releaseHeldWrite() {
   const write = this[kActiveWrite];
   if (!write?.held || !this[kSession] || this[kSession].holdsCleartext()) return;
   this[kActiveWrite] = null;
-  this._flushCiphertext(write.cb, true);
+  this._flushCiphertext(finishLater(write.cb), true);
 };
 
 // Encrypts the current write slice by slice while the transport accepts more.

@@ -210,9 +210,10 @@ function install(proto) {
   };
 
   // A write to a Duplex transport, counted in `_handle.writeQueueSize` until the tick after the
-  // stream called back: then before the write's own callback (which comes on a later tick), as
-  // Node's JSStreamSocket finishes a write (on an immediate) before TLSWrap calls back; and still
-  // counted right after write() even when the stream called back inside it.
+  // stream called back: then before the write's own callback (which comes on a later tick:
+  // finishLater), as Node's JSStreamSocket finishes a write (on an immediate) before TLSWrap
+  // calls back; and still counted right after write() even when the stream called back inside
+  // it. (A failed write's callback runs at once, still counting it, as Node's does.)
   proto._writeStream = function _writeStream(out, cb) {
     const size = out.length;
     this[kStreamWriteQueue] += size;
