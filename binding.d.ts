@@ -606,6 +606,15 @@ export interface OpenSslStorePaths {
   dir: string
 }
 
+/**
+ * The certificates of a PEM text, each as OpenSSL writes it, read as Node's
+ * setDefaultCACertificates reads each array element: PEM_read_bio_X509 until the text ends
+ * (blocks of other kinds, and text around blocks, are passed over); a certificate block that does
+ * not parse throws OpenSSL's error — the last queued, PEM's own ("ASN1 lib" after the DER
+ * decoder's), as Node reports it.
+ */
+export declare function pemCertificates(text: Buffer): Array<string>
+
 /** What the JS PSK function returns: the key and (client) the identity. */
 export interface PskReply {
   /** The key. */

@@ -67,8 +67,8 @@ function systemCertificates() {
 
 function compute(type) {
   switch (type) {
-    case 'bundled':
-      return [...nodeTls.rootCertificates];
+    case 'bundled': // the very array tls.rootCertificates is (frozen), as in Node
+      return nodeTls.rootCertificates;
     case 'system':
       return systemCertificates();
     case 'extra': {
@@ -102,9 +102,10 @@ function getCACertificates(type = 'default') {
 }
 
 /**
- * tls.setDefaultCACertificates(certs): PEM strings or ArrayBufferViews; duplicates and blocks
- * that do not parse are left out, and nothing changes unless one certificate does (or `certs`
- * is empty). Contexts made afterwards without `ca` trust exactly these.
+ * tls.setDefaultCACertificates(certs): PEM strings or ArrayBufferViews; duplicates, other PEM
+ * blocks and text around blocks are left out; a certificate block that does not parse throws
+ * OpenSSL's error, and so does finding no certificate at all (unless `certs` is empty), with
+ * nothing changed. Contexts made afterwards without `ca` trust exactly these.
  */
 function setDefaultCACertificates(certs) {
   validateArray(certs, 'certs');
@@ -114,9 +115,9 @@ function setDefaultCACertificates(certs) {
     if (typeof cert !== 'string' && !isArrayBufferView(cert)) {
       throw new ERR_INVALID_ARG_TYPE(`certs[${i}]`, ['string', 'ArrayBufferView'], cert);
     }
-    const text = typeof cert === 'string' ? cert :
-      Buffer.from(cert.buffer, cert.byteOffset, cert.byteLength).toString('latin1');
-    for (const pem of certificatesIn(text)) unique.set(new X509Certificate(pem).fingerprint256, pem);
+    const text = typeof cert === 'string' ? Buffer.from(cert) : Buffer.from(cert.buffer, cert.byteOffset, cert.byteLength);
+    // OpenSSL reads each element; a certificate block that does not parse throws its error.
+    for (const pem of binding.pemCertificates(text)) unique.set(new X509Certificate(pem).fingerprint256, pem);
   }
   if (certs.length > 0 && unique.size === 0) {
     throw new ERR_CRYPTO_OPERATION_FAILED('No valid certificates found in the provided array');

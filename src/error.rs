@@ -205,6 +205,11 @@ impl OpenSslError {
         stack.errors().first().map(|e| Self::from_code(e.code()))
     }
 
+    /// From an `openssl` crate error stack's last error (where Node reports the last queued).
+    pub fn from_stack_last(stack: &openssl::error::ErrorStack) -> Option<Self> {
+        stack.errors().last().map(|e| Self::from_code(e.code()))
+    }
+
     /// An error that is not OpenSSL's: a message and a Node code.
     pub fn plain(message: &str, code: &str) -> Self {
         OpenSslError { message: message.into(), code: code.into(), library: None, reason: None }

@@ -14,12 +14,12 @@ const { spawnSync } = require('node:child_process');
 const root = path.join(__dirname, '..');
 const certs = path.join(__dirname, 'fixtures', 'certs');
 
-/** Runs `script` with tls-rs as `tls`, fixtures through `f(name)`; returns its JSON output. */
-function run(script, env = {}) {
+/** Runs `script` with tls-rs (or `impl`) as `tls`, fixtures through `f(name)`; returns its JSON output. */
+function run(script, env = {}, impl = root) {
   const base = { ...process.env };
   for (const name of ['NODE_EXTRA_CA_CERTS', 'NODE_USE_SYSTEM_CA', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'NODE_OPTIONS']) delete base[name];
   const result = spawnSync(process.execPath, ['-e', `
-    const tls = require(${JSON.stringify(root)});
+    const tls = require(${JSON.stringify(impl)});
     const fs = require('fs');
     const { X509Certificate } = require('crypto');
     const f = (n) => fs.readFileSync(${JSON.stringify(certs)} + '/' + n, 'latin1');
@@ -57,7 +57,7 @@ describe('tls.getCACertificates', () => {
       return {
         frozen: [b, e, d].every(Object.isFrozen),
         same: b === tls.getCACertificates('bundled') && d === tls.getCACertificates('default'),
-        bundledIsRoots: b.length === tls.rootCertificates.length && b.every((p, i) => p === tls.rootCertificates[i]),
+        bundledIsRoots: b === tls.rootCertificates,
         extra: e, defaultIsBundledThenExtra: d.length === b.length + e.length && d.every((p, i) => p === [...b, ...e][i]),
         // The bundled ones as tls.rootCertificates has them; others as OpenSSL writes PEM.
         strings: d.every((p) => typeof p === 'string' && p.startsWith('-----BEGIN CERTIFICATE-----\\n')) &&
@@ -136,5 +136,27 @@ describe('tls.setDefaultCACertificates', () => {
       { returned: 1 },
     ]);
     assert.equal(out.emptied, 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY');
+  });
+
+  it('reads each element as OpenSSL reads PEM: a certificate block that does not parse throws its error', () => {
+    // Recorded from Node 24.22.3; compared with the running Node's own where it has the function.
+    const script = `
+      const good = f('ca-cert.pem');
+      const badBody = '-----BEGIN CERTIFICATE-----\\nvalid cert content\\n-----END CERTIFICATE-----';
+      const badDer = '-----BEGIN CERTIFICATE-----\\n' + Buffer.alloc(60, 7).toString('base64') + '\\n-----END CERTIFICATE-----\\n';
+      const cases = [[good, badBody], [badBody], [badDer], [good + badBody], [Buffer.from(badBody)],
+        [good.slice(0, 200) + '\\n-----END CERTIFICATE-----'], [good.replace(/CERTIFICATE/g, 'X509 CERTIFICATE')],
+        [good.replace(/CERTIFICATE/g, 'TRUSTED CERTIFICATE')], [f('agent-key.pem')], [good, 'text']];
+      return cases.map((certs) => outcome(() => {
+        tls.setDefaultCACertificates(certs);
+        return tls.getCACertificates().length;
+      }));`;
+    const asn1 = { code: 'ERR_OSSL_PEM_ASN1_LIB', name: 'Error', message: 'error:0488000D:PEM routines::ASN1 lib' };
+    const none = { code: 'ERR_CRYPTO_OPERATION_FAILED', name: 'Error', message: 'No valid certificates found in the provided array' };
+    const expected = [asn1, asn1, asn1, asn1, asn1,
+      { code: 'ERR_OSSL_PEM_BAD_BASE64_DECODE', name: 'Error', message: 'error:04800064:PEM routines::bad base64 decode' },
+      { returned: 1 }, none, none, { returned: 1 }];
+    assert.deepEqual(run(script), expected);
+    if (require('node:tls').setDefaultCACertificates) assert.deepEqual(run(script, {}, 'node:tls'), expected);
   });
 });

@@ -1,6 +1,7 @@
 //! The addon's module-level functions (the classes have files of their own).
 
-use super::errors::throw_stack;
+use super::errors::{throw_error, throw_stack};
+use crate::error::OpenSslError;
 use crate::context::{ciphers, root_store};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -60,6 +61,25 @@ pub fn load_root_certificates(
 #[napi(catch_unwind, js_name = "setDefaultRootCertificates")]
 pub fn set_default_root_certificates(env: Env, pems: Vec<String>) -> Result<()> {
     root_store::set_default(&pems).map_err(|e| throw_stack(&env, &e, "PEM_read_bio_X509"))
+}
+
+/// The certificates of a PEM text, each as OpenSSL writes it, read as Node's
+/// setDefaultCACertificates reads each array element: PEM_read_bio_X509 until the text ends
+/// (blocks of other kinds, and text around blocks, are passed over); a certificate block that does
+/// not parse throws OpenSSL's error — the last queued, PEM's own ("ASN1 lib" after the DER
+/// decoder's), as Node reports it.
+#[napi(catch_unwind, js_name = "pemCertificates")]
+pub fn pem_certificates(env: Env, text: Buffer) -> Result<Vec<String>> {
+    let certs = openssl::x509::X509::stack_from_pem(&text).map_err(|stack| match OpenSslError::from_stack_last(&stack) {
+        Some(last) => throw_error(&env, &last),
+        None => throw_stack(&env, &stack, "PEM_read_bio_X509"),
+    })?;
+    let mut pems = Vec::with_capacity(certs.len());
+    for cert in certs {
+        let pem = cert.to_pem().map_err(|e| throw_stack(&env, &e, "PEM_write_bio_X509"))?;
+        pems.push(String::from_utf8_lossy(&pem).into_owned());
+    }
+    Ok(pems)
 }
 
 /// PEM of every certificate in the current default store (for getCACertificates('default')
