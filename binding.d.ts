@@ -566,8 +566,10 @@ export interface LiveObjects {
  * Builds the shared root store from the bundled PEM roots (or, given `opensslStore`, from
  * OpenSSL's CA store instead) and, when `extraCertsFile` is given, the PEM certificates in that
  * file (Node's NODE_EXTRA_CA_CERTS). Only the first call builds; later calls report what was built.
+ * `extraInPrivateCopies`: whether a context's private store (made when it adds trust of its
+ * own) holds the extra certificates too, as from Node 22.7.
  */
-export declare function loadRootCertificates(roots: Array<string>, extraCertsFile?: string | undefined | null, opensslStore?: OpenSslStorePaths | undefined | null): RootStoreInfo
+export declare function loadRootCertificates(roots: Array<string>, extraCertsFile?: string | undefined | null, opensslStore?: OpenSslStorePaths | undefined | null, extraInPrivateCopies?: boolean | undefined | null): RootStoreInfo
 
 /**
  * What an OCSP response says about a certificate, or (`error`) why it cannot be used. Times are

@@ -10,6 +10,7 @@ const nodeTls = require('node:tls');
 const { X509Certificate } = require('node:crypto');
 const binding = require('./binding');
 const { hasNodeOption } = require('./node-options');
+const hostTls = require('./host-tls');
 const { codes: { ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE, ERR_CRYPTO_OPERATION_FAILED } } = require('./errors');
 const { validateArray, validateString } = require('./validators');
 const { isArrayBufferView } = require('node:util').types;
@@ -177,7 +178,8 @@ function opensslStorePaths() {
 function ensureRootStore() {
   if (rootStoreLoaded) return;
   const file = process.env.NODE_EXTRA_CA_CERTS || undefined;
-  const info = binding.loadRootCertificates(defaultRootsForStore(), file, opensslStorePaths());
+  const info = binding.loadRootCertificates(defaultRootsForStore(), file, opensslStorePaths(),
+    hostTls.extraCertsInPrivateStores());
   rootStoreLoaded = true;
   if (info.extraError) {
     const atStartup = startupEnv('NODE_EXTRA_CA_CERTS');

@@ -161,6 +161,11 @@ function atLeast(since) {
   return first !== null && (minor > first[0] || (minor === first[0] && patch >= first[1]));
 }
 
+// NODE_EXTRA_CA_CERTS in the store a context makes when it adds trust of its own (crl, pfx,
+// addCACert): Node's NewRootCertStore has them from 22.7.0 (nodejs/node#44529; 22.6.0 and
+// 20.20.2 checked without), which only a handshake shows, so the releases are named.
+const extraCertsInPrivateStores = once(() => atLeast({ 20: null, 22: [7, 0] }));
+
 // Node's C++ does these (the 2026-11-11 security releases, 22.23.5 and 24.22.3): nothing in its
 // JS layer shows them without a handshake, so the releases that have them are named.
 // CVE-2026-123872, "don't allow TLS resumption to change SNI". Node 26 (26.12.1 checked) does
@@ -303,6 +308,7 @@ const ephemeralKeyInfoHidesGroups = once(() => {
 });
 
 module.exports = {
+  extraCertsInPrivateStores,
   wrapsSessions,
   connectValidatesOptions,
   sniNamesIgnoreCase,

@@ -25,11 +25,11 @@ function run(script, env = {}, impl = root) {
     const f = (n) => fs.readFileSync(${JSON.stringify(certs)} + '/' + n, 'latin1');
     const pem = (n) => new X509Certificate(f(n)).toString();
     const outcome = (fn) => { try { return { returned: fn() }; } catch (e) { return { code: e.code, name: e.name, message: e.message }; } };
-    // Whether a client with no ca trusts a server whose chain ends at the tls-rs test root.
-    const trusted = () => new Promise((resolve) => {
+    // Whether a client with no ca (and \`options\`) trusts a server whose chain ends at the tls-rs test root.
+    const trusted = (options = {}) => new Promise((resolve) => {
       const srv = tls.createServer({ key: f('agent-key.pem'), cert: f('agent-chain.pem') }, (s) => s.end());
       srv.listen(0, '127.0.0.1', () => {
-        const c = tls.connect({ port: srv.address().port, host: '127.0.0.1', servername: 'localhost', rejectUnauthorized: false }, () => {
+        const c = tls.connect({ ...options, port: srv.address().port, host: '127.0.0.1', servername: 'localhost', rejectUnauthorized: false }, () => {
           resolve(c.authorized || c.authorizationError);
           c.destroy();
           srv.close();
@@ -107,6 +107,26 @@ describe('tls.getCACertificates', () => {
     // Node 24: default = bundled, then system, then extra.
     assert.deepEqual(run(script, { ...env, NODE_USE_SYSTEM_CA: '1' }), { order: true, trusted: true });
     assert.deepEqual(run(script, env), { order: false, trusted: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY' });
+  });
+});
+
+describe('NODE_EXTRA_CA_CERTS in a context that adds trust of its own', () => {
+  it('is trusted where the running Node trusts it (22.7+), and not on Node 18/20', () => {
+    // A crl, a pfx or addCACert gives a context its own store, built as Node's NewRootCertStore:
+    // the bundled roots, and from Node 22.7 the extra certificates too.
+    const script = `
+      const withCA = tls.createSecureContext();
+      withCA.context.addCACert(f('selfsigned-cert.pem'));
+      return [await trusted(), await trusted({ crl: f('ca-crl.pem') }), await trusted({ pfx: fs.readFileSync(${JSON.stringify(certs)} + '/client.pfx'), passphrase: 'sample' }),
+        await trusted({ secureContext: withCA })];`;
+    const env = { NODE_EXTRA_CA_CERTS: path.join(certs, 'ca-cert.pem') };
+    const ours = run(script, env);
+    assert.deepEqual(ours, run(script, env, 'node:tls'));
+    // (The crl fails on the intermediate's missing CRL, and client.pfx brings the root itself,
+    // on every Node; addCACert tells the two kinds of store apart.)
+    const [major, minor] = process.versions.node.split('.').map(Number);
+    const extraTrusted = major > 22 || (major === 22 && minor >= 7);
+    assert.deepEqual(ours, [true, 'UNABLE_TO_GET_CRL', true, extraTrusted || 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY']);
   });
 });
 

@@ -4,8 +4,9 @@
 //! `root_cert_store`).
 //!
 //! A context that then adds trust of its own (addCACert / addCRL / loadPKCS12 /
-//! setAllowPartialTrustChain) swaps the shared store for a private copy of the bundled roots
-//! *without* the extra certificates, exactly as Node's `NewRootCertStore()` does.
+//! setAllowPartialTrustChain) swaps the shared store for a private copy of the bundled roots,
+//! as Node's `NewRootCertStore()` does: with the extra certificates where the running Node's
+//! copy has them (22.7+), without them on Node 18/20.
 //!
 //! `tls.setDefaultCACertificates()` replaces the shared store for contexts made afterwards; the
 //! stores it replaced stay alive (and shared: never modified) for the contexts that hold them.
@@ -28,6 +29,10 @@ struct Roots {
     bundled: Vec<X509>,
     /// Bundled roots + NODE_EXTRA_CA_CERTS; never modified after it is built.
     shared: X509Store,
+    /// The certificates of the extra certificates file (NODE_EXTRA_CA_CERTS).
+    extra: Vec<X509>,
+    /// Whether private copies get `extra` too (Node 22.7+'s NewRootCertStore).
+    extra_in_private_copies: bool,
     /// Whether the extra certificates file was read without error.
     extra_loaded: bool,
     /// Why the extra certificates file could not be loaded (OpenSSL's error string).
@@ -105,9 +110,9 @@ fn error_string(e: c_ulong) -> String {
     unsafe { std::ffi::CStr::from_ptr(buf.as_ptr()) }.to_string_lossy().into_owned()
 }
 
-/// Node's AddCertsFromFile: every PEM certificate in `file` is added to `store`; returns the
-/// OpenSSL error (0 when the file ended normally).
-fn add_certs_from_file(store: *mut sys::X509_STORE, file: &str) -> c_ulong {
+/// Node's AddCertsFromFile: every PEM certificate in `file` is added to `store` (and to
+/// `added`); returns the OpenSSL error (0 when the file ended normally).
+fn add_certs_from_file(store: *mut sys::X509_STORE, file: &str, added: &mut Vec<X509>) -> c_ulong {
     unsafe { sys::ERR_clear_error() };
     let Ok(path) = CString::new(file) else {
         return 0x8000_0002; // ENOENT as a system error, as OpenSSL would report an unopenable path
@@ -124,7 +129,7 @@ fn add_certs_from_file(store: *mut sys::X509_STORE, file: &str) -> c_ulong {
                     break;
                 }
                 sys::X509_STORE_add_cert(store, x509);
-                sys::X509_free(x509);
+                added.push(X509::from_ptr(x509)); // takes PEM_read_bio_X509's reference
             }
             sys::BIO_free_all(bio);
             let err = ERR_peek_error();
@@ -145,8 +150,14 @@ fn add_certs_from_file(store: *mut sys::X509_STORE, file: &str) -> c_ulong {
 /// Builds the shared root store from the bundled PEM `roots` (or, given `openssl_store`, from
 /// OpenSSL's CA store instead) and, when `extra_certs_file` is given, the PEM certificates in
 /// that file (Node's NODE_EXTRA_CA_CERTS). Only the first call builds; later calls report what
-/// was built. A bundled root that does not parse is an error.
-pub fn load(roots: &[String], extra_certs_file: Option<&str>, openssl_store: Option<OpenSslStorePaths>) -> Result<RootStoreInfo, ErrorStack> {
+/// was built. A bundled root that does not parse is an error. `extra_in_private_copies`: whether
+/// the running Node's private stores hold the extra certificates too (new_root_cert_store).
+pub fn load(
+    roots: &[String],
+    extra_certs_file: Option<&str>,
+    openssl_store: Option<OpenSslStorePaths>,
+    extra_in_private_copies: bool,
+) -> Result<RootStoreInfo, ErrorStack> {
     if ROOTS.get().is_none() {
         // Under --use-openssl-ca the bundled roots are not used at all, so not parsed either.
         let bundled_pems = if openssl_store.is_none() { roots } else { &[] };
@@ -163,15 +174,15 @@ pub fn load(roots: &[String], extra_certs_file: Option<&str>, openssl_store: Opt
         if let Some(paths) = &openssl_store {
             add_openssl_store(shared.as_ptr(), paths);
         }
-        let (mut extra_loaded, mut extra_error) = (false, None);
+        let (mut extra, mut extra_loaded, mut extra_error) = (Vec::new(), false, None);
         if let Some(file) = extra_certs_file.filter(|f| !f.is_empty()) {
-            match add_certs_from_file(shared.as_ptr(), file) {
+            match add_certs_from_file(shared.as_ptr(), file, &mut extra) {
                 0 => extra_loaded = true,
                 err => extra_error = Some(error_string(err)),
             }
         }
         unsafe { sys::ERR_clear_error() };
-        let _ = ROOTS.set(Roots { bundled, shared, extra_loaded, extra_error, openssl_store });
+        let _ = ROOTS.set(Roots { bundled, shared, extra, extra_in_private_copies, extra_loaded, extra_error, openssl_store });
     }
     let roots = ROOTS.get().expect("root store was just built");
     Ok(RootStoreInfo {
@@ -212,7 +223,8 @@ pub fn is_shared_root_store(store: *mut sys::X509_STORE) -> bool {
 }
 
 /// Node's NewRootCertStore(): a new, owned store holding the bundled roots, or OpenSSL's CA
-/// store under --use-openssl-ca (not the extra certificates). Null when allocation fails.
+/// store under --use-openssl-ca, and the extra certificates where the running Node's has them;
+/// after setDefaultCACertificates, its certificates only. Null when allocation fails.
 pub fn new_root_cert_store() -> *mut sys::X509_STORE {
     let store = unsafe { sys::X509_STORE_new() };
     if store.is_null() {
@@ -225,12 +237,18 @@ pub fn new_root_cert_store() -> *mut sys::X509_STORE {
             unsafe { sys::X509_STORE_add_cert(store, cert.as_ptr()) };
         }
         unsafe { sys::ERR_clear_error() };
-    } else if let Some(paths) = ROOTS.get().and_then(|r| r.openssl_store.as_ref()) {
-        add_openssl_store(store, paths);
     } else if let Some(roots) = ROOTS.get() {
-        for cert in &roots.bundled {
-            // X509_STORE_add_cert takes its own reference.
-            unsafe { sys::X509_STORE_add_cert(store, cert.as_ptr()) };
+        match &roots.openssl_store {
+            Some(paths) => add_openssl_store(store, paths),
+            None => roots.bundled.iter().for_each(|cert| unsafe {
+                // X509_STORE_add_cert takes its own reference.
+                sys::X509_STORE_add_cert(store, cert.as_ptr());
+            }),
+        }
+        if roots.extra_in_private_copies {
+            roots.extra.iter().for_each(|cert| unsafe {
+                sys::X509_STORE_add_cert(store, cert.as_ptr());
+            });
         }
         unsafe { sys::ERR_clear_error() };
     }

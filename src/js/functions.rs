@@ -36,12 +36,15 @@ pub struct OpenSslStorePaths {
 /// Builds the shared root store from the bundled PEM roots (or, given `opensslStore`, from
 /// OpenSSL's CA store instead) and, when `extraCertsFile` is given, the PEM certificates in that
 /// file (Node's NODE_EXTRA_CA_CERTS). Only the first call builds; later calls report what was built.
+/// `extraInPrivateCopies`: whether a context's private store (made when it adds trust of its
+/// own) holds the extra certificates too, as from Node 22.7.
 #[napi(catch_unwind, js_name = "loadRootCertificates")]
 pub fn load_root_certificates(
     env: Env,
     roots: Vec<String>,
     extra_certs_file: Option<String>,
     openssl_store: Option<OpenSslStorePaths>,
+    extra_in_private_copies: Option<bool>,
 ) -> Result<RootStoreInfo> {
     let openssl_store = match openssl_store {
         Some(paths) => {
@@ -50,7 +53,7 @@ pub fn load_root_certificates(
         }
         None => None,
     };
-    let info = root_store::load(&roots, extra_certs_file.as_deref(), openssl_store)
+    let info = root_store::load(&roots, extra_certs_file.as_deref(), openssl_store, extra_in_private_copies.unwrap_or(false))
         .map_err(|e| throw_stack(&env, &e, "PEM_read_bio_X509"))?;
     Ok(RootStoreInfo { certificates: info.certificates, extra_loaded: info.extra_loaded, extra_error: info.extra_error })
 }
