@@ -166,6 +166,12 @@ function atLeast(since) {
 // 20.20.2 checked without), which only a handshake shows, so the releases are named.
 const extraCertsInPrivateStores = once(() => atLeast({ 20: null, 22: [7, 0] }));
 
+// A 'newSession', 'resumeSession' or 'OCSPRequest' listener that throws: from Node 24.19.0
+// (24.18.1 and 22.23.5 checked without) the error goes to the server's 'error' event
+// (newSession, and the handshake goes on) or destroys the socket ('tlsClientError'); before, it
+// was an uncaught exception. Only a handshake shows it, so the releases are named.
+const listenerErrorsRouted = once(() => atLeast({ 22: null, 24: [19, 0] }));
+
 // Node's C++ does these (the 2026-11-11 security releases, 22.23.5 and 24.22.3): nothing in its
 // JS layer shows them without a handshake, so the releases that have them are named.
 // CVE-2026-123872, "don't allow TLS resumption to change SNI". Node 26 (26.12.1 checked) does
@@ -309,6 +315,7 @@ const ephemeralKeyInfoHidesGroups = once(() => {
 
 module.exports = {
   extraCertsInPrivateStores,
+  listenerErrorsRouted,
   wrapsSessions,
   connectValidatesOptions,
   sniNamesIgnoreCase,

@@ -53,7 +53,15 @@ function install(proto) {
       if (sync && !hostTls.certCallbacksAnswerAtOnce()) answered = true;
       else this._resumeHandshake();
     };
-    server.emit('OCSPRequest', ctx.getCertificate(), ctx.getIssuer(), onOCSP);
+    if (hostTls.listenerErrorsRouted()) {
+      try {
+        server.emit('OCSPRequest', ctx.getCertificate(), ctx.getIssuer(), onOCSP);
+      } catch (err) {
+        this.destroy(err);
+      }
+    } else {
+      server.emit('OCSPRequest', ctx.getCertificate(), ctx.getIssuer(), onOCSP);
+    }
     sync = false;
     if (answered && !this.destroyed) this._resumeHandshake();
   };

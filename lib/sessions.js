@@ -87,7 +87,17 @@ function install(proto) {
       }
       this._actOnStatus();
     };
-    if (!server.emit('newSession', id, data, done)) done();
+    let emitted = false;
+    if (hostTls.listenerErrorsRouted()) {
+      try {
+        emitted = server.emit('newSession', id, data, done);
+      } catch (err) {
+        server.emit('error', err);
+      }
+    } else {
+      emitted = server.emit('newSession', id, data, done);
+    }
+    if (!emitted) done();
   };
 
   // Node's loadSession: the server asks its 'resumeSession' listener, and the handshake goes
@@ -113,10 +123,21 @@ function install(proto) {
       if (ArrayBuffer.isView(data)) this[kSession].loadSession(asBuffer(data));
       this._resumeHandshake();
     };
-    if (!this.server || !this.server.emit('resumeSession', id, onSession)) {
+    if (!this.server || !emitResumeSession(this.server, id, onSession)) {
       this._resumeHandshake();
     }
   };
+
+  // (A listener's error goes to its callback where the running Node does so: listenerErrorsRouted.)
+  function emitResumeSession(server, id, onSession) {
+    if (!hostTls.listenerErrorsRouted()) return server.emit('resumeSession', id, onSession);
+    try {
+      return server.emit('resumeSession', id, onSession);
+    } catch (err) {
+      onSession(err);
+      return true;
+    }
+  }
 
   // Called by tls.connect after 'secureConnect' (Node's kIsVerified).
   proto._emitPendingSession = function _emitPendingSession() {
