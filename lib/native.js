@@ -30,6 +30,37 @@ const kAcceptedBy = Symbol('kAcceptedBy');
 const kWrites = Symbol('kWrites');
 let nextWriteId = 1;
 
+// Callbacks of writes the kernel took at once, run from one immediate as Node's native
+// immediates (env->SetImmediate) run: one queued while they run — the next write's, made from
+// a callback — runs in the same turn, so a burst of writes drains within one loop iteration.
+const writesTaken = [];
+let writesTakenScheduled = false;
+
+function callBackSoon(cb) {
+  writesTaken.push(cb);
+  if (!writesTakenScheduled) {
+    writesTakenScheduled = true;
+    setImmediate(runWritesTaken);
+  }
+}
+
+function runWritesTaken() {
+  writesTakenScheduled = false;
+  while (writesTaken.length > 0) {
+    const cb = writesTaken.shift();
+    try {
+      cb();
+    } catch (err) {
+      // (The rest still run, from the next immediate.)
+      if (writesTaken.length > 0 && !writesTakenScheduled) {
+        writesTakenScheduled = true;
+        setImmediate(runWritesTaken);
+      }
+      throw err;
+    }
+  }
+}
+
 /**
  * net.Socket's members that TLSSocket and net call on a transport (socket options, addresses),
  * over a native TlsTransport.
@@ -224,7 +255,7 @@ function install(proto) {
 
   /**
    * Encrypts and sends `data`; `cb` once the kernel took it (or with the connection's failure).
-   * A write the kernel took at once still calls back from setImmediate, as Node's TLSWrap does
+   * A write the kernel took at once still calls back from an immediate, as Node's TLSWrap does
    * (EncOut "simulates asynchronous finishing"): the writes user code makes meanwhile queue in
    * the Writable and reach `_writev` together, as one record (a burst of small writes was
    * otherwise a record and a syscall each).
@@ -235,7 +266,7 @@ function install(proto) {
     const sent = transportWrite(native, data, id);
     if (sent === 0) return;
     this[kWrites].delete(id);
-    if (sent === 1) setImmediate(cb);
+    if (sent === 1) callBackSoon(cb);
     else cb(this._writeError(this._takeSessionError()));
   };
 
@@ -252,7 +283,7 @@ function install(proto) {
     const id = cb ? this._nativeWriteId(cb) : 0;
     if (transportFlush(transport.native, id) && cb) {
       this[kWrites].delete(id);
-      setImmediate(cb);
+      callBackSoon(cb);
     }
   };
 
