@@ -65,6 +65,7 @@ const addon = load();
 addon.answerAsOpenSSL30(require('./security-level').hostOpenSSLBefore(3, 2));
 // Servers bind sessions to the server name where the running Node's do (lib/host-tls.js).
 addon.bindSessionsToServername(require('./host-tls').bindsSessionsToServername());
+addon.sniContextReplacesIdentity(require('./host-tls').sniContextReplacesIdentity());
 // Certificate objects as the running Node's X509ToObject builds them (lib/host-tls.js).
 addon.certificateObjectsAs(require('./host-tls').certificateObjects());
 // Servers refuse a client without a protocol in common where the running Node's do (19+).

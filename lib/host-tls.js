@@ -172,6 +172,11 @@ const extraCertsInPrivateStores = once(() => atLeast({ 20: null, 22: [7, 0] }));
 // was an uncaught exception. Only a handshake shows it, so the releases are named.
 const listenerErrorsRouted = once(() => atLeast({ 22: null, 24: [19, 0] }));
 
+// An SNI context's certificate replaces every certificate the connection had, not only the one
+// of its key type: an ECDSA server answering with an RSA context served the ECDSA one before
+// 24.20.0 (24.19.0 and 22.23.5 checked; Node's test-https-snicallback-override). Node's C++.
+const sniContextReplacesIdentity = once(() => atLeast({ 22: null, 24: [20, 0] }));
+
 // Node's C++ does these (the 2026-11-11 security releases, 22.23.5 and 24.22.3): nothing in its
 // JS layer shows them without a handshake, so the releases that have them are named.
 // CVE-2026-123872, "don't allow TLS resumption to change SNI". Node 26 (26.12.1 checked) does
@@ -314,6 +319,7 @@ const ephemeralKeyInfoHidesGroups = once(() => {
 });
 
 module.exports = {
+  sniContextReplacesIdentity,
   extraCertsInPrivateStores,
   listenerErrorsRouted,
   wrapsSessions,

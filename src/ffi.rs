@@ -58,6 +58,7 @@ extern "C" {
     pub fn SSL_CIPHER_get_auth_nid(cipher: *const SSL_CIPHER) -> c_int;
     pub fn SSL_get_SSL_CTX(ssl: *const SSL) -> *mut SSL_CTX;
     pub fn SSL_set_SSL_CTX(ssl: *mut SSL, ctx: *mut SSL_CTX) -> *mut SSL_CTX;
+    pub fn SSL_certs_clear(ssl: *mut SSL);
     pub fn SSL_set_session_id_context(ssl: *mut SSL, sid_ctx: *const c_uchar, sid_ctx_len: c_uint) -> c_int;
     pub fn SSL_get_ciphers(ssl: *const SSL) -> *mut openssl_sys::stack_st_SSL_CIPHER;
     pub fn SSL_get_options(ssl: *const SSL) -> u64;

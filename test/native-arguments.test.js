@@ -19,7 +19,7 @@ if (process.env[CHILD]) {
   const WRONG = [undefined, null, 'text', 5, {}, [], [5], ['text'], () => {}, Symbol('s'), 10n,
     new ArrayBuffer(4), new DataView(new ArrayBuffer(4))];
   // Process-wide settings (they would change how this process answers, not what it survives).
-  const SETTINGS = /^(setDefaultRootCertificates|loadRootCertificates|answerAsOpenSSL30|bindSessionsToServername|certificateObjectsAs|refuseALPNWithoutOverlap)$/;
+  const SETTINGS = /^(setDefaultRootCertificates|loadRootCertificates|answerAsOpenSSL30|bindSessionsToServername|sniContextReplacesIdentity|certificateObjectsAs|refuseALPNWithoutOverlap)$/;
   const calls = [];
   for (const [name, value] of Object.entries(binding)) {
     if (typeof value !== 'function' || SETTINGS.test(name) || name === 'liveObjects') continue;

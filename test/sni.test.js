@@ -185,6 +185,12 @@ describe('SNICallback matches built-in tls', () => {
     'answer with the native context (.context)': (tls, rec) => ({
       SNICallback: recordingSNI(rec, (name, cb) => setImmediate(() => cb(null, ctx(tls, WRONGHOST).context))),
     }),
+    // An ECDSA server answering with an RSA context: Node 24.20+ serves the RSA certificate
+    // alone; before, the ECDSA one stayed and was preferred (Node's test-https-snicallback-override).
+    'an RSA context for a server with an ECDSA certificate': (tls, rec) => ({
+      ...EC,
+      SNICallback: recordingSNI(rec, (name, cb) => cb(null, ctx(tls, WRONGHOST))),
+    }),
     'no context: the default certificate': (tls, rec) => ({
       SNICallback: recordingSNI(rec, (name, cb) => setTimeout(cb, 5, null, null)),
     }),

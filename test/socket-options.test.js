@@ -382,6 +382,25 @@ describe('setKeyCert', () => {
     await differential(scenario, { side: 'both' });
   });
 
+  // A server with an ECDSA certificate given an RSA one: from Node 24.20 the RSA certificate
+  // alone serves; before, the ECDSA one stayed beside it and served (lib/host-tls.js).
+  it('an RSA certificate for a server with an ECDSA one: the certificate served is the running Node\'s choice', {
+    skip: !nodeHasSetKeyCert && 'this Node has no setKeyCert (Node 18)',
+  }, async () => {
+    await differential(async ({ clientTls, serverTls, rec }) => {
+      const [a, b] = duplexPair();
+      const ecdsa = serverTls.createSecureContext({ key: fixture('ec-key.pem'), cert: fixture('ec-cert.pem') });
+      const server = new serverTls.TLSSocket(b, { isServer: true, secureContext: ecdsa });
+      server.setKeyCert({ key: fixture('wronghost-key.pem'), cert: fixture('wronghost-cert.pem') });
+      server.on('error', () => {});
+      const c = clientTls.connect({ socket: a, servername: 'localhost', rejectUnauthorized: false });
+      await once(c, 'secureConnect');
+      rec.add('client', 'peer', c.getPeerCertificate().subject.CN);
+      c.destroy();
+      server.destroy();
+    }, { side: 'both' });
+  });
+
   // Node 18 has no setKeyCert (later Nodes have it); tls-rs offers it there too, as they do: a
   // string goes to createSecureContext (its error is the running Node's), a context without a
   // certificate is OpenSSL's null-parameter error as in Node 18's OpenSSL 3.0 / Node 20.

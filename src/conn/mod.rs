@@ -55,6 +55,7 @@ pub use npn::NpnOutcome;
 pub use psk::{PskAnswer, PskExchange};
 pub use questions::Question;
 pub use servername_binding::{record_context_id as record_session_id_context, set_bound as bind_sessions_to_servername};
+pub use sni::set_sni_context_replaces_identity;
 
 /// What the caller must do next. Computed by `status()` in this order of precedence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

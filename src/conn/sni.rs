@@ -5,7 +5,8 @@
 
 use super::{latin1, Connection};
 use crate::error::OpenSslError;
-use crate::ffi::{SSL_CTX_get_cert_store, SSL_CTX_get_client_CA_list, SSL_dup_CA_list, SSL_set_SSL_CTX, SSL_set_cert_cb};
+use crate::ffi::{SSL_CTX_get_cert_store, SSL_CTX_get_client_CA_list, SSL_certs_clear, SSL_dup_CA_list, SSL_set_SSL_CTX, SSL_set_cert_cb};
+use std::sync::atomic::{AtomicBool, Ordering};
 use foreign_types_shared::{ForeignType, ForeignTypeRef};
 use openssl::ssl::SslContextRef;
 use openssl_sys as sys;
@@ -14,6 +15,16 @@ use std::os::raw::{c_int, c_long, c_void};
 
 const SSL_CTRL_CHAIN: c_int = 88;
 const SSL_CTRL_GET_CHAIN_CERTS: c_int = 115;
+
+static SNI_CONTEXT_REPLACES_IDENTITY: AtomicBool = AtomicBool::new(false);
+
+/// Sets whether an SNI context's certificate (or setKeyCert's) replaces every certificate the
+/// connection had (lib/binding.js, once at load; the running Node's does from 24.20), rather than only the one
+/// of its key type: a server with an ECDSA certificate whose SNICallback answers with an RSA
+/// context otherwise goes on serving the ECDSA one to clients that accept both.
+pub fn set_sni_context_replaces_identity(on: bool) {
+    SNI_CONTEXT_REPLACES_IDENTITY.store(on, Ordering::Relaxed);
+}
 
 /// From the servername callback (servers): a ClientHello with a name, after SNICallback chose a
 /// context at an earlier ClientHello of this connection — a renegotiation's, or the second of a
@@ -81,7 +92,8 @@ impl Connection {
     /// returned.
     pub fn use_sni_context(&mut self, context: &SslContextRef, report_unusable: bool) -> Result<(), OpenSslError> {
         self.hooks_mut().sni_context = Some(context.to_owned());
-        if !self.use_identity_of(context) {
+        let replace = SNI_CONTEXT_REPLACES_IDENTITY.load(Ordering::Relaxed);
+        if !self.use_identity_of(context, replace) {
             let err = OpenSslError::take_printed();
             if report_unusable {
                 self.hooks_mut().sni_error = err;
@@ -94,15 +106,16 @@ impl Connection {
     /// Node's `setKeyCert` (servers): the context's certificate, key, chain, trust store and client
     /// CA list replace the session's; an unusable context is an error now, as Node throws it.
     pub fn set_key_cert(&mut self, context: &SslContextRef) -> Result<(), OpenSslError> {
-        if !self.use_identity_of(context) {
+        if !self.use_identity_of(context, SNI_CONTEXT_REPLACES_IDENTITY.load(Ordering::Relaxed)) {
             return Err(OpenSslError::take().unwrap_or_else(|| OpenSslError::plain("SetKeyCert", "ERR_SSL_INTERNAL_ERROR")));
         }
         self.use_trust_of(context)
     }
 
     // The context's certificate, private key and chain (Node's UseSNIContext); false on failure,
-    // with OpenSSL's reason queued.
-    fn use_identity_of(&mut self, context: &SslContextRef) -> bool {
+    // with OpenSSL's reason queued. `replace`: the connection's other certificates go first
+    // (when the context has a certificate and key to take their place).
+    fn use_identity_of(&mut self, context: &SslContextRef, replace: bool) -> bool {
         let ssl = self.ssl.as_ptr();
         let ctx = context.as_ptr();
         let ok = unsafe {
@@ -110,6 +123,9 @@ impl Connection {
             let key = sys::SSL_CTX_get0_privatekey(ctx);
             let mut chain: *mut sys::stack_st_X509 = std::ptr::null_mut();
             let mut ok = sys::SSL_CTX_ctrl(ctx, SSL_CTRL_GET_CHAIN_CERTS, 0, &mut chain as *mut _ as *mut c_void) as c_int;
+            if ok == 1 && replace && !cert.is_null() && !key.is_null() {
+                SSL_certs_clear(ssl);
+            }
             if ok == 1 {
                 ok = sys::SSL_use_certificate(ssl, cert);
             }

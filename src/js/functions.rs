@@ -132,6 +132,13 @@ pub fn certificate_objects_as(major: u32) {
 /// Whether servers bind sessions to the client's server name as Node 22.23.5+ / 24.22.3+ do
 /// (src/conn/servername_binding.rs): lib/binding.js passes lib/host-tls.js's answer once at
 /// load (not a Node function).
+/// Whether an SNI context's certificate replaces every certificate a connection had, not only
+/// the one of its key type (as the running Node's does from 24.20); set once by lib/binding.js.
+#[napi(js_name = "sniContextReplacesIdentity")]
+pub fn sni_context_replaces_identity(on: bool) {
+    crate::conn::set_sni_context_replaces_identity(on);
+}
+
 #[napi(js_name = "bindSessionsToServername")]
 pub fn bind_sessions_to_servername(on: bool) {
     crate::conn::bind_sessions_to_servername(on);
