@@ -610,7 +610,7 @@ export interface OpenSslStorePaths {
  * not parse throws OpenSSL's error — the last queued, PEM's own ("ASN1 lib" after the DER
  * decoder's), as Node reports it.
  */
-export declare function pemCertificates(text: Buffer): Array<string>
+export declare function pemCertificates(text: Uint8Array): Array<string>
 
 /** What the JS PSK function returns: the key and (client) the identity. */
 export interface PskReply {

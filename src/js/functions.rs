@@ -72,8 +72,8 @@ pub fn set_default_root_certificates(env: Env, pems: Vec<String>) -> Result<()> 
 /// not parse throws OpenSSL's error — the last queued, PEM's own ("ASN1 lib" after the DER
 /// decoder's), as Node reports it.
 #[napi(catch_unwind, js_name = "pemCertificates")]
-pub fn pem_certificates(env: Env, text: Buffer) -> Result<Vec<String>> {
-    let certs = openssl::x509::X509::stack_from_pem(&text).map_err(|stack| match OpenSslError::from_stack_last(&stack) {
+pub fn pem_certificates(env: Env, text: &[u8]) -> Result<Vec<String>> {
+    let certs = openssl::x509::X509::stack_from_pem(text).map_err(|stack| match OpenSslError::from_stack_last(&stack) {
         Some(last) => throw_error(&env, &last),
         None => throw_stack(&env, &stack, "PEM_read_bio_X509"),
     })?;
