@@ -467,6 +467,11 @@ export interface AlpnRequest {
  */
 export declare function answerAsOpenSSL30(on: boolean): void
 
+/**
+ * Whether servers bind sessions to the client's server name as Node 22.23.5+ / 24.22.3+ do
+ * (src/conn/servername_binding.rs): lib/binding.js passes lib/host-tls.js's answer once at
+ * load (not a Node function).
+ */
 export declare function bindSessionsToServername(on: boolean): void
 
 /**
@@ -648,9 +653,6 @@ export interface RootStoreInfo {
 export declare function setDefaultRootCertificates(pems: Array<string>): void
 
 /**
- * Whether servers bind sessions to the client's server name as Node 22.23.5+ / 24.22.3+ do
- * (src/conn/servername_binding.rs): lib/binding.js passes lib/host-tls.js's answer once at
- * load (not a Node function).
  * Whether an SNI context's certificate replaces every certificate a connection had, not only
  * the one of its key type (as the running Node's does from 24.20); set once by lib/binding.js.
  */

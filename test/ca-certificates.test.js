@@ -166,7 +166,9 @@ describe('tls.setDefaultCACertificates', () => {
       const badDer = '-----BEGIN CERTIFICATE-----\\n' + Buffer.alloc(60, 7).toString('base64') + '\\n-----END CERTIFICATE-----\\n';
       const cases = [[good, badBody], [badBody], [badDer], [good + badBody], [Buffer.from(badBody)],
         [good.slice(0, 200) + '\\n-----END CERTIFICATE-----'], [good.replace(/CERTIFICATE/g, 'X509 CERTIFICATE')],
-        [good.replace(/CERTIFICATE/g, 'TRUSTED CERTIFICATE')], [f('agent-key.pem')], [good, 'text']];
+        [good.replace(/CERTIFICATE/g, 'TRUSTED CERTIFICATE')], [f('agent-key.pem')], [good, 'text'],
+        // An encrypted block: an error, never a passphrase prompt (Node's NoPasswordCallback).
+        [good.replace('-----\\n', '-----\\nProc-Type: 4,ENCRYPTED\\nDEK-Info: AES-128-CBC,00112233445566778899AABBCCDDEEFF\\n\\n')]];
       return cases.map((certs) => outcome(() => {
         tls.setDefaultCACertificates(certs);
         return tls.getCACertificates().length;
@@ -175,7 +177,8 @@ describe('tls.setDefaultCACertificates', () => {
     const none = { code: 'ERR_CRYPTO_OPERATION_FAILED', name: 'Error', message: 'No valid certificates found in the provided array' };
     const expected = [asn1, asn1, asn1, asn1, asn1,
       { code: 'ERR_OSSL_PEM_BAD_BASE64_DECODE', name: 'Error', message: 'error:04800064:PEM routines::bad base64 decode' },
-      { returned: 1 }, none, none, { returned: 1 }];
+      { returned: 1 }, none, none, { returned: 1 },
+      { code: 'ERR_OSSL_PEM_BAD_DECRYPT', name: 'Error', message: 'error:04800065:PEM routines::bad decrypt' }];
     assert.deepEqual(run(script), expected);
     if (require('node:tls').setDefaultCACertificates) assert.deepEqual(run(script, {}, 'node:tls'), expected);
   });

@@ -396,7 +396,7 @@ unsafe extern "C" fn password_callback(buf: *mut c_char, size: c_int, _rwflag: c
 }
 
 /// Node's NoPasswordCallback: never prompt.
-unsafe extern "C" fn no_password_callback(_buf: *mut c_char, _size: c_int, _rwflag: c_int, _u: *mut c_void) -> c_int {
+pub(crate) unsafe extern "C" fn no_password_callback(_buf: *mut c_char, _size: c_int, _rwflag: c_int, _u: *mut c_void) -> c_int {
     0
 }
 

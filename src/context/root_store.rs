@@ -78,6 +78,29 @@ pub fn set_default(pems: &[String]) -> Result<(), ErrorStack> {
     Ok(())
 }
 
+/// The certificates of a PEM text, read as Node reads each element of setDefaultCACertificates:
+/// PEM_read_bio_X509 to the end (other blocks, and text around blocks, passed over), never
+/// prompting for a passphrase (an encrypted block is an error, as with Node's
+/// NoPasswordCallback). A certificate block that does not parse is the error returned.
+pub fn certificates_in_pem(pem: &[u8]) -> Result<Vec<X509>, ErrorStack> {
+    let mut certs = Vec::new();
+    let Some(bio) = crate::mem_bio::MemBio::reading(pem) else { return Err(ErrorStack::get()) };
+    unsafe { sys::ERR_clear_error() };
+    loop {
+        let x509 = unsafe { sys::PEM_read_bio_X509(bio.as_ptr(), std::ptr::null_mut(), Some(super::no_password_callback), std::ptr::null_mut()) };
+        if x509.is_null() {
+            break;
+        }
+        // SAFETY: takes the reference PEM_read_bio_X509 returned.
+        certs.push(unsafe { X509::from_ptr(x509) });
+    }
+    let stack = ErrorStack::get(); // (empties OpenSSL's queue)
+    match stack.errors().last() {
+        Some(e) if !(e.library_code() == ERR_LIB_PEM && e.reason_code() == PEM_R_NO_START_LINE) => Err(stack),
+        _ => Ok(certs),
+    }
+}
+
 /// What the shared store holds, for `loadRootCertificates()`.
 pub struct RootStoreInfo {
     /// Certificates in the shared store (bundled + extra).
@@ -124,7 +147,7 @@ fn add_certs_from_file(store: *mut sys::X509_STORE, file: &str, added: &mut Vec<
             sys::ERR_get_error()
         } else {
             loop {
-                let x509 = sys::PEM_read_bio_X509(bio, std::ptr::null_mut(), None, std::ptr::null_mut());
+                let x509 = sys::PEM_read_bio_X509(bio, std::ptr::null_mut(), Some(super::no_password_callback), std::ptr::null_mut());
                 if x509.is_null() {
                     break;
                 }

@@ -73,7 +73,7 @@ pub fn set_default_root_certificates(env: Env, pems: Vec<String>) -> Result<()> 
 /// decoder's), as Node reports it.
 #[napi(catch_unwind, js_name = "pemCertificates")]
 pub fn pem_certificates(env: Env, text: &[u8]) -> Result<Vec<String>> {
-    let certs = openssl::x509::X509::stack_from_pem(text).map_err(|stack| match OpenSslError::from_stack_last(&stack) {
+    let certs = root_store::certificates_in_pem(text).map_err(|stack| match OpenSslError::from_stack_last(&stack) {
         Some(last) => throw_error(&env, &last),
         None => throw_stack(&env, &stack, "PEM_read_bio_X509"),
     })?;
@@ -129,9 +129,6 @@ pub fn certificate_objects_as(major: u32) {
     crate::x509::set_object_style(major);
 }
 
-/// Whether servers bind sessions to the client's server name as Node 22.23.5+ / 24.22.3+ do
-/// (src/conn/servername_binding.rs): lib/binding.js passes lib/host-tls.js's answer once at
-/// load (not a Node function).
 /// Whether an SNI context's certificate replaces every certificate a connection had, not only
 /// the one of its key type (as the running Node's does from 24.20); set once by lib/binding.js.
 #[napi(js_name = "sniContextReplacesIdentity")]
@@ -139,6 +136,9 @@ pub fn sni_context_replaces_identity(on: bool) {
     crate::conn::set_sni_context_replaces_identity(on);
 }
 
+/// Whether servers bind sessions to the client's server name as Node 22.23.5+ / 24.22.3+ do
+/// (src/conn/servername_binding.rs): lib/binding.js passes lib/host-tls.js's answer once at
+/// load (not a Node function).
 #[napi(js_name = "bindSessionsToServername")]
 pub fn bind_sessions_to_servername(on: bool) {
     crate::conn::bind_sessions_to_servername(on);
