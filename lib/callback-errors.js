@@ -8,6 +8,8 @@
 //     unless an 'uncaughtException' listener takes it), and the handshake goes on as if the
 //     callback had refused: ALPN and PSK with a fatal alert, SNI never answered (the handshake
 //     waits, until handshakeTimeout on a server).
+// And an error thrown by a server event listener the handshake waits on ('newSession',
+// 'resumeSession', 'OCSPRequest'): caught from Node 24.19 (emitHandshakeEvent).
 
 const hostTls = require('./host-tls');
 
@@ -30,4 +32,20 @@ function handshakeCallbackFailed(socket, err) {
   return false;
 }
 
-module.exports = { handshakeCallbackFailed };
+/**
+ * server.emit(event, ...args) for a server event the handshake waits on ('newSession',
+ * 'resumeSession', 'OCSPRequest'). Where the running Node catches a listener's throw (24.19+,
+ * lib/host-tls.js listenerErrorsRouted) `onError(err)` gets it and true is returned; before, the
+ * throw escapes, an uncaught exception as in Node. Otherwise emit's result.
+ */
+function emitHandshakeEvent(server, event, args, onError) {
+  if (!hostTls.listenerErrorsRouted()) return server.emit(event, ...args);
+  try {
+    return server.emit(event, ...args);
+  } catch (err) {
+    onError(err);
+    return true;
+  }
+}
+
+module.exports = { handshakeCallbackFailed, emitHandshakeEvent };

@@ -12,6 +12,7 @@ const {
 const { kSNIContext } = require('./sni');
 const { kSession, kAdoptedSession } = require('./symbols');
 const hostTls = require('./host-tls');
+const { emitHandshakeEvent } = require('./callback-errors');
 
 /** Adds the OCSP methods to TLSSocket.prototype. */
 function install(proto) {
@@ -53,15 +54,7 @@ function install(proto) {
       if (sync && !hostTls.certCallbacksAnswerAtOnce()) answered = true;
       else this._resumeHandshake();
     };
-    if (hostTls.listenerErrorsRouted()) {
-      try {
-        server.emit('OCSPRequest', ctx.getCertificate(), ctx.getIssuer(), onOCSP);
-      } catch (err) {
-        this.destroy(err);
-      }
-    } else {
-      server.emit('OCSPRequest', ctx.getCertificate(), ctx.getIssuer(), onOCSP);
-    }
+    emitHandshakeEvent(server, 'OCSPRequest', [ctx.getCertificate(), ctx.getIssuer(), onOCSP], (err) => this.destroy(err));
     sync = false;
     if (answered && !this.destroyed) this._resumeHandshake();
   };

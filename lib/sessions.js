@@ -11,6 +11,7 @@ const { codes: { ERR_SOCKET_CLOSED, ERR_MULTIPLE_CALLBACK } } = require('./error
 const { kSession, kConnectOptions, kAdoptedSession } = require('./symbols');
 const hostTls = require('./host-tls');
 const { HOLD_NEW_SESSION } = require('./held-output');
+const { emitHandshakeEvent } = require('./callback-errors');
 
 const kIsVerified = Symbol('kIsVerified');
 const kPendingSession = Symbol('kPendingSession');
@@ -87,17 +88,12 @@ function install(proto) {
       }
       this._actOnStatus();
     };
-    let emitted = false;
-    if (hostTls.listenerErrorsRouted()) {
-      try {
-        emitted = server.emit('newSession', id, data, done);
-      } catch (err) {
-        server.emit('error', err);
-      }
-    } else {
-      emitted = server.emit('newSession', id, data, done);
-    }
-    if (!emitted) done();
+    // (A listener's throw, where Node catches it: the server's 'error', and the handshake goes on.)
+    const onError = (err) => {
+      server.emit('error', err);
+      done();
+    };
+    if (!emitHandshakeEvent(server, 'newSession', [id, data, done], onError)) done();
   };
 
   // Node's loadSession: the server asks its 'resumeSession' listener, and the handshake goes
@@ -123,21 +119,10 @@ function install(proto) {
       if (ArrayBuffer.isView(data)) this[kSession].loadSession(asBuffer(data));
       this._resumeHandshake();
     };
-    if (!this.server || !emitResumeSession(this.server, id, onSession)) {
+    if (!this.server || !emitHandshakeEvent(this.server, 'resumeSession', [id, onSession], onSession)) {
       this._resumeHandshake();
     }
   };
-
-  // (A listener's error goes to its callback where the running Node does so: listenerErrorsRouted.)
-  function emitResumeSession(server, id, onSession) {
-    if (!hostTls.listenerErrorsRouted()) return server.emit('resumeSession', id, onSession);
-    try {
-      return server.emit('resumeSession', id, onSession);
-    } catch (err) {
-      onSession(err);
-      return true;
-    }
-  }
 
   // Called by tls.connect after 'secureConnect' (Node's kIsVerified).
   proto._emitPendingSession = function _emitPendingSession() {

@@ -92,8 +92,7 @@ impl Connection {
     /// returned.
     pub fn use_sni_context(&mut self, context: &SslContextRef, report_unusable: bool) -> Result<(), OpenSslError> {
         self.hooks_mut().sni_context = Some(context.to_owned());
-        let replace = SNI_CONTEXT_REPLACES_IDENTITY.load(Ordering::Relaxed);
-        if !self.use_identity_of(context, replace) {
+        if !self.use_identity_of(context) {
             let err = OpenSslError::take_printed();
             if report_unusable {
                 self.hooks_mut().sni_error = err;
@@ -106,16 +105,18 @@ impl Connection {
     /// Node's `setKeyCert` (servers): the context's certificate, key, chain, trust store and client
     /// CA list replace the session's; an unusable context is an error now, as Node throws it.
     pub fn set_key_cert(&mut self, context: &SslContextRef) -> Result<(), OpenSslError> {
-        if !self.use_identity_of(context, SNI_CONTEXT_REPLACES_IDENTITY.load(Ordering::Relaxed)) {
+        if !self.use_identity_of(context) {
             return Err(OpenSslError::take().unwrap_or_else(|| OpenSslError::plain("SetKeyCert", "ERR_SSL_INTERNAL_ERROR")));
         }
         self.use_trust_of(context)
     }
 
     // The context's certificate, private key and chain (Node's UseSNIContext); false on failure,
-    // with OpenSSL's reason queued. `replace`: the connection's other certificates go first
-    // (when the context has a certificate and key to take their place).
-    fn use_identity_of(&mut self, context: &SslContextRef, replace: bool) -> bool {
+    // with OpenSSL's reason queued. Where the running Node's does (set_sni_context_replaces_identity),
+    // the connection's other certificates go first, when the context has a certificate and key
+    // to take their place.
+    fn use_identity_of(&mut self, context: &SslContextRef) -> bool {
+        let replace = SNI_CONTEXT_REPLACES_IDENTITY.load(Ordering::Relaxed);
         let ssl = self.ssl.as_ptr();
         let ctx = context.as_ptr();
         let ok = unsafe {

@@ -29,10 +29,9 @@ struct Roots {
     bundled: Vec<X509>,
     /// Bundled roots + NODE_EXTRA_CA_CERTS; never modified after it is built.
     shared: X509Store,
-    /// The certificates of the extra certificates file (NODE_EXTRA_CA_CERTS).
-    extra: Vec<X509>,
-    /// Whether private copies get `extra` too (Node 22.7+'s NewRootCertStore).
-    extra_in_private_copies: bool,
+    /// The extra certificates (NODE_EXTRA_CA_CERTS) that private copies get too: all of them
+    /// where the running Node's NewRootCertStore has them (22.7+), else none.
+    extra_in_private_copies: Vec<X509>,
     /// Whether the extra certificates file was read without error.
     extra_loaded: bool,
     /// Why the extra certificates file could not be loaded (OpenSSL's error string).
@@ -205,7 +204,10 @@ pub fn load(
             }
         }
         unsafe { sys::ERR_clear_error() };
-        let _ = ROOTS.set(Roots { bundled, shared, extra, extra_in_private_copies, extra_loaded, extra_error, openssl_store });
+        if !extra_in_private_copies {
+            extra.clear();
+        }
+        let _ = ROOTS.set(Roots { bundled, shared, extra_in_private_copies: extra, extra_loaded, extra_error, openssl_store });
     }
     let roots = ROOTS.get().expect("root store was just built");
     Ok(RootStoreInfo {
@@ -268,11 +270,9 @@ pub fn new_root_cert_store() -> *mut sys::X509_STORE {
                 sys::X509_STORE_add_cert(store, cert.as_ptr());
             }),
         }
-        if roots.extra_in_private_copies {
-            roots.extra.iter().for_each(|cert| unsafe {
-                sys::X509_STORE_add_cert(store, cert.as_ptr());
-            });
-        }
+        roots.extra_in_private_copies.iter().for_each(|cert| unsafe {
+            sys::X509_STORE_add_cert(store, cert.as_ptr());
+        });
         unsafe { sys::ERR_clear_error() };
     }
     store
