@@ -1,7 +1,7 @@
 'use strict';
 // TLSSocket: a net.Socket whose bytes go through one native TlsConnection (sans-I/O) and a
 // transport stream. This file is its lifecycle — construction, the handshake's start and end,
-// errors, reading, writing, shutdown and teardown, timeouts; the rest of TLSSocket.prototype is
+// errors, reading, writing, shutdown and teardown; the rest of TLSSocket.prototype is
 // added by one file per concept (bottom of this file), each exporting install(proto).
 //
 // read:  transport (transport.js) → _onCiphertext → connectionReceive → _afterSessionStep
@@ -20,11 +20,9 @@ const {
     ERR_TLS_INVALID_CONTEXT,
     ERR_SOCKET_CLOSED,
     ERR_SOCKET_CLOSED_BEFORE_CONNECTION,
-    ERR_OUT_OF_RANGE,
     ERR_INVALID_ARG_VALUE,
   },
 } = require('./errors');
-const { validateNumber, validateFunction } = require('./validators');
 const {
   kSession, kTransport, kTransportKind, kReadPaused, kBytesRead, kShuttingDown, kHandshakes, kLastHandshakeTime,
   kAdoptedSession, kQuestionPending, kStreamWriteQueue,
@@ -49,11 +47,13 @@ const keylog = require('./keylog');
 const trace = require('./trace');
 const introspection = require('./introspection');
 const native = require('./native');
+const idleTimeout = require('./idle-timeout');
+
+const { kTimer, clearIdleTimer } = idleTimeout;
 
 const { kHeldOutput } = heldOutput;
 // Large writes are encrypted in slices so the transport's backpressure bounds memory.
 const ENCRYPT_SLICE = 256 * 1024;
-const TIMEOUT_MAX = 2 ** 31 - 1;
 const EMPTY = Buffer.alloc(0);
 
 // A write made before the handshake completed, held as [data, cb] until 'secure'.
@@ -62,7 +62,6 @@ const kHandshakeStarted = Symbol('kHandshakeStarted');
 // The write being encrypted and sent: { data, offset, cb }, resumed on the transport's 'drain'.
 const kActiveWrite = Symbol('kActiveWrite');
 const kEOF = Symbol('kEOF');
-const kTimer = Symbol('kTimer');
 const kOnread = Symbol('kOnread');
 const kBytesDispatched = Symbol('kBytesDispatched');
 
@@ -649,8 +648,7 @@ TLSSocket.prototype._destroy = function _destroy(err, cb) {
   // Node's net then emits 'close' with no argument.
   const unconstructed = this[kSession] === undefined;
   this.connecting = false;
-  clearTimeout(this[kTimer]);
-  this[kTimer] = null;
+  clearIdleTimer(this);
   this._dropSession();
   const held = this[kHeldWrite];
   const active = this[kActiveWrite];
@@ -674,45 +672,6 @@ TLSSocket.prototype._destroy = function _destroy(err, cb) {
   } else {
     process.nextTick(emitClose);
   }
-};
-
-// ---- timeouts --------------------------------------------------------------------------
-
-// Unnamed: a function named setTimeout would shadow the timer function it calls.
-TLSSocket.prototype.setTimeout = function(msecs, callback) {
-  if (this.destroyed) return this;
-  this.timeout = msecs;
-  msecs = timerDuration(msecs, 'msecs');
-  clearTimeout(this[kTimer]);
-  this[kTimer] = null;
-  if (msecs === 0) {
-    if (callback !== undefined) {
-      validateFunction(callback, 'callback');
-      this.removeListener('timeout', callback);
-    }
-  } else {
-    this[kTimer] = setTimeout(() => this._onTimeout(), msecs);
-    this[kTimer].unref();
-    if (callback !== undefined) {
-      validateFunction(callback, 'callback');
-      this.once('timeout', callback);
-    }
-  }
-  return this;
-};
-
-// The idle timer of setTimeout() fired.
-TLSSocket.prototype._onTimeout = function _onTimeout() {
-  this.emit('timeout');
-};
-
-// Activity: the idle timer starts again (net's _unrefTimer does the same for net.Socket).
-TLSSocket.prototype._refreshTimer = function _refreshTimer() {
-  if (this[kTimer]) this[kTimer].refresh();
-};
-
-TLSSocket.prototype._unrefTimer = function _unrefTimer() {
-  this._refreshTimer();
 };
 
 // ---- byte counts -----------------------------------------------------------------------
@@ -761,21 +720,6 @@ Object.defineProperty(TLSSocket.prototype, 'bufferSize', {
   },
 });
 
-// Node's getTimerDuration (internal/timers).
-function timerDuration(msecs, name) {
-  validateNumber(msecs, name);
-  if (msecs < 0 || !Number.isFinite(msecs)) {
-    throw new ERR_OUT_OF_RANGE(name, 'a non-negative finite number', msecs);
-  }
-  if (msecs > TIMEOUT_MAX) {
-    process.emitWarning(`${msecs} does not fit into a 32-bit signed integer.` +
-                        `\nTimer duration was truncated to ${TIMEOUT_MAX}.`,
-                        'TimeoutOverflowWarning');
-    return TIMEOUT_MAX;
-  }
-  return msecs;
-}
-
 // net's `onread` option ({ buffer, callback }) when well formed, else null (then ignored, as net):
 // { buffer: the one read into next, next: the buffer function or null, callback }. As net, a
 // buffer function is called here, when the socket is made; if that gives no Uint8Array, each
@@ -797,7 +741,7 @@ function startReading(tlsSocket) {
 }
 
 for (const part of [transport, native, handle, dispatch, alpn, sni, ocsp, npn, psk, ech, sessions, heldOutput,
-  renegotiation, keylog, trace, introspection]) {
+  renegotiation, keylog, trace, introspection, idleTimeout]) {
   part.install(TLSSocket.prototype);
 }
 
