@@ -365,4 +365,9 @@ function errnoOf(code) {
   return errnos.get(code) ?? -1;
 }
 
-module.exports = { install, nativeEnabled, destroyedWriteResult, systemError };
+/** Whether libuv has an error of that name (ECONNRESET, EPIPE, ...). */
+function isSystemErrorName(code) {
+  return typeof code === 'string' && errnoOf(code) !== -1;
+}
+
+module.exports = { install, nativeEnabled, destroyedWriteResult, systemError, isSystemErrorName };

@@ -669,6 +669,10 @@ TLSSocket.prototype._destroy = function _destroy(err, cb) {
   } else if (transport && !transport.closed) {
     transport.once('close', emitClose);
     transport.destroy();
+  } else if (this[kTransportKind] === 'stream' && hostTls.closedStreamClosesAtOnce()) {
+    // The Duplex closed already, and Node's JSStreamSocket with it: Node's TLSWrap.close calls
+    // back at once then, so 'close' comes before the 'error' the destroy queued.
+    emitClose();
   } else {
     process.nextTick(emitClose);
   }

@@ -68,7 +68,10 @@ function install(proto) {
     if (kind !== 'socket') transport.on('end', () => inScope(this._onTransportEnd));
     transport.on('drain', () => inScope(this._continueWrite));
     transport.on('close', () => {
-      if (!this.destroyed) inScope(this.destroy);
+      // Node's JSStreamSocket destroys the TLSSocket one immediate after its stream closed (its
+      // doClose); a failed write that finishes first (below) closes it with that write's error.
+      if (kind === 'stream') setImmediate(() => { if (!this.destroyed) inScope(this.destroy); });
+      else if (!this.destroyed) inScope(this.destroy);
       scope?.emitDestroy();
     });
     transport.on('error', (err) => inScope(onTransportError, err));
@@ -213,11 +216,20 @@ function install(proto) {
   // stream called back: then before the write's own callback (which comes on a later tick:
   // finishLater), as Node's JSStreamSocket finishes a write (on an immediate) before TLSWrap
   // calls back; and still counted right after write() even when the stream called back inside
-  // it. (A failed write's callback runs at once, still counting it, as Node's does.)
+  // it. A write the stream fails finishes as Node's JSStreamSocket finishes it: on an
+  // immediate (after the stream's own 'error' and 'close'), still counted, with a libuv error —
+  // the stream error's code when libuv has that name (ECONNRESET), else EPIPE: 'write EPIPE'.
   proto._writeStream = function _writeStream(out, cb) {
     const size = out.length;
     this[kStreamWriteQueue] += size;
     return this[kTransport].write(out, (err) => {
+      if (err) {
+        setImmediate(() => {
+          if (cb) cb(native.systemError(native.isSystemErrorName(err.code) ? err.code : 'EPIPE', 'write'));
+          this[kStreamWriteQueue] -= size;
+        });
+        return;
+      }
       process.nextTick(() => { this[kStreamWriteQueue] -= size; });
       if (cb) cb(err);
     });

@@ -269,4 +269,37 @@ describe('TLS over an in-memory Duplex', () => {
     await once(server, 'end');
     assert.equal(received, 8 * 1024 * 1024);
   });
+
+  // The Duplex fails a write once the connection is up: Node's JSStreamSocket emits the stream's
+  // 'error' on the TLSSocket, finishes the write on an immediate with a libuv error (the stream
+  // error's code when libuv has it, else EPIPE), and the socket then closes with that error,
+  // 'close' before its 'error'.
+  for (const { name, code, later } of [
+    { name: 'an error without a libuv code: \'write EPIPE\'', code: undefined, later: false },
+    { name: 'an ECONNRESET error: \'write ECONNRESET\'', code: 'ECONNRESET', later: false },
+    { name: 'failed a turn later', code: undefined, later: true },
+  ]) {
+    it(`a write the Duplex fails, ${name}`, async () => {
+      await differential(async ({ clientTls, serverTls, rec }) => {
+        const [a, b] = duplexPair();
+        const server = new serverTls.TLSSocket(b, { isServer: true, secureContext: serverTls.createSecureContext(certs) });
+        server.on('error', () => {});
+        const c = clientTls.connect({ socket: a, servername: 'localhost', ca });
+        rec.watch(c, 'client', SOCKET_EVENTS);
+        c.on('error', () => {});
+        a.on('close', () => rec.add('client', 'Duplex close'));
+        await once(c, 'secureConnect');
+        a._write = (chunk, encoding, cb) => {
+          const err = Object.assign(new Error('the Duplex failed'), code ? { code } : {});
+          if (later) setImmediate(cb, err);
+          else cb(err);
+        };
+        const result = (err) => (err ? `${err.code} ${err.message}` : 'ok');
+        c.write('one', (err) => rec.add('client', 'write one', result(err)));
+        c.write('two', (err) => rec.add('client', 'write two', result(err)));
+        await once(c, 'close');
+        await new Promise((resolve) => setImmediate(resolve));
+      }, { side: 'client' });
+    });
+  }
 });

@@ -12,12 +12,13 @@ vendored=$(ls -td "$root"/target/release/build/openssl-sys-*/out/openssl-build/i
 [ -n "$vendored" ] || { echo "no vendored OpenSSL under target/release: build the addon first" >&2; exit 1; }
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$out/key.pem" \
   -out "$out/cert.pem" -days 2 -subj /CN=localhost 2>/dev/null
-for tool in openssl-aead openssl-ssl-memory openssl-handshake; do
+for tool in openssl-aead openssl-ssl-memory openssl-handshake openssl-context; do
   cc -O2 "$here/$tool.c" -o "$out/$tool-system" -lssl -lcrypto
   cc -O2 -I"$vendored/include" "$here/$tool.c" -o "$out/$tool-vendored" "$vendored/lib/libssl.a" "$vendored/lib/libcrypto.a" -lpthread -ldl
 done
 for v in system vendored; do "$out/openssl-aead-$v"; done
 for v in system vendored; do "$out/openssl-handshake-$v" "$out/cert.pem" "$out/key.pem"; done
+for v in system vendored; do "$out/openssl-context-$v"; done
 for v in system vendored; do
   for side in server client; do
     for args in "1 2" "0 2" "1 0"; do
