@@ -666,13 +666,13 @@ TLSSocket.prototype._destroy = function _destroy(err, cb) {
     // As net's _destroy: the server's count drops now, 'close' comes once the socket is closed.
     this._leaveServer();
     this._nativeClose(emitClose);
+  } else if (transport && this._wrappedSocketGone() && hostTls.closedStreamClosesAtOnce()) {
+    // Node's TLSWrap.close calls back at once when the socket it wraps has no handle left, so
+    // 'close' comes before the 'error' the destroy queued.
+    emitClose();
   } else if (transport && !transport.closed) {
     transport.once('close', emitClose);
     transport.destroy();
-  } else if (this[kTransportKind] === 'stream' && hostTls.closedStreamClosesAtOnce()) {
-    // The Duplex closed already, and Node's JSStreamSocket with it: Node's TLSWrap.close calls
-    // back at once then, so 'close' comes before the 'error' the destroy queued.
-    emitClose();
   } else {
     process.nextTick(emitClose);
   }

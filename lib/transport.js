@@ -23,6 +23,9 @@ const ciphertextReadBuffer = Buffer.allocUnsafeSlow(64 * 1024);
 
 // Calls made on the transport before connect() created it, as [method, args].
 const kBeforeTransport = Symbol('kBeforeTransport');
+// The transport emitted an error of its own; it emitted 'close' (each set, never cleared).
+const kTransportFailed = Symbol('kTransportFailed');
+const kTransportClosed = Symbol('kTransportClosed');
 
 /** Adds the transport methods to TLSSocket.prototype. */
 function install(proto) {
@@ -68,6 +71,7 @@ function install(proto) {
     if (kind !== 'socket') transport.on('end', () => inScope(this._onTransportEnd));
     transport.on('drain', () => inScope(this._continueWrite));
     transport.on('close', () => {
+      this[kTransportClosed] = true;
       // Node's JSStreamSocket destroys the TLSSocket one immediate after its stream closed (its
       // doClose); a failed write that finishes first (below) closes it with that write's error.
       if (kind === 'stream') setImmediate(() => { if (!this.destroyed) inScope(this.destroy); });
@@ -77,8 +81,21 @@ function install(proto) {
     transport.on('error', (err) => inScope(onTransportError, err));
   };
 
+  // Whether the socket Node's TLSWrap would wrap has no handle left: a handed-in net.Socket
+  // its user destroyed, or a Duplex that closed (its JSStreamSocket is destroyed then). (A
+  // net.Socket that destroyed itself on an error of its own is not one: Node's TLSWrap does its
+  // I/O on that socket's handle, so the JS socket never sees such an error.)
+  proto._wrappedSocketGone = function _wrappedSocketGone() {
+    const transport = this[kTransport];
+    if (this[kTransportKind] === 'socket') {
+      return this[kTransportClosed] === true || (transport.destroyed && !this[kTransportFailed]);
+    }
+    return this[kTransportKind] === 'stream' && this[kTransportClosed] === true;
+  };
+
   // The transport's 'error', on the socket (`this`).
   function onTransportError(err) {
+    this[kTransportFailed] = true;
     // After a TLS error (the peer's alert) the peer's reset is the same failure: Node reports
     // one error, then the socket closes (a second 'error' crashed ioredis's once('error')).
     if (this._hadError) this.destroy();

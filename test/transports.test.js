@@ -200,6 +200,40 @@ describe('the user ends the net.Socket it wrapped', () => {
   });
 });
 
+// The user destroys the net.Socket it handed to tls.connect ({ socket }). Node 20.10+ closes
+// the TLSSocket from its 'close' listener on that socket, at once (TLSWrap.close calls back at
+// once when the wrapped socket has no handle), so the TLSSocket's 'close' comes before the
+// listeners added after it, and a destroy(err) then emits 'close' before 'error'. (Node 18 and
+// 20.9 never emit the TLSSocket's 'close' there, nodejs/node#49902; tls-rs does.)
+async function destroyWrappedSocket({ clientTls, serverTls, rec }, { thenDestroyTls }) {
+  const server = serverTls.createServer(certs, (s) => {
+    s.on('error', () => {});
+    s.resume();
+  });
+  const port = await listen(server);
+  const raw = net.connect(port, '127.0.0.1');
+  await once(raw, 'connect');
+  const c = clientTls.connect({ socket: raw, servername: 'localhost', ca });
+  rec.watch(c, 'client', SOCKET_EVENTS);
+  c.on('error', () => {});
+  raw.on('close', () => rec.add('client', 'raw close'));
+  await once(c, 'secureConnect');
+  raw.destroy();
+  if (thenDestroyTls) setImmediate(() => c.destroy(new Error('destroyed after its socket')));
+  await once(raw, 'close');
+  if (!c.closed) await once(c, 'close');
+  server.close();
+}
+
+describe('the user destroys the net.Socket it wrapped', { skip: !require('../lib/host-tls').closedStreamClosesAtOnce() }, () => {
+  it('the TLSSocket closes from its listener, before the ones added after it', async () => {
+    await differential((env) => destroyWrappedSocket(env, { thenDestroyTls: false }), { side: 'client' });
+  });
+  it('destroy(err) after it: \'close\' before \'error\'', async () => {
+    await differential((env) => destroyWrappedSocket(env, { thenDestroyTls: true }), { side: 'client' });
+  });
+});
+
 describe('TLS inside TLS', () => {
   for (const side of ['client', 'server', 'both']) {
     it(`an inner TLS connection carried over an outer one (tls-rs as ${side})`, async () => {
