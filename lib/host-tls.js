@@ -57,8 +57,9 @@
 //                            24; before: Node's misspelt ERR_TLS_PSK_SET_IDENTIY_HINT_FAILED)
 //   certificateCompression   Node 24's `certificateCompression` option and
 //                            tls.getCertificateCompressionAlgorithms() exist
-//   closedStreamClosesAtOnce  a TLSSocket over a Duplex that closed already emits 'close' at once
-//                            when destroyed, before the destroy's 'error' (20.10.0+)
+//   closedStreamClosesAtOnce  a TLSSocket whose wrapped net.Socket was destroyed, or whose Duplex
+//                            closed, emits 'close' at once when destroyed, before the destroy's
+//                            'error' (20.10.0+)
 //   plainNodeErrorMark       Node's internal errors are plain `new Base()` objects marked with its
 //                            kIsNodeError symbol (Node 18; returned, for lib/errors.js), or null
 //                            (20+: instances of a NodeError class)
@@ -320,11 +321,12 @@ const ephemeralKeyInfoHidesGroups = once(() => {
   return nodeMajor < 24 && (major > 3 || minor >= 5);
 });
 
-// TLSWrap.prototype.close when the socket it wraps has closed already (a Duplex that closed, so
-// its JSStreamSocket was destroyed): from 20.10.0 it calls back at once (nodejs/node#49980), so
-// a destroy(err) then emits 'close' before 'error'; before, it waited for the wrapped handle's
-// close (an immediate). 20.9.0 and 18.20.8 checked without, 20.10.0 with. Only a closing
-// connection shows it, so the releases are named.
+// TLSWrap.prototype.close when the socket it wraps has no handle left (a handed-in net.Socket
+// its user destroyed; a Duplex that closed, so its JSStreamSocket was destroyed): from 20.10.0
+// it calls back at once (nodejs/node#49980), so a destroy(err) then emits 'close' before
+// 'error'; before, it closed the wrapped handle again and, for a net.Socket, never called back.
+// 20.9.0 and 18.20.8 checked without, 20.10.0 with. Only a closing connection shows it, so the
+// releases are named.
 const closedStreamClosesAtOnce = once(() => atLeast({ 18: null, 20: [10, 0] }));
 
 module.exports = {
