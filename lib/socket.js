@@ -521,7 +521,7 @@ TLSSocket.prototype._continueWrite = function _continueWrite() {
     const start = slab.used;
     // The ciphertext goes straight into the slab unless the output is held ('newSession') or
     // there is no transport to send it to: then it waits in the connection for the flush.
-    const direct = !this[kHeldOutput] && transport && !transport.destroyed;
+    const direct = !this[kHeldOutput] && this._transportTakesWrites();
     const n = connectionEncrypt(session, slice, direct ? slab.buf : EMPTY, direct ? start : 0);
     if (n === 0 && this._sessionFailed()) {
       this[kActiveWrite] = null;
@@ -569,7 +569,7 @@ TLSSocket.prototype._flushCiphertext = function _flushCiphertext(cb, always = fa
   }
   const session = this[kSession];
   const transport = this[kTransport];
-  if (!session || !transport || transport.destroyed) {
+  if (!session || !this._transportTakesWrites()) {
     if (cb) process.nextTick(cb, new ERR_SOCKET_CLOSED());
     return true;
   }
@@ -668,8 +668,17 @@ TLSSocket.prototype._destroy = function _destroy(err, cb) {
     this._nativeClose(emitClose);
   } else if (transport && this._wrappedSocketGone() && hostTls.closedStreamClosesAtOnce()) {
     // Node's TLSWrap.close calls back at once when the socket it wraps has no handle left, so
-    // 'close' comes before the 'error' the destroy queued.
-    emitClose();
+    // 'close' comes before the 'error' the destroy queued (but after the write callbacks above).
+    if (held || active) process.nextTick(emitClose);
+    else emitClose();
+  } else if (this[kTransportKind] === 'stream') {
+    // Node's JSStreamSocket.doClose: the Duplex is destroyed, then, an immediate later, the
+    // writes in flight are cancelled and the socket closes (whenever the Duplex emits 'close').
+    if (!transport.destroyed) transport.destroy();
+    setImmediate(() => {
+      this._cancelStreamWrites();
+      emitClose();
+    });
   } else if (transport && !transport.closed) {
     transport.once('close', emitClose);
     transport.destroy();

@@ -26,6 +26,10 @@ const kBeforeTransport = Symbol('kBeforeTransport');
 // The transport emitted an error of its own; it emitted 'close' (each set, never cleared).
 const kTransportFailed = Symbol('kTransportFailed');
 const kTransportClosed = Symbol('kTransportClosed');
+// Callbacks of writes to a Duplex made after it closed, cancelled with the socket's destroy.
+const kWritesAfterClose = Symbol('kWritesAfterClose');
+// Writes to a Duplex whose failure has not been reported yet: { cb, size, finished }.
+const kStreamWrites = Symbol('kStreamWrites');
 
 /** Adds the transport methods to TLSSocket.prototype. */
 function install(proto) {
@@ -73,9 +77,16 @@ function install(proto) {
     transport.on('close', () => {
       this[kTransportClosed] = true;
       // Node's JSStreamSocket destroys the TLSSocket one immediate after its stream closed (its
-      // doClose); a failed write that finishes first (below) closes it with that write's error.
-      if (kind === 'stream') setImmediate(() => { if (!this.destroyed) inScope(this.destroy); });
-      else if (!this.destroyed) inScope(this.destroy);
+      // doClose). A failed write that finishes first (below) closes it with that write's error;
+      // a write made meanwhile is cancelled there ('write ECANCELED', _writeStream).
+      if (kind === 'stream') {
+        setImmediate(() => {
+          inScope(this._cancelStreamWrites);
+          if (!this.destroyed) inScope(this.destroy);
+        });
+      } else if (!this.destroyed) {
+        inScope(this.destroy);
+      }
       scope?.emitDestroy();
     });
     transport.on('error', (err) => inScope(onTransportError, err));
@@ -236,20 +247,57 @@ function install(proto) {
   // it. A write the stream fails finishes as Node's JSStreamSocket finishes it: on an
   // immediate (after the stream's own 'error' and 'close'), still counted, with a libuv error —
   // the stream error's code when libuv has that name (ECONNRESET), else EPIPE: 'write EPIPE'.
+  // (A write failed once the socket is destroyed calls back as a destroyed socket's pending
+  // write does: native.destroyedWriteResult.)
   proto._writeStream = function _writeStream(out, cb) {
-    const size = out.length;
-    this[kStreamWriteQueue] += size;
+    if (this[kTransportClosed]) {
+      if (cb) (this[kWritesAfterClose] ??= []).push(cb);
+      return true;
+    }
+    const write = { cb, size: out.length, finished: false };
+    this[kStreamWriteQueue] += write.size;
+    (this[kStreamWrites] ??= new Set()).add(write);
     return this[kTransport].write(out, (err) => {
+      if (write.finished) return;
       if (err) {
-        setImmediate(() => {
-          if (cb) cb(native.systemError(native.isSystemErrorName(err.code) ? err.code : 'EPIPE', 'write'));
-          this[kStreamWriteQueue] -= size;
-        });
+        const code = native.isSystemErrorName(err.code) ? err.code : 'EPIPE';
+        setImmediate(() => this._finishStreamWrite(write, code));
         return;
       }
-      process.nextTick(() => { this[kStreamWriteQueue] -= size; });
-      if (cb) cb(err);
+      write.finished = true;
+      this[kStreamWrites].delete(write);
+      process.nextTick(() => { this[kStreamWriteQueue] -= write.size; });
+      if (cb) cb(null);
     });
+  };
+
+  // A Duplex write ends with libuv's `code`: its callback gets that write error, or, once the
+  // socket is destroyed, what a destroyed socket's pending write gets (native.destroyedWriteResult).
+  proto._finishStreamWrite = function _finishStreamWrite(write, code) {
+    if (write.finished) return;
+    write.finished = true;
+    this[kStreamWrites].delete(write);
+    this[kStreamWriteQueue] -= write.size;
+    if (write.cb) write.cb(this.destroyed ? native.destroyedWriteResult(code) : native.systemError(code, 'write'));
+  };
+
+  // Node's JSStreamSocket.doClose, an immediate after its stream closed or the socket was
+  // destroyed: the writes still in flight, and those made after the stream closed, are cancelled
+  // ('write ECANCELED').
+  proto._cancelStreamWrites = function _cancelStreamWrites() {
+    for (const write of this[kStreamWrites] ?? []) this._finishStreamWrite(write, 'ECANCELED');
+    const late = this[kWritesAfterClose];
+    this[kWritesAfterClose] = null;
+    for (const cb of late ?? []) cb(this.destroyed ? native.destroyedWriteResult('ECANCELED') : native.systemError('ECANCELED', 'write'));
+  };
+
+  /**
+   * Whether a write goes to the transport: one that is not destroyed, or a Duplex (whose
+   * failed or cancelled writes fail as Node's JSStreamSocket fails them, above).
+   */
+  proto._transportTakesWrites = function _transportTakesWrites() {
+    const transport = this[kTransport];
+    return !!transport && (!transport.destroyed || this[kTransportKind] === 'stream');
   };
 
   /** The transport ended: so does the cleartext stream. */

@@ -304,6 +304,58 @@ describe('TLS over an in-memory Duplex', () => {
     assert.equal(received, 8 * 1024 * 1024);
   });
 
+  // The Duplex closes or is destroyed around a write or a destroy(): Node's JSStreamSocket (its
+  // doClose, an immediate on) cancels the writes in flight and those made after the Duplex
+  // closed ('write ECANCELED'), then closes the socket. `tick`/`immediate` mark the ordering.
+  const marks = (rec, label) => {
+    process.nextTick(() => rec.add('client', `tick ${label}`));
+    setImmediate(() => rec.add('client', `immediate ${label}`));
+  };
+  const result = (err) => (err ? `${err.code} ${err.message}` : 'ok');
+  for (const { name, scenario } of [
+    { name: 'a write made once the Duplex closed is cancelled', scenario: ({ a, c, rec }) => {
+      a.on('close', () => {
+        marks(rec, 'close');
+        c.write('late', (err) => rec.add('client', 'late write', result(err)));
+      });
+      a.destroy();
+    } },
+    { name: 'a write made right after the Duplex was destroyed is cancelled', scenario: ({ a, c, rec }) => {
+      a.destroy();
+      c.write('late', (err) => rec.add('client', 'late write', result(err)));
+      marks(rec, 'destroyed');
+    } },
+    { name: 'destroy(err) right after the Duplex was destroyed', scenario: ({ a, c, rec }) => {
+      a.destroy();
+      c.destroy(new Error('destroyed with its Duplex'));
+      marks(rec, 'destroyed');
+    } },
+    { name: 'destroy() in the \'error\' of a failed write: the write is cancelled', scenario: ({ a, c, rec }) => {
+      a._write = (chunk, encoding, cb) => cb(new Error('the Duplex failed'));
+      c.once('error', () => {
+        c.destroy();
+        marks(rec, 'destroyed');
+      });
+      c.write('one', (err) => rec.add('client', 'write one', result(err)));
+    } },
+  ]) {
+    it(`${name} (as Node's JSStreamSocket)`, async () => {
+      await differential(async ({ clientTls, serverTls, rec }) => {
+        const [a, b] = duplexPair();
+        const server = new serverTls.TLSSocket(b, { isServer: true, secureContext: serverTls.createSecureContext(certs) });
+        server.on('error', () => {});
+        const c = clientTls.connect({ socket: a, servername: 'localhost', ca });
+        rec.watch(c, 'client', SOCKET_EVENTS);
+        c.on('error', () => {});
+        a.on('close', () => rec.add('client', 'Duplex close'));
+        await once(c, 'secureConnect');
+        scenario({ a, c, rec });
+        await once(c, 'close');
+        await new Promise((resolve) => setImmediate(resolve));
+      }, { side: 'client' });
+    });
+  }
+
   // The Duplex fails a write once the connection is up: Node's JSStreamSocket emits the stream's
   // 'error' on the TLSSocket, finishes the write on an immediate with a libuv error (the stream
   // error's code when libuv has it, else EPIPE), and the socket then closes with that error,
