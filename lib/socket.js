@@ -494,7 +494,7 @@ TLSSocket.prototype._writeCleartext = function _writeCleartext(data, cb) {
     }
     return;
   }
-  this[kActiveWrite] = { data, offset: 0, cb };
+  this[kActiveWrite] = { data, offset: 0, cb: callOnce(cb) };
   this._continueWrite();
 };
 
@@ -516,7 +516,6 @@ TLSSocket.prototype._continueWrite = function _continueWrite() {
     const end = Math.min(data.length, write.offset + ENCRYPT_SLICE);
     const slice = write.offset === 0 && end === data.length ? data : data.subarray(write.offset, end);
     const session = this[kSession];
-    const transport = this[kTransport];
     const slab = ciphertextSlab;
     const start = slab.used;
     // The ciphertext goes straight into the slab unless the output is held ('newSession') or
@@ -535,7 +534,9 @@ TLSSocket.prototype._continueWrite = function _continueWrite() {
     // A renegotiation may hold some of it: then `cb` once reading let it out
     // (_releaseHeldWrite), as Node's TLSWrap keeps its write until ClearIn wrote it.
     write.held = last && session.holdsCleartext();
-    const done = last && !write.held ? finishLater(cb) : null;
+    // A slice before the last that the transport fails fails the whole write, as Node's one
+    // write request fails (its callback is called once: callOnce).
+    const done = !last ? (err) => err && this._failSlicedWrite(write, err) : (write.held ? null : finishLater(cb));
     const accepted = out ? this._sendCiphertext(out, start, done) : this._flushCiphertext(done, done !== null);
     if (last) {
       if (!write.held) this[kActiveWrite] = null;
@@ -543,6 +544,22 @@ TLSSocket.prototype._continueWrite = function _continueWrite() {
     }
     if (!accepted) return; // resumed on the transport's 'drain'
   } while (this[kSession]);
+};
+
+// A write's callback, called at most once (a failed slice and the last one may both report).
+function callOnce(cb) {
+  let called = false;
+  return (err) => {
+    if (called) return;
+    called = true;
+    cb(err);
+  };
+}
+
+// A slice of the current write failed in the transport: the write fails with its error.
+TLSSocket.prototype._failSlicedWrite = function _failSlicedWrite(write, err) {
+  if (this[kActiveWrite] === write) this[kActiveWrite] = null;
+  write.cb(err);
 };
 
 // The transport's callback for a write's last ciphertext, passed on from a later tick: as from

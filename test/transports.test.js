@@ -338,6 +338,15 @@ describe('TLS over an in-memory Duplex', () => {
       });
       c.write('one', (err) => rec.add('client', 'write one', result(err)));
     } },
+    { name: 'a 1 MiB write whose second Duplex write fails fails whole', scenario: ({ a, c, rec }) => {
+      let writes = 0;
+      a._write = (chunk, encoding, cb) => {
+        if (++writes === 2) cb(new Error('the Duplex failed'));
+        else setImmediate(cb);
+      };
+      c.write(Buffer.alloc(1024 * 1024), (err) => rec.add('client', 'big write', result(err)));
+      c.write('after', (err) => rec.add('client', 'write after', result(err)));
+    } },
   ]) {
     it(`${name} (as Node's JSStreamSocket)`, async () => {
       await differential(async ({ clientTls, serverTls, rec }) => {
@@ -349,6 +358,7 @@ describe('TLS over an in-memory Duplex', () => {
         c.on('error', () => {});
         a.on('close', () => rec.add('client', 'Duplex close'));
         await once(c, 'secureConnect');
+        await new Promise((resolve) => setImmediate(resolve));
         scenario({ a, c, rec });
         await once(c, 'close');
         await new Promise((resolve) => setImmediate(resolve));
