@@ -685,16 +685,18 @@ TLSSocket.prototype._destroy = function _destroy(err, cb) {
     this._nativeClose(emitClose);
   } else if (transport && this._wrappedSocketGone() && hostTls.closedStreamClosesAtOnce()) {
     // Node's TLSWrap.close calls back at once when the socket it wraps has no handle left, so
-    // 'close' comes before the 'error' the destroy queued (but after the write callbacks above).
-    if (held || active) process.nextTick(emitClose);
+    // 'close' comes before the 'error' the destroy queued — after the write callbacks: those
+    // above, and the Duplex writes its destruction cancels (TLSWrap's DestroySSL).
+    const later = this[kTransportKind] === 'stream' && this._cancelStreamWrites(true);
+    if (held || active || later) process.nextTick(emitClose);
     else emitClose();
   } else if (this[kTransportKind] === 'stream') {
     // Node's JSStreamSocket.doClose: the Duplex is destroyed, then, an immediate later, the
     // writes in flight are cancelled and the socket closes (whenever the Duplex emits 'close').
     if (!transport.destroyed) transport.destroy();
     setImmediate(() => {
-      this._cancelStreamWrites();
-      emitClose();
+      if (this._cancelStreamWrites()) process.nextTick(emitClose);
+      else emitClose();
     });
   } else if (transport && !transport.closed) {
     transport.once('close', emitClose);

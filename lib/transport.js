@@ -273,22 +273,43 @@ function install(proto) {
 
   // A Duplex write ends with libuv's `code`: its callback gets that write error, or, once the
   // socket is destroyed, what a destroyed socket's pending write gets (native.destroyedWriteResult).
-  proto._finishStreamWrite = function _finishStreamWrite(write, code) {
+  proto._finishStreamWrite = function _finishStreamWrite(write, code, reason) {
     if (write.finished) return;
     write.finished = true;
     this[kStreamWrites].delete(write);
     this[kStreamWriteQueue] -= write.size;
-    if (write.cb) write.cb(this.destroyed ? native.destroyedWriteResult(code) : native.systemError(code, 'write'));
+    if (write.cb) write.cb(this._streamWriteResult(code, reason));
+  };
+
+  // What a Duplex write that ended with libuv's `code` calls back with: that write error, or,
+  // once the socket is destroyed, a destroyed socket's pending write's result (with `reason`
+  // after the message, as Node's TLSWrap words the writes its own destruction cancels).
+  proto._streamWriteResult = function _streamWriteResult(code, reason) {
+    if (!this.destroyed) return native.systemError(code, 'write');
+    const err = native.destroyedWriteResult(code);
+    if (err && reason) err.message += ` ${reason}`;
+    return err;
   };
 
   // Node's JSStreamSocket.doClose, an immediate after its stream closed or the socket was
-  // destroyed: the writes still in flight, and those made after the stream closed, are cancelled
-  // ('write ECANCELED').
-  proto._cancelStreamWrites = function _cancelStreamWrites() {
-    for (const write of this[kStreamWrites] ?? []) this._finishStreamWrite(write, 'ECANCELED');
+  // destroyed — or, inside destroy() (`bySslDestruction`), TLSWrap's own destruction: the writes
+  // still in flight, and those made after the stream closed, are cancelled ('write ECANCELED').
+  // True when one was, and its callback comes a tick later (a destroyed socket's write that ends
+  // without an error: finishLater), so that 'close' can wait for it.
+  proto._cancelStreamWrites = function _cancelStreamWrites(bySslDestruction = false) {
+    const reason = bySslDestruction ? 'Canceled because of SSL destruction' : undefined;
+    let cancelled = false;
+    for (const write of this[kStreamWrites] ?? []) {
+      cancelled ||= write.cb !== null && write.cb !== undefined;
+      this._finishStreamWrite(write, 'ECANCELED', reason);
+    }
     const late = this[kWritesAfterClose];
     this[kWritesAfterClose] = null;
-    for (const cb of late ?? []) cb(this.destroyed ? native.destroyedWriteResult('ECANCELED') : native.systemError('ECANCELED', 'write'));
+    for (const cb of late ?? []) {
+      cancelled = true;
+      cb(this._streamWriteResult('ECANCELED', reason));
+    }
+    return cancelled && this._streamWriteResult('ECANCELED') === null;
   };
 
   /**

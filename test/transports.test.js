@@ -338,6 +338,26 @@ describe('TLS over an in-memory Duplex', () => {
       });
       c.write('one', (err) => rec.add('client', 'write one', result(err)));
     } },
+    { name: 'destroy() with two writes the Duplex has not finished', scenario: ({ a, c, rec }) => {
+      a._write = () => {}; // never calls back
+      c.write('one', (err) => rec.add('client', 'write one', result(err)));
+      c.write('two', (err) => rec.add('client', 'write two', result(err)));
+      setImmediate(() => {
+        c.destroy();
+        marks(rec, 'destroyed');
+      });
+    } },
+    { name: 'destroy() from the Duplex\'s \'close\' with a write in flight', scenario: ({ a, c, rec }) => {
+      a._write = () => {}; // never calls back
+      c.write('one', (err) => rec.add('client', 'write one', result(err)));
+      setImmediate(() => {
+        a.on('close', () => {
+          c.destroy();
+          marks(rec, 'destroyed');
+        });
+        a.destroy();
+      });
+    } },
     { name: 'a 1 MiB write whose second Duplex write fails fails whole', scenario: ({ a, c, rec }) => {
       let writes = 0;
       a._write = (chunk, encoding, cb) => {
