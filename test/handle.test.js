@@ -73,6 +73,30 @@ describe('_handle', () => {
     }
   }
 
+  // A write made while the client's TLS 1.2 renegotiation runs waits for it (Node's ClearIn keeps
+  // it); once the renegotiation let it out, its callback comes after the Duplex finished it, as
+  // every write's does, so writeQueueSize no longer counts it there.
+  it('writeQueueSize in the callback of a write a renegotiation held, over a Duplex (tls-rs as client)', async () => {
+    await differential(async ({ clientTls, serverTls, rec }) => {
+      const [clientSide, serverSide] = wireDuplexPair();
+      const client = clientTls.connect({ socket: clientSide, ca: fixture('ca-cert.pem'), servername: 'localhost', maxVersion: 'TLSv1.2' });
+      const server = new serverTls.TLSSocket(serverSide, { isServer: true, ...certs });
+      server.on('data', (d) => rec.add('server', 'data', d.toString()));
+      await once(client, 'secureConnect');
+      const renegotiated = new Promise((resolve) => client.renegotiate({}, (err) => {
+        rec.add('client', 'renegotiated', err ?? null);
+        resolve();
+      }));
+      const written = new Promise((resolve) => client.write('held', () => {
+        rec.add('client', 'in the write callback', client._handle.writeQueueSize);
+        resolve();
+      }));
+      await Promise.all([renegotiated, written]);
+      client.destroy();
+      server.destroy();
+    }, { side: 'client' });
+  });
+
   // Built-in tls's shutdown needs net's internal ShutdownWrap (a plain object aborts the
   // process), so this one is tls-rs's alone: what net's _final relies on.
   for (const who of ['client', 'server']) {
