@@ -26,9 +26,8 @@ const kBeforeTransport = Symbol('kBeforeTransport');
 // The transport emitted an error of its own; it emitted 'close' (each set, never cleared).
 const kTransportFailed = Symbol('kTransportFailed');
 const kTransportClosed = Symbol('kTransportClosed');
-// Callbacks of writes to a Duplex made after it closed, cancelled with the socket's destroy.
-const kWritesAfterClose = Symbol('kWritesAfterClose');
-// Writes to a Duplex whose failure has not been reported yet: { cb, size, finished }.
+// Writes to a Duplex not finished yet, in order: { cb, size, finished } (one made after the
+// Duplex closed is never sent, and waits here to be cancelled).
 const kStreamWrites = Symbol('kStreamWrites');
 
 /** Adds the transport methods to TLSSocket.prototype. */
@@ -250,13 +249,11 @@ function install(proto) {
   // (A write failed once the socket is destroyed calls back as a destroyed socket's pending
   // write does: native.destroyedWriteResult.)
   proto._writeStream = function _writeStream(out, cb) {
-    if (this[kTransportClosed]) {
-      if (cb) (this[kWritesAfterClose] ??= []).push(cb);
-      return true;
-    }
-    const write = { cb, size: out.length, finished: false };
-    this[kStreamWriteQueue] += write.size;
+    const closed = this[kTransportClosed] === true;
+    const write = { cb, size: closed ? 0 : out.length, finished: false };
     (this[kStreamWrites] ??= new Set()).add(write);
+    if (closed) return true;
+    this[kStreamWriteQueue] += write.size;
     return this[kTransport].write(out, (err) => {
       if (write.finished) return;
       if (err) {
@@ -298,18 +295,12 @@ function install(proto) {
   // without an error: finishLater), so that 'close' can wait for it.
   proto._cancelStreamWrites = function _cancelStreamWrites(bySslDestruction = false) {
     const reason = bySslDestruction ? 'Canceled because of SSL destruction' : undefined;
-    let cancelled = false;
+    let called = false;
     for (const write of this[kStreamWrites] ?? []) {
-      cancelled ||= write.cb !== null && write.cb !== undefined;
+      called ||= Boolean(write.cb);
       this._finishStreamWrite(write, 'ECANCELED', reason);
     }
-    const late = this[kWritesAfterClose];
-    this[kWritesAfterClose] = null;
-    for (const cb of late ?? []) {
-      cancelled = true;
-      cb(this._streamWriteResult('ECANCELED', reason));
-    }
-    return cancelled && this._streamWriteResult('ECANCELED') === null;
+    return called && this.destroyed && native.destroyedWriteResult('ECANCELED') === null;
   };
 
   /**

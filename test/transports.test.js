@@ -307,6 +307,23 @@ describe('TLS over an in-memory Duplex', () => {
   // The Duplex closes or is destroyed around a write or a destroy(): Node's JSStreamSocket (its
   // doClose, an immediate on) cancels the writes in flight and those made after the Duplex
   // closed ('write ECANCELED'), then closes the socket. `tick`/`immediate` mark the ordering.
+  // A tls-rs client over a Duplex to a server over its other end; once secure (and, with
+  // `turnFirst`, one loop turn later) `scenario({ a, c, rec })` runs on the client's Duplex `a`
+  // and socket `c`; the record ends an immediate after the socket closed.
+  const overDuplex = (scenario, { turnFirst = false } = {}) => differential(async ({ clientTls, serverTls, rec }) => {
+    const [a, b] = duplexPair();
+    const server = new serverTls.TLSSocket(b, { isServer: true, secureContext: serverTls.createSecureContext(certs) });
+    server.on('error', () => {});
+    const c = clientTls.connect({ socket: a, servername: 'localhost', ca });
+    rec.watch(c, 'client', SOCKET_EVENTS);
+    c.on('error', () => {});
+    a.on('close', () => rec.add('client', 'Duplex close'));
+    await once(c, 'secureConnect');
+    if (turnFirst) await new Promise((resolve) => setImmediate(resolve));
+    scenario({ a, c, rec });
+    await once(c, 'close');
+    await new Promise((resolve) => setImmediate(resolve));
+  }, { side: 'client' });
   const marks = (rec, label) => {
     process.nextTick(() => rec.add('client', `tick ${label}`));
     setImmediate(() => rec.add('client', `immediate ${label}`));
@@ -369,20 +386,7 @@ describe('TLS over an in-memory Duplex', () => {
     } },
   ]) {
     it(`${name} (as Node's JSStreamSocket)`, async () => {
-      await differential(async ({ clientTls, serverTls, rec }) => {
-        const [a, b] = duplexPair();
-        const server = new serverTls.TLSSocket(b, { isServer: true, secureContext: serverTls.createSecureContext(certs) });
-        server.on('error', () => {});
-        const c = clientTls.connect({ socket: a, servername: 'localhost', ca });
-        rec.watch(c, 'client', SOCKET_EVENTS);
-        c.on('error', () => {});
-        a.on('close', () => rec.add('client', 'Duplex close'));
-        await once(c, 'secureConnect');
-        await new Promise((resolve) => setImmediate(resolve));
-        scenario({ a, c, rec });
-        await once(c, 'close');
-        await new Promise((resolve) => setImmediate(resolve));
-      }, { side: 'client' });
+      await overDuplex(scenario, { turnFirst: true });
     });
   }
 
@@ -396,26 +400,15 @@ describe('TLS over an in-memory Duplex', () => {
     { name: 'failed a turn later', code: undefined, later: true },
   ]) {
     it(`a write the Duplex fails, ${name}`, async () => {
-      await differential(async ({ clientTls, serverTls, rec }) => {
-        const [a, b] = duplexPair();
-        const server = new serverTls.TLSSocket(b, { isServer: true, secureContext: serverTls.createSecureContext(certs) });
-        server.on('error', () => {});
-        const c = clientTls.connect({ socket: a, servername: 'localhost', ca });
-        rec.watch(c, 'client', SOCKET_EVENTS);
-        c.on('error', () => {});
-        a.on('close', () => rec.add('client', 'Duplex close'));
-        await once(c, 'secureConnect');
+      await overDuplex(({ a, c, rec }) => {
         a._write = (chunk, encoding, cb) => {
           const err = Object.assign(new Error('the Duplex failed'), code ? { code } : {});
           if (later) setImmediate(cb, err);
           else cb(err);
         };
-        const result = (err) => (err ? `${err.code} ${err.message}` : 'ok');
         c.write('one', (err) => rec.add('client', 'write one', result(err)));
         c.write('two', (err) => rec.add('client', 'write two', result(err)));
-        await once(c, 'close');
-        await new Promise((resolve) => setImmediate(resolve));
-      }, { side: 'client' });
+      });
     });
   }
 });
